@@ -1,0 +1,163 @@
+package io.kimp.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import io.kimp.core.cycle.CycleSettings;
+import io.kimp.core.market.Venue;
+import io.kimp.core.portfolio.PortfolioSettings;
+import io.kimp.core.portfolio.SizingRule;
+import io.kimp.core.strategy.TradingCosts;
+import io.kimp.core.strategy.TransferRule;
+import io.kimp.core.strategy.TransferRules;
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads and validates the core's settings from {@code kimp.*}. Every problem is a {@link ConfigException} naming the key.
+ */
+public final class CoreSettings {
+  private CoreSettings() {}
+
+  public static CycleSettings cycle(Config c) {
+    return new CycleSettings(
+        positive(c, "kimp.retry.base-delay"),
+        atLeast(c, "kimp.retry.max-attempts", 1),
+        atLeast(c, "kimp.alerts.retry-threshold", 1),
+        positive(c, "kimp.execution.order-timeout"),
+        positive(c, "kimp.execution.withdraw-timeout"),
+        positive(c, "kimp.transfer.deposit-timeout"),
+        positive(c, "kimp.transfer.poll-interval"),
+        positive(c, "kimp.execution.reconcile-interval"),
+        positive(c, "kimp.execution.unknown-outcome-grace"),
+        positive(c, "kimp.strategy.rebalance-check-interval"),
+        positive(c, "kimp.strategy.max-rebalance-wait"),
+        decimal(c, "kimp.strategy.finalizer-min-profit-percent"),
+        positive(c, "kimp.execution.redelivery-interval"),
+        costs(c),
+        transfers(c));
+  }
+
+  public static PortfolioSettings portfolio(Config c) {
+    SizingRule sizing;
+    String raw = c.getString("kimp.portfolio.sizing");
+    try {
+      sizing = SizingRule.valueOf(raw.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue("kimp.portfolio.sizing", "must be FIXED_AMOUNT, PERCENTAGE or FULL_CAPITAL, not '" + raw + "'");
+    }
+    BigDecimal pct = positiveDecimal(c, "kimp.portfolio.percentage");
+    if (pct.compareTo(BigDecimal.valueOf(100)) > 0) {
+      throw new ConfigException.BadValue("kimp.portfolio.percentage", "must be at most 100");
+    }
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(c.getString("kimp.risk.trading-day-zone"));
+    } catch (DateTimeException e) {
+      throw new ConfigException.BadValue("kimp.risk.trading-day-zone", e.getMessage());
+    }
+    return new PortfolioSettings(
+        positiveDecimal(c, "kimp.portfolio.capital-krw"),
+        sizing,
+        positiveDecimal(c, "kimp.portfolio.fixed-amount-krw"),
+        pct,
+        nonNegativeDecimal(c, "kimp.portfolio.min-order-krw"),
+        atLeast(c, "kimp.risk.max-concurrent-cycles", 1),
+        positiveDecimal(c, "kimp.risk.max-exposure-krw"),
+        nonNegativeDecimal(c, "kimp.risk.daily-loss-limit-krw"),
+        zone);
+  }
+
+  public static TradingCosts costs(Config c) {
+    Map<Venue, BigDecimal> taker = new EnumMap<>(Venue.class);
+    Map<Venue, Map<String, BigDecimal>> withdrawal = new EnumMap<>(Venue.class);
+    for (Venue v : Venue.values()) {
+      String venue = v.name().toLowerCase(Locale.ROOT);
+      BigDecimal fee = nonNegativeDecimal(c, "kimp.fees." + venue + ".taker");
+      if (fee.compareTo(new BigDecimal("0.05")) > 0) {
+        throw new ConfigException.BadValue(
+            "kimp.fees." + venue + ".taker", "is a fraction (0.001 = 0.1 %); " + fee + " looks like a percentage");
+      }
+      taker.put(v, fee);
+      Map<String, BigDecimal> fees = new HashMap<>();
+      String path = "kimp.fees.withdrawal." + venue;
+      if (c.hasPath(path)) {
+        ConfigObject obj = c.getObject(path);
+        for (String coin : obj.keySet()) {
+          fees.put(coin, nonNegativeDecimal(c, path + "." + coin));
+        }
+      }
+      withdrawal.put(v, fees);
+    }
+    return new TradingCosts(taker, withdrawal);
+  }
+
+  public static TransferRules transfers(Config c) {
+    Map<String, TransferRule> rules = new HashMap<>();
+    String base = "kimp.transfer.coins";
+    if (c.hasPath(base)) {
+      for (String coin : c.getObject(base).keySet()) {
+        String p = base + "." + coin;
+        int decimals = c.getInt(p + ".decimals");
+        if (decimals < 0 || decimals > 18) {
+          throw new ConfigException.BadValue(p + ".decimals", "must be between 0 and 18");
+        }
+        rules.put(
+            coin,
+            new TransferRule(
+                coin, c.getString(p + ".network"), decimals, nonNegativeDecimal(c, p + ".minimum"),
+                c.getBoolean(p + ".whole-units"), c.getBoolean(p + ".tag-required")));
+      }
+    }
+    return new TransferRules(rules);
+  }
+
+  // ---- typed, validated reads
+
+  public static Duration positive(Config c, String path) {
+    Duration d = c.getDuration(path);
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigException.BadValue(path, "must be a positive duration, not " + d);
+    }
+    return d;
+  }
+
+  public static int atLeast(Config c, String path, int min) {
+    int v = c.getInt(path);
+    if (v < min) {
+      throw new ConfigException.BadValue(path, "must be at least " + min + ", not " + v);
+    }
+    return v;
+  }
+
+  public static BigDecimal decimal(Config c, String path) {
+    String raw = c.getString(path);
+    try {
+      return new BigDecimal(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException.BadValue(path, "must be a number, not '" + raw + "'");
+    }
+  }
+
+  public static BigDecimal positiveDecimal(Config c, String path) {
+    BigDecimal v = decimal(c, path);
+    if (v.signum() <= 0) {
+      throw new ConfigException.BadValue(path, "must be positive, not " + v.toPlainString());
+    }
+    return v;
+  }
+
+  public static BigDecimal nonNegativeDecimal(Config c, String path) {
+    BigDecimal v = decimal(c, path);
+    if (v.signum() < 0) {
+      throw new ConfigException.BadValue(path, "must not be negative, not " + v.toPlainString());
+    }
+    return v;
+  }
+}

@@ -1,0 +1,997 @@
+package io.kimp.core.cycle;
+
+import static io.kimp.core.cycle.CycleInput.TimerKind.POLL_DUE;
+import static io.kimp.core.cycle.CycleInput.TimerKind.REBALANCE_CHECK;
+import static io.kimp.core.cycle.CycleInput.TimerKind.RECONCILE_DUE;
+import static io.kimp.core.cycle.CycleInput.TimerKind.REDELIVER;
+import static io.kimp.core.cycle.CycleInput.TimerKind.RETRY_DUE;
+import static io.kimp.core.cycle.CycleInput.TimerKind.STEP_DEADLINE;
+
+import io.kimp.core.alert.Alert;
+import io.kimp.core.alert.AlertKind;
+import io.kimp.core.cycle.CycleEffect.CancelOrder;
+import io.kimp.core.cycle.CycleEffect.CancelTimer;
+import io.kimp.core.cycle.CycleEffect.DeadLetterEntry;
+import io.kimp.core.cycle.CycleEffect.FetchMarket;
+import io.kimp.core.cycle.CycleEffect.PlaceOrder;
+import io.kimp.core.cycle.CycleEffect.PollTransfer;
+import io.kimp.core.cycle.CycleEffect.PublishAlert;
+import io.kimp.core.cycle.CycleEffect.ReconcileOrder;
+import io.kimp.core.cycle.CycleEffect.ReconcileWithdrawal;
+import io.kimp.core.cycle.CycleEffect.RegisterDeadLetter;
+import io.kimp.core.cycle.CycleEffect.ReleaseCapital;
+import io.kimp.core.cycle.CycleEffect.ReserveCapital;
+import io.kimp.core.cycle.CycleEffect.ResolveAddress;
+import io.kimp.core.cycle.CycleEffect.ScheduleTimer;
+import io.kimp.core.cycle.CycleEffect.Withdraw;
+import io.kimp.core.cycle.CycleEvent.CapitalReleased;
+import io.kimp.core.cycle.CycleEvent.CycleCompleted;
+import io.kimp.core.cycle.CycleEvent.CycleDeadLettered;
+import io.kimp.core.cycle.CycleEvent.CycleDiscarded;
+import io.kimp.core.cycle.CycleEvent.CycleRecovered;
+import io.kimp.core.cycle.CycleEvent.CycleStarted;
+import io.kimp.core.cycle.CycleEvent.DeadLetterRegistered;
+import io.kimp.core.cycle.CycleEvent.RebalanceDeferred;
+import io.kimp.core.cycle.CycleEvent.RebalanceOverdue;
+import io.kimp.core.cycle.CycleEvent.RebalanceStarted;
+import io.kimp.core.cycle.CycleEvent.RetryScheduled;
+import io.kimp.core.cycle.CycleEvent.RetryStarted;
+import io.kimp.core.cycle.CycleEvent.StepCompleted;
+import io.kimp.core.cycle.CycleEvent.StepFailed;
+import io.kimp.core.cycle.CycleEvent.StepNotPlaced;
+import io.kimp.core.cycle.CycleEvent.StepOutcomeUnknown;
+import io.kimp.core.cycle.CycleEvent.StepRequested;
+import io.kimp.core.cycle.CycleInput.AddressFailed;
+import io.kimp.core.cycle.CycleInput.AddressResolved;
+import io.kimp.core.cycle.CycleInput.CapitalDenied;
+import io.kimp.core.cycle.CycleInput.CapitalGranted;
+import io.kimp.core.cycle.CycleInput.CapitalReleaseAcked;
+import io.kimp.core.cycle.CycleInput.DeadLetterAcked;
+import io.kimp.core.cycle.CycleInput.Discard;
+import io.kimp.core.cycle.CycleInput.Get;
+import io.kimp.core.cycle.CycleInput.MarketSnapshot;
+import io.kimp.core.cycle.CycleInput.Reconciled;
+import io.kimp.core.cycle.CycleInput.Recover;
+import io.kimp.core.cycle.CycleInput.Start;
+import io.kimp.core.cycle.CycleInput.TimerFired;
+import io.kimp.core.cycle.CycleInput.TimerKind;
+import io.kimp.core.cycle.CycleInput.TransferPolled;
+import io.kimp.core.cycle.CycleInput.VenueReplied;
+import io.kimp.core.market.Direction;
+import io.kimp.core.market.Venue;
+import io.kimp.core.strategy.Opportunity;
+import io.kimp.core.strategy.RebalancePlan;
+import io.kimp.core.strategy.RebalancePlanner;
+import io.kimp.core.strategy.TransferRule;
+import io.kimp.core.venue.Deposit;
+import io.kimp.core.venue.DepositAddress;
+import io.kimp.core.venue.DepositStatus;
+import io.kimp.core.venue.FailureClass;
+import io.kimp.core.venue.OrderRequest;
+import io.kimp.core.venue.OrderResult;
+import io.kimp.core.venue.OrderStatus;
+import io.kimp.core.venue.WithdrawalRequest;
+import io.kimp.core.venue.WithdrawalResult;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The cycle's transition rules: a pure function from (state, input, now) to a {@link Decision}, and the event fold
+ * {@link #apply}. No I/O, no clock, no randomness of its own (cycle ids come from the injected supplier): the entity wraps
+ * it with a journal and real venues, the backtester with a simulated clock and venue.
+ *
+ * <p>Handlers are grouped by state ({@link #idle}, {@link #legRunning}, {@link #choosingRebalance}, {@link #settling},
+ * {@link #awaitingRetry}, {@link #deadLetter}); {@link #decide} dispatches on the status.
+ */
+public final class CycleRules {
+  private static final MathContext MC = MathContext.DECIMAL64;
+  private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+  /** A deposit matches a withdrawal when its amount is within this fraction of the expected amount. */
+  private static final BigDecimal DEPOSIT_TOLERANCE = new BigDecimal("0.001");
+  /** Deposits created this long before the withdrawal request still count (venue clocks differ). */
+  private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+  private final CycleSettings settings;
+  private final Supplier<UUID> ids;
+
+  public CycleRules(CycleSettings settings, Supplier<UUID> ids) {
+    this.settings = settings;
+    this.ids = ids;
+  }
+
+  public CycleRules(CycleSettings settings) {
+    this(settings, UUID::randomUUID);
+  }
+
+  public CycleSettings settings() {
+    return settings;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // decide
+
+  /** The decision for {@code input} in {@code state} at {@code now}. */
+  public Decision decide(CycleState state, CycleInput input, Instant now) {
+    if (input instanceof Get) {
+      return Decision.reply(CycleReply.view(state));
+    }
+    if (input instanceof CycleInput.Wake) {
+      return onRecovery(state, now);
+    }
+    switch (state.status()) {
+      case IDLE:
+      case COMPLETED:
+      case FAILED:
+        return idle(state, input, now);
+      case STARTED:
+      case REBALANCING_IN_PROGRESS:
+        return legRunning(state, input, now);
+      case INITIAL_TRADE_COMPLETED:
+      case AWAITING_REBALANCE:
+        return choosingRebalance(state, input, now);
+      case REBALANCE_TRADE_COMPLETED:
+        return settling(state, input, now);
+      case AWAITING_RETRY:
+        return awaitingRetry(state, input, now);
+      case DEAD_LETTER:
+        return deadLetter(state, input, now);
+      default:
+        throw new IllegalStateException("unknown status " + state.status());
+    }
+  }
+
+  /** IDLE, COMPLETED and FAILED: no open cycle. Starts cycles; finishes handing the last one's capital back. */
+  public Decision idle(CycleState state, CycleInput input, Instant now) {
+    Cycle last = state.cycle();
+    if (input instanceof Start start) {
+      if (last != null && !last.capitalReleased()) {
+        return Decision.reply(
+            CycleReply.refused(last.cycleId(), "previous cycle " + last.cycleId() + " is still releasing its capital"));
+      }
+      Opportunity opp = start.opportunity();
+      if (!opp.symbol().equals(state.symbol())) {
+        return Decision.reply(
+            CycleReply.refused(null, "opportunity for " + opp.symbol() + " sent to " + state.symbol()));
+      }
+      if (opp.usdtKrw() == null || opp.usdtKrw().signum() <= 0) {
+        return Decision.reply(CycleReply.refused(null, "opportunity has no USDT/KRW rate"));
+      }
+      UUID cycleId = ids.get();
+      return new Decision.Builder().effect(new ReserveCapital(cycleId, opp)).build();
+    }
+    if (input instanceof CapitalGranted granted) {
+      if (last != null && !last.capitalReleased()) {
+        // cannot happen while the entity serializes starts; refuse rather than open a second cycle
+        return Decision.reply(CycleReply.refused(granted.cycleId(), "previous cycle still open"));
+      }
+      Opportunity opp = granted.opportunity();
+      BigDecimal quote =
+          opp.direction() == Direction.KIMCHI
+              ? granted.amountKrw().divide(opp.usdtKrw(), MC)
+              : granted.amountKrw();
+      CycleStarted started =
+          new CycleStarted(
+              granted.cycleId(), state.symbol(), opp, granted.amountKrw(), quote, opp.usdtKrw(), now);
+      Decision.Builder d = new Decision.Builder().event(started);
+      CycleState next = apply(state, started);
+      advance(next.cycle(), now, d);
+      return d.reply(CycleReply.accepted(granted.cycleId(), "cycle started")).build();
+    }
+    if (input instanceof CapitalDenied denied) {
+      return Decision.reply(CycleReply.refused(denied.cycleId(), denied.reason()));
+    }
+    if (last != null && !last.capitalReleased()) {
+      if (input instanceof CapitalReleaseAcked ack && ack.cycleId().equals(last.cycleId())) {
+        return new Decision.Builder()
+            .event(new CapitalReleased(last.cycleId(), now))
+            .effect(new CancelTimer(REDELIVER))
+            .build();
+      }
+      if (input instanceof TimerFired t && t.kind() == REDELIVER) {
+        Decision.Builder d = new Decision.Builder();
+        release(last, d);
+        return d.build();
+      }
+    }
+    return refuseOperatorCommands(state, input);
+  }
+
+  /** STARTED and REBALANCING_IN_PROGRESS: a leg is running, one step at a time. */
+  public Decision legRunning(CycleState state, CycleInput input, Instant now) {
+    Cycle c = state.cycle();
+    StepAttempt cur = c.current();
+    Decision.Builder d = new Decision.Builder();
+
+    if (input instanceof VenueReplied r) {
+      if (!isCurrent(cur, r.clientId()) || !cur.unresolved()) {
+        return Decision.none();
+      }
+      if (r.failure() != null) {
+        if (r.failure() == FailureClass.UNKNOWN_OUTCOME) {
+          return unknownOutcome(c, cur, r.error(), now, d);
+        }
+        return fail(c, cur.leg(), cur.step(), cur.clientId(), r.failure(), r.error(), true, now, d);
+      }
+      return cur.step() == Step.WITHDRAW
+          ? onWithdrawal(state, cur, r.withdrawal(), now, d)
+          : onOrder(state, cur, r.order(), now, d);
+    }
+    if (input instanceof Reconciled r) {
+      if (!isCurrent(cur, r.clientId()) || !cur.unresolved() || cur.step() == Step.DEPOSIT) {
+        return Decision.none();
+      }
+      if (r.error() != null) {
+        return keepReconciling(c, cur, "query failed: " + r.error(), now, d);
+      }
+      if (r.found()) {
+        return cur.step() == Step.WITHDRAW
+            ? onWithdrawal(state, cur, r.withdrawal(), now, d)
+            : onOrder(state, cur, r.order(), now, d);
+      }
+      if (now.isBefore(cur.requestedAt().plus(settings.unknownOutcomeGrace()))) {
+        return keepReconciling(c, cur, "not found yet", now, d);
+      }
+      // definitively never placed
+      if (cur.unknownSeen()) {
+        return fail(
+            c, cur.leg(), cur.step(), cur.clientId(), FailureClass.TRANSIENT,
+            "the venue has no " + cur.step() + " " + cur.clientId() + " after an unknown outcome", true, now, d);
+      }
+      // the intent was persisted but the request never reached the venue (crash or retry): send a new attempt
+      StepNotPlaced notPlaced = new StepNotPlaced(c.cycleId(), cur.clientId(), now);
+      d.event(notPlaced);
+      advance(applyTo(c, notPlaced), now, d);
+      return d.build();
+    }
+    if (input instanceof TransferPolled p) {
+      if (!isCurrent(cur, p.clientId()) || cur.step() != Step.DEPOSIT) {
+        return Decision.none();
+      }
+      return onTransferPolled(state, cur, p, now, d);
+    }
+    if (input instanceof AddressResolved a) {
+      if (!a.cycleId().equals(c.cycleId()) || a.leg() != c.leg() || c.nextStep() != Step.WITHDRAW
+          || (cur != null && cur.unresolved() && cur.leg() == c.leg() && cur.step() == Step.WITHDRAW)) {
+        return Decision.none();
+      }
+      return requestWithdrawal(c, a.address(), now, d);
+    }
+    if (input instanceof AddressFailed a) {
+      if (!a.cycleId().equals(c.cycleId()) || a.leg() != c.leg() || c.nextStep() != Step.WITHDRAW) {
+        return Decision.none();
+      }
+      FailureClass cls = a.failureClass() == FailureClass.PERMANENT ? FailureClass.PERMANENT : FailureClass.TRANSIENT;
+      return fail(c, c.leg(), Step.WITHDRAW, null, cls, "deposit address: " + a.reason(), true, now, d);
+    }
+    if (input instanceof TimerFired t) {
+      if (t.kind() == STEP_DEADLINE && isCurrent(cur, t.ref()) && cur.unresolved()) {
+        if (cur.step() == Step.DEPOSIT) {
+          // one last look before calling the transfer stuck
+          return d.effect(pollTransfer(c, cur)).build();
+        }
+        if (!cur.unknownSeen()) {
+          d.event(
+              new StepOutcomeUnknown(
+                  c.cycleId(), cur.clientId(), "no answer within " + timeoutOf(cur.step()), now));
+        }
+        return d.effect(reconcile(cur)).build();
+      }
+      if (t.kind() == RECONCILE_DUE && isCurrent(cur, t.ref()) && cur.unresolved() && cur.step() != Step.DEPOSIT) {
+        return d.effect(reconcile(cur)).build();
+      }
+      if (t.kind() == POLL_DUE && isCurrent(cur, t.ref()) && cur.step() == Step.DEPOSIT) {
+        return d.effect(pollTransfer(c, cur)).build();
+      }
+      return Decision.none();
+    }
+    if (input instanceof Start) {
+      return refuseDuplicate(c);
+    }
+    return refuseOperatorCommands(state, input);
+  }
+
+  /** INITIAL_TRADE_COMPLETED and AWAITING_REBALANCE: waiting for a coin that carries the capital home profitably. */
+  public Decision choosingRebalance(CycleState state, CycleInput input, Instant now) {
+    Cycle c = state.cycle();
+    Decision.Builder d = new Decision.Builder();
+    if (input instanceof MarketSnapshot m) {
+      BigDecimal held = initialProceeds(c);
+      Venue from = c.direction().sellVenue();
+      Optional<RebalancePlan> best =
+          RebalancePlanner.best(from, held, c.investmentQuote(), m.quotes().values(), settings.costs());
+      if (best.isPresent()
+          && best.get().expectedProfitPercent().compareTo(settings.finalizerMinProfitPercent()) >= 0) {
+        RebalanceStarted started = new RebalanceStarted(c.cycleId(), best.get(), now);
+        d.event(started).effect(new CancelTimer(REBALANCE_CHECK));
+        advance(apply(state, started).cycle(), now, d);
+        return d.build();
+      }
+      String reason =
+          best.map(
+                  p -> "best coin " + p.coin() + " would end the cycle at " + pct(p.expectedProfitPercent())
+                      + " %, below the " + pct(settings.finalizerMinProfitPercent()) + " % minimum")
+              .orElse("no fresh quotes to carry " + from.quoteCurrency() + " home");
+      if (c.status() == CycleStatus.INITIAL_TRADE_COMPLETED) {
+        d.event(new RebalanceDeferred(c.cycleId(), reason, best.orElse(null), now));
+      }
+      Instant since = c.awaitingRebalanceSince() != null ? c.awaitingRebalanceSince() : now;
+      if (!c.rebalanceOverdueAlerted()
+          && Duration.between(since, now).compareTo(settings.maxRebalanceWait()) >= 0) {
+        d.event(new RebalanceOverdue(c.cycleId(), since, now));
+        d.effect(
+            alert(
+                AlertKind.REBALANCE_OVERDUE, Alert.Severity.WARNING, c,
+                "Cycle waiting for a rebalance coin for " + Duration.between(since, now).toMinutes() + " min", now,
+                "reason", reason));
+      }
+      return d.effect(new ScheduleTimer(REBALANCE_CHECK, c.cycleId().toString(), settings.rebalanceCheckInterval()))
+          .build();
+    }
+    if (input instanceof TimerFired t && t.kind() == REBALANCE_CHECK) {
+      return d.effect(new FetchMarket()).build();
+    }
+    if (input instanceof Start) {
+      return refuseDuplicate(c);
+    }
+    return refuseOperatorCommands(state, input);
+  }
+
+  /** REBALANCE_TRADE_COMPLETED: both legs sold; the result is settled against the initial investment. */
+  public Decision settling(CycleState state, CycleInput input, Instant now) {
+    if (input instanceof Start) {
+      return refuseDuplicate(state.cycle());
+    }
+    return refuseOperatorCommands(state, input);
+  }
+
+  /** AWAITING_RETRY: a step failed transiently; the failed step resumes when the retry is due. */
+  public Decision awaitingRetry(CycleState state, CycleInput input, Instant now) {
+    Cycle c = state.cycle();
+    if (input instanceof TimerFired t && t.kind() == RETRY_DUE && c.cycleId().toString().equals(t.ref())) {
+      if (c.nextRetryAt() != null && now.isBefore(c.nextRetryAt())) {
+        // fired early (clock adjustments): wait for the rest
+        return new Decision.Builder()
+            .effect(new ScheduleTimer(RETRY_DUE, t.ref(), Duration.between(now, c.nextRetryAt())))
+            .build();
+      }
+      RetryStarted retry = new RetryStarted(c.cycleId(), c.retryCount(), now);
+      Decision.Builder d = new Decision.Builder().event(retry);
+      resume(apply(state, retry).cycle(), now, d);
+      return d.build();
+    }
+    if (input instanceof Start) {
+      return refuseDuplicate(c);
+    }
+    return refuseOperatorCommands(state, input);
+  }
+
+  /** DEAD_LETTER: waits for an operator; recorded with the dead-letter queue until it acknowledges. */
+  public Decision deadLetter(CycleState state, CycleInput input, Instant now) {
+    Cycle c = state.cycle();
+    Decision.Builder d = new Decision.Builder();
+    if (input instanceof Recover r) {
+      if (!r.cycleId().equals(c.cycleId())) {
+        return Decision.reply(CycleReply.refused(r.cycleId(), "cycle " + r.cycleId() + " is not this symbol's open cycle"));
+      }
+      CycleRecovered recovered = new CycleRecovered(c.cycleId(), r.by(), now);
+      d.event(recovered).effect(new CancelTimer(REDELIVER));
+      resume(apply(state, recovered).cycle(), now, d);
+      return d.reply(CycleReply.accepted(c.cycleId(), "resumed " + c.leg() + " " + c.nextStep())).build();
+    }
+    if (input instanceof Discard x) {
+      if (!x.cycleId().equals(c.cycleId())) {
+        return Decision.reply(CycleReply.refused(x.cycleId(), "cycle " + x.cycleId() + " is not this symbol's open cycle"));
+      }
+      if (x.reason() == null || x.reason().isBlank()) {
+        return Decision.reply(CycleReply.refused(c.cycleId(), "a reason is required to discard a cycle"));
+      }
+      CycleDiscarded discarded = new CycleDiscarded(c.cycleId(), x.reason(), now);
+      d.event(discarded).effect(new CancelTimer(REDELIVER));
+      release(apply(state, discarded).cycle(), d);
+      return d.reply(CycleReply.accepted(c.cycleId(), "discarded")).build();
+    }
+    if (input instanceof DeadLetterAcked ack && ack.cycleId().equals(c.cycleId()) && !c.deadLetterRegistered()) {
+      return d.event(new DeadLetterRegistered(c.cycleId(), now)).effect(new CancelTimer(REDELIVER)).build();
+    }
+    if (input instanceof TimerFired t && t.kind() == REDELIVER && !c.deadLetterRegistered()) {
+      registerDeadLetter(c, d);
+      return d.build();
+    }
+    if (input instanceof Start) {
+      return refuseDuplicate(c);
+    }
+    return Decision.none();
+  }
+
+  /**
+   * What to do after the entity (re)starts from its journal: timers are derived from the persisted state, in-flight
+   * actions are reconciled, unacknowledged deliveries are resent. May persist events (e.g. the next step's intent).
+   */
+  public Decision onRecovery(CycleState state, Instant now) {
+    Cycle c = state.cycle();
+    Decision.Builder d = new Decision.Builder();
+    if (c == null) {
+      return d.build();
+    }
+    switch (c.status()) {
+      case COMPLETED:
+      case FAILED:
+        if (!c.capitalReleased()) {
+          release(c, d);
+        }
+        break;
+      case STARTED:
+      case REBALANCING_IN_PROGRESS:
+        resume(c, now, d);
+        break;
+      case INITIAL_TRADE_COMPLETED:
+      case AWAITING_REBALANCE:
+        d.effect(new FetchMarket());
+        break;
+      case REBALANCE_TRADE_COMPLETED:
+        settle(state, now, d);
+        break;
+      case AWAITING_RETRY:
+        Duration wait =
+            c.nextRetryAt() == null || !c.nextRetryAt().isAfter(now)
+                ? Duration.ZERO
+                : Duration.between(now, c.nextRetryAt());
+        d.effect(new ScheduleTimer(RETRY_DUE, c.cycleId().toString(), wait));
+        break;
+      case DEAD_LETTER:
+        if (!c.deadLetterRegistered()) {
+          registerDeadLetter(c, d);
+        }
+        break;
+      default:
+        break;
+    }
+    return d.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // step handling
+
+  /** Continue the cycle after a retry, a recovery or a crash: reconcile what is unresolved, else run the next step. */
+  private void resume(Cycle c, Instant now, Decision.Builder d) {
+    StepAttempt cur = c.current();
+    if (cur != null && cur.unresolved() && cur.leg() == c.leg() && cur.step() != Step.DEPOSIT) {
+      d.effect(reconcile(cur));
+      return;
+    }
+    if (cur != null && cur.unresolved() && cur.leg() == c.leg() && cur.step() == Step.DEPOSIT
+        && now.isBefore(cur.deadline())) {
+      // a transfer being waited for when the entity stopped: keep waiting until its deadline
+      d.effect(pollTransfer(c, cur));
+      d.effect(new ScheduleTimer(STEP_DEADLINE, cur.clientId(), Duration.between(now, cur.deadline())));
+      return;
+    }
+    advance(c, now, d);
+  }
+
+  /** Start the leg's next step (its intent first), or hand over to the next state when the leg is done. */
+  private void advance(Cycle c, Instant now, Decision.Builder d) {
+    Step next = c.nextStep();
+    if (next == null) {
+      return; // the leg sold; the StepCompleted already moved the status on
+    }
+    StepAttempt cur = c.current();
+    int attempt = cur != null && cur.leg() == c.leg() && cur.step() == next ? cur.attempt() + 1 : 1;
+    String clientId = ClientIds.of(c.cycleId(), c.leg(), next, attempt);
+    String coin = c.legCoin();
+    switch (next) {
+      case BUY: {
+        OrderRequest req = OrderRequest.marketBuy(clientId, coin, legBudget(c));
+        StepAttempt a = attempt(c, next, attempt, clientId, c.legBuyVenue(), req, null, now, settings.orderTimeout());
+        d.event(new StepRequested(c.cycleId(), a))
+            .effect(new PlaceOrder(a.venue(), req))
+            .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.orderTimeout()));
+        break;
+      }
+      case WITHDRAW: {
+        TransferRule rule = settings.transfers().of(coin);
+        d.effect(new ResolveAddress(c.cycleId(), c.leg(), c.legSellVenue(), coin, rule.network()));
+        break;
+      }
+      case DEPOSIT: {
+        StepRecord w = c.completed(c.leg(), Step.WITHDRAW).orElseThrow();
+        WithdrawalRequest wr = w.withdrawalRequest();
+        StepAttempt a =
+            attempt(c, next, attempt, clientId, c.legSellVenue(), null, wr, now, settings.depositTimeout());
+        d.event(new StepRequested(c.cycleId(), a))
+            .effect(pollTransfer(c, a))
+            .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.depositTimeout()));
+        break;
+      }
+      case SELL: {
+        Deposit dep = c.completed(c.leg(), Step.DEPOSIT).orElseThrow().deposit();
+        OrderRequest req = OrderRequest.marketSell(clientId, coin, dep.amount());
+        StepAttempt a =
+            attempt(c, next, attempt, clientId, c.legSellVenue(), req, null, now, settings.orderTimeout());
+        d.event(new StepRequested(c.cycleId(), a))
+            .effect(new PlaceOrder(a.venue(), req))
+            .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.orderTimeout()));
+        break;
+      }
+      default:
+        throw new IllegalStateException();
+    }
+  }
+
+  private StepAttempt attempt(
+      Cycle c,
+      Step step,
+      int attempt,
+      String clientId,
+      Venue venue,
+      OrderRequest order,
+      WithdrawalRequest withdrawal,
+      Instant now,
+      Duration timeout) {
+    return new StepAttempt(
+        c.leg(), step, attempt, clientId, venue, c.legCoin(), order, withdrawal, now, now.plus(timeout), true, false);
+  }
+
+  private Decision requestWithdrawal(Cycle c, DepositAddress address, Instant now, Decision.Builder d) {
+    String coin = c.legCoin();
+    TransferRule rule = settings.transfers().of(coin);
+    if (address == null || address.address() == null || address.address().isBlank()) {
+      return fail(c, c.leg(), Step.WITHDRAW, null, FailureClass.PERMANENT,
+          c.legSellVenue() + " has no " + coin + " deposit address", true, now, d);
+    }
+    if (rule.tagRequired() && (address.tag() == null || address.tag().isBlank())) {
+      return fail(c, c.leg(), Step.WITHDRAW, null, FailureClass.PERMANENT,
+          coin + " needs a destination tag and " + c.legSellVenue() + " gave none", true, now, d);
+    }
+    OrderResult buy = c.completed(c.leg(), Step.BUY).orElseThrow().order();
+    BigDecimal amount = rule.roundDown(netCoin(buy, coin));
+    String violation = rule.violation(amount);
+    if (violation != null) {
+      return fail(c, c.leg(), Step.WITHDRAW, null, FailureClass.PERMANENT, violation, true, now, d);
+    }
+    StepAttempt cur = c.current();
+    int attempt = cur != null && cur.leg() == c.leg() && cur.step() == Step.WITHDRAW ? cur.attempt() + 1 : 1;
+    String clientId = ClientIds.of(c.cycleId(), c.leg(), Step.WITHDRAW, attempt);
+    WithdrawalRequest req =
+        new WithdrawalRequest(clientId, coin, rule.network(), amount, address.address(), address.tag());
+    StepAttempt a =
+        attempt(c, Step.WITHDRAW, attempt, clientId, c.legBuyVenue(), null, req, now, settings.withdrawTimeout());
+    return d.event(new StepRequested(c.cycleId(), a))
+        .effect(new Withdraw(a.venue(), req))
+        .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.withdrawTimeout()))
+        .build();
+  }
+
+  private Decision onOrder(CycleState state, StepAttempt cur, OrderResult order, Instant now, Decision.Builder d) {
+    Cycle c = state.cycle();
+    if (order == null) {
+      return unknownOutcome(c, cur, "the venue answered without an order", now, d);
+    }
+    if (order.status().terminal()) {
+      if (order.hasFill()) {
+        return complete(state, cur, order, null, null, now, d);
+      }
+      FailureClass cls = order.status() == OrderStatus.REJECTED ? FailureClass.PERMANENT : FailureClass.TRANSIENT;
+      return fail(c, cur.leg(), cur.step(), cur.clientId(), cls,
+          cur.step() + " order " + cur.clientId() + " ended " + order.status() + " with nothing filled", true, now, d);
+    }
+    // accepted, not (fully) filled yet
+    if (!now.isBefore(cur.deadline())) {
+      d.effect(new CancelOrder(cur.venue(), cur.coin(), cur.clientId()));
+    }
+    return keepReconciling(c, cur, "order " + order.status(), now, d);
+  }
+
+  private Decision onWithdrawal(
+      CycleState state, StepAttempt cur, WithdrawalResult w, Instant now, Decision.Builder d) {
+    Cycle c = state.cycle();
+    if (w == null) {
+      return unknownOutcome(c, cur, "the venue answered without a withdrawal", now, d);
+    }
+    if (w.status().failed()) {
+      return fail(c, cur.leg(), cur.step(), cur.clientId(), FailureClass.PERMANENT,
+          "withdrawal " + cur.clientId() + " " + w.status(), true, now, d);
+    }
+    return complete(state, cur, null, w, null, now, d);
+  }
+
+  private Decision onTransferPolled(
+      CycleState state, StepAttempt cur, TransferPolled p, Instant now, Decision.Builder d) {
+    Cycle c = state.cycle();
+    if (p.withdrawal() != null && p.withdrawal().status().failed()) {
+      return fail(c, cur.leg(), cur.step(), cur.clientId(), FailureClass.PERMANENT,
+          cur.withdrawal().coin() + " withdrawal " + p.withdrawal().withdrawalId() + " " + p.withdrawal().status()
+              + " at " + cur.venue().other(), true, now, d);
+    }
+    Optional<Deposit> match = p.error() != null ? Optional.empty() : matchDeposit(c, cur, p);
+    if (match.isPresent() && match.get().status() == DepositStatus.CREDITED) {
+      return complete(state, cur, null, null, match.get(), now, d);
+    }
+    if (match.isPresent() && match.get().status() == DepositStatus.FAILED) {
+      return fail(c, cur.leg(), cur.step(), cur.clientId(), FailureClass.PERMANENT,
+          "deposit " + match.get().depositId() + " failed at " + cur.venue(), true, now, d);
+    }
+    if (!now.isBefore(cur.deadline())) {
+      String why = p.error() != null ? " (last poll failed: " + p.error() + ")" : "";
+      return fail(c, cur.leg(), cur.step(), cur.clientId(), FailureClass.TRANSIENT,
+          cur.coin() + " deposit not credited at " + cur.venue() + " within " + settings.depositTimeout() + why,
+          true, now, d);
+    }
+    return d.effect(new ScheduleTimer(POLL_DUE, cur.clientId(), settings.pollInterval())).build();
+  }
+
+  private Optional<Deposit> matchDeposit(Cycle c, StepAttempt cur, TransferPolled p) {
+    StepRecord w = c.completed(cur.leg(), Step.WITHDRAW).orElseThrow();
+    WithdrawalResult sent = p.withdrawal() != null ? p.withdrawal() : w.withdrawal();
+    String txId = sent.txId();
+    BigDecimal expected = sent.amount();
+    Instant notBefore = w.completedAt().minus(CLOCK_SKEW);
+    if (p.deposits() == null) {
+      return Optional.empty();
+    }
+    for (Deposit dep : p.deposits()) {
+      if (!dep.coin().equals(cur.coin())) {
+        continue;
+      }
+      if (txId != null && dep.txId() != null) {
+        if (txId.equals(dep.txId())) {
+          return Optional.of(dep);
+        }
+        continue;
+      }
+      boolean recent = dep.createdAt() == null || !dep.createdAt().isBefore(notBefore);
+      BigDecimal diff = dep.amount().subtract(expected).abs();
+      if (recent && diff.compareTo(expected.multiply(DEPOSIT_TOLERANCE)) <= 0) {
+        return Optional.of(dep);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Decision complete(
+      CycleState state,
+      StepAttempt cur,
+      OrderResult order,
+      WithdrawalResult withdrawal,
+      Deposit deposit,
+      Instant now,
+      Decision.Builder d) {
+    StepCompleted done =
+        new StepCompleted(
+            state.cycle().cycleId(),
+            new StepRecord(cur.leg(), cur.step(), cur.clientId(), cur.venue(), cur.coin(), order,
+                cur.step() == Step.WITHDRAW ? cur.withdrawal() : null, withdrawal, deposit, now));
+    d.event(done).effect(new CancelTimer(STEP_DEADLINE));
+    CycleState next = apply(state, done);
+    Cycle n = next.cycle();
+    if (n.status() == CycleStatus.INITIAL_TRADE_COMPLETED) {
+      d.effect(new FetchMarket());
+    } else if (n.status() == CycleStatus.REBALANCE_TRADE_COMPLETED) {
+      settle(next, now, d);
+    } else {
+      advance(n, now, d);
+    }
+    return d.build();
+  }
+
+  private Decision unknownOutcome(Cycle c, StepAttempt cur, String reason, Instant now, Decision.Builder d) {
+    d.event(new StepOutcomeUnknown(c.cycleId(), cur.clientId(), reason, now));
+    return d.effect(new ScheduleTimer(RECONCILE_DUE, cur.clientId(), settings.reconcileInterval())).build();
+  }
+
+  /** Query again later, unless the step is long past its deadline: then it is stuck, a transient failure. */
+  private Decision keepReconciling(Cycle c, StepAttempt cur, String why, Instant now, Decision.Builder d) {
+    Instant giveUp = cur.deadline().plus(timeoutOf(cur.step()));
+    if (!now.isBefore(giveUp)) {
+      return fail(c, cur.leg(), cur.step(), cur.clientId(), FailureClass.TRANSIENT,
+          cur.step() + " " + cur.clientId() + " unresolved after " + Duration.between(cur.requestedAt(), now)
+              + " (" + why + ")", false, now, d);
+    }
+    return d.effect(new ScheduleTimer(RECONCILE_DUE, cur.clientId(), settings.reconcileInterval())).build();
+  }
+
+  /**
+   * A step failed: persist the failure with its disposition. Permanent failures and the last allowed failure go to the
+   * dead-letter queue; others wait {@code base × 2^(n−1)} and retry.
+   */
+  private Decision fail(
+      Cycle c,
+      Leg leg,
+      Step step,
+      String clientId,
+      FailureClass cls,
+      String reason,
+      boolean attemptResolved,
+      Instant now,
+      Decision.Builder d) {
+    d.event(new StepFailed(c.cycleId(), leg, step, clientId, cls, reason, attemptResolved, now))
+        .effect(new CancelTimer(STEP_DEADLINE))
+        .effect(new CancelTimer(RECONCILE_DUE))
+        .effect(new CancelTimer(POLL_DUE));
+    int failures = c.retryCount() + 1;
+    if (cls == FailureClass.PERMANENT || failures >= settings.maxAttempts()) {
+      String why =
+          cls == FailureClass.PERMANENT
+              ? reason
+              : "gave up after " + failures + " failures; last: " + reason;
+      CycleDeadLettered dl = new CycleDeadLettered(c.cycleId(), cls, why, failures, now);
+      d.event(dl);
+      Cycle dead = applyTo(c, dl);
+      registerDeadLetter(dead, d);
+      return d.build();
+    }
+    Duration delay = settings.retryDelay(failures);
+    d.event(new RetryScheduled(c.cycleId(), failures, now.plus(delay), now))
+        .effect(new ScheduleTimer(RETRY_DUE, c.cycleId().toString(), delay));
+    if (failures == settings.retryAlertThreshold()) {
+      d.effect(
+          alert(AlertKind.RETRY_THRESHOLD_REACHED, Alert.Severity.WARNING, c,
+              "Cycle failed " + failures + " times; retrying in " + delay.toMinutes() + " min", now,
+              "step", leg + " " + step, "error", reason));
+    }
+    return d.build();
+  }
+
+  private void settle(CycleState state, Instant now, Decision.Builder d) {
+    Cycle c = state.cycle();
+    StepRecord sell = c.completed(Leg.REBALANCE, Step.SELL).orElseThrow();
+    BigDecimal back = netQuote(sell.order(), c.homeVenue().quoteCurrency());
+    BigDecimal pnlQuote = back.subtract(c.investmentQuote(), MC);
+    BigDecimal pnlKrw = c.homeVenue() == Venue.BINANCE ? pnlQuote.multiply(c.usdtKrw(), MC) : pnlQuote;
+    BigDecimal pnlPct = pnlQuote.divide(c.investmentQuote(), MC).multiply(HUNDRED, MC);
+    CycleCompleted done = new CycleCompleted(c.cycleId(), pnlQuote, pnlKrw, pnlPct, now);
+    d.event(done);
+    release(apply(state, done).cycle(), d);
+  }
+
+  private void release(Cycle c, Decision.Builder d) {
+    BigDecimal pnl;
+    if (c.status() == CycleStatus.COMPLETED) {
+      pnl = c.netProfitKrw();
+    } else {
+      // discarded: if anything moved, the capital is written off until an operator says otherwise
+      pnl = c.steps().isEmpty() ? BigDecimal.ZERO : c.investmentKrw().negate();
+    }
+    d.effect(new ReleaseCapital(c.cycleId(), pnl))
+        .effect(new ScheduleTimer(REDELIVER, c.cycleId().toString(), settings.redeliveryInterval()));
+  }
+
+  private void registerDeadLetter(Cycle c, Decision.Builder d) {
+    StepAttempt cur = c.current();
+    Step step = c.nextStep();
+    if (cur != null && cur.leg() == c.leg() && cur.unresolved()) {
+      step = cur.step();
+    }
+    d.effect(
+            new RegisterDeadLetter(
+                new DeadLetterEntry(
+                    c.cycleId(), c.symbol(), CycleStatus.running(c.leg()), c.leg(), step,
+                    c.failureClass() == null ? null : c.failureClass().name(), c.failureReason(), c.retryCount(),
+                    c.statusSince())))
+        .effect(new ScheduleTimer(REDELIVER, c.cycleId().toString(), settings.redeliveryInterval()));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // refusals
+
+  private static Decision refuseDuplicate(Cycle open) {
+    return Decision.reply(
+        CycleReply.refused(
+            open.cycleId(),
+            "duplicate: cycle " + open.cycleId() + " is already " + open.status() + " for " + open.symbol()));
+  }
+
+  private static Decision refuseOperatorCommands(CycleState state, CycleInput input) {
+    Cycle c = state.cycle();
+    if (input instanceof Recover r) {
+      return Decision.reply(
+          CycleReply.refused(r.cycleId(), "cycle " + r.cycleId() + " is not dead-lettered (" + describe(c) + ")"));
+    }
+    if (input instanceof Discard x) {
+      return Decision.reply(
+          CycleReply.refused(x.cycleId(), "cycle " + x.cycleId() + " is not dead-lettered (" + describe(c) + ")"));
+    }
+    if (input instanceof Start) {
+      return Decision.reply(CycleReply.refused(null, "cannot start in " + state.status()));
+    }
+    return Decision.none();
+  }
+
+  private static String describe(Cycle c) {
+    return c == null ? "no cycle" : "cycle " + c.cycleId() + " is " + c.status();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // amounts
+
+  /** What the leg's BUY may spend: the investment for the initial leg, the initial leg's proceeds for the rebalance. */
+  private BigDecimal legBudget(Cycle c) {
+    return c.leg() == Leg.INITIAL ? c.investmentQuote() : initialProceeds(c);
+  }
+
+  private static BigDecimal initialProceeds(Cycle c) {
+    OrderResult sell = c.completed(Leg.INITIAL, Step.SELL).orElseThrow().order();
+    return netQuote(sell, c.direction().sellVenue().quoteCurrency());
+  }
+
+  /** Coins received by a buy, net of a fee charged in the coin. */
+  static BigDecimal netCoin(OrderResult buy, String coin) {
+    BigDecimal fee = buy.fee() != null && coin.equals(buy.feeAsset()) ? buy.fee() : BigDecimal.ZERO;
+    return buy.filledQuantity().subtract(fee);
+  }
+
+  /** Quote received by a sell, net of a fee charged in the quote. */
+  static BigDecimal netQuote(OrderResult sell, String quote) {
+    BigDecimal fee = sell.fee() != null && quote.equals(sell.feeAsset()) ? sell.fee() : BigDecimal.ZERO;
+    return sell.quoteAmount().subtract(fee);
+  }
+
+  private CycleEffect reconcile(StepAttempt cur) {
+    return cur.step() == Step.WITHDRAW
+        ? new ReconcileWithdrawal(cur.venue(), cur.withdrawal())
+        : new ReconcileOrder(cur.venue(), cur.coin(), cur.clientId());
+  }
+
+  private static PollTransfer pollTransfer(Cycle c, StepAttempt cur) {
+    StepRecord w = c.completed(cur.leg(), Step.WITHDRAW).orElseThrow();
+    return new PollTransfer(
+        cur.clientId(), cur.venue().other(), cur.withdrawal(), cur.venue(), cur.coin(),
+        w.completedAt().minus(CLOCK_SKEW));
+  }
+
+  private Duration timeoutOf(Step step) {
+    switch (step) {
+      case WITHDRAW:
+        return settings.withdrawTimeout();
+      case DEPOSIT:
+        return settings.depositTimeout();
+      default:
+        return settings.orderTimeout();
+    }
+  }
+
+  private static boolean isCurrent(StepAttempt cur, String clientId) {
+    return cur != null && cur.clientId().equals(clientId);
+  }
+
+  private static PublishAlert alert(
+      AlertKind kind, Alert.Severity sev, Cycle c, String title, Instant now, String... kv) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("cycle", c.cycleId().toString());
+    fields.put("symbol", c.symbol());
+    for (int i = 0; i + 1 < kv.length; i += 2) {
+      fields.put(kv[i], kv[i + 1]);
+    }
+    return new PublishAlert(new Alert(kind, sev, c.cycleId().toString(), title, fields, now));
+  }
+
+  private static String pct(BigDecimal p) {
+    return p.setScale(3, java.math.RoundingMode.HALF_UP).toPlainString();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // evolve
+
+  /** The event fold. Total: every event is valid in the state the rules persisted it in. */
+  public CycleState apply(CycleState state, CycleEvent event) {
+    if (event instanceof CycleStarted e) {
+      Cycle.Builder b = new Cycle.Builder();
+      b.cycleId = e.cycleId();
+      b.symbol = e.symbol();
+      b.direction = e.opportunity().direction();
+      b.opportunity = e.opportunity();
+      b.startedAt = e.at();
+      b.investmentKrw = e.investmentKrw();
+      b.investmentQuote = e.investmentQuote();
+      b.usdtKrw = e.usdtKrw();
+      b.status = CycleStatus.STARTED;
+      b.statusSince = e.at();
+      b.leg = Leg.INITIAL;
+      return new CycleState(state.symbol(), b.build(), state.cyclesStarted() + 1);
+    }
+    Cycle c = state.cycle();
+    if (c == null || !c.cycleId().equals(event.cycleId())) {
+      throw new IllegalStateException(
+          "event " + event.getClass().getSimpleName() + " for cycle " + event.cycleId() + " but state holds "
+              + (c == null ? "none" : c.cycleId()));
+    }
+    return state.with(applyTo(c, event));
+  }
+
+  private static Cycle applyTo(Cycle c, CycleEvent event) {
+    Cycle.Builder b = c.toBuilder();
+    Instant at = event.at();
+    if (event instanceof StepRequested e) {
+      b.current = e.attempt();
+    } else if (event instanceof StepOutcomeUnknown e) {
+      if (b.current != null && b.current.clientId().equals(e.clientId())) {
+        b.current = b.current.withUnknownSeen(true);
+      }
+    } else if (event instanceof StepNotPlaced e) {
+      if (b.current != null && b.current.clientId().equals(e.clientId())) {
+        b.current = b.current.withUnresolved(false);
+      }
+    } else if (event instanceof StepCompleted e) {
+      b.steps.add(e.record());
+      b.current = null;
+      if (e.record().step() == Step.SELL) {
+        b.status(
+            e.record().leg() == Leg.INITIAL
+                ? CycleStatus.INITIAL_TRADE_COMPLETED
+                : CycleStatus.REBALANCE_TRADE_COMPLETED,
+            at);
+      }
+    } else if (event instanceof StepFailed e) {
+      b.failureClass = e.failureClass();
+      b.failureReason = e.reason();
+      if (b.current != null && e.clientId() != null && b.current.clientId().equals(e.clientId())) {
+        b.current = b.current.withUnresolved(!e.attemptResolved());
+      }
+    } else if (event instanceof RetryScheduled e) {
+      b.retryCount = e.retryCount();
+      b.nextRetryAt = e.nextRetryAt();
+      b.status(CycleStatus.AWAITING_RETRY, at);
+    } else if (event instanceof RetryStarted) {
+      b.lastRetryAt = at;
+      b.nextRetryAt = null;
+      if (b.current != null) {
+        b.current = b.current.withUnknownSeen(false);
+      }
+      b.status(CycleStatus.running(c.leg()), at);
+    } else if (event instanceof CycleDeadLettered e) {
+      b.retryCount = e.retryCount();
+      b.failureClass = e.failureClass();
+      b.failureReason = e.reason();
+      b.nextRetryAt = null;
+      b.deadLetterRegistered = false;
+      b.status(CycleStatus.DEAD_LETTER, at);
+    } else if (event instanceof DeadLetterRegistered) {
+      b.deadLetterRegistered = true;
+    } else if (event instanceof RebalanceDeferred) {
+      if (b.awaitingRebalanceSince == null) {
+        b.awaitingRebalanceSince = at;
+      }
+      b.status(CycleStatus.AWAITING_REBALANCE, at);
+    } else if (event instanceof RebalanceOverdue) {
+      b.rebalanceOverdueAlerted = true;
+    } else if (event instanceof RebalanceStarted e) {
+      b.leg = Leg.REBALANCE;
+      b.rebalancePlan = e.plan();
+      if (e.plan().usdtKrw() != null && e.plan().usdtKrw().signum() > 0) {
+        b.usdtKrw = e.plan().usdtKrw();
+      }
+      b.current = null;
+      b.status(CycleStatus.REBALANCING_IN_PROGRESS, at);
+    } else if (event instanceof CycleCompleted e) {
+      b.netProfitQuote = e.netProfitQuote();
+      b.netProfitKrw = e.netProfitKrw();
+      b.netProfitPercent = e.netProfitPercent();
+      b.endedAt = at;
+      b.status(CycleStatus.COMPLETED, at);
+    } else if (event instanceof CapitalReleased) {
+      b.capitalReleased = true;
+    } else if (event instanceof CycleRecovered) {
+      b.retryCount = 0;
+      b.nextRetryAt = null;
+      b.lastRetryAt = at;
+      if (b.current != null) {
+        b.current = b.current.withUnknownSeen(false);
+      }
+      b.status(CycleStatus.running(c.leg()), at);
+    } else if (event instanceof CycleDiscarded e) {
+      b.failureReason = "discarded: " + e.reason();
+      b.endedAt = at;
+      b.status(CycleStatus.FAILED, at);
+    } else {
+      throw new IllegalStateException("unhandled event " + event);
+    }
+    return b.build();
+  }
+}

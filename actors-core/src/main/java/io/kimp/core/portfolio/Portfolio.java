@@ -1,0 +1,338 @@
+package io.kimp.core.portfolio;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.kimp.core.CborSerializable;
+import io.kimp.core.alert.Alert;
+import io.kimp.core.alert.AlertKind;
+import io.kimp.core.alert.AlertSink;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * The capital ledger: one per cluster (a cluster singleton). Cycles reserve capital before they trade and release it with
+ * their realised result when they close, so that concurrent cycles never commit more than there is. It also holds the
+ * trading switch: while paused, no reservation is granted (open cycles finish), and a realised daily loss beyond the limit
+ * pauses trading by itself.
+ *
+ * <p>Reservations are keyed by symbol: each symbol's cycle entity is the only writer for its symbol and asks for a new
+ * reservation only when it has no open cycle, so a reservation it replaces is one whose cycle never started.
+ */
+public final class Portfolio
+    extends EventSourcedBehavior<Portfolio.Command, Portfolio.Event, Portfolio.State> {
+
+  public static final PersistenceId PERSISTENCE_ID = PersistenceId.ofUniqueId("Portfolio");
+  private static final int REMEMBERED_RELEASES = 1000;
+
+  // ---- protocol
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Reserve capital for {@code cycleId}; {@code capKrw} is the opportunity's own size limit (nullable). */
+  public record Reserve(String symbol, UUID cycleId, BigDecimal capKrw, ActorRef<ReserveReply> replyTo)
+      implements Command {}
+
+  /** Return a cycle's capital with its realised result. Idempotent. */
+  public record Release(String symbol, UUID cycleId, BigDecimal realizedPnlKrw, ActorRef<Released> replyTo)
+      implements Command {}
+
+  public record Pause(String by, String reason, ActorRef<Snapshot> replyTo) implements Command {}
+
+  public record Resume(String by, ActorRef<Snapshot> replyTo) implements Command {}
+
+  public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
+
+  /** Replace the sizing and risk limits (validated by the caller); persisted, so every node sees them. */
+  public record UpdateSettings(PortfolioSettings settings, String by, ActorRef<Snapshot> replyTo) implements Command {}
+
+  public record ReserveReply(UUID cycleId, boolean granted, BigDecimal amountKrw, String reason)
+      implements CborSerializable {}
+
+  public record Released(UUID cycleId) implements CborSerializable {}
+
+  /** What the ledger looks like now. */
+  public record Snapshot(
+      BigDecimal capitalKrw,
+      BigDecimal realizedPnlKrw,
+      BigDecimal equityKrw,
+      BigDecimal reservedKrw,
+      BigDecimal freeKrw,
+      Map<String, Reservation> reservations,
+      boolean paused,
+      String pausedBy,
+      String pauseReason,
+      BigDecimal todayRealizedPnlKrw,
+      PortfolioSettings settings)
+      implements CborSerializable {}
+
+  public record Reservation(UUID cycleId, BigDecimal amountKrw, Instant at) implements CborSerializable {}
+
+  // ---- events
+
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = Reserved.class, name = "Reserved"),
+    @JsonSubTypes.Type(value = ReleasedEvent.class, name = "Released"),
+    @JsonSubTypes.Type(value = Paused.class, name = "Paused"),
+    @JsonSubTypes.Type(value = Resumed.class, name = "Resumed"),
+    @JsonSubTypes.Type(value = SettingsUpdated.class, name = "SettingsUpdated")
+  })
+  public sealed interface Event extends CborSerializable {}
+
+  public record Reserved(String symbol, UUID cycleId, BigDecimal amountKrw, Instant at) implements Event {}
+
+  public record ReleasedEvent(String symbol, UUID cycleId, BigDecimal realizedPnlKrw, LocalDate day, Instant at)
+      implements Event {}
+
+  public record Paused(String by, String reason, Instant at) implements Event {}
+
+  public record Resumed(String by, Instant at) implements Event {}
+
+  public record SettingsUpdated(PortfolioSettings settings, String by, Instant at) implements Event {}
+
+  // ---- state
+
+  public record State(
+      Map<String, Reservation> reservations,
+      BigDecimal realizedPnlKrw,
+      List<UUID> recentlyReleased,
+      boolean paused,
+      String pausedBy,
+      String pauseReason,
+      LocalDate day,
+      BigDecimal dayPnlKrw,
+      PortfolioSettings settingsOverride)
+      implements CborSerializable {
+
+    static State empty() {
+      return new State(Map.of(), BigDecimal.ZERO, List.of(), false, null, null, null, BigDecimal.ZERO, null);
+    }
+
+    BigDecimal reserved() {
+      return reservations.values().stream().map(Reservation::amountKrw).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+  }
+
+  // ---- behavior
+
+  private final PortfolioSettings configured;
+  private final AlertSink alerts;
+  private final Clock clock;
+
+  public static Behavior<Command> create(PortfolioSettings settings, AlertSink alerts, Clock clock) {
+    return new Portfolio(settings, alerts, clock);
+  }
+
+  private Portfolio(PortfolioSettings settings, AlertSink alerts, Clock clock) {
+    super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.configured = settings;
+    this.alerts = alerts;
+    this.clock = clock;
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(200, 2);
+  }
+
+  private PortfolioSettings settings(State s) {
+    return s.settingsOverride() != null ? s.settingsOverride() : configured;
+  }
+
+  @Override
+  public CommandHandler<Command, Event, State> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Reserve.class, this::onReserve)
+        .onCommand(Release.class, this::onRelease)
+        .onCommand(Pause.class, (s, c) -> onPause(s, c.by(), c.reason(), c.replyTo()))
+        .onCommand(Resume.class, this::onResume)
+        .onCommand(UpdateSettings.class, this::onUpdateSettings)
+        .onCommand(GetSnapshot.class, (s, c) -> Effect().reply(c.replyTo(), snapshot(s)))
+        .build();
+  }
+
+  private Effect<Event, State> onReserve(State s, Reserve c) {
+    Reservation existing = s.reservations().get(c.symbol());
+    if (existing != null && existing.cycleId().equals(c.cycleId())) {
+      return Effect().reply(c.replyTo(), new ReserveReply(c.cycleId(), true, existing.amountKrw(), null));
+    }
+    if (s.paused()) {
+      return Effect()
+          .reply(c.replyTo(), new ReserveReply(c.cycleId(), false, BigDecimal.ZERO, "trading paused: " + s.pauseReason()));
+    }
+    // a reservation the symbol's entity replaces belonged to a cycle that never started
+    BigDecimal reserved = s.reserved().subtract(existing == null ? BigDecimal.ZERO : existing.amountKrw());
+    int open = s.reservations().size() - (existing == null ? 0 : 1);
+    PortfolioSettings cfg = settings(s);
+    Sizing.Result r = Sizing.size(cfg, cfg.capitalKrw().add(s.realizedPnlKrw()), reserved, open, c.capKrw());
+    if (!r.granted()) {
+      return Effect().reply(c.replyTo(), new ReserveReply(c.cycleId(), false, BigDecimal.ZERO, r.refusal()));
+    }
+    return Effect()
+        .persist(new Reserved(c.symbol(), c.cycleId(), r.amountKrw(), clock.instant()))
+        .thenReply(c.replyTo(), st -> new ReserveReply(c.cycleId(), true, r.amountKrw(), null));
+  }
+
+  private Effect<Event, State> onRelease(State s, Release c) {
+    if (s.recentlyReleased().contains(c.cycleId())) {
+      return Effect().reply(c.replyTo(), new Released(c.cycleId()));
+    }
+    Instant now = clock.instant();
+    LocalDate day = LocalDate.ofInstant(now, settings(s).tradingDayZone());
+    BigDecimal pnl = c.realizedPnlKrw() == null ? BigDecimal.ZERO : c.realizedPnlKrw();
+    List<Event> events = new ArrayList<>();
+    events.add(new ReleasedEvent(c.symbol(), c.cycleId(), pnl, day, now));
+    BigDecimal dayPnl = (day.equals(s.day()) ? s.dayPnlKrw() : BigDecimal.ZERO).add(pnl);
+    BigDecimal limit = settings(s).dailyLossLimitKrw();
+    boolean breach = limit.signum() > 0 && dayPnl.negate().compareTo(limit) >= 0 && !s.paused();
+    if (breach) {
+      events.add(
+          new Paused(
+              "loss-limit",
+              "realised loss today " + dayPnl.negate().toPlainString() + " KRW reached the daily limit "
+                  + limit.toPlainString() + " KRW",
+              now));
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(
+            st -> {
+              if (breach) {
+                alerts.publish(
+                    new Alert(
+                        AlertKind.LOSS_LIMIT_REACHED, Alert.Severity.CRITICAL, "portfolio",
+                        "Daily loss limit reached: trading paused",
+                        fieldsOf("realised today", dayPnl.toPlainString() + " KRW", "limit", limit.toPlainString()
+                            + " KRW", "resume", "POST /api/v1/trading/resume or /resume in Telegram"),
+                        now));
+              }
+            })
+        .thenReply(c.replyTo(), st -> new Released(c.cycleId()));
+  }
+
+  private Effect<Event, State> onPause(State s, String by, String reason, ActorRef<Snapshot> replyTo) {
+    if (s.paused()) {
+      return Effect().reply(replyTo, snapshot(s));
+    }
+    Instant now = clock.instant();
+    return Effect()
+        .persist(new Paused(by, reason, now))
+        .thenRun(
+            st ->
+                alerts.publish(
+                    new Alert(
+                        AlertKind.TRADING_PAUSED, Alert.Severity.WARNING, "trading", "Trading paused by " + by,
+                        fieldsOf("reason", reason), now)))
+        .thenReply(replyTo, this::snapshot);
+  }
+
+  private Effect<Event, State> onResume(State s, Resume c) {
+    if (!s.paused()) {
+      return Effect().reply(c.replyTo(), snapshot(s));
+    }
+    Instant now = clock.instant();
+    return Effect()
+        .persist(new Resumed(c.by(), now))
+        .thenRun(
+            st ->
+                alerts.publish(
+                    new Alert(
+                        AlertKind.TRADING_RESUMED, Alert.Severity.INFO, "trading", "Trading resumed by " + c.by(),
+                        Map.of(), now)))
+        .thenReply(c.replyTo(), this::snapshot);
+  }
+
+  private Effect<Event, State> onUpdateSettings(State s, UpdateSettings c) {
+    return Effect()
+        .persist(new SettingsUpdated(c.settings(), c.by(), clock.instant()))
+        .thenReply(c.replyTo(), this::snapshot);
+  }
+
+  private Snapshot snapshot(State s) {
+    PortfolioSettings cfg = settings(s);
+    BigDecimal equity = cfg.capitalKrw().add(s.realizedPnlKrw());
+    BigDecimal reserved = s.reserved();
+    LocalDate today = LocalDate.ofInstant(clock.instant(), cfg.tradingDayZone());
+    return new Snapshot(
+        cfg.capitalKrw(), s.realizedPnlKrw(), equity, reserved, equity.subtract(reserved), s.reservations(),
+        s.paused(), s.pausedBy(), s.pauseReason(), today.equals(s.day()) ? s.dayPnlKrw() : BigDecimal.ZERO, cfg);
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(
+            Reserved.class,
+            (s, e) -> {
+              Map<String, Reservation> r = new LinkedHashMap<>(s.reservations());
+              r.put(e.symbol(), new Reservation(e.cycleId(), e.amountKrw(), e.at()));
+              return new State(Map.copyOf(r), s.realizedPnlKrw(), s.recentlyReleased(), s.paused(), s.pausedBy(),
+                  s.pauseReason(), s.day(), s.dayPnlKrw(), s.settingsOverride());
+            })
+        .onEvent(
+            ReleasedEvent.class,
+            (s, e) -> {
+              Map<String, Reservation> r = new LinkedHashMap<>(s.reservations());
+              Optional.ofNullable(r.get(e.symbol()))
+                  .filter(x -> x.cycleId().equals(e.cycleId()))
+                  .ifPresent(x -> r.remove(e.symbol()));
+              List<UUID> recent = new ArrayList<>(s.recentlyReleased());
+              recent.add(e.cycleId());
+              if (recent.size() > REMEMBERED_RELEASES) {
+                recent = recent.subList(recent.size() - REMEMBERED_RELEASES, recent.size());
+              }
+              BigDecimal dayPnl = (e.day().equals(s.day()) ? s.dayPnlKrw() : BigDecimal.ZERO).add(e.realizedPnlKrw());
+              return new State(Map.copyOf(r), s.realizedPnlKrw().add(e.realizedPnlKrw()), List.copyOf(recent),
+                  s.paused(), s.pausedBy(), s.pauseReason(), e.day(), dayPnl, s.settingsOverride());
+            })
+        .onEvent(
+            Paused.class,
+            (s, e) ->
+                new State(s.reservations(), s.realizedPnlKrw(), s.recentlyReleased(), true, e.by(), e.reason(),
+                    s.day(), s.dayPnlKrw(), s.settingsOverride()))
+        .onEvent(
+            Resumed.class,
+            (s, e) ->
+                new State(s.reservations(), s.realizedPnlKrw(), s.recentlyReleased(), false, null, null, s.day(),
+                    s.dayPnlKrw(), s.settingsOverride()))
+        .onEvent(
+            SettingsUpdated.class,
+            (s, e) ->
+                new State(s.reservations(), s.realizedPnlKrw(), s.recentlyReleased(), s.paused(), s.pausedBy(),
+                    s.pauseReason(), s.day(), s.dayPnlKrw(), e.settings()))
+        .build();
+  }
+
+  private static Map<String, String> fieldsOf(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}

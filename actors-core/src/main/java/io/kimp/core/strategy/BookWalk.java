@@ -1,0 +1,55 @@
+package io.kimp.core.strategy;
+
+/**
+ * Walking a book side to execute a size: what a market order would get. Pure, allocation-free apart from the result.
+ */
+public final class BookWalk {
+  private BookWalk() {}
+
+  /**
+   * The result of a walk.
+   *
+   * @param base coin quantity executed
+   * @param quote quote currency exchanged
+   * @param complete the whole size was executable within the given levels
+   */
+  public record Fill(double base, double quote, boolean complete) {
+    public double averagePrice() {
+      return base > 0 ? quote / base : Double.NaN;
+    }
+  }
+
+  /** Spend up to {@code quoteBudget} on the asks (a market buy by quote amount). */
+  public static Fill buyWithQuote(double[] askPrices, double[] askSizes, double quoteBudget) {
+    double base = 0;
+    double spent = 0;
+    for (int i = 0; i < askPrices.length && spent < quoteBudget; i++) {
+      double levelQuote = askPrices[i] * askSizes[i];
+      double take = Math.min(levelQuote, quoteBudget - spent);
+      base += take / askPrices[i];
+      spent += take;
+    }
+    return new Fill(base, spent, spent >= quoteBudget * (1 - 1e-12));
+  }
+
+  /** Sell up to {@code quantity} into the bids (a market sell). */
+  public static Fill sellQuantity(double[] bidPrices, double[] bidSizes, double quantity) {
+    double sold = 0;
+    double received = 0;
+    for (int i = 0; i < bidPrices.length && sold < quantity; i++) {
+      double take = Math.min(bidSizes[i], quantity - sold);
+      sold += take;
+      received += take * bidPrices[i];
+    }
+    return new Fill(sold, received, sold >= quantity * (1 - 1e-12));
+  }
+
+  /** Quote value of all listed levels of a side. */
+  public static double depthQuote(double[] prices, double[] sizes) {
+    double q = 0;
+    for (int i = 0; i < prices.length; i++) {
+      q += prices[i] * sizes[i];
+    }
+    return q;
+  }
+}

@@ -1,0 +1,8 @@
+package io.kimp.core.venue;
+
+public enum DepositStatus {
+  PENDING,
+  /** Credited to the account: the coins can be sold. */
+  CREDITED,
+  FAILED
+}

@@ -1,0 +1,39 @@
+package io.kimp.core.venue;
+
+import io.kimp.core.market.Venue;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Port: one venue's trading and transfer API. Every call is asynchronous; failures complete the stage with a
+ * {@link VenueException} whose {@link FailureClass} tells the caller what is safe to do next.
+ *
+ * <p>Idempotency is by client id: {@link #queryOrder} and {@link #queryWithdrawal} find an earlier request by the id it was
+ * sent with, so that after a crash or an unknown outcome the caller learns the truth instead of acting twice.
+ */
+public interface ExchangeGateway {
+
+  Venue venue();
+
+  CompletionStage<OrderResult> placeOrder(OrderRequest request);
+
+  /** The order sent with {@code clientId}, or empty when the venue has no such order. */
+  CompletionStage<Optional<OrderResult>> queryOrder(String coin, String clientId);
+
+  CompletionStage<OrderResult> cancelOrder(String coin, String clientId);
+
+  CompletionStage<Map<String, Balance>> balances();
+
+  CompletionStage<DepositAddress> depositAddress(String coin, String network);
+
+  CompletionStage<WithdrawalResult> withdraw(WithdrawalRequest request);
+
+  /** The withdrawal sent with {@code request}'s client id, or empty when the venue has none. */
+  CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request);
+
+  /** Deposits of {@code coin} created at or after {@code since}. */
+  CompletionStage<List<Deposit>> deposits(String coin, Instant since);
+}

@@ -1,0 +1,6 @@
+package io.kimp.core.venue;
+
+public enum OrderSide {
+  BUY,
+  SELL
+}
