@@ -117,7 +117,12 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
 
   /** The projection tag of a symbol's events: {@code cycle-<n>}, n in [0, tags). */
   public static String tagFor(String symbol, int tags) {
-    return "cycle-" + Math.floorMod(symbol.hashCode(), tags);
+    return tag(Math.floorMod(symbol.hashCode(), tags));
+  }
+
+  /** The n-th projection tag. */
+  public static String tag(int index) {
+    return "cycle-" + index;
   }
 
   public static PersistenceId persistenceIdOf(String symbol) {

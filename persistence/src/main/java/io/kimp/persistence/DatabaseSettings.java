@@ -1,0 +1,122 @@
+package io.kimp.persistence;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The database kimp persists to, from {@code kimp.db.*}: H2 (file, the embedded default) or PostgreSQL. Derives the
+ * settings that depend on the vendor (Slick profile, JDBC driver, projection dialect) so that operators only set a URL.
+ */
+public record DatabaseSettings(Vendor vendor, String url, String user, String password, int poolSize) {
+
+  public enum Vendor {
+    H2("slick.jdbc.H2Profile$", "org.h2.Driver", "h2-dialect", "h2"),
+    POSTGRESQL("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "postgres-dialect", "postgresql");
+
+    final String slickProfile;
+    final String driver;
+    final String projectionDialect;
+    final String flywayVendor;
+
+    Vendor(String slickProfile, String driver, String projectionDialect, String flywayVendor) {
+      this.slickProfile = slickProfile;
+      this.driver = driver;
+      this.projectionDialect = projectionDialect;
+      this.flywayVendor = flywayVendor;
+    }
+
+    public String driver() {
+      return driver;
+    }
+  }
+
+  public static DatabaseSettings fromConfig(Config config) {
+    String raw = config.getString("kimp.db.url").trim();
+    String user = config.getString("kimp.db.user");
+    String password = config.getString("kimp.db.password");
+    int pool = config.getInt("kimp.db.pool-size");
+    if (pool < 1) {
+      throw new ConfigException.BadValue("kimp.db.pool-size", "must be at least 1");
+    }
+    if (raw.startsWith("postgres://") || raw.startsWith("postgresql://")) {
+      return fromPostgresUri(raw, user, password, pool);
+    }
+    if (raw.startsWith("jdbc:h2:")) {
+      return new DatabaseSettings(Vendor.H2, raw, user, password, pool);
+    }
+    if (raw.startsWith("jdbc:postgresql:")) {
+      return new DatabaseSettings(Vendor.POSTGRESQL, raw, user, password, pool);
+    }
+    throw new ConfigException.BadValue(
+        "kimp.db.url", "must be a jdbc:h2:, jdbc:postgresql: or postgres:// URL, not '" + mask(raw) + "'");
+  }
+
+  /** {@code postgres://user:password@host:port/db?params} → JDBC URL plus credentials. */
+  private static DatabaseSettings fromPostgresUri(String raw, String user, String password, int pool) {
+    try {
+      URI uri = new URI(raw);
+      String u = user;
+      String p = password;
+      if (uri.getRawUserInfo() != null) {
+        String[] parts = uri.getRawUserInfo().split(":", 2);
+        u = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+        if (parts.length > 1) {
+          p = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+        }
+      }
+      String host = uri.getHost();
+      if (host == null) {
+        throw new ConfigException.BadValue("kimp.db.url", "has no host");
+      }
+      String url =
+          "jdbc:postgresql://" + host + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getRawPath()
+              + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+      return new DatabaseSettings(Vendor.POSTGRESQL, url, u, p, pool);
+    } catch (URISyntaxException e) {
+      throw new ConfigException.BadValue("kimp.db.url", "is not a valid URL: " + e.getReason());
+    }
+  }
+
+  /**
+   * The configuration the persistence plugins need for this database, to be layered over the loaded config:
+   * {@code DatabaseSettings.fromConfig(c).overlay().withFallback(c)}.
+   */
+  public Config overlay() {
+    Map<String, Object> m = new HashMap<>();
+    m.put("kimp.db.url", url);
+    m.put("kimp.db.user", user);
+    m.put("kimp.db.password", password);
+    String slick = "pekko-persistence-jdbc.shared-databases.slick.";
+    m.put(slick + "profile", vendor.slickProfile);
+    m.put(slick + "db.driver", vendor.driver);
+    m.put(slick + "db.url", url);
+    m.put(slick + "db.user", user);
+    m.put(slick + "db.password", password);
+    m.put(slick + "db.numThreads", poolSize);
+    m.put(slick + "db.maxConnections", poolSize);
+    m.put("pekko.projection.jdbc.dialect", vendor.projectionDialect);
+    m.put("pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size", poolSize);
+    return ConfigFactory.parseMap(m, "kimp.db (derived)");
+  }
+
+  /** The URL with any password removed, for logs. */
+  public String safeUrl() {
+    return mask(url);
+  }
+
+  static String mask(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//[^:/@]+:)[^@]*@", "$1***@");
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseSettings[" + vendor + " " + safeUrl() + " user=" + user + " pool=" + poolSize + "]";
+  }
+}
