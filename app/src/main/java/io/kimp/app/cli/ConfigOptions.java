@@ -1,0 +1,28 @@
+package io.kimp.app.cli;
+
+import com.typesafe.config.Config;
+import io.kimp.app.config.KimpConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options every command takes to find its configuration. */
+public final class ConfigOptions {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Operator configuration file (default: ./application.conf when present).")
+  Path configFile;
+
+  @Option(
+      names = "-D",
+      paramLabel = "key=value",
+      mapFallbackValue = "",
+      description = "Override any configuration key for this run, e.g. -Dkimp.retry.base-delay=1m.")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  public Config load() {
+    return KimpConfig.load(configFile, overrides);
+  }
+}

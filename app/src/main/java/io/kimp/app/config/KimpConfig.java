@@ -1,0 +1,72 @@
+package io.kimp.app.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import io.kimp.core.config.CoreSettings;
+import io.kimp.persistence.DatabaseSettings;
+import io.kimp.persistence.PersistenceConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads kimp's configuration, highest precedence first: {@code -Dkey=value} given to the command, JVM system properties,
+ * the operator's file ({@code --config FILE}, default {@code ./application.conf} when present), kimp's overrides of
+ * Pekko's defaults ({@code kimp-node.conf}, {@code kimp-persistence.conf}), environment variables named in the modules'
+ * {@code reference.conf} (e.g. {@code DATABASE_URL}), then those defaults. Everything is validated
+ * at load: a bad value fails here, naming its key.
+ */
+public final class KimpConfig {
+  public static final Path DEFAULT_OPERATOR_FILE = Path.of("application.conf");
+  /** Pekko settings of a node; above the reference configs because they override Pekko's own defaults. */
+  static final String NODE_DEFAULTS = "kimp-node.conf";
+
+  private KimpConfig() {}
+
+  /**
+   * @param operatorFile the operator's file, or null for {@code ./application.conf} if it exists
+   * @param overrides the command's {@code -D} settings
+   */
+  public static Config load(Path operatorFile, Map<String, String> overrides) {
+    Config file = ConfigFactory.empty();
+    if (operatorFile != null) {
+      if (!Files.isRegularFile(operatorFile)) {
+        throw new ConfigException.Generic("configuration file " + operatorFile + " does not exist");
+      }
+      file = ConfigFactory.parseFile(operatorFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    } else if (Files.isRegularFile(DEFAULT_OPERATOR_FILE)) {
+      file = ConfigFactory.parseFile(DEFAULT_OPERATOR_FILE.toFile());
+    }
+    return load(ConfigFactory.parseMap(overrides == null ? Map.of() : overrides, "command line -D"), file);
+  }
+
+  /** Layers {@code overrides} over system properties over {@code operator} over the defaults; resolves, validates. */
+  public static Config load(Config overrides, Config operator) {
+    Config loaded =
+        overrides
+            .withFallback(ConfigFactory.systemProperties())
+            .withFallback(operator)
+            .withFallback(ConfigFactory.parseResources(KimpConfig.class.getClassLoader(), NODE_DEFAULTS))
+            .withFallback(PersistenceConfig.defaults())
+            .withFallback(ConfigFactory.defaultReferenceUnresolved())
+            .resolve();
+    Config withDb = DatabaseSettings.fromConfig(loaded).overlay().withFallback(loaded);
+    validate(withDb);
+    return withDb;
+  }
+
+  /** Reads every setting the node uses once, so that a bad one fails at start-up with its key. */
+  public static void validate(Config c) {
+    CoreSettings.cycle(c);
+    CoreSettings.portfolio(c);
+    DatabaseSettings.fromConfig(c);
+    CoreSettings.positive(c, "kimp.execution.ask-timeout");
+    CoreSettings.positive(c, "kimp.dlq.ask-timeout");
+    CoreSettings.positive(c, "kimp.cycle.passivate-after-idle");
+    CoreSettings.atLeast(c, "kimp.cycle.projection-tags", 1);
+    CoreSettings.positive(c, "kimp.projection.restart-backoff.min");
+    CoreSettings.positive(c, "kimp.projection.restart-backoff.max");
+  }
+}

@@ -1,0 +1,159 @@
+package io.kimp.app.node;
+
+import com.typesafe.config.Config;
+import com.zaxxer.hikari.HikariDataSource;
+import io.kimp.core.config.CoreSettings;
+import io.kimp.core.cycle.ArbitrageCycle;
+import io.kimp.core.cycle.CycleDirectory;
+import io.kimp.core.cycle.CycleRules;
+import io.kimp.core.dlq.DeadLetterQueue;
+import io.kimp.core.portfolio.Portfolio;
+import io.kimp.persistence.CycleProjection;
+import io.kimp.persistence.DatabaseSettings;
+import io.kimp.persistence.Migrations;
+import io.kimp.persistence.ReadSideDataSource;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One kimp node: an actor system in the kimp cluster with the schema migrated, the cycle entities registered with
+ * sharding, the portfolio and the dead-letter queue as cluster singletons, and the read-side projection running.
+ * Cycles that were open when the cluster stopped restart by themselves (remember-entities, event-sourced store) and
+ * resume from their journals.
+ */
+public final class KimpNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KimpNode.class);
+
+  private final ActorSystem<Void> system;
+  private final HikariDataSource readSide;
+  private final DatabaseSettings database;
+  private final ActorRef<Portfolio.Command> portfolio;
+  private final ActorRef<DeadLetterQueue.Command> deadLetters;
+  private final CycleDirectory cycles;
+  private final NodeComponents components;
+
+  private KimpNode(
+      ActorSystem<Void> system,
+      HikariDataSource readSide,
+      DatabaseSettings database,
+      ActorRef<Portfolio.Command> portfolio,
+      ActorRef<DeadLetterQueue.Command> deadLetters,
+      CycleDirectory cycles,
+      NodeComponents components) {
+    this.system = system;
+    this.readSide = readSide;
+    this.database = database;
+    this.portfolio = portfolio;
+    this.deadLetters = deadLetters;
+    this.cycles = cycles;
+    this.components = components;
+  }
+
+  /** Starts a node with {@code config} (as loaded by {@code KimpConfig}) trading through {@code components}. */
+  public static KimpNode start(Config config, NodeComponents components) {
+    DatabaseSettings db = DatabaseSettings.fromConfig(config);
+    if (config.getBoolean("kimp.db.migrate-on-start")) {
+      Migrations.migrate(db);
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), config.getString("kimp.node.system-name"), config);
+    HikariDataSource readSide = ReadSideDataSource.create(db, "kimp-read-side");
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-read-side", () -> {
+          readSide.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    try {
+      joinIfAlone(system, config);
+      Duration askTimeout = config.getDuration("kimp.execution.ask-timeout");
+      ClusterSingleton singletons = ClusterSingleton.get(system);
+      ActorRef<Portfolio.Command> portfolio =
+          singletons.init(
+              SingletonActor.of(
+                      Portfolio.create(CoreSettings.portfolio(config), components.alerts(), components.clock()),
+                      "portfolio"));
+      CycleDirectory cycles = ArbitrageCycle.directory(system, askTimeout);
+      ActorRef<DeadLetterQueue.Command> deadLetters =
+          singletons.init(
+              SingletonActor.of(DeadLetterQueue.create(cycles, components.alerts(), components.clock()), "dead-letters"));
+      ArbitrageCycle.init(
+          system,
+          new ArbitrageCycle.Dependencies(
+              new CycleRules(CoreSettings.cycle(config)),
+              components.venues(),
+              components.market(),
+              portfolio,
+              deadLetters,
+              components.alerts(),
+              components.clock(),
+              askTimeout,
+              config.getDuration("kimp.cycle.passivate-after-idle"),
+              config.getInt("kimp.cycle.projection-tags")));
+      CycleProjection.init(system, readSide);
+      log.info("node {} started on {}", Cluster.get(system).selfMember().address(), db.safeUrl());
+      return new KimpNode(system, readSide, db, portfolio, deadLetters, cycles, components);
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  /** A node with no seed nodes configured forms a cluster of its own. */
+  private static void joinIfAlone(ActorSystem<?> system, Config config) {
+    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()
+        && config.getBoolean("kimp.node.join-self-when-alone")) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public HikariDataSource readSide() {
+    return readSide;
+  }
+
+  public DatabaseSettings database() {
+    return database;
+  }
+
+  public ActorRef<Portfolio.Command> portfolio() {
+    return portfolio;
+  }
+
+  public ActorRef<DeadLetterQueue.Command> deadLetters() {
+    return deadLetters;
+  }
+
+  public CycleDirectory cycles() {
+    return cycles;
+  }
+
+  public NodeComponents components() {
+    return components;
+  }
+
+  /** Leaves the cluster gracefully (shards hand off) and stops. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("node did not terminate within 60 s: {}", e.toString());
+    }
+  }
+}

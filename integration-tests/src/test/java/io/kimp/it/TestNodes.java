@@ -1,0 +1,128 @@
+package io.kimp.it;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.kimp.app.config.KimpConfig;
+import io.kimp.app.node.KimpNode;
+import io.kimp.app.node.NodeComponents;
+import io.kimp.core.market.Direction;
+import io.kimp.core.market.Venue;
+import io.kimp.core.strategy.Opportunity;
+import io.kimp.fixtures.db.TestDatabases;
+import io.kimp.fixtures.scripted.FixedMarketView;
+import io.kimp.fixtures.scripted.RecordingAlertSink;
+import io.kimp.fixtures.scripted.ScriptedExchange;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Nodes for integration tests: real journal (H2 file or PostgreSQL schema), scripted venues, fast timers. */
+public final class TestNodes {
+  private TestNodes() {}
+
+  /** A database for one test: "h2" (a new file) or "postgresql" (a new schema; skips or fails when none answers). */
+  public static String database(String kind) {
+    if ("postgresql".equals(kind)) {
+      TestDatabases.assumePostgres();
+      return TestDatabases.freshPostgresSchema();
+    }
+    Path dir = TestDatabases.tempDir("kimp-it-");
+    return TestDatabases.h2File(dir);
+  }
+
+  public static void dropDatabase(String url) {
+    if (url != null && url.startsWith("jdbc:postgresql:")) {
+      TestDatabases.dropPostgresSchema(url);
+    }
+  }
+
+  /** Test settings: millisecond-scale timers so that retries, reconciliation and polling happen within a test. */
+  public static Config config(String dbUrl, String extra) {
+    Config overrides =
+        ConfigFactory.parseString(
+            String.join(
+                "\n",
+                "kimp.db.url = \"" + dbUrl + "\"",
+                "kimp.db.user = \"" + (dbUrl.startsWith("jdbc:postgresql:") ? TestDatabases.PG_USER : "") + "\"",
+                "kimp.db.pool-size = 4",
+                "pekko.remote.artery.canonical.port = 0",
+                "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on",
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+                "pekko.cluster.sharding.rebalance-interval = 1s",
+                "kimp.retry.base-delay = 300ms",
+                "kimp.execution.order-timeout = 3s",
+                "kimp.execution.withdraw-timeout = 3s",
+                "kimp.execution.reconcile-interval = 100ms",
+                "kimp.execution.unknown-outcome-grace = 500ms",
+                "kimp.execution.redelivery-interval = 300ms",
+                "kimp.transfer.deposit-timeout = 5s",
+                "kimp.transfer.poll-interval = 100ms",
+                "kimp.strategy.rebalance-check-interval = 200ms",
+                "kimp.cycle.passivate-after-idle = 1h",
+                "jdbc-read-journal.refresh-interval = 100ms",
+                extra)); // last: a test's own settings win
+    return KimpConfig.load(overrides, ConfigFactory.empty());
+  }
+
+  /** The venues every test trades against: XRP 2.0 USDT at Binance, 2,900 KRW at Upbit. */
+  public static ScriptedExchange exchange() {
+    return new ScriptedExchange()
+        .price(Venue.BINANCE, "XRP", "2.0")
+        .price(Venue.UPBIT, "XRP", "2900")
+        .price(Venue.BINANCE, "TRX", "0.25")
+        .price(Venue.UPBIT, "TRX", "360");
+  }
+
+  /** A market in which XRP carries KRW home profitably. */
+  public static FixedMarketView profitableMarket() {
+    return new FixedMarketView().quote("XRP", "2820", "2.02", "1400");
+  }
+
+  public static KimpNode start(Config config, ScriptedExchange exchange, FixedMarketView market, RecordingAlertSink alerts) {
+    return KimpNode.start(config, new NodeComponents(exchange.venues(), market, alerts, Clock.systemUTC()));
+  }
+
+  public static Opportunity opportunity(String symbol) {
+    return new Opportunity(symbol, Direction.KIMCHI, 3.5, 2.0, new BigDecimal("1000000"), new BigDecimal("2.0"),
+        new BigDecimal("2900"), new BigDecimal("1400"), Instant.now());
+  }
+
+  /** One row of a query, column label → value. */
+  public static List<Map<String, Object>> query(javax.sql.DataSource ds, String sql, Object... args) {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        while (rs.next()) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(), rs.getObject(i));
+          }
+          rows.add(row);
+        }
+        return rows;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The status of a cycle in the read table, or null before the projection has it. */
+  public static String status(javax.sql.DataSource ds, UUID cycleId) {
+    List<Map<String, Object>> rows = query(ds, "SELECT status FROM arbitrage_cycles WHERE id = ?", cycleId);
+    return rows.isEmpty() ? null : (String) rows.get(0).get("status");
+  }
+}
