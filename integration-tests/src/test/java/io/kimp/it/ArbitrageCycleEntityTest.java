@@ -1,0 +1,235 @@
+package io.kimp.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.kimp.core.alert.AlertKind;
+import io.kimp.core.config.CoreSettings;
+import io.kimp.core.cycle.ArbitrageCycle;
+import io.kimp.core.cycle.CycleEvent;
+import io.kimp.core.cycle.CycleInput;
+import io.kimp.core.cycle.CycleReply;
+import io.kimp.core.cycle.CycleRules;
+import io.kimp.core.cycle.CycleState;
+import io.kimp.core.cycle.CycleStatus;
+import io.kimp.core.dlq.DeadLetterQueue;
+import io.kimp.core.market.Venue;
+import io.kimp.core.portfolio.Portfolio;
+import io.kimp.fixtures.scripted.FixedMarketView;
+import io.kimp.fixtures.scripted.RecordingAlertSink;
+import io.kimp.fixtures.scripted.ScriptedExchange;
+import io.kimp.fixtures.scripted.ScriptedExchange.Fault;
+import io.kimp.fixtures.scripted.ScriptedExchange.Op;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cycle entity in each of its states, with the persistence test kit (every command, event and state goes through
+ * serialization), the scripted venues, and probes standing in for the portfolio and the dead-letter queue singletons.
+ * In every state a second opportunity is refused without an event.
+ */
+class ArbitrageCycleEntityTest {
+  /** One actor system per test: the in-memory journal and the entity's timers must not leak between tests. */
+  private final ActorTestKit kit =
+      ActorTestKit.create(
+          ConfigFactory.parseString(
+                  "kimp.retry.base-delay = 300ms\n"
+                      + "kimp.execution.order-timeout = 1s\n"
+                      + "kimp.execution.reconcile-interval = 100ms\n"
+                      + "kimp.execution.unknown-outcome-grace = 300ms\n"
+                      + "kimp.transfer.poll-interval = 100ms\n"
+                      + "kimp.strategy.rebalance-check-interval = 200ms\n")
+              .withFallback(EventSourcedBehaviorTestKit.config())
+              .withFallback(ConfigFactory.load()));
+
+  private ScriptedExchange exchange;
+  private FixedMarketView market;
+  private RecordingAlertSink alerts;
+  private TestProbe<Portfolio.Command> portfolio;
+  private TestProbe<DeadLetterQueue.Command> deadLetters;
+  private TestProbe<CycleReply> replies;
+  private EventSourcedBehaviorTestKit<ArbitrageCycle.Command, CycleEvent, CycleState> entity;
+
+  @BeforeEach
+  void fresh() {
+    exchange = TestNodes.exchange();
+    market = new FixedMarketView();
+    alerts = new RecordingAlertSink();
+    portfolio = kit.createTestProbe();
+    deadLetters = kit.createTestProbe();
+    replies = kit.createTestProbe();
+    TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
+    ArbitrageCycle.Dependencies deps =
+        new ArbitrageCycle.Dependencies(
+            new CycleRules(CoreSettings.cycle(kit.system().settings().config())), exchange.venues(), market,
+            portfolio.ref(), deadLetters.ref(), alerts, Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMinutes(5),
+            4);
+    entity = EventSourcedBehaviorTestKit.create(kit.system(), ArbitrageCycle.create("XRP", shard.ref(), deps));
+  }
+
+  @AfterEach
+  void shutdown() {
+    kit.shutdownTestKit();
+  }
+
+  private CycleStatus status() {
+    return entity.getState().status();
+  }
+
+  private void awaitStatus(CycleStatus s) {
+    portfolio.awaitAssert(Duration.ofSeconds(15), () -> {
+      assertThat(status()).isEqualTo(s);
+      return null;
+    });
+  }
+
+  /** Idle → the portfolio is asked → granted → STARTED, the requester told. */
+  private UUID start() {
+    var result = entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Start(TestNodes.opportunity("XRP")), replies.ref()));
+    assertThat(result.events()).isEmpty();
+    Portfolio.Reserve reserve = portfolio.expectMessageClass(Portfolio.Reserve.class);
+    assertThat(reserve.symbol()).isEqualTo("XRP");
+    reserve.replyTo().tell(new Portfolio.ReserveReply(reserve.cycleId(), true, new BigDecimal("280000"), null));
+    CycleReply reply = replies.receiveMessage();
+    assertThat(reply.accepted()).isTrue();
+    assertThat(reply.cycleId()).isEqualTo(reserve.cycleId());
+    return reserve.cycleId();
+  }
+
+  private void assertDuplicateRefused() {
+    var result = entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Start(TestNodes.opportunity("XRP")), replies.ref()));
+    assertThat(result.events()).isEmpty();
+    CycleReply reply = replies.receiveMessage();
+    assertThat(reply.accepted()).isFalse();
+    assertThat(reply.message()).startsWith("duplicate");
+  }
+
+  private CycleReply get() {
+    entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Get(), replies.ref()));
+    return replies.receiveMessage();
+  }
+
+  @Test
+  void idleRefusesWhenThePortfolioDeniesAndPersistsNothing() {
+    entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Start(TestNodes.opportunity("XRP")), replies.ref()));
+    Portfolio.Reserve reserve = portfolio.expectMessageClass(Portfolio.Reserve.class);
+    // a second opportunity while the reservation is pending is a duplicate
+    entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Start(TestNodes.opportunity("XRP")), replies.ref()));
+    assertThat(replies.receiveMessage().message()).startsWith("duplicate");
+    reserve.replyTo().tell(new Portfolio.ReserveReply(reserve.cycleId(), false, BigDecimal.ZERO, "trading paused"));
+    CycleReply reply = replies.receiveMessage();
+    assertThat(reply.accepted()).isFalse();
+    assertThat(reply.message()).isEqualTo("trading paused");
+    assertThat(entity.getState().cycle()).isNull();
+    assertThat(get().state().status()).isEqualTo(CycleStatus.IDLE);
+  }
+
+  @Test
+  void startedWhileItsBuyIsInFlight() {
+    exchange.script(Venue.BINANCE, Op.PLACE_ORDER, Fault.NO_REPLY);
+    start();
+    assertThat(status()).isEqualTo(CycleStatus.STARTED);
+    assertThat(entity.getState().cycle().current().unresolved()).isTrue();
+    assertDuplicateRefused();
+  }
+
+  @Test
+  void initialTradeCompletedThenAwaitingRebalanceWhileNoCoinPays() {
+    start();
+    awaitStatus(CycleStatus.AWAITING_REBALANCE);
+    assertThat(entity.getState().cycle().steps()).hasSize(4);
+    assertDuplicateRefused();
+    // and a restart keeps it waiting, looking at the market again
+    entity.restart();
+    assertThat(status()).isEqualTo(CycleStatus.AWAITING_REBALANCE);
+    market.quote("XRP", "2820", "2.02", "1400");
+    portfolio.expectMessageClass(Portfolio.Release.class, Duration.ofSeconds(15))
+        .replyTo().tell(new Portfolio.Released(entity.getState().cycle().cycleId()));
+    awaitStatus(CycleStatus.COMPLETED);
+  }
+
+  @Test
+  void rebalancingInProgressThenCompletedReleasingTheCapital() {
+    market.quote("XRP", "2820", "2.02", "1400");
+    // the initial sell answers; the rebalance buy never does (and never reached the venue)
+    exchange.script(Venue.UPBIT, Op.PLACE_ORDER, Fault.NONE, Fault.NO_REPLY);
+    UUID id = start();
+    awaitStatus(CycleStatus.REBALANCING_IN_PROGRESS);
+    assertDuplicateRefused();
+    // its deadline passes, reconciliation finds nothing, it fails once, and the retry sends a new attempt
+    awaitStatus(CycleStatus.COMPLETED);
+    assertThat(entity.getState().cycle().retryCount()).isEqualTo(1);
+    Portfolio.Release release = portfolio.expectMessageClass(Portfolio.Release.class);
+    assertThat(release.cycleId()).isEqualTo(id);
+    assertThat(release.realizedPnlKrw()).isEqualByComparingTo(entity.getState().cycle().netProfitKrw());
+    entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Start(TestNodes.opportunity("XRP")), replies.ref()));
+    assertThat(replies.receiveMessage().message()).contains("still releasing its capital");
+    release.replyTo().tell(new Portfolio.Released(id));
+    portfolio.awaitAssert(() -> {
+      assertThat(entity.getState().cycle().capitalReleased()).isTrue();
+      return null;
+    });
+    assertThat(exchange.executedPerIntent().values()).containsOnly(1L);
+  }
+
+  @Test
+  void awaitingRetryThenResumesTheFailedStep() {
+    exchange.script(Venue.BINANCE, Op.WITHDRAW, Fault.TRANSIENT);
+    market.quote("XRP", "2820", "2.02", "1400");
+    start();
+    awaitStatus(CycleStatus.AWAITING_RETRY);
+    assertThat(entity.getState().cycle().retryCount()).isEqualTo(1);
+    assertDuplicateRefused();
+    portfolio.expectMessageClass(Portfolio.Release.class, Duration.ofSeconds(15));
+    assertThat(status()).isEqualTo(CycleStatus.COMPLETED);
+    assertThat(exchange.withdrawals()).hasSize(2);
+  }
+
+  @Test
+  void deadLetterIsRegisteredRecoveredAndDiscarded() {
+    exchange.script(Venue.BINANCE, Op.PLACE_ORDER, Fault.PERMANENT);
+    UUID id = start();
+    awaitStatus(CycleStatus.DEAD_LETTER);
+    DeadLetterQueue.Register reg = deadLetters.expectMessageClass(DeadLetterQueue.Register.class);
+    assertThat(reg.entry().cycleId()).isEqualTo(id);
+    // unacknowledged registrations are redelivered
+    deadLetters.expectMessageClass(DeadLetterQueue.Register.class, Duration.ofSeconds(10))
+        .replyTo().tell(new DeadLetterQueue.Registered(id));
+    portfolio.awaitAssert(() -> {
+      assertThat(entity.getState().cycle().deadLetterRegistered()).isTrue();
+      return null;
+    });
+    assertDuplicateRefused();
+
+    entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Discard(id, "bad coin"), replies.ref()));
+    assertThat(replies.receiveMessage().accepted()).isTrue();
+    assertThat(status()).isEqualTo(CycleStatus.FAILED);
+    Portfolio.Release release = portfolio.expectMessageClass(Portfolio.Release.class);
+    assertThat(release.realizedPnlKrw()).isEqualByComparingTo("0"); // nothing had moved
+    release.replyTo().tell(new Portfolio.Released(id));
+    portfolio.awaitAssert(() -> {
+      assertThat(entity.getState().cycle().capitalReleased()).isTrue();
+      return null;
+    });
+    // a closed cycle does not block the next one
+    start();
+  }
+
+  @Test
+  void retryThresholdRaisesOneAlert() {
+    exchange.script(Venue.BINANCE, Op.PLACE_ORDER, Fault.TRANSIENT, Fault.TRANSIENT, Fault.TRANSIENT);
+    market.quote("XRP", "2820", "2.02", "1400");
+    start();
+    portfolio.expectMessageClass(Portfolio.Release.class, Duration.ofSeconds(20));
+    assertThat(alerts.of(AlertKind.RETRY_THRESHOLD_REACHED)).hasSize(1);
+  }
+}
