@@ -12,5 +12,6 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       JournalCommand.class,
       ProjectionsCommand.class,
+      io.kimp.app.bench.BenchCommand.class,
     })
 public final class KimpCommand {}
