@@ -18,6 +18,9 @@ final class UpbitThrottle {
   private static final Pattern GROUP = Pattern.compile("group=([^;\\s]+)");
   private static final Pattern SEC = Pattern.compile("sec=(\\d+)");
 
+  /** Upbit's documented per-second budgets, assumed until a reply states what is left. */
+  private static final Map<String, Integer> DOCUMENTED = Map.of("order", 8, "default", 30);
+
   private final Clock clock;
   private final Map<String, Budget> budgets = new ConcurrentHashMap<>();
 
@@ -40,12 +43,10 @@ final class UpbitThrottle {
       long second = nowMs / 1000;
       if (b.second != second) {
         b.second = second;
-        b.remaining = Integer.MAX_VALUE; // unknown until the venue tells us
+        b.remaining = DOCUMENTED.getOrDefault(group, 8); // until the venue tells us
       }
       if (b.remaining > 0) {
-        if (b.remaining != Integer.MAX_VALUE) {
-          b.remaining--;
-        }
+        b.remaining--;
         return CompletableFuture.completedFuture(null);
       }
       delayMs = (second + 1) * 1000 - nowMs + 5;
