@@ -1,0 +1,66 @@
+package io.kimp.gateway;
+
+import com.typesafe.config.Config;
+import io.kimp.core.config.CoreSettings;
+import io.kimp.core.market.BookView;
+import io.kimp.core.market.Venue;
+import io.kimp.core.strategy.TradingCosts;
+import io.kimp.core.venue.Venues;
+import io.kimp.gateway.binance.BinanceGateway;
+import io.kimp.gateway.binance.BinanceSettings;
+import io.kimp.gateway.http.VenueHttp;
+import io.kimp.gateway.paper.PaperLedger;
+import io.kimp.gateway.paper.PaperSettings;
+import io.kimp.gateway.paper.PaperVenue;
+import io.kimp.gateway.upbit.UpbitGateway;
+import io.kimp.gateway.upbit.UpbitSettings;
+import java.time.Clock;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the venues' gateways for {@code kimp.trading.mode}. */
+public final class Gateways {
+  private static final Logger log = LoggerFactory.getLogger(Gateways.class);
+
+  private Gateways() {}
+
+  /**
+   * Paper venues on the shared ledger in paper mode, the real Upbit and Binance in live mode. Fails (naming the key) on
+   * bad settings, including missing API keys in live mode.
+   */
+  public static Venues create(Config config, ActorSystem<?> system, BookView books) {
+    TradingMode mode = TradingMode.from(config);
+    if (mode == TradingMode.LIVE) {
+      return live(LiveSettings.upbit(config), LiveSettings.binance(config), CoreSettings.costs(config), system,
+          Clock.systemUTC());
+    }
+    return paper(config, books, Clock.systemUTC());
+  }
+
+  /** Paper mode: both paper venues on one ledger, loaded from (or started in) {@code kimp.paper.ledger-file}. */
+  public static Venues paper(Config config, BookView books, Clock clock) {
+    PaperSettings settings = PaperSettings.from(config);
+    TradingCosts costs = CoreSettings.costs(config);
+    PaperLedger ledger = PaperLedger.open(settings.ledgerFile(), settings.initialBalances(), clock);
+    var dice = settings.faults().dice();
+    if (settings.faults().any()) {
+      log.warn("paper venues inject faults: {}", settings.faults());
+    }
+    log.info("trading mode PAPER: ledger {}", settings.ledgerFile().toAbsolutePath());
+    return new Venues(
+        new PaperVenue(Venue.UPBIT, ledger, books, costs, CoreSettings.transfers(config), settings, dice, clock),
+        new PaperVenue(Venue.BINANCE, ledger, books, costs, CoreSettings.transfers(config), settings, dice, clock));
+  }
+
+  /** Live mode against the given endpoints (the real venues, or the fakes in tests). */
+  public static Venues live(
+      UpbitSettings upbit, BinanceSettings binance, TradingCosts costs, ActorSystem<?> system, Clock clock) {
+    log.info("trading mode LIVE: {} / {}", upbit, binance);
+    return new Venues(
+        new UpbitGateway(upbit, new VenueHttp(system, Venue.UPBIT, upbit.connectTimeout(), upbit.requestTimeout()), costs,
+            clock),
+        new BinanceGateway(binance,
+            new VenueHttp(system, Venue.BINANCE, binance.connectTimeout(), binance.requestTimeout()), costs, clock));
+  }
+}

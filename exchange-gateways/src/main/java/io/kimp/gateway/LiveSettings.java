@@ -1,0 +1,68 @@
+package io.kimp.gateway;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.kimp.core.config.CoreSettings;
+import io.kimp.gateway.binance.BinanceSettings;
+import io.kimp.gateway.http.ApiCredentials;
+import io.kimp.gateway.upbit.UpbitSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+
+/**
+ * Reads the live venues' settings ({@code kimp.exchanges.*}). Missing keys fail start-up naming the setting (and the
+ * environment variable that can supply it); the keys themselves never appear in a message.
+ */
+public final class LiveSettings {
+  private LiveSettings() {}
+
+  public static UpbitSettings upbit(Config c) {
+    String p = "kimp.exchanges.upbit.";
+    return new UpbitSettings(
+        baseUrl(c, p + "base-url"),
+        new ApiCredentials(secret(c, p + "access-key", "UPBIT_ACCESS_KEY"), secret(c, p + "secret-key", "UPBIT_SECRET_KEY")),
+        CoreSettings.positive(c, p + "connect-timeout"),
+        CoreSettings.positive(c, p + "request-timeout"),
+        CoreSettings.positive(c, p + "default-backoff"),
+        CoreSettings.positive(c, p + "ban-backoff"),
+        CoreSettings.positive(c, p + "withdrawal-match-window"));
+  }
+
+  public static BinanceSettings binance(Config c) {
+    String p = "kimp.exchanges.binance.";
+    Duration recv = CoreSettings.positive(c, p + "recv-window");
+    if (recv.toMillis() > 60_000) {
+      throw new ConfigException.BadValue(p + "recv-window", "Binance accepts at most 60000 ms, not " + recv.toMillis());
+    }
+    return new BinanceSettings(
+        baseUrl(c, p + "base-url"),
+        new ApiCredentials(secret(c, p + "api-key", "BINANCE_API_KEY"), secret(c, p + "secret-key", "BINANCE_SECRET_KEY")),
+        recv,
+        CoreSettings.positive(c, p + "connect-timeout"),
+        CoreSettings.positive(c, p + "request-timeout"),
+        CoreSettings.positive(c, p + "default-backoff"),
+        CoreSettings.positive(c, p + "symbol-rules-ttl"));
+  }
+
+  private static String secret(Config c, String path, String env) {
+    if (!c.hasPath(path) || c.getString(path).isBlank()) {
+      throw new ConfigException.Missing(
+          path + " (live trading needs it; set it in the config or the " + env + " environment variable)");
+    }
+    return c.getString(path).trim();
+  }
+
+  private static String baseUrl(Config c, String path) {
+    String raw = c.getString(path).trim();
+    try {
+      URI u = new URI(raw);
+      if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+        throw new ConfigException.BadValue(path, "must be an http(s) URL, not '" + raw + "'");
+      }
+    } catch (URISyntaxException e) {
+      throw new ConfigException.BadValue(path, "must be an http(s) URL, not '" + raw + "'");
+    }
+    return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+  }
+}

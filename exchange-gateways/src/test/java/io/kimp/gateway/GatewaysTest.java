@@ -1,0 +1,103 @@
+package io.kimp.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.kimp.core.market.Book;
+import io.kimp.core.market.BookView;
+import io.kimp.core.market.Venue;
+import io.kimp.core.venue.Venues;
+import io.kimp.gateway.binance.BinanceGateway;
+import io.kimp.gateway.paper.PaperVenue;
+import io.kimp.gateway.upbit.UpbitGateway;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewaysTest {
+  private final ActorTestKit kit = ActorTestKit.create();
+  private final BookView noBooks =
+      new BookView() {
+        @Override
+        public Optional<Book> book(Venue venue, String coin) {
+          return Optional.empty();
+        }
+
+        @Override
+        public OptionalDouble usdtKrw() {
+          return OptionalDouble.empty();
+        }
+      };
+
+  @TempDir Path dir;
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  private Config config(String overrides) {
+    return ConfigFactory.load(ConfigFactory.parseString(overrides));
+  }
+
+  @Test
+  void paperIsTheDefaultAndKeepsItsLedgerUnderTheDataDir() {
+    Config c = config("kimp.data-dir = \"" + dir.toString().replace("\\", "/") + "\"");
+    assertThat(TradingMode.from(c)).isEqualTo(TradingMode.PAPER);
+    Venues venues = Gateways.create(c, kit.system(), noBooks);
+    assertThat(venues.of(Venue.UPBIT)).isInstanceOf(PaperVenue.class);
+    assertThat(venues.of(Venue.BINANCE)).isInstanceOf(PaperVenue.class);
+    assertThat(dir.resolve("paper-ledger.json")).exists();
+  }
+
+  @Test
+  void liveModeRefusesToStartWithoutKeysNamingTheSetting() {
+    Config c = config("kimp.trading.mode = live\nkimp.exchanges.upbit.access-key = \"\"");
+    assertThatThrownBy(() -> Gateways.create(c, kit.system(), noBooks))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kimp.exchanges.upbit.access-key")
+        .hasMessageContaining("UPBIT_ACCESS_KEY");
+    Config upbitOnly =
+        config("kimp.trading.mode = live\nkimp.exchanges.upbit.access-key = a\nkimp.exchanges.upbit.secret-key = b\n"
+            + "kimp.exchanges.binance.api-key = \"\"");
+    assertThatThrownBy(() -> Gateways.create(upbitOnly, kit.system(), noBooks))
+        .hasMessageContaining("kimp.exchanges.binance.api-key");
+  }
+
+  @Test
+  void liveModeBuildsTheRealGatewaysAndNeverShowsTheSecrets() {
+    Config c =
+        config("kimp.trading.mode = LIVE\n"
+            + "kimp.exchanges.upbit { access-key = UPBITACCESSKEY123, secret-key = UPBITSECRETVALUE999 }\n"
+            + "kimp.exchanges.binance { api-key = BINANCEAPIKEY456, secret-key = BINANCESECRETVALUE777 }");
+    Venues venues = Gateways.create(c, kit.system(), noBooks);
+    assertThat(venues.of(Venue.UPBIT)).isInstanceOf(UpbitGateway.class);
+    assertThat(venues.of(Venue.BINANCE)).isInstanceOf(BinanceGateway.class);
+    String dump = venues.of(Venue.UPBIT) + " " + venues.of(Venue.BINANCE) + " " + LiveSettings.upbit(c) + " "
+        + LiveSettings.binance(c);
+    assertThat(dump).doesNotContain("UPBITSECRETVALUE999", "BINANCESECRETVALUE777", "UPBITACCESSKEY123",
+        "BINANCEAPIKEY456");
+    assertThat(dump).contains("UPBI****", "BINA****");
+  }
+
+  @Test
+  void badSettingsNameTheirKey() {
+    assertThatThrownBy(() -> TradingMode.from(config("kimp.trading.mode = demo")))
+        .hasMessageContaining("kimp.trading.mode");
+    assertThatThrownBy(() -> io.kimp.gateway.paper.PaperSettings.from(config("kimp.paper.faults.unknown-outcome-rate = 2")))
+        .hasMessageContaining("kimp.paper.faults.unknown-outcome-rate");
+    assertThatThrownBy(() -> LiveSettings.binance(config("kimp.exchanges.binance { api-key = a, secret-key = b, "
+        + "recv-window = 61s }"))).hasMessageContaining("kimp.exchanges.binance.recv-window");
+    assertThatThrownBy(() -> LiveSettings.upbit(config("kimp.exchanges.upbit { access-key = a, secret-key = b, "
+        + "base-url = \"ftp://x\" }"))).hasMessageContaining("kimp.exchanges.upbit.base-url");
+  }
+}
