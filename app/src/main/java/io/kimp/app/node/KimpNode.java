@@ -63,6 +63,13 @@ public final class KimpNode implements AutoCloseable {
 
   /** Starts a node with {@code config} (as loaded by {@code KimpConfig}) trading through {@code components}. */
   public static KimpNode start(Config config, NodeComponents components) {
+    return start(config, system -> components);
+  }
+
+  /**
+   * Starts a node whose components need its actor system (HTTP clients of live gateways, market-data streams).
+   */
+  public static KimpNode start(Config config, java.util.function.Function<ActorSystem<?>, NodeComponents> wiring) {
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
     if (config.getBoolean("kimp.db.migrate-on-start")) {
       Migrations.migrate(db);
@@ -74,7 +81,9 @@ public final class KimpNode implements AutoCloseable {
           readSide.close();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+    NodeComponents components;
     try {
+      components = wiring.apply(system);
       joinIfAlone(system, config);
       Duration askTimeout = config.getDuration("kimp.execution.ask-timeout");
       ClusterSingleton singletons = ClusterSingleton.get(system);
