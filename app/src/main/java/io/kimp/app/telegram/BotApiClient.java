@@ -12,16 +12,21 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawRequestURI;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.Materializer;
 
 /**
  * The two Bot API methods kimp uses, over Pekko HTTP, with every answer classified into what the notifier must do next.
- * Never throws and never fails its stages: network errors and timeouts become {@link SendOutcome.Transient}. Error texts
- * it returns are masked (the token is in every request URL).
+ * Never throws and never fails its stages: network errors and timeouts become {@link SendOutcome.Transient}. The token is
+ * in every request's path: Pekko HTTP only ever sees a masked URI (the real path is rendered from a
+ * {@code Raw-Request-URI} header), its pool logs through {@link MaskingLog}, and error texts returned are masked.
  */
 final class BotApiClient {
 
@@ -60,11 +65,24 @@ final class BotApiClient {
   private final Materializer materializer;
   private final TelegramSettings settings;
   private final ObjectMapper json = new ObjectMapper();
+  private final ConnectionPoolSettings pool;
+  private final LoggingAdapter poolLog;
 
   BotApiClient(ClassicActorSystemProvider system, TelegramSettings settings) {
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
     this.settings = settings;
+    // the notifier retries with its own backoff: the pool must not add its own (up to minutes) after an outage, nor
+    // resend a sendMessage by itself
+    Duration base = settings.backoffMin().compareTo(Duration.ofMillis(100)) < 0 ? settings.backoffMin()
+        : Duration.ofMillis(100);
+    this.pool =
+        ConnectionPoolSettings.create(system.classicSystem())
+            .withMaxRetries(0)
+            .withBaseConnectionBackoff(base)
+            .withMaxConnectionBackoff(settings.backoffMin());
+    // one instance for every request: the pool is chosen by (host, settings, log)
+    this.poolLog = new MaskingLog(Logging.getLogger(system.classicSystem(), this), settings::mask);
   }
 
   CompletionStage<SendOutcome> sendMessage(String chatId, String text, boolean markdown) {
@@ -110,10 +128,14 @@ final class BotApiClient {
   private record Reply(int status, JsonNode body, Optional<String> retryAfterHeader) {}
 
   private CompletionStage<Reply> call(String method, ObjectNode body, Duration timeout) {
+    // the token only in the request line (Raw-Request-URI), never in the URI Pekko HTTP keeps, logs and shows
     HttpRequest request =
-        HttpRequest.POST(settings.methodUrl(method)).withEntity(ContentTypes.APPLICATION_JSON, body.toString());
-    return Http.get(system)
-        .singleRequest(request)
+        HttpRequest.POST(settings.maskedMethodUrl(method))
+            .addHeader(RawRequestURI.create(settings.methodTarget(method)))
+            .withEntity(ContentTypes.APPLICATION_JSON, body.toString());
+    Http http = Http.get(system);
+    return http
+        .singleRequest(request, http.defaultClientHttpsContext(), pool, poolLog)
         .thenCompose(
             response ->
                 response

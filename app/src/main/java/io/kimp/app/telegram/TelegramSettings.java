@@ -119,9 +119,21 @@ public record TelegramSettings(
     return Duration.ofMillis(Math.max(1, Math.round(Math.min(capped * jitter, backoffMax.toMillis()))));
   }
 
-  /** {@code {api}/bot<token>/<method>}: the only place the token is put into a string. */
-  String methodUrl(String method) {
-    return apiUrl + "/bot" + botToken + "/" + method;
+  /** What stands for the token wherever it would be shown. */
+  static final String MASK = "***";
+
+  /**
+   * {@code {api}/bot***}{@code /<method>}: the request URI Pekko HTTP is given, and may log (its connection pool logs
+   * request lines, e.g. of requests dropped at shutdown). The real target goes in {@link #methodTarget}.
+   */
+  String maskedMethodUrl(String method) {
+    return apiUrl + "/bot" + MASK + "/" + method;
+  }
+
+  /** {@code /bot<token>/<method>} under the API's base path: rendered only into the request line. */
+  String methodTarget(String method) {
+    String base = apiUrl.getRawPath() == null ? "" : apiUrl.getRawPath();
+    return base + "/bot" + botToken + "/" + method;
   }
 
   /** {@code text} with the token replaced, for anything that is logged or shown. */
@@ -129,7 +141,7 @@ public record TelegramSettings(
     if (text == null || botToken.isEmpty()) {
       return text;
     }
-    return text.replace(botToken, "<token>");
+    return text.replace(botToken, MASK);
   }
 
   @Override
