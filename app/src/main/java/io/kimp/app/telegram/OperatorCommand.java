@@ -8,62 +8,33 @@ import java.util.UUID;
 sealed interface OperatorCommand {
 
   /** The command's name as typed, for replies, logs and metrics ({@code status}, {@code recover}, ...). */
-  String name();
-
-  record Status() implements OperatorCommand {
-    public String name() {
-      return "status";
-    }
+  default String name() {
+    return getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }
 
-  record Premiums() implements OperatorCommand {
-    public String name() {
-      return "premiums";
-    }
-  }
+  record Status() implements OperatorCommand {}
 
-  record Cycles() implements OperatorCommand {
-    public String name() {
-      return "cycles";
-    }
-  }
+  record Premiums() implements OperatorCommand {}
+
+  record Cycles() implements OperatorCommand {}
 
   record DeadLetters() implements OperatorCommand {
+    @Override
     public String name() {
       return "dlq";
     }
   }
 
-  record Recover(UUID cycleId) implements OperatorCommand {
-    public String name() {
-      return "recover";
-    }
-  }
+  record Recover(UUID cycleId) implements OperatorCommand {}
 
-  record Pause(String reason) implements OperatorCommand {
-    public String name() {
-      return "pause";
-    }
-  }
+  record Pause(String reason) implements OperatorCommand {}
 
-  record Resume() implements OperatorCommand {
-    public String name() {
-      return "resume";
-    }
-  }
+  record Resume() implements OperatorCommand {}
 
-  record Help() implements OperatorCommand {
-    public String name() {
-      return "help";
-    }
-  }
+  record Help() implements OperatorCommand {}
 
   /** Unknown or malformed: answered with {@code problem} and the usage. */
-  record Invalid(String problem) implements OperatorCommand {
-    public String name() {
-      return "invalid";
-    }
-  }
+  record Invalid(String problem) implements OperatorCommand {}
 
   String USAGE =
       "/status – engine, capital and trading state\n"

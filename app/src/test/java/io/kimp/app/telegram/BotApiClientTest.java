@@ -37,11 +37,15 @@ class BotApiClientTest {
   }
 
   private BotApiClient client(String token) {
+    return client(api.apiUrl(), token);
+  }
+
+  private BotApiClient client(String apiUrl, String token) {
     return new BotApiClient(
         kit.system(),
         TelegramSettings.fromConfig(
             ConfigFactory.parseString(
-                    "kimp.telegram { api-url = \"" + api.apiUrl() + "\", bot-token = \"" + token + "\", chat-id = \""
+                    "kimp.telegram { api-url = \"" + apiUrl + "\", bot-token = \"" + token + "\", chat-id = \""
                         + CHAT + "\", backoff.min = 100ms, request-timeout = 3s }")
                 .withFallback(ConfigFactory.load())
                 .resolve()));
@@ -91,15 +95,7 @@ class BotApiClientTest {
   void anUnreachableApiIsANetworkFailure() {
     FakeTelegramBotApi down = FakeTelegramBotApi.start(kit.system(), TOKEN, CHAT);
     down.goDown();
-    BotApiClient client =
-        new BotApiClient(
-            kit.system(),
-            TelegramSettings.fromConfig(
-                ConfigFactory.parseString(
-                        "kimp.telegram { api-url = \"" + down.apiUrl() + "\", bot-token = \"" + TOKEN
-                            + "\", chat-id = \"" + CHAT + "\" }")
-                    .withFallback(ConfigFactory.load())
-                    .resolve()));
+    BotApiClient client = client(down.apiUrl(), TOKEN);
 
     SendOutcome o = join(client.sendMessage(CHAT, "x", true));
 
