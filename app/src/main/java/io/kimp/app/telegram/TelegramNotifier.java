@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -95,9 +96,9 @@ public final class TelegramNotifier
     INSTANCE
   }
 
-  private record SendCompleted(long seq, SendOutcome outcome) implements Command {}
+  private record SendCompleted(long attempt, long seq, SendOutcome outcome) implements Command {}
 
-  private record Polled(PollOutcome outcome) implements Command {}
+  private record Polled(long attempt, PollOutcome outcome) implements Command {}
 
   private record CommandAnswered(String chatId, String command, String outcome, String text) implements Command {}
 
@@ -243,12 +244,18 @@ public final class TelegramNotifier
   private final AlertFormatter formatter;
   private final CommandReplies replies;
 
+  /**
+   * Ids of HTTP requests, unique in the JVM: an answer to a request of an earlier incarnation of this actor (after a
+   * restart) is recognised and ignored, so that two send or poll loops never run at once.
+   */
+  private static final AtomicLong REQUESTS = new AtomicLong();
+
   // delivery and polling progress: not persisted, rebuilt from nothing after a restart
-  private long inFlightSeq = -1;
+  private long sendInFlight = -1;
   private long nextSendAtNanos = System.nanoTime();
   private int sendFailures;
   private final Set<Long> plainText = new HashSet<>();
-  private boolean polling;
+  private long pollInFlight = -1;
   private int pollFailures;
   private final Set<LocalDate> summariesInFlight = new HashSet<>();
 
@@ -366,7 +373,7 @@ public final class TelegramNotifier
 
   /** Sends the oldest message if nothing is in flight and the chat's pace allows; otherwise arms the send timer. */
   private void trySend(State s) {
-    if (inFlightSeq >= 0 || s.outbox().isEmpty()) {
+    if (sendInFlight >= 0 || s.outbox().isEmpty()) {
       return;
     }
     long wait = nextSendAtNanos - System.nanoTime();
@@ -375,17 +382,21 @@ public final class TelegramNotifier
       return;
     }
     OutboxEntry e = s.head().orElseThrow();
-    inFlightSeq = e.seq();
+    long attempt = REQUESTS.incrementAndGet();
+    sendInFlight = attempt;
     boolean plain = plainText.contains(e.seq());
     context.pipeToSelf(
         api.sendMessage(e.chatId(), plain ? MarkdownV2.toPlain(e.text()) : e.text(), !plain),
         (outcome, err) ->
-            new SendCompleted(e.seq(), outcome != null ? outcome : new SendOutcome.Transient("network",
+            new SendCompleted(attempt, e.seq(), outcome != null ? outcome : new SendOutcome.Transient("network",
                 settings.mask(String.valueOf(err)))));
   }
 
   private Effect<Event, State> onSendCompleted(State s, SendCompleted c) {
-    inFlightSeq = -1;
+    if (c.attempt() != sendInFlight) {
+      return Effect().none();
+    }
+    sendInFlight = -1;
     Optional<OutboxEntry> head = s.head().filter(e -> e.seq() == c.seq());
     if (head.isEmpty()) {
       trySend(s);
@@ -459,18 +470,22 @@ public final class TelegramNotifier
   // ---- commands
 
   private void poll(State s) {
-    if (!settings.commandsEnabled() || polling) {
+    if (!settings.commandsEnabled() || pollInFlight >= 0) {
       return;
     }
-    polling = true;
+    long attempt = REQUESTS.incrementAndGet();
+    pollInFlight = attempt;
     context.pipeToSelf(
         api.getUpdates(s.lastUpdateId() + 1, settings.pollTimeout()),
-        (outcome, err) -> new Polled(outcome != null ? outcome : new PollOutcome.Failed("network",
+        (outcome, err) -> new Polled(attempt, outcome != null ? outcome : new PollOutcome.Failed("network",
             settings.mask(String.valueOf(err)))));
   }
 
   private Effect<Event, State> onPolled(State s, Polled c) {
-    polling = false;
+    if (c.attempt() != pollInFlight) {
+      return Effect().none();
+    }
+    pollInFlight = -1;
     if (c.outcome() instanceof PollOutcome.Failed f) {
       pollFailures++;
       Duration delay = settings.backoff(pollFailures);

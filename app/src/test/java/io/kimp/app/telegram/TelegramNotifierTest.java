@@ -425,6 +425,8 @@ class TelegramNotifierTest {
     long pause = api.userSends(CHAT, 1001, "alice", "/pause night");
     await().atMost(PATIENCE).until(() -> api.messagesTo(CHAT).size() == 1);
     assertThat(before.actions.calls()).containsExactly("pause by telegram:@alice reason night");
+    // stop only once the reply's delivery is recorded (until then a restart would send it again: at least once)
+    await().atMost(PATIENCE).until(() -> before.outbox().pending().isEmpty());
     ActorTestKit.shutdown(before.kit.system(), PATIENCE);
 
     // the node died before its next poll confirmed the update, so Telegram hands it out again
@@ -460,7 +462,8 @@ class TelegramNotifierTest {
     FakeTelegramBotApi api = FakeTelegramBotApi.start(fakeHost.system(), TOKEN, CHAT);
     Rig first = new Rig("catch-up", clock, "kimp.alerts.daily-summary.enabled = on", api);
     first.notifier.tell(new TelegramNotifier.SendDailySummary(LocalDate.of(2026, 11, 3)));
-    await().atMost(PATIENCE).until(() -> api.messages().size() == 1);
+    await().atMost(PATIENCE).until(() -> first.outbox().pending().isEmpty());
+    assertThat(api.messages()).hasSize(1);
     ActorTestKit.shutdown(first.kit.system(), PATIENCE);
 
     clock.set(Instant.parse("2026-11-05T03:00:00Z")); // 12:00 KST
