@@ -2,7 +2,18 @@ package io.kimp.app.node;
 
 import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kimp.app.metrics.PrometheusMetrics;
+import io.kimp.app.metrics.TelegramMetrics;
+import io.kimp.app.operator.OperatorActions.ComponentHealth;
+import io.kimp.app.operator.OperatorService;
+import io.kimp.app.telegram.TelegramNotifier;
+import io.kimp.core.alert.AlertSink;
 import io.kimp.core.config.CoreSettings;
+import io.micrometer.core.instrument.Tag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import io.kimp.core.cycle.ArbitrageCycle;
 import io.kimp.core.cycle.CycleDirectory;
 import io.kimp.core.cycle.CycleRules;
@@ -43,6 +54,8 @@ public final class KimpNode implements AutoCloseable {
   private final ActorRef<DeadLetterQueue.Command> deadLetters;
   private final CycleDirectory cycles;
   private final NodeComponents components;
+  private final PrometheusMetrics metrics;
+  private final OperatorService operator;
 
   private KimpNode(
       ActorSystem<Void> system,
@@ -51,7 +64,9 @@ public final class KimpNode implements AutoCloseable {
       ActorRef<Portfolio.Command> portfolio,
       ActorRef<DeadLetterQueue.Command> deadLetters,
       CycleDirectory cycles,
-      NodeComponents components) {
+      NodeComponents components,
+      PrometheusMetrics metrics,
+      OperatorService operator) {
     this.system = system;
     this.readSide = readSide;
     this.database = database;
@@ -59,6 +74,16 @@ public final class KimpNode implements AutoCloseable {
     this.deadLetters = deadLetters;
     this.cycles = cycles;
     this.components = components;
+    this.metrics = metrics;
+    this.operator = operator;
+  }
+
+  public PrometheusMetrics metrics() {
+    return metrics;
+  }
+
+  public OperatorService operator() {
+    return operator;
   }
 
   /** Starts a node with {@code config} (as loaded by {@code KimpConfig}) trading through {@code components}. */
@@ -81,21 +106,46 @@ public final class KimpNode implements AutoCloseable {
           readSide.close();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+    PrometheusMetrics metrics =
+        PrometheusMetrics.create(List.of(Tag.of("node", Cluster.get(system).selfMember().address().toString())));
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-metrics", () -> {
+          metrics.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
     NodeComponents components;
     try {
       components = wiring.apply(system);
       joinIfAlone(system, config);
       Duration askTimeout = config.getDuration("kimp.execution.ask-timeout");
       ClusterSingleton singletons = ClusterSingleton.get(system);
+      AtomicReference<ActorRef<Portfolio.Command>> portfolioRef = new AtomicReference<>();
+      AtomicReference<ActorRef<DeadLetterQueue.Command>> deadLettersRef = new AtomicReference<>();
+      List<Supplier<ComponentHealth>> probes = new ArrayList<>();
+      probes.add(() -> NodeHealth.journal(readSide));
+      probes.add(() -> NodeHealth.cluster(system));
+      if (components.feedsHealth() != null) {
+        probes.add(components.feedsHealth());
+      }
+      OperatorService operator =
+          new OperatorService(system, portfolioRef::get, deadLettersRef::get, readSide, components.market(), probes);
+      AlertSink alerts = components.alerts();
+      if (alerts == null) {
+        ActorRef<TelegramNotifier.Command> notifier =
+            TelegramNotifier.initSingleton(
+                system, TelegramNotifier.create(config, operator, new TelegramMetrics(metrics.registry())));
+        alerts = TelegramNotifier.alertSink(notifier);
+      }
       ActorRef<Portfolio.Command> portfolio =
           singletons.init(
               SingletonActor.of(
-                      Portfolio.create(CoreSettings.portfolio(config), components.alerts(), components.clock()),
-                      "portfolio"));
+                  Portfolio.create(CoreSettings.portfolio(config), alerts, components.clock()), "portfolio"));
+      portfolioRef.set(portfolio);
       CycleDirectory cycles = ArbitrageCycle.directory(system, askTimeout);
       ActorRef<DeadLetterQueue.Command> deadLetters =
           singletons.init(
-              SingletonActor.of(DeadLetterQueue.create(cycles, components.alerts(), components.clock()), "dead-letters"));
+              SingletonActor.of(DeadLetterQueue.create(cycles, alerts, components.clock()), "dead-letters"));
+      deadLettersRef.set(deadLetters);
       ArbitrageCycle.init(
           system,
           new ArbitrageCycle.Dependencies(
@@ -104,14 +154,14 @@ public final class KimpNode implements AutoCloseable {
               components.market(),
               portfolio,
               deadLetters,
-              components.alerts(),
+              alerts,
               components.clock(),
               askTimeout,
               config.getDuration("kimp.cycle.passivate-after-idle"),
               config.getInt("kimp.cycle.projection-tags")));
       CycleProjection.init(system, readSide);
       log.info("node {} started on {}", Cluster.get(system).selfMember().address(), db.safeUrl());
-      return new KimpNode(system, readSide, db, portfolio, deadLetters, cycles, components);
+      return new KimpNode(system, readSide, db, portfolio, deadLetters, cycles, components, metrics, operator);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;

@@ -1,5 +1,6 @@
 package io.kimp.app.telegram;
 
+import io.kimp.app.operator.OperatorActions;
 import io.kimp.core.alert.Alert;
 import io.kimp.core.alert.AlertKind;
 import java.time.ZoneId;

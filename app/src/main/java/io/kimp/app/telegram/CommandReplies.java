@@ -1,13 +1,14 @@
 package io.kimp.app.telegram;
 
+import io.kimp.app.operator.OperatorActions;
 import static io.kimp.app.telegram.MarkdownV2.bold;
 import static io.kimp.app.telegram.MarkdownV2.escape;
 
-import io.kimp.app.telegram.OperatorActions.ComponentHealth;
-import io.kimp.app.telegram.OperatorActions.CycleRow;
-import io.kimp.app.telegram.OperatorActions.EngineStatus;
-import io.kimp.app.telegram.OperatorActions.PremiumRow;
-import io.kimp.app.telegram.OperatorActions.TradingSwitch;
+import io.kimp.app.operator.OperatorActions.ComponentHealth;
+import io.kimp.app.operator.OperatorActions.CycleRow;
+import io.kimp.app.operator.OperatorActions.EngineStatus;
+import io.kimp.app.operator.OperatorActions.PremiumRow;
+import io.kimp.app.operator.OperatorActions.TradingSwitch;
 import io.kimp.core.dlq.DeadLetterQueue;
 import java.time.Clock;
 import java.time.Duration;

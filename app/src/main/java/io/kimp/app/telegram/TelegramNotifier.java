@@ -1,5 +1,6 @@
 package io.kimp.app.telegram;
 
+import io.kimp.app.operator.OperatorActions;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.typesafe.config.Config;

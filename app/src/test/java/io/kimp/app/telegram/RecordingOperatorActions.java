@@ -1,5 +1,6 @@
 package io.kimp.app.telegram;
 
+import io.kimp.app.operator.OperatorActions;
 import io.kimp.core.cycle.CycleEffect.DeadLetterEntry;
 import io.kimp.core.cycle.CycleStatus;
 import io.kimp.core.cycle.Leg;

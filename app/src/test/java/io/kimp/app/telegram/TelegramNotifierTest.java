@@ -1,5 +1,6 @@
 package io.kimp.app.telegram;
 
+import io.kimp.app.operator.OperatorActions;
 import static io.kimp.app.telegram.NotifierTestSystems.CHAT;
 import static io.kimp.app.telegram.NotifierTestSystems.OTHER_CHAT;
 import static io.kimp.app.telegram.NotifierTestSystems.PATIENCE;

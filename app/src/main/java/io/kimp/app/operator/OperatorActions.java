@@ -1,4 +1,4 @@
-package io.kimp.app.telegram;
+package io.kimp.app.operator;
 
 import io.kimp.core.cycle.CycleStatus;
 import io.kimp.core.cycle.Leg;

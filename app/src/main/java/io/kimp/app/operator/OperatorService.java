@@ -1,0 +1,315 @@
+package io.kimp.app.operator;
+
+import io.kimp.core.cycle.CycleStatus;
+import io.kimp.core.cycle.Leg;
+import io.kimp.core.cycle.Step;
+import io.kimp.core.dlq.DeadLetterQueue;
+import io.kimp.core.market.CoinQuote;
+import io.kimp.core.market.Direction;
+import io.kimp.core.market.MarketView;
+import io.kimp.core.portfolio.Portfolio;
+import io.kimp.core.strategy.PremiumMath;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The operators' actions over the real engine: the portfolio and dead-letter-queue singletons, the read tables, the
+ * market view and the node's health probes. Channels (Telegram, the admin HTTP API, the CLI through the API) call this.
+ * Read-table queries run on the blocking JDBC dispatcher, never on the caller's thread.
+ */
+public final class OperatorService implements OperatorActions {
+  private static final List<String> OPEN_STATUSES =
+      List.of(CycleStatus.STARTED, CycleStatus.INITIAL_TRADE_COMPLETED, CycleStatus.AWAITING_REBALANCE,
+              CycleStatus.REBALANCING_IN_PROGRESS, CycleStatus.REBALANCE_TRADE_COMPLETED, CycleStatus.AWAITING_RETRY,
+              CycleStatus.DEAD_LETTER)
+          .stream().map(Enum::name).toList();
+
+  private final ActorSystem<?> system;
+  private final Supplier<ActorRef<Portfolio.Command>> portfolio;
+  private final Supplier<ActorRef<DeadLetterQueue.Command>> deadLetters;
+  private final DataSource readSide;
+  private final MarketView market;
+  private final List<Supplier<ComponentHealth>> probes;
+  private final ZoneId tradingDay;
+  private final Duration timeout;
+  private final Executor jdbc;
+
+  /**
+   * @param portfolio and {@code deadLetters} are suppliers: the singletons are started after the alert sink that needs
+   *     this service exists
+   */
+  public OperatorService(
+      ActorSystem<?> system,
+      Supplier<ActorRef<Portfolio.Command>> portfolio,
+      Supplier<ActorRef<DeadLetterQueue.Command>> deadLetters,
+      DataSource readSide,
+      MarketView market,
+      List<Supplier<ComponentHealth>> probes) {
+    this.system = system;
+    this.portfolio = portfolio;
+    this.deadLetters = deadLetters;
+    this.readSide = readSide;
+    this.market = market;
+    this.probes = List.copyOf(probes);
+    this.tradingDay = ZoneId.of(system.settings().config().getString("kimp.risk.trading-day-zone"));
+    this.timeout = system.settings().config().getDuration("kimp.dlq.ask-timeout");
+    this.jdbc = system.dispatchers().lookup(
+        org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
+  }
+
+  // ---- health
+
+  /** Every probe's answer (a probe that throws is DOWN). */
+  public List<ComponentHealth> components() {
+    List<ComponentHealth> out = new ArrayList<>();
+    for (Supplier<ComponentHealth> p : probes) {
+      try {
+        out.add(p.get());
+      } catch (RuntimeException e) {
+        out.add(new ComponentHealth("unknown", Health.DOWN, e.toString()));
+      }
+    }
+    return out;
+  }
+
+  /** DOWN if any component is DOWN, DEGRADED if any is, else UP. */
+  public static Health overall(List<ComponentHealth> components) {
+    Health h = Health.UP;
+    for (ComponentHealth c : components) {
+      if (c.health() == Health.DOWN) {
+        return Health.DOWN;
+      }
+      if (c.health() == Health.DEGRADED) {
+        h = Health.DEGRADED;
+      }
+    }
+    return h;
+  }
+
+  @Override
+  public CompletionStage<EngineStatus> status() {
+    CompletionStage<Portfolio.Snapshot> snap = portfolio();
+    CompletionStage<int[]> counts =
+        query(c -> new int[] {
+          count(c, "SELECT COUNT(*) FROM arbitrage_cycles WHERE status IN (" + placeholders(OPEN_STATUSES.size()) + ")",
+              OPEN_STATUSES.toArray()),
+        });
+    CompletionStage<List<DeadLetterQueue.Entry>> dlq = deadLetters(true);
+    return snap.thenCombine(counts, (s, n) -> new Object[] {s, n})
+        .thenCombine(dlq, (sn, d) -> {
+          Portfolio.Snapshot s = (Portfolio.Snapshot) sn[0];
+          int[] n = (int[]) sn[1];
+          List<ComponentHealth> components = components();
+          return new EngineStatus(Instant.now(), overall(components), trading(s), s.equityKrw(), s.reservedKrw(),
+              s.freeKrw(), s.todayRealizedPnlKrw(), n[0], d.size(), components);
+        });
+  }
+
+  @Override
+  public CompletionStage<List<PremiumRow>> premiums() {
+    List<PremiumRow> rows = new ArrayList<>();
+    for (CoinQuote q : market.freshQuotes().values()) {
+      BigDecimal upbit = q.upbitBid().add(q.upbitAsk()).divide(BigDecimal.valueOf(2));
+      BigDecimal binance = q.binanceBid().add(q.binanceAsk()).divide(BigDecimal.valueOf(2));
+      rows.add(new PremiumRow(q.coin(), PremiumMath.premiumPercent(q), upbit, binance, q.usdtKrw(), q.observedAt()));
+    }
+    rows.sort(Comparator.comparingDouble(PremiumRow::premiumPercent).reversed());
+    return CompletableFuture.completedFuture(rows);
+  }
+
+  @Override
+  public CompletionStage<List<CycleRow>> cycles(CycleQuery q) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT c.id, c.symbol, c.direction, c.status, c.rebalance_symbol, c.retry_count, c.initial_investment_krw,"
+                + " c.total_net_profit_krw, c.start_time, c.locked_at,"
+                + " (SELECT t.side FROM trades t WHERE t.cycle_id = c.id ORDER BY t.created_at DESC, t.id DESC"
+                + "  FETCH FIRST 1 ROWS ONLY) AS last_side"
+                + " FROM arbitrage_cycles c WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (q.status() != null) {
+      sql.append(" AND c.status = ?");
+      args.add(q.status().name());
+    }
+    if (q.symbol() != null) {
+      sql.append(" AND c.symbol = ?");
+      args.add(q.symbol());
+    }
+    if (q.openOnly()) {
+      sql.append(" AND c.status IN (").append(placeholders(OPEN_STATUSES.size())).append(")");
+      args.addAll(OPEN_STATUSES);
+    }
+    sql.append(" ORDER BY c.start_time DESC, c.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY");
+    args.add(q.offset());
+    args.add(q.limit());
+    return query(c -> {
+      List<CycleRow> rows = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        bind(ps, args.toArray());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String side = rs.getString("last_side");
+            rows.add(new CycleRow(
+                rs.getObject("id", UUID.class), rs.getString("symbol"), Direction.valueOf(rs.getString("direction")),
+                CycleStatus.valueOf(rs.getString("status")),
+                rs.getString("rebalance_symbol") == null ? Leg.INITIAL : Leg.REBALANCE,
+                side == null ? null : Step.valueOf(side), rs.getInt("retry_count"),
+                rs.getBigDecimal("initial_investment_krw"), rs.getBigDecimal("total_net_profit_krw"),
+                instant(rs, "start_time"), instant(rs, "locked_at")));
+          }
+        }
+      }
+      return rows;
+    });
+  }
+
+  @Override
+  public CompletionStage<List<DeadLetterQueue.Entry>> deadLetters(boolean openOnly) {
+    return AskPattern.<DeadLetterQueue.Command, DeadLetterQueue.Entries>ask(
+            deadLetters.get(), r -> new DeadLetterQueue.ListEntries(openOnly, r), timeout, system.scheduler())
+        .thenApply(DeadLetterQueue.Entries::entries);
+  }
+
+  @Override
+  public CompletionStage<DeadLetterQueue.Outcome> recover(UUID cycleId, String by) {
+    return AskPattern.ask(deadLetters.get(), r -> new DeadLetterQueue.Recover(cycleId, by, r), timeout.multipliedBy(2),
+        system.scheduler());
+  }
+
+  /** Close a dead-lettered cycle (capital written off if anything moved). */
+  public CompletionStage<DeadLetterQueue.Outcome> discard(UUID cycleId, String reason, String by) {
+    return AskPattern.ask(deadLetters.get(), r -> new DeadLetterQueue.Discard(cycleId, reason, by, r),
+        timeout.multipliedBy(2), system.scheduler());
+  }
+
+  public CompletionStage<java.util.Optional<DeadLetterQueue.Entry>> deadLetter(UUID cycleId) {
+    return AskPattern.ask(deadLetters.get(), r -> new DeadLetterQueue.Get(cycleId, r), timeout, system.scheduler());
+  }
+
+  @Override
+  public CompletionStage<TradingSwitch> pause(String by, String reason) {
+    return AskPattern.<Portfolio.Command, Portfolio.Snapshot>ask(
+            portfolio.get(), r -> new Portfolio.Pause(by, reason, r), timeout, system.scheduler())
+        .thenApply(OperatorService::trading);
+  }
+
+  @Override
+  public CompletionStage<TradingSwitch> resume(String by) {
+    return AskPattern.<Portfolio.Command, Portfolio.Snapshot>ask(
+            portfolio.get(), r -> new Portfolio.Resume(by, r), timeout, system.scheduler())
+        .thenApply(OperatorService::trading);
+  }
+
+  public CompletionStage<Portfolio.Snapshot> portfolio() {
+    return AskPattern.ask(portfolio.get(), Portfolio.GetSnapshot::new, timeout, system.scheduler());
+  }
+
+  public CompletionStage<Portfolio.Snapshot> updateSettings(io.kimp.core.portfolio.PortfolioSettings s, String by) {
+    return AskPattern.ask(portfolio.get(), r -> new Portfolio.UpdateSettings(s, by, r), timeout, system.scheduler());
+  }
+
+  @Override
+  public CompletionStage<DailySummary> dailySummary(LocalDate day) {
+    OffsetDateTime from = day.atStartOfDay(tradingDay).toOffsetDateTime();
+    OffsetDateTime to = day.plusDays(1).atStartOfDay(tradingDay).toOffsetDateTime();
+    CompletionStage<Object[]> numbers =
+        query(c -> new Object[] {
+          count(c, "SELECT COUNT(*) FROM arbitrage_cycles WHERE start_time >= ? AND start_time < ?", from, to),
+          count(c, "SELECT COUNT(*) FROM arbitrage_cycles WHERE status = 'COMPLETED' AND end_time >= ? AND end_time < ?",
+              from, to),
+          count(c, "SELECT COUNT(*) FROM arbitrage_cycles WHERE status = 'DEAD_LETTER' AND locked_at >= ? "
+              + "AND locked_at < ?", from, to),
+          sum(c, "SELECT COALESCE(SUM(total_net_profit_krw), 0) FROM arbitrage_cycles WHERE status = 'COMPLETED' "
+              + "AND end_time >= ? AND end_time < ?", from, to),
+          count(c, "SELECT COUNT(*) FROM arbitrage_cycles WHERE status IN (" + placeholders(OPEN_STATUSES.size()) + ")",
+              OPEN_STATUSES.toArray()),
+        });
+    return numbers.thenCombine(portfolio(), (n, s) -> new Object[] {n, s})
+        .thenCombine(deadLetters(true), (ns, d) -> {
+          Object[] n = (Object[]) ns[0];
+          Portfolio.Snapshot s = (Portfolio.Snapshot) ns[1];
+          return new DailySummary(day, (Integer) n[0], (Integer) n[1], (Integer) n[2], (BigDecimal) n[3],
+              s.equityKrw(), (Integer) n[4], d.size(), s.paused());
+        });
+  }
+
+  // ---- helpers
+
+  private static TradingSwitch trading(Portfolio.Snapshot s) {
+    return new TradingSwitch(s.paused(), s.pausedBy(), s.pauseReason());
+  }
+
+  private interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> CompletionStage<T> query(SqlWork<T> work) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Connection c = readSide.getConnection()) {
+        return work.run(c);
+      } catch (SQLException e) {
+        throw new IllegalStateException("read tables: " + e.getMessage(), e);
+      }
+    }, jdbc);
+  }
+
+  private static int count(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static BigDecimal sum(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBigDecimal(1);
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
+  }
+
+  private static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+
+  static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+}
