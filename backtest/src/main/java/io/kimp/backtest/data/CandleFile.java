@@ -25,6 +25,7 @@ public final class CandleFile {
 
   /** Relative slack for high/low checks: venues round OHLC independently. */
   private static final double OHLC_SLACK = 1e-9;
+  private static final int SIZING_SAMPLE = 4096;
 
   private CandleFile() {}
 
@@ -37,13 +38,22 @@ public final class CandleFile {
    */
   public static CandleSeries read(Path file, boolean lenient, LongConsumer progress) {
     try (CsvScanner in = new CsvScanner(file)) {
-      return read(in, new RowProblems(file.toString(), lenient), progress);
+      return read(in, new RowProblems(file.toString(), lenient), progress, java.nio.file.Files.size(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
   static CandleSeries read(CsvScanner in, RowProblems problems, LongConsumer progress) throws IOException {
+    return read(in, problems, progress, -1);
+  }
+
+  /**
+   * @param fileSize the input's size when known: after the first rows the arrays are sized for the whole file once,
+   *     instead of doubling (and copying) their way there
+   */
+  static CandleSeries read(CsvScanner in, RowProblems problems, LongConsumer progress, long fileSize)
+      throws IOException {
     int[] col = {0, 1, 2, 3, 4, 5};
     int needed = 6;
     boolean first = true;
@@ -107,6 +117,14 @@ public final class CandleFile {
       if (t <= prev) {
         problems.bad(Kind.NOT_ASCENDING, line, Timestamps.iso(t) + " is not after " + Timestamps.iso(prev));
         continue;
+      }
+      if (n == SIZING_SAMPLE && fileSize > 0) {
+        long estimate = (long) (fileSize / (double) in.consumed() * n * 1.02) + 16;
+        if (estimate > time.length && estimate < Integer.MAX_VALUE - 16) {
+          time = Arrays.copyOf(time, (int) estimate);
+          close = Arrays.copyOf(close, (int) estimate);
+          volume = Arrays.copyOf(volume, (int) estimate);
+        }
       }
       if (n == time.length) {
         int cap = n * 2;

@@ -58,6 +58,11 @@ public final class CsvScanner implements Closeable {
     return bytesRead;
   }
 
+  /** Bytes consumed up to the end of the current line. */
+  public long consumed() {
+    return bytesRead - (limit - pos);
+  }
+
   /** Advances to the next line; false at the end of the input. */
   public boolean nextLine() throws IOException {
     while (true) {
