@@ -219,7 +219,7 @@ public final class BacktestCommand implements Callable<Integer> {
     if (!noHtml) {
       HtmlReport.write(out, r, k, summaries, inputs.stepMs());
     }
-    w.printf(Locale.ROOT, "%s %s: %d moments, %d gaps skipped candles (%d gaps)%n", s.symbol(),
+    w.printf(Locale.ROOT, "%s %s: %d moments, %d candles skipped (%d gaps)%n", s.symbol(),
         r.premium().size() == 0 ? "no data" : Timestamps.iso(r.premium().time(0)) + " → "
             + Timestamps.iso(r.premium().time(r.premium().size() - 1)),
         r.premium().size(), r.coverage().skippedTotal(), r.coverage().gapEpisodes());

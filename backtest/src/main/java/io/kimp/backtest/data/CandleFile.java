@@ -70,7 +70,7 @@ public final class CandleFile {
       byte[] b = in.buffer();
       if (first) {
         first = false;
-        if (Timestamps.parseMillis(b, in.start(0), in.end(0)) == Timestamps.INVALID && looksLikeHeader(in)) {
+        if (in.looksLikeHeader()) {
           col = header(in, problems.source());
           needed = Arrays.stream(col).max().getAsInt() + 1;
           continue;
@@ -140,11 +140,6 @@ public final class CandleFile {
     }
     progress.accept(in.bytesRead());
     return new CandleSeries(problems.source(), time, close, volume, n, problems);
-  }
-
-  private static boolean looksLikeHeader(CsvScanner in) {
-    String f = in.text(0);
-    return !f.isEmpty() && Character.isLetter(f.charAt(0));
   }
 
   /** Column positions by name; a missing column fails the read (a header is a promise about every row). */

@@ -177,6 +177,13 @@ public final class CsvScanner implements Closeable {
     fieldEnd[f] = e;
   }
 
+  /** True when the current line reads as a header: its first field is not a time and starts with a letter. */
+  public boolean looksLikeHeader() {
+    String f = text(0);
+    return !f.isEmpty() && Character.isLetter(f.charAt(0))
+        && Timestamps.parseMillis(buf, fieldStart[0], fieldEnd[0]) == Timestamps.INVALID;
+  }
+
   /** True when the current line holds nothing but whitespace. */
   public boolean blank() {
     return fields == 1 && fieldStart[0] == fieldEnd[0];

@@ -54,9 +54,7 @@ public final class FxFile {
       byte[] b = in.buffer();
       if (first) {
         first = false;
-        String f0 = in.text(0);
-        if (Timestamps.parseMillis(b, in.start(0), in.end(0)) == Timestamps.INVALID && !f0.isEmpty()
-            && Character.isLetter(f0.charAt(0))) {
+        if (in.looksLikeHeader()) {
           int[] cols = header(in, problems.source());
           tsCol = cols[0];
           rateCol = cols[1];

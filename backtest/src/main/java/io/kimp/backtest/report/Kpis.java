@@ -43,7 +43,7 @@ public record Kpis(
 
   public static final String SHARPE_METHOD =
       "daily returns of realised equity over every UTC calendar day of the run (flat days included), "
-          + "mean / sample standard deviation × √365, risk-free rate 0; 0 with fewer than 2 days or no variation";
+          + "mean / sample standard deviation × √365, risk-free rate 0; 0 with fewer than 2 daily returns or no variation";
 
   public static Kpis of(BacktestResult r) {
     List<TradeRecord> trades = r.trades();
