@@ -25,6 +25,7 @@ import io.kimp.core.cycle.CycleInput.CapitalReleaseAcked;
 import io.kimp.core.cycle.CycleInput.DeadLetterAcked;
 import io.kimp.core.cycle.CycleInput.MarketSnapshot;
 import io.kimp.core.cycle.CycleInput.Reconciled;
+import io.kimp.core.cycle.CycleInput.Start;
 import io.kimp.core.cycle.CycleInput.TimerFired;
 import io.kimp.core.cycle.CycleInput.TransferPolled;
 import io.kimp.core.cycle.CycleInput.VenueReplied;
@@ -46,6 +47,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -69,7 +71,9 @@ public final class CycleDriver {
   private final ArrayDeque<CycleInput> inbox = new ArrayDeque<>();
   private CycleState state;
   private long decisions;
-  private long refusals;
+  /** The cycle a Start is reserving capital for: its answer is the Start's reply, as the live entity replies. */
+  private UUID pendingStart;
+  private CycleReply startReply;
 
   CycleDriver(
       String symbol,
@@ -94,13 +98,17 @@ public final class CycleDriver {
     return state;
   }
 
-  /** Handles {@code input} and everything it leads to at the current instant; returns the reply to it, if any. */
+  /**
+   * Handles {@code input} and everything it leads to at the current instant; returns the reply to it, if any. A
+   * {@code Start} is answered once the ledger has: accepted when the capital was granted, refused when it was not.
+   */
   public CycleReply send(CycleInput input) {
+    startReply = null;
     CycleReply reply = handle(input);
     while (!inbox.isEmpty()) {
       handle(inbox.poll());
     }
-    return reply;
+    return input instanceof Start && startReply != null ? startReply : reply;
   }
 
   private CycleReply handle(CycleInput input) {
@@ -112,10 +120,16 @@ public final class CycleDriver {
       tape.event(e);
     }
     for (CycleEffect e : d.effects()) {
+      if (input instanceof Start && e instanceof ReserveCapital r) {
+        pendingStart = r.cycleId();
+      }
       run(e, now);
     }
-    if (d.reply() != null && !d.reply().accepted()) {
-      refusals++;
+    UUID answered = input instanceof CapitalGranted g ? g.cycleId()
+        : input instanceof CapitalDenied x ? x.cycleId() : null;
+    if (answered != null && answered.equals(pendingStart)) {
+      pendingStart = null;
+      startReply = d.reply();
     }
     return d.reply();
   }
@@ -221,9 +235,5 @@ public final class CycleDriver {
 
   public long decisions() {
     return decisions;
-  }
-
-  public long refusals() {
-    return refusals;
   }
 }
