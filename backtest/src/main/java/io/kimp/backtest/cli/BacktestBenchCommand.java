@@ -1,5 +1,6 @@
 package io.kimp.backtest.cli;
 
+import com.typesafe.config.ConfigFactory;
 import io.kimp.backtest.BacktestSettings;
 import io.kimp.backtest.CandleInputs;
 import io.kimp.backtest.bench.SyntheticMarket;
@@ -7,8 +8,8 @@ import io.kimp.backtest.data.CandleFile;
 import io.kimp.backtest.data.CandleSeries;
 import io.kimp.backtest.sim.Backtest;
 import io.kimp.backtest.sim.BacktestResult;
+import io.kimp.backtest.data.FxFile;
 import io.kimp.backtest.sim.ProgressListener;
-import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,9 +23,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code kimp bench backtest}: how fast the backtest reads candles (the target is at least 1 M rows/s on this machine
@@ -47,7 +48,8 @@ public final class BacktestBenchCommand implements Callable<Integer> {
   @Option(names = "--iterations", description = "Timed reads of each kind (default ${DEFAULT-VALUE})")
   int iterations = 3;
 
-  @Option(names = "--replay-moments", description = "Moments replayed through the live rules (0: skip; default ${DEFAULT-VALUE})")
+  @Option(names = "--replay-moments",
+      description = "Moments replayed through the live rules (0: skip; default ${DEFAULT-VALUE})")
   long replayMoments = 1_000_000;
 
   @Option(names = "--dir", description = "Where to generate (default: a new temporary directory, deleted afterwards)")
@@ -87,7 +89,7 @@ public final class BacktestBenchCommand implements Callable<Integer> {
         inputs = null; // let the previous run's arrays go before the next
         s = System.nanoTime();
         inputs = CandleInputs.load(f.upbit(), f.binance(), f.fx(), true,
-            io.kimp.backtest.data.FxFile.Options.defaults(), x -> {});
+            FxFile.Options.defaults(), x -> {});
         secs = seconds(s);
         long n = (long) inputs.upbit().size() + inputs.binance().size() + inputs.upbit().problems().skipped();
         both.add(n / secs);

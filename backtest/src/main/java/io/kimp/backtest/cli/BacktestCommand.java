@@ -71,7 +71,8 @@ public final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--symbol", required = true, paramLabel = "COIN", description = "The coin, e.g. BTC")
   String symbol;
 
-  @Option(names = "--from", paramLabel = "TIME", description = "First moment (inclusive): yyyy-MM-dd[ HH:mm:ss], ISO-8601 or epoch ms, UTC")
+  @Option(names = "--from", paramLabel = "TIME",
+      description = "First moment (inclusive): yyyy-MM-dd[ HH:mm:ss], ISO-8601 or epoch ms, UTC")
   String from;
 
   @Option(names = "--to", paramLabel = "TIME", description = "End (exclusive), same forms as --from")
@@ -82,7 +83,8 @@ public final class BacktestCommand implements Callable<Integer> {
   BigDecimal minSpread;
 
   @Option(names = "--finalizer-min-profit", paramLabel = "PCT",
-      description = "Whole-cycle expected profit the rebalance leg needs, percent (kimp.strategy.finalizer-min-profit-percent)")
+      description = "Whole-cycle expected profit the rebalance leg needs, percent "
+          + "(kimp.strategy.finalizer-min-profit-percent)")
   BigDecimal finalizerMinProfit;
 
   @Option(names = "--capital", paramLabel = "KRW", description = "Capital of the ledger (kimp.portfolio.capital-krw)")
@@ -93,7 +95,8 @@ public final class BacktestCommand implements Callable<Integer> {
   BigDecimal investment;
 
   @Option(names = "--fees", split = ",", paramLabel = "KEY=VALUE",
-      description = "upbit=TAKER, binance=TAKER (fractions, 0.001 = 0.1 %), upbit.withdrawal=COINS, binance.withdrawal=COINS")
+      description = "upbit=TAKER, binance=TAKER (fractions, 0.001 = 0.1 %), upbit.withdrawal=COINS, "
+          + "binance.withdrawal=COINS")
   Map<String, String> fees = new LinkedHashMap<>();
 
   @Option(names = "--transfer-minutes", paramLabel = "MIN", description = "Time a withdrawal takes to be credited")

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -103,8 +102,7 @@ public final class HtmlReport {
     coverage(h, r, inputs);
     h.append("<h2>Parameters</h2><table>");
     JsonNode params = ReportWriter.parameters(r.settings());
-    for (Iterator<Map.Entry<String, JsonNode>> it = params.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : params.properties()) {
       h.append("<tr><th class=\"l\">").append(esc(e.getKey())).append("</th><td class=\"l\">")
           .append(esc(e.getValue().asText())).append("</td></tr>");
     }

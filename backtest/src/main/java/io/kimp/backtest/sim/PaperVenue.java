@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -142,7 +143,7 @@ public final class PaperVenue implements ExchangeGateway {
       quoteAmount = r.quoteAmount(); // a venue never spends more than asked; the excess is float noise
     }
     BigDecimal taker = costs.takerFee(venue);
-    String id = venue.name().toLowerCase(java.util.Locale.ROOT) + "-" + (++seq);
+    String id = venue.name().toLowerCase(Locale.ROOT) + "-" + (++seq);
     if (qty.signum() == 0) {
       OrderResult none = new OrderResult(r.clientId(), id, OrderStatus.EXPIRED, BigDecimal.ZERO, null, BigDecimal.ZERO,
           BigDecimal.ZERO, quote, now);
@@ -214,14 +215,15 @@ public final class PaperVenue implements ExchangeGateway {
     BigDecimal received = r.amount().subtract(fee);
     if (received.signum() <= 0) {
       return fail(FailureClass.PERMANENT, "below-fee",
-          "withdrawal of " + r.amount().toPlainString() + " " + r.coin() + " does not cover the fee " + fee.toPlainString());
+          "withdrawal of " + r.amount().toPlainString() + " " + r.coin() + " does not cover the fee "
+              + fee.toPlainString());
     }
     Instant now = clock.instant();
     balances.merge(r.coin(), r.amount().negate(), BigDecimal::add);
     String txId = "paper-tx-" + r.clientId();
     WithdrawalResult result = new WithdrawalResult(
-        r.clientId(), venue.name().toLowerCase(java.util.Locale.ROOT) + "-wd-" + (++seq), WithdrawalStatus.PROCESSING, r.coin(), received,
-        fee, txId, now);
+        r.clientId(), venue.name().toLowerCase(Locale.ROOT) + "-wd-" + (++seq), WithdrawalStatus.PROCESSING,
+        r.coin(), received, fee, txId, now);
     Instant arrives = now.plus(transferDelay);
     withdrawals.put(r.clientId(), new Sent(result, arrives));
     counterparty.incoming.add(

@@ -26,7 +26,8 @@ class CandleMarketSourceTest {
   }
 
   private static FxSeries fxFrom(long minute) {
-    return FxSeries.of("fx", new long[] {T0 + minute * M}, new double[] {1400}, false, Long.MAX_VALUE / 4, Long.MAX_VALUE / 4);
+    long forever = Long.MAX_VALUE / 4;
+    return FxSeries.of("fx", new long[] {T0 + minute * M}, new double[] {1400}, false, forever, forever);
   }
 
   private static List<MarketMoment> drain(MarketSource s) {

@@ -2,21 +2,21 @@ package io.kimp.backtest.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kimp.backtest.BacktestSettings;
 import io.kimp.backtest.TestData;
 import io.kimp.backtest.cli.BacktestCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import io.kimp.backtest.BacktestSettings;
 import io.kimp.backtest.data.CandleSeries;
 import io.kimp.backtest.data.FxSeries;
 import io.kimp.backtest.market.CandleMarketSource;
 import io.kimp.backtest.sim.Backtest;
 import io.kimp.backtest.sim.BacktestResult;
 import io.kimp.backtest.sim.ProgressListener;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
