@@ -1,11 +1,15 @@
 package io.kimp.backtest.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Locale;
 
 /**
  * A one-line progress bar on stderr, redrawn in place at most every 200 ms. Off unless asked for or stderr is a
- * terminal (Java 17 can only tell that the process has a console), so logs and pipes stay clean.
+ * terminal, so logs and pipes stay clean.
  */
 final class ProgressBar {
   private static final int WIDTH = 30;
@@ -21,9 +25,23 @@ final class ProgressBar {
     this.enabled = enabled;
   }
 
-  /** Whether to show a bar: {@code --progress}/{@code --no-progress} if given, else only on a terminal. */
+  /** Whether to show a bar: {@code --progress}/{@code --no-progress} if given, else only when stderr is a terminal. */
   static boolean wanted(Boolean option) {
-    return option != null ? option : System.console() != null;
+    return option != null ? option : stderrIsTerminal();
+  }
+
+  /** On Linux, where file descriptor 2 points; elsewhere, whether the process has a console at all. */
+  private static boolean stderrIsTerminal() {
+    Path fd2 = Paths.get("/proc/self/fd/2");
+    try {
+      if (Files.isSymbolicLink(fd2)) {
+        String target = Files.readSymbolicLink(fd2).toString();
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+      }
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      // fall through to the portable answer
+    }
+    return System.console() != null;
   }
 
   synchronized void update(String label, double fraction, String detail) {
