@@ -1,0 +1,349 @@
+package io.kimp.backtest.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.kimp.backtest.BacktestSettings;
+import io.kimp.backtest.CandleInputs;
+import io.kimp.backtest.data.BadInputException;
+import io.kimp.backtest.data.Timestamps;
+import io.kimp.backtest.report.HtmlReport;
+import io.kimp.backtest.report.InputSummary;
+import io.kimp.backtest.report.Kpis;
+import io.kimp.backtest.report.ReportWriter;
+import io.kimp.backtest.sim.Backtest;
+import io.kimp.backtest.sim.BacktestResult;
+import io.kimp.backtest.sim.ProgressListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kimp backtest}: the live strategy and cycle rules replayed on candle history, with a report. Options map onto
+ * the live configuration keys ({@code kimp.strategy.*}, {@code kimp.fees.*}, {@code kimp.portfolio.*}) and the backtest's
+ * own ({@code kimp.backtest.*}), and everything is validated by the engine's own settings readers.
+ *
+ * <p>Exit codes: 0 done; 1 an input file is unreadable or has a bad row (named by {@code file:line}); 2 bad options or
+ * settings.
+ */
+@Command(
+    name = "backtest",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Replays the live strategy (OpportunityRule, Sizing, CycleRules) on candle history on a simulated clock and",
+      "writes report.json, trades.csv, premium.csv, equity.csv and a self-contained report.html to --out."
+    })
+public final class BacktestCommand implements Callable<Integer> {
+  static final int EXIT_BAD_INPUT = 1;
+  static final int EXIT_BAD_OPTIONS = 2;
+
+  @Option(names = "--upbit", required = true, paramLabel = "CANDLES.csv",
+      description = "Upbit KRW candles: timestamp,open,high,low,close,volume")
+  Path upbit;
+
+  @Option(names = "--binance", required = true, paramLabel = "CANDLES.csv",
+      description = "Binance USDT candles: timestamp,open,high,low,close,volume")
+  Path binance;
+
+  @Option(names = "--fx", required = true, paramLabel = "FX.csv",
+      description = "USD/KRW rates: daily date,close,… or intraday timestamp,rate")
+  Path fx;
+
+  @Option(names = "--symbol", required = true, paramLabel = "COIN", description = "The coin, e.g. BTC")
+  String symbol;
+
+  @Option(names = "--from", paramLabel = "TIME",
+      description = "First moment (inclusive): yyyy-MM-dd[ HH:mm:ss], ISO-8601 or epoch ms, UTC")
+  String from;
+
+  @Option(names = "--to", paramLabel = "TIME", description = "End (exclusive), same forms as --from")
+  String to;
+
+  @Option(names = "--min-spread", paramLabel = "PCT",
+      description = "Net edge an opportunity needs, percent (kimp.strategy.min-spread-percent)")
+  BigDecimal minSpread;
+
+  @Option(names = "--finalizer-min-profit", paramLabel = "PCT",
+      description = "Whole-cycle expected profit the rebalance leg needs, percent "
+          + "(kimp.strategy.finalizer-min-profit-percent)")
+  BigDecimal finalizerMinProfit;
+
+  @Option(names = "--capital", paramLabel = "KRW", description = "Capital of the ledger (kimp.portfolio.capital-krw)")
+  BigDecimal capital;
+
+  @Option(names = "--investment", paramLabel = "KRW",
+      description = "KRW per cycle (FIXED_AMOUNT sizing); the exposure limit becomes the capital")
+  BigDecimal investment;
+
+  @Option(names = "--fees", split = ",", paramLabel = "KEY=VALUE",
+      description = "upbit=TAKER, binance=TAKER (fractions, 0.001 = 0.1 %), upbit.withdrawal=COINS, "
+          + "binance.withdrawal=COINS")
+  Map<String, String> fees = new LinkedHashMap<>();
+
+  @Option(names = "--transfer-minutes", paramLabel = "MIN", description = "Time a withdrawal takes to be credited")
+  Double transferMinutes;
+
+  @Option(names = "--half-spread-bps", paramLabel = "BPS", description = "Modelled half-spread around the candle close")
+  Double halfSpreadBps;
+
+  @Option(names = "--lenient", description = "Skip and count bad input rows instead of failing on the first")
+  boolean lenient;
+
+  @Option(names = "--sweep", paramLabel = "NAME=FROM:TO:STEP",
+      description = "Replay for each value (repeat for a grid): min-spread, finalizer-min-profit, transfer-minutes, "
+          + "investment, half-spread-bps")
+  List<String> sweeps = new ArrayList<>();
+
+  @Option(names = "--config", paramLabel = "FILE", description = "An operator configuration file (HOCON) to start from")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any configuration key, e.g. kimp.retry.base-delay=5m")
+  Map<String, String> set = new LinkedHashMap<>();
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the report goes")
+  Path out;
+
+  @Option(names = "--no-html", description = "Skip report.html (and its charts)")
+  boolean noHtml;
+
+  @Option(names = "--progress", negatable = true,
+      description = "Progress bar on stderr (default: only when there is a terminal)")
+  Boolean progress;
+
+  @Spec CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BacktestCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter outWriter = spec.commandLine().getOut();
+    long fromMs = time("--from", from, Long.MIN_VALUE);
+    long toMs = time("--to", to, Long.MAX_VALUE);
+    if (fromMs != Long.MIN_VALUE && toMs != Long.MAX_VALUE && toMs <= fromMs) {
+      throw new ParameterException(spec.commandLine(), "--to must be after --from");
+    }
+    List<SweepSpec> specs = new ArrayList<>();
+    try {
+      Set<String> names = new HashSet<>();
+      for (String s : sweeps) {
+        SweepSpec sp = SweepSpec.parse(s);
+        if (!names.add(sp.name())) {
+          throw new IllegalArgumentException("--sweep names " + sp.name() + " twice");
+        }
+        specs.add(sp);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    String coin = symbol.trim().toUpperCase(Locale.ROOT);
+    BacktestSettings base;
+    List<Map<String, BigDecimal>> grid = specs.isEmpty() ? List.of() : SweepSpec.grid(specs);
+    try {
+      base = settings(coin, Map.of());
+      for (Map<String, BigDecimal> point : grid) {
+        settings(coin, point); // every point validated before hours of replay
+      }
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("kimp backtest: bad setting: " + e.getMessage());
+      return EXIT_BAD_OPTIONS;
+    }
+
+    ProgressBar bar = new ProgressBar(err, ProgressBar.wanted(progress));
+    CandleInputs inputs;
+    long started = System.nanoTime();
+    try {
+      long total = CandleInputs.bytes(upbit, binance);
+      inputs = CandleInputs.load(upbit, binance, fx, lenient, base.fx(),
+          b -> bar.update("reading", total == 0 ? 1 : (double) b / total, (b >> 20) + " MiB"));
+    } catch (BadInputException | UncheckedIOException e) {
+      bar.done();
+      err.println("kimp backtest: " + e.getMessage());
+      return EXIT_BAD_INPUT;
+    } finally {
+      bar.done();
+    }
+    double readSeconds = (System.nanoTime() - started) / 1e9;
+    List<InputSummary> summaries = inputs.summaries();
+    for (InputSummary s : summaries) {
+      if (s.skippedTotal() > 0) {
+        err.println("kimp backtest: " + s.file() + ": skipped " + s.skippedTotal() + " bad rows " + s.skipped());
+      }
+    }
+    try {
+      Files.createDirectories(out);
+      if (grid.isEmpty()) {
+        single(base, inputs, summaries, fromMs, toMs, readSeconds, bar, outWriter);
+      } else {
+        sweep(coin, grid, inputs, summaries, fromMs, toMs, bar, outWriter);
+      }
+    } catch (IOException e) {
+      err.println("kimp backtest: cannot write the report to " + out + ": " + e.getMessage());
+      return EXIT_BAD_INPUT;
+    } finally {
+      bar.done();
+    }
+    return 0;
+  }
+
+  private void single(
+      BacktestSettings s, CandleInputs inputs, List<InputSummary> summaries, long fromMs, long toMs,
+      double readSeconds, ProgressBar bar, PrintWriter w) throws IOException {
+    BacktestResult r = new Backtest(s).run(inputs.source(s.symbol(), s.books(), fromMs, toMs), listener(bar, "replay"));
+    bar.done();
+    Kpis k = Kpis.of(r);
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("readSeconds", readSeconds);
+    run.put("lenient", lenient);
+    run.put("from", from);
+    run.put("to", to);
+    ReportWriter.writeAll(out, r, k, summaries, run);
+    if (!noHtml) {
+      HtmlReport.write(out, r, k, summaries, inputs.stepMs());
+    }
+    w.printf(Locale.ROOT, "%s %s: %d moments, %d candles skipped (%d gaps)%n", s.symbol(),
+        r.premium().size() == 0 ? "no data" : Timestamps.iso(r.premium().time(0)) + " → "
+            + Timestamps.iso(r.premium().time(r.premium().size() - 1)),
+        r.premium().size(), r.coverage().skippedTotal(), r.coverage().gapEpisodes());
+    w.printf(Locale.ROOT, "cycles %d, wins %d (%.1f %%), total PnL %s KRW, ROI %.3f %%, max drawdown %.3f %%, "
+            + "Sharpe %.2f%n", k.cycles(), k.wins(), k.winRate() * 100, k.totalPnlKrw().toPlainString(),
+        k.roiPercent(), k.maxDrawdownPercent(), k.sharpe());
+    w.printf(Locale.ROOT, "premium min/mean/max %.3f / %.3f / %.3f %%%n", k.premiumMin(), k.premiumMean(),
+        k.premiumMax());
+    if (r.openCycle() != null) {
+      w.println("open at the end (not valued): " + r.openCycle().status() + " since " + r.openCycle().startedAt());
+    }
+    for (String warning : s.warnings()) {
+      w.println("warning: " + warning);
+    }
+    w.println("report: " + out.resolve(noHtml ? ReportWriter.REPORT_JSON : HtmlReport.FILE));
+    w.flush();
+  }
+
+  private void sweep(
+      String coin, List<Map<String, BigDecimal>> grid, CandleInputs inputs, List<InputSummary> summaries,
+      long fromMs, long toMs, ProgressBar bar, PrintWriter w) throws IOException {
+    SweepTable table = new SweepTable(new ArrayList<>(grid.get(0).keySet()));
+    for (int p = 0; p < grid.size(); p++) {
+      Map<String, BigDecimal> point = grid.get(p);
+      BacktestSettings s = settings(coin, point);
+      int index = p;
+      BacktestResult r = new Backtest(s).run(inputs.source(coin, s.books(), fromMs, toMs),
+          (f, m) -> bar.update("sweep " + (index + 1) + "/" + grid.size(), (index + f) / grid.size(), ""));
+      Kpis k = Kpis.of(r);
+      table.add(point, k, r);
+      Path dir = out.resolve("sweep").resolve(SweepTable.label(point));
+      Map<String, Object> run = new LinkedHashMap<>(point);
+      ReportWriter.writeAll(dir, r, k, summaries, run);
+    }
+    bar.done();
+    Files.writeString(out.resolve(SweepTable.FILE), table.csv(), StandardCharsets.UTF_8);
+    w.print(table.text());
+    w.println("sweep table: " + out.resolve(SweepTable.FILE));
+    w.flush();
+  }
+
+  private static ProgressListener listener(ProgressBar bar, String label) {
+    return (fraction, moments) -> bar.update(label, fraction, moments + " moments");
+  }
+
+  /** The settings of one replay: the options (and a sweep point) over the configuration, validated. */
+  BacktestSettings settings(String coin, Map<String, BigDecimal> point) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    BigDecimal ms = point.getOrDefault("min-spread", minSpread);
+    if (ms != null) {
+      o.put("kimp.strategy.min-spread-percent", ms.toPlainString());
+    }
+    BigDecimal fmp = point.getOrDefault("finalizer-min-profit", finalizerMinProfit);
+    if (fmp != null) {
+      o.put("kimp.strategy.finalizer-min-profit-percent", fmp.toPlainString());
+    }
+    BigDecimal inv = point.getOrDefault("investment", investment);
+    Config fileAndDefaults = ConfigFactory.load();
+    if (config != null) {
+      if (!Files.isReadable(config)) {
+        throw new IllegalArgumentException("--config " + config + " is not a readable file");
+      }
+      fileAndDefaults = ConfigFactory.parseFile(config.toFile()).withFallback(fileAndDefaults);
+    }
+    if (capital != null || inv != null) {
+      BigDecimal cap = capital != null ? capital : new BigDecimal(fileAndDefaults.getString("kimp.portfolio.capital-krw"));
+      o.put("kimp.portfolio.capital-krw", cap.toPlainString());
+      o.put("kimp.risk.max-exposure-krw", cap.toPlainString());
+      if (inv != null) {
+        if (inv.compareTo(cap) > 0) {
+          throw new IllegalArgumentException("--investment " + inv.toPlainString() + " exceeds the capital "
+              + cap.toPlainString());
+        }
+        o.put("kimp.portfolio.sizing", "FIXED_AMOUNT");
+        o.put("kimp.portfolio.fixed-amount-krw", inv.toPlainString());
+      }
+    }
+    for (Map.Entry<String, String> f : fees.entrySet()) {
+      String key = f.getKey().trim().toLowerCase(Locale.ROOT);
+      switch (key) {
+        case "upbit":
+        case "binance":
+          o.put("kimp.fees." + key + ".taker", f.getValue().trim());
+          break;
+        case "upbit.withdrawal":
+        case "binance.withdrawal":
+          o.put("kimp.fees.withdrawal." + key.substring(0, key.indexOf('.')) + "." + coin, f.getValue().trim());
+          break;
+        default:
+          throw new IllegalArgumentException("--fees " + f.getKey() + ": expected upbit, binance, upbit.withdrawal or "
+              + "binance.withdrawal");
+      }
+    }
+    BigDecimal transfer = point.getOrDefault("transfer-minutes",
+        transferMinutes == null ? null : BigDecimal.valueOf(transferMinutes));
+    if (transfer != null) {
+      if (transfer.signum() <= 0) {
+        throw new IllegalArgumentException("--transfer-minutes must be positive");
+      }
+      o.put("kimp.backtest.transfer-delay", transfer.multiply(BigDecimal.valueOf(60_000)).longValue() + "ms");
+    }
+    BigDecimal hs = point.getOrDefault("half-spread-bps",
+        halfSpreadBps == null ? null : BigDecimal.valueOf(halfSpreadBps));
+    if (hs != null) {
+      o.put("kimp.backtest.half-spread-bps", hs.toPlainString());
+    }
+    o.putAll(set);
+    Config c = ConfigFactory.parseMap(o, "kimp backtest options").withFallback(fileAndDefaults).resolve();
+    return BacktestSettings.from(c, coin);
+  }
+
+  private long time(String option, String value, long absent) {
+    if (value == null) {
+      return absent;
+    }
+    byte[] b = value.trim().getBytes(StandardCharsets.US_ASCII);
+    long t = Timestamps.parseMillis(b, 0, b.length);
+    if (t == Timestamps.INVALID) {
+      throw new ParameterException(spec.commandLine(),
+          option + " '" + value + "' is not a time (" + Timestamps.ACCEPTED + ")");
+    }
+    return t;
+  }
+}

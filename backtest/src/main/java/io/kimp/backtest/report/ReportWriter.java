@@ -1,0 +1,244 @@
+package io.kimp.backtest.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kimp.backtest.BacktestSettings;
+import io.kimp.backtest.data.Timestamps;
+import io.kimp.backtest.sim.BacktestResult;
+import io.kimp.backtest.sim.EquityPoint;
+import io.kimp.backtest.sim.PremiumSeries;
+import io.kimp.backtest.sim.TradeRecord;
+import io.kimp.core.market.Venue;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a replay's machine-readable outputs: {@code report.json} (KPIs, coverage, activity, parameters, assumptions),
+ * {@code trades.csv} (one row per closed cycle), {@code premium.csv} (the premium at every moment, with its inputs) and
+ * {@code equity.csv} (the realised equity curve).
+ */
+public final class ReportWriter {
+  public static final String REPORT_JSON = "report.json";
+  public static final String TRADES_CSV = "trades.csv";
+  public static final String PREMIUM_CSV = "premium.csv";
+  public static final String EQUITY_CSV = "equity.csv";
+
+  /** What a reader must know about how the numbers were made. */
+  public static final List<String> ASSUMPTIONS = List.of(
+      "Decisions are the live code's: OpportunityRule.detect sized by Sizing, the cycle by CycleRules.decide/apply.",
+      "A moment needs both venues' candles with the same open time and acts on their closes; other candles are skipped"
+          + " and counted, never interpolated.",
+      "Books are modelled from candles: one level each side at close × (1 ∓ half-spread), as deep as depth-fraction of"
+          + " the candle's volume.",
+      "The USD/KRW rate stands in for USDT/KRW; it is the last value at or before the moment (see fx parameters).",
+      "Market orders fill at once against the modelled book; taker fees are charged in the bought asset; withdrawals"
+          + " pay the configured network fee and are credited after the transfer delay.",
+      "PnL is realised: a cycle's result counts when its capital is released; a cycle open at the end is not valued.",
+      "Not modelled: the live portfolio's daily-loss pause, venue outages other than data gaps, deposit address"
+          + " failures, partial venue answers.");
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ReportWriter() {}
+
+  public static void writeAll(Path dir, BacktestResult r, Kpis k, List<InputSummary> inputs, Map<String, Object> run)
+      throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(REPORT_JSON), json(r, k, inputs, run), StandardCharsets.UTF_8);
+    writeTrades(dir.resolve(TRADES_CSV), r.trades());
+    writePremium(dir.resolve(PREMIUM_CSV), r.premium());
+    writeEquity(dir.resolve(EQUITY_CSV), r.equity());
+  }
+
+  static String json(BacktestResult r, Kpis k, List<InputSummary> inputs, Map<String, Object> run)
+      throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    BacktestSettings s = r.settings();
+    root.put("symbol", s.symbol());
+    ObjectNode period = root.putObject("period");
+    PremiumSeries ps = r.premium();
+    period.put("from", ps.size() > 0 ? Timestamps.iso(ps.time(0)) : null);
+    period.put("to", ps.size() > 0 ? Timestamps.iso(ps.time(ps.size() - 1)) : null);
+    period.put("moments", ps.size());
+
+    ObjectNode kpis = root.putObject("kpis");
+    kpis.put("totalPnlKrw", k.totalPnlKrw());
+    kpis.put("cycles", k.cycles());
+    kpis.put("wins", k.wins());
+    kpis.put("winRate", k.winRate());
+    kpis.put("averagePnlKrw", k.averagePnlKrw());
+    kpis.put("roiPercent", k.roiPercent());
+    kpis.put("maxDrawdownKrw", k.maxDrawdownKrw());
+    kpis.put("maxDrawdownPercent", k.maxDrawdownPercent());
+    kpis.put("sharpe", k.sharpe());
+    kpis.put("sharpeDays", k.sharpeDays());
+    kpis.put("sharpeMethod", Kpis.SHARPE_METHOD);
+    kpis.put("initialEquityKrw", k.initialEquityKrw());
+    kpis.put("finalEquityKrw", k.finalEquityKrw());
+    kpis.put("averageHoldMinutes", k.averageHoldMinutes());
+
+    ObjectNode premium = root.putObject("premium");
+    premium.put("minPercent", k.premiumMin());
+    premium.put("meanPercent", k.premiumMean());
+    premium.put("maxPercent", k.premiumMax());
+    premium.put("points", ps.size());
+
+    ObjectNode gaps = root.putObject("gapsSkipped");
+    r.coverage().skipped().forEach(gaps::put);
+    gaps.put("total", r.coverage().skippedTotal());
+    gaps.put("gapEpisodes", r.coverage().gapEpisodes());
+    gaps.put("longestGapMinutes", r.coverage().longestGapMs() / 60_000.0);
+    gaps.put("outsideOverlap", r.coverage().outsideOverlap());
+
+    ArrayNode in = root.putArray("inputs");
+    for (InputSummary i : inputs) {
+      ObjectNode o = in.addObject();
+      o.put("role", i.role());
+      o.put("file", i.file());
+      o.put("rows", i.rows());
+      o.put("badRowsSkipped", i.skippedTotal());
+      ObjectNode by = o.putObject("badRowsByKind");
+      i.skipped().forEach(by::put);
+      ArrayNode ex = o.putArray("badRowExamples");
+      i.examples().forEach(ex::add);
+    }
+
+    ObjectNode act = root.putObject("activity");
+    act.put("opportunities", r.opportunities());
+    act.put("startsRefused", r.startsRefused());
+    act.put("stepFailures", r.stepFailures());
+    act.put("operatorRecoveries", r.operatorRecoveries());
+    act.put("operatorDiscards", r.operatorDiscards());
+    ArrayNode dl = act.putArray("deadLetters");
+    r.deadLetters().forEach(dl::add);
+    ObjectNode alerts = act.putObject("alerts");
+    r.alerts().forEach((kind, n) -> alerts.put(kind.name(), n));
+    if (r.openCycle() == null) {
+      act.putNull("openCycleAtEnd");
+    } else {
+      ObjectNode oc = act.putObject("openCycleAtEnd");
+      oc.put("cycleId", r.openCycle().cycleId().toString());
+      oc.put("status", r.openCycle().status().name());
+      oc.put("startedAt", r.openCycle().startedAt().toString());
+      oc.put("investmentKrw", r.openCycle().investmentKrw());
+    }
+    ObjectNode bal = act.putObject("venueBalancesAtEnd");
+    for (Map.Entry<Venue, Map<String, BigDecimal>> e : r.balances().entrySet()) {
+      ObjectNode v = bal.putObject(e.getKey().name().toLowerCase(Locale.ROOT));
+      e.getValue().forEach((asset, amount) -> v.put(asset, amount.stripTrailingZeros().toPlainString()));
+    }
+    act.put("decisions", r.decisions());
+
+    root.set("parameters", parameters(s));
+    ObjectNode runNode = root.putObject("run");
+    run.forEach((key, value) -> runNode.putPOJO(key, value));
+    runNode.put("simulationSeconds", r.elapsedNanos() / 1e9);
+    ArrayNode w = root.putArray("warnings");
+    s.warnings().forEach(w::add);
+    ArrayNode a = root.putArray("assumptions");
+    ASSUMPTIONS.forEach(a::add);
+    return JSON.writeValueAsString(root);
+  }
+
+  /** Every setting the replay ran with. */
+  public static ObjectNode parameters(BacktestSettings s) {
+    ObjectNode p = JSON.createObjectNode();
+    var c = s.cycle();
+    var pf = s.portfolio();
+    p.put("symbol", s.symbol());
+    p.put("minSpreadPercent", s.minSpreadPercent());
+    p.put("finalizerMinProfitPercent", c.finalizerMinProfitPercent());
+    p.put("volumeCapFraction", s.volumeCapFraction());
+    for (Venue v : Venue.values()) {
+      String name = v.name().toLowerCase(Locale.ROOT);
+      p.put(name + "TakerFee", c.costs().takerFee(v));
+      p.put(name + "WithdrawalFee" + s.symbol(), c.costs().withdrawalFee(v, s.symbol()));
+    }
+    p.put("capitalKrw", pf.capitalKrw());
+    p.put("sizing", pf.sizing().name());
+    p.put("fixedAmountKrw", pf.fixedAmountKrw());
+    p.put("percentage", pf.percentage());
+    p.put("minOrderKrw", pf.minOrderKrw());
+    p.put("maxExposureKrw", pf.maxExposureKrw());
+    p.put("transferDelayMinutes", s.transferDelay().toSeconds() / 60.0);
+    p.put("depositTimeoutMinutes", c.depositTimeout().toSeconds() / 60.0);
+    p.put("retryBaseDelayMinutes", c.retryBaseDelay().toSeconds() / 60.0);
+    p.put("maxAttempts", c.maxAttempts());
+    p.put("rebalanceCheckIntervalSeconds", c.rebalanceCheckInterval().toSeconds());
+    p.put("pollIntervalSeconds", c.pollInterval().toSeconds());
+    p.put("halfSpreadBps", s.books().halfSpread() * 10_000);
+    p.put("depthFraction", s.books().depthFraction());
+    p.put("staleAfterMinutes", s.staleAfter().toSeconds() / 60.0);
+    p.put("fxDailyEffectiveAfterHours", s.fx().dailyEffectiveAfter().toSeconds() / 3600.0);
+    p.put("fxDailyMaxAgeDays", s.fx().dailyMaxAge().toSeconds() / 86_400.0);
+    p.put("fxIntradayMaxAgeMinutes", s.fx().intradayMaxAge().toSeconds() / 60.0);
+    p.put("operator", s.operatorRecovers() ? "recover" : "none");
+    p.put("seed", s.seed());
+    return p;
+  }
+
+  static void writeTrades(Path file, List<TradeRecord> trades) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("cycle_id,symbol,direction,status,started_at,rebalance_at,ended_at,hold_minutes,investment_krw,"
+          + "entry_premium_pct,entry_net_edge_pct,exit_premium_pct,rebalance_coin,pnl_krw,pnl_pct,failures,"
+          + "initial_buy_price,initial_sell_price,rebalance_buy_price,rebalance_sell_price\n");
+      for (TradeRecord t : trades) {
+        w.write(String.join(",",
+            t.cycleId().toString(), t.symbol(), t.direction().name(), t.status(), iso(t.startedAt()),
+            iso(t.rebalanceAt()), iso(t.endedAt()),
+            num(java.time.Duration.between(t.startedAt(), t.endedAt()).toSeconds() / 60.0),
+            plain(t.investmentKrw()), num(t.entryPremiumPercent()), num(t.entryNetEdgePercent()),
+            num(t.exitPremiumPercent()), t.rebalanceCoin() == null ? "" : t.rebalanceCoin(), plain(t.pnlKrw()),
+            num(t.pnlPercent()), Integer.toString(t.failures()), plain(t.initialBuyPrice()),
+            plain(t.initialSellPrice()), plain(t.rebalanceBuyPrice()), plain(t.rebalanceSellPrice())));
+        w.write('\n');
+      }
+    }
+  }
+
+  static void writePremium(Path file, PremiumSeries ps) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("timestamp,premium_pct,upbit_mid_krw,binance_mid_usdt,usdt_krw\n");
+      StringBuilder sb = new StringBuilder(128);
+      for (int i = 0; i < ps.size(); i++) {
+        sb.setLength(0);
+        sb.append(Timestamps.iso(ps.time(i))).append(',').append(ps.premium(i)).append(',')
+            .append(ps.upbitMid(i)).append(',').append(ps.binanceMid(i)).append(',').append(ps.usdtKrw(i))
+            .append('\n');
+        w.append(sb);
+      }
+    }
+  }
+
+  static void writeEquity(Path file, List<EquityPoint> equity) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("timestamp,equity_krw\n");
+      for (EquityPoint p : equity) {
+        w.write(iso(p.at()) + "," + plain(p.equityKrw()) + "\n");
+      }
+    }
+  }
+
+  private static String iso(Instant t) {
+    return t == null ? "" : t.toString();
+  }
+
+  private static String num(double v) {
+    return Double.isFinite(v) ? Double.toString(v) : "";
+  }
+
+  private static String plain(BigDecimal v) {
+    return v == null ? "" : v.stripTrailingZeros().toPlainString();
+  }
+}

@@ -1,0 +1,129 @@
+package io.kimp.backtest.sim;
+
+import io.kimp.core.alert.AlertKind;
+import io.kimp.core.cycle.CycleEvent;
+import io.kimp.core.cycle.CycleEvent.CycleCompleted;
+import io.kimp.core.cycle.CycleEvent.CycleDeadLettered;
+import io.kimp.core.cycle.CycleEvent.CycleDiscarded;
+import io.kimp.core.cycle.CycleEvent.CycleStarted;
+import io.kimp.core.cycle.CycleEvent.RebalanceStarted;
+import io.kimp.core.cycle.CycleEvent.StepCompleted;
+import io.kimp.core.cycle.CycleEvent.StepFailed;
+import io.kimp.core.cycle.Leg;
+import io.kimp.core.cycle.Step;
+import io.kimp.core.market.Direction;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Records what the cycle rules did during a replay, from their events and the capital releases, as {@link TradeRecord}s
+ * plus counts (failures, dead letters, alerts) for the report.
+ */
+public final class CycleTape {
+  private final Map<UUID, Open> open = new HashMap<>();
+  private final List<TradeRecord> trades = new ArrayList<>();
+  private final Map<AlertKind, Long> alerts = new EnumMap<>(AlertKind.class);
+  private final List<String> deadLetterReasons = new ArrayList<>();
+  private long stepFailures;
+
+  private static final class Open {
+    UUID cycleId;
+    String symbol;
+    Direction direction;
+    Instant startedAt;
+    Instant rebalanceAt;
+    Instant endedAt;
+    BigDecimal investmentKrw;
+    double entryPremium;
+    double entryEdge;
+    double exitPremium = Double.NaN;
+    String rebalanceCoin;
+    String status = "OPEN";
+    int failures;
+    final Map<String, BigDecimal> prices = new HashMap<>();
+  }
+
+  void event(CycleEvent e) {
+    if (e instanceof CycleStarted s) {
+      Open o = new Open();
+      o.cycleId = s.cycleId();
+      o.symbol = s.symbol();
+      o.direction = s.opportunity().direction();
+      o.startedAt = s.at();
+      o.investmentKrw = s.investmentKrw();
+      o.entryPremium = s.opportunity().premiumPercent();
+      o.entryEdge = s.opportunity().netEdgePercent();
+      open.put(s.cycleId(), o);
+      return;
+    }
+    Open o = open.get(e.cycleId());
+    if (o == null) {
+      return;
+    }
+    if (e instanceof StepCompleted c && c.record().order() != null) {
+      o.prices.put(c.record().leg() + "/" + c.record().step(), c.record().order().averagePrice());
+    } else if (e instanceof RebalanceStarted r) {
+      o.rebalanceAt = r.at();
+      o.rebalanceCoin = r.plan().coin();
+      o.exitPremium = r.plan().premiumPercent();
+    } else if (e instanceof StepFailed) {
+      o.failures++;
+      stepFailures++;
+    } else if (e instanceof CycleDeadLettered d) {
+      deadLetterReasons.add(d.at() + " " + d.failureClass() + ": " + d.reason());
+    } else if (e instanceof CycleCompleted c) {
+      o.status = "COMPLETED";
+      o.endedAt = c.at();
+    } else if (e instanceof CycleDiscarded d) {
+      o.status = "FAILED";
+      o.endedAt = d.at();
+    }
+  }
+
+  /** The ledger took the cycle's capital back with {@code pnlKrw}: the cycle is closed. */
+  void released(UUID cycleId, BigDecimal pnlKrw, Instant at) {
+    Open o = open.remove(cycleId);
+    if (o == null) {
+      return;
+    }
+    BigDecimal pnl = pnlKrw == null ? BigDecimal.ZERO : pnlKrw;
+    double pct = pnl.divide(o.investmentKrw, MathContext.DECIMAL64).doubleValue() * 100.0;
+    trades.add(new TradeRecord(
+        o.cycleId, o.symbol, o.direction, o.status, o.startedAt, o.rebalanceAt, o.endedAt != null ? o.endedAt : at,
+        o.investmentKrw, o.entryPremium, o.entryEdge, o.exitPremium, o.rebalanceCoin, pnl, pct, o.failures,
+        o.prices.get(key(Leg.INITIAL, Step.BUY)), o.prices.get(key(Leg.INITIAL, Step.SELL)),
+        o.prices.get(key(Leg.REBALANCE, Step.BUY)), o.prices.get(key(Leg.REBALANCE, Step.SELL))));
+  }
+
+  void alert(AlertKind kind) {
+    alerts.merge(kind, 1L, Long::sum);
+  }
+
+  private static String key(Leg leg, Step step) {
+    return leg + "/" + step;
+  }
+
+  public List<TradeRecord> trades() {
+    return Collections.unmodifiableList(trades);
+  }
+
+  public Map<AlertKind, Long> alerts() {
+    return Collections.unmodifiableMap(alerts);
+  }
+
+  public List<String> deadLetterReasons() {
+    return Collections.unmodifiableList(deadLetterReasons);
+  }
+
+  public long stepFailures() {
+    return stepFailures;
+  }
+}
