@@ -13,5 +13,6 @@ import picocli.CommandLine.Command;
       JournalCommand.class,
       ProjectionsCommand.class,
       io.kimp.app.bench.BenchCommand.class,
+      io.kimp.backtest.cli.BacktestCommand.class,
     })
 public final class KimpCommand {}
