@@ -44,6 +44,7 @@ public record FeedSettings(
     List<String> binanceStreams,
     int binanceMaxStreamsPerConnection,
     Duration binanceRotateAfter,
+    Duration binanceRotationOverlap,
     String usdKrwUrl,
     String usdKrwJsonPointer,
     Duration usdKrwPollInterval) {
@@ -71,6 +72,7 @@ public record FeedSettings(
         List.copyOf(coins), staleAfter, opportunityCooldown, volumeCapFraction, evaluationSizeKrw, minBackoff, maxBackoff,
         randomFactor, idleTimeout, upbitWebSocketUrl, upbitRestUrl, upbitFormat, upbitTypes, upbitKeepAlive,
         binanceWebSocketUrl, binanceRestUrl, binanceStreams, binanceMaxStreamsPerConnection, binanceRotateAfter,
+        binanceRotationOverlap,
         usdKrwUrl, usdKrwJsonPointer, usdKrwPollInterval);
   }
 
@@ -80,7 +82,8 @@ public record FeedSettings(
     return new FeedSettings(
         symbols, staleAfter, opportunityCooldown, volumeCapFraction, evaluationSizeKrw, minBackoff, maxBackoff,
         randomFactor, idleTimeout, upbitWs, upbitRest, upbitFormat, upbitTypes, upbitKeepAlive, binanceWs, binanceRest,
-        binanceStreams, binanceMaxStreamsPerConnection, binanceRotateAfter, usdKrw == null ? "" : usdKrw,
+        binanceStreams, binanceMaxStreamsPerConnection, binanceRotateAfter, binanceRotationOverlap,
+        usdKrw == null ? "" : usdKrw,
         usdKrwJsonPointer, usdKrwPollInterval);
   }
 
@@ -157,6 +160,7 @@ public record FeedSettings(
         List.copyOf(streams),
         perConnection,
         rotate,
+        CoreSettings.positive(c, p + "binance.rotation-overlap"),
         usdUrl,
         c.getString(p + "fx.usd-krw-json-pointer"),
         CoreSettings.positive(c, p + "fx.poll-interval"));

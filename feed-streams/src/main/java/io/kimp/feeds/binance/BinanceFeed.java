@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
@@ -28,9 +30,9 @@ import org.apache.pekko.stream.javadsl.Source;
  *
  * <p>Binance closes every connection at 24 h and announces server shutdowns. Each shard therefore runs as successive
  * <em>generations</em>: a new connection is opened every {@code rotate-after} (and at once on a {@code serverShutdown}
- * notice) while the old one keeps streaming; the old one is closed only when the new one has delivered its first frame.
- * No frame is lost in between; the events both deliver during the overlap carry the same update ids and the copies are
- * dropped by {@code MarketState}. Each generation is itself a restarting connection, so a drop is re-established with
+ * notice) while the old one keeps streaming; the old one is closed {@code rotation-overlap} after the new one delivered
+ * its first frame, so whatever the old one still had in flight arrives. No frame is lost in between; the events both
+ * deliver during the overlap carry the same update ids and the copies are dropped by {@code MarketState}. Each generation is itself a restarting connection, so a drop is re-established with
  * backoff. Pings are answered with pongs by Pekko HTTP's WebSocket client itself.
  */
 public final class BinanceFeed {
@@ -93,15 +95,12 @@ public final class BinanceFeed {
                             .map(
                                 f -> {
                                   if (newestLive.get() < gen) {
-                                    // this generation delivers: retire every older one (their last frames are out)
+                                    // this generation delivers: retire the older ones once what they still have in
+                                    // flight has arrived
                                     newestLive.accumulateAndGet(gen, Math::max);
-                                    running.forEach(
-                                        (g, k) -> {
-                                          if (g < gen) {
-                                            running.remove(g);
-                                            k.shutdown();
-                                          }
-                                        });
+                                    CompletableFuture.delayedExecutor(
+                                            s.binanceRotationOverlap().toMillis(), TimeUnit.MILLISECONDS)
+                                        .execute(() -> retireOlder(running, gen));
                                   }
                                   return f;
                                 })
@@ -111,6 +110,15 @@ public final class BinanceFeed {
               return merged;
             })
         .mapMaterializedValue(x -> NotUsed.getInstance());
+  }
+
+  private static void retireOlder(Map<Long, SharedKillSwitch> running, long gen) {
+    running.forEach(
+        (g, k) -> {
+          if (g < gen && running.remove(g, k)) {
+            k.shutdown();
+          }
+        });
   }
 
   private static Source<RawFrame, NotUsed> generation(
