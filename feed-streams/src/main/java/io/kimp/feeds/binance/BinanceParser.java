@@ -10,6 +10,7 @@ import io.kimp.core.market.MarketEvent.TickerEvent;
 import io.kimp.core.market.MarketEvent.TradeEvent;
 import io.kimp.core.market.Venue;
 import io.kimp.feeds.RawFrame;
+import io.kimp.feeds.parse.Checks;
 import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FrameParser;
 import io.kimp.feeds.parse.FrameStats;
@@ -289,8 +290,8 @@ public final class BinanceParser implements FrameParser {
             if (coin == null || !price(c, frame)) {
               return null;
             }
-            if (Double.isInfinite(q) || q < 0) {
-              return reject(Reject.BAD_NUMBER, "quote volume " + q, frame);
+            if (!Double.isNaN(q) && !size(q, frame)) {
+              return null; // the volume is optional, but when sent it must be sane
             }
             return new TickerEvent(Venue.BINANCE, coin, c, q, eventTime > 0 ? eventTime : at, at);
           }
@@ -374,27 +375,19 @@ public final class BinanceParser implements FrameParser {
   }
 
   private boolean price(double v, RawFrame frame) {
-    if (Double.isNaN(v)) {
-      reject(Reject.MISSING_FIELD, "price missing or not a number", frame);
-      return false;
-    }
-    if (Double.isInfinite(v)) {
-      reject(Reject.BAD_NUMBER, "price " + v, frame);
-      return false;
-    }
-    if (v <= 0) {
-      reject(Reject.NON_POSITIVE_PRICE, "price " + v, frame);
-      return false;
-    }
-    return true;
+    return check(Checks.price(v), "price " + v, frame);
   }
 
   private boolean size(double v, RawFrame frame) {
-    if (Double.isNaN(v) || Double.isInfinite(v) || v < 0) {
-      reject(Double.isNaN(v) ? Reject.MISSING_FIELD : Reject.BAD_NUMBER, "quantity " + v, frame);
-      return false;
+    return check(Checks.size(v), "quantity " + v, frame);
+  }
+
+  private boolean check(Reject r, String detail, RawFrame frame) {
+    if (r == null) {
+      return true;
     }
-    return true;
+    reject(r, detail, frame);
+    return false;
   }
 
   private MarketEvent reject(Reject reason, String detail, RawFrame frame) {

@@ -21,25 +21,36 @@ public final class JsonFrames {
 
   private JsonFrames() {}
 
-  /** The current value as a double: a JSON number or a numeric string; NaN for anything else or a malformed string. */
+  /**
+   * What {@link #number} returns for a value that is present but not a finite number ({@code "abc"}, {@code "NaN"},
+   * {@code true}, an object): infinite, so validation reports it as a bad number, while an absent field stays NaN.
+   */
+  public static final double NOT_A_NUMBER = Double.POSITIVE_INFINITY;
+
+  /**
+   * The current value as a double: a JSON number or a numeric string; {@link #NOT_A_NUMBER} for anything else, NaN
+   * included.
+   */
   public static double number(JsonParser p) throws IOException {
     JsonToken t = p.currentToken();
+    double v;
     if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
-      return p.getDoubleValue();
-    }
-    if (t == JsonToken.VALUE_STRING) {
+      v = p.getDoubleValue();
+    } else if (t == JsonToken.VALUE_STRING) {
       int len = p.getTextLength();
       if (len == 0) {
-        return Double.NaN;
+        return NOT_A_NUMBER;
       }
       try {
-        return NumberInput.parseDouble(p.getTextCharacters(), p.getTextOffset(), len, true);
+        v = NumberInput.parseDouble(p.getTextCharacters(), p.getTextOffset(), len, true);
       } catch (NumberFormatException e) {
-        return Double.NaN;
+        return NOT_A_NUMBER;
       }
+    } else {
+      p.skipChildren();
+      return NOT_A_NUMBER;
     }
-    p.skipChildren();
-    return Double.NaN;
+    return Double.isNaN(v) ? NOT_A_NUMBER : v;
   }
 
   /** The current value as a long, or {@code fallback} if it is not an integral number. */

@@ -10,6 +10,7 @@ import io.kimp.core.market.MarketEvent.TickerEvent;
 import io.kimp.core.market.MarketEvent.TradeEvent;
 import io.kimp.core.market.Venue;
 import io.kimp.feeds.RawFrame;
+import io.kimp.feeds.parse.Checks;
 import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FrameParser;
 import io.kimp.feeds.parse.FrameStats;
@@ -154,7 +155,7 @@ public final class UpbitParser implements FrameParser {
     long at = frame.receivedAt();
     switch (type) {
       case "ticker":
-        if (!valid(price, frame) || !finiteOrAbsent(acc24h, frame)) {
+        if (!valid(price, frame) || (!Double.isNaN(acc24h) && !size(acc24h, "acc_trade_price_24h", frame))) {
           return null;
         }
         return new TickerEvent(Venue.UPBIT, coin, price, acc24h, ts > 0 ? ts : tradeTs, at);
@@ -162,8 +163,8 @@ public final class UpbitParser implements FrameParser {
         if (!valid(price, frame)) {
           return null;
         }
-        if (!(volume >= 0) || Double.isInfinite(volume)) {
-          return reject(Double.isNaN(volume) ? Reject.MISSING_FIELD : Reject.BAD_NUMBER, "trade_volume " + volume, frame);
+        if (!size(volume, "trade_volume", frame)) {
+          return null;
         }
         return new TradeEvent(
             Venue.UPBIT, coin, price, volume, tradeTs > 0 ? tradeTs : ts, at, MarketEvent.NO_SEQUENCE);
@@ -231,8 +232,8 @@ public final class UpbitParser implements FrameParser {
       if (!valid(askP[i], frame) || !valid(bidP[i], frame)) {
         return null;
       }
-      if (!(askS[i] >= 0) || !(bidS[i] >= 0) || Double.isInfinite(askS[i]) || Double.isInfinite(bidS[i])) {
-        return reject(Reject.BAD_NUMBER, "size at level " + i, frame);
+      if (!size(askS[i], "ask_size", frame) || !size(bidS[i], "bid_size", frame)) {
+        return null;
       }
     }
     if (bidP[0] >= askP[0]) {
@@ -266,27 +267,19 @@ public final class UpbitParser implements FrameParser {
   }
 
   private boolean valid(double price, RawFrame frame) {
-    if (Double.isNaN(price)) {
-      reject(Reject.MISSING_FIELD, "price missing or not a number", frame);
-      return false;
-    }
-    if (Double.isInfinite(price)) {
-      reject(Reject.BAD_NUMBER, "price " + price, frame);
-      return false;
-    }
-    if (price <= 0) {
-      reject(Reject.NON_POSITIVE_PRICE, "price " + price, frame);
-      return false;
-    }
-    return true;
+    return check(Checks.price(price), "price " + price, frame);
   }
 
-  private boolean finiteOrAbsent(double v, RawFrame frame) {
-    if (Double.isInfinite(v) || v < 0) {
-      reject(Reject.BAD_NUMBER, "value " + v, frame);
-      return false;
+  private boolean size(double v, String what, RawFrame frame) {
+    return check(Checks.size(v), what + " " + v, frame);
+  }
+
+  private boolean check(Reject r, String detail, RawFrame frame) {
+    if (r == null) {
+      return true;
     }
-    return true;
+    reject(r, detail, frame);
+    return false;
   }
 
   private MarketEvent reject(Reject reason, String detail, RawFrame frame) {

@@ -123,7 +123,8 @@ class BinanceParserTest {
     assertThat(text("{\"code\":2,\"msg\":\"Invalid request\"}")).isNull();
 
     assertThat(stats.rejected(Reject.BAD_JSON)).isEqualTo(2);
-    assertThat(stats.rejected(Reject.MISSING_FIELD)).isEqualTo(3); // NaN, abc, missing b
+    assertThat(stats.rejected(Reject.MISSING_FIELD)).isEqualTo(1); // missing b
+    assertThat(stats.rejected(Reject.BAD_NUMBER)).isEqualTo(2); // "NaN", "abc"
     assertThat(stats.rejected(Reject.NON_POSITIVE_PRICE)).isEqualTo(2);
     assertThat(stats.rejected(Reject.CROSSED_BOOK)).isEqualTo(1);
     assertThat(stats.rejected(Reject.UNKNOWN_SYMBOL)).isEqualTo(1);

@@ -160,7 +160,8 @@ class UpbitParserTest {
     assertThat(binary("[1,2]")).isNull();
 
     assertThat(stats.rejected(Reject.BAD_JSON)).isEqualTo(3);
-    assertThat(stats.rejected(Reject.MISSING_FIELD)).isEqualTo(3); // no code, "NaN" price, trade without volume
+    assertThat(stats.rejected(Reject.MISSING_FIELD)).isEqualTo(2); // no code, trade without volume
+    assertThat(stats.rejected(Reject.BAD_NUMBER)).isEqualTo(1); // "NaN" price
     assertThat(stats.rejected(Reject.NON_POSITIVE_PRICE)).isEqualTo(2);
     assertThat(stats.rejected(Reject.UNKNOWN_SYMBOL)).isEqualTo(1);
     assertThat(stats.rejected(Reject.UNKNOWN_TYPE)).isEqualTo(1);
