@@ -17,7 +17,9 @@ import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
+import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -62,18 +64,24 @@ public final class WebSocketConnection {
               Http.get(system.classicSystem()).webSocketClientFlow(WebSocketRequest.create(url.get()));
           Function<RawFrame, RawFrame> onFrame = handler.get();
           AtomicBoolean opened = new AtomicBoolean();
+          // the outgoing side is completed when the incoming side ends: a WebSocket whose reader went away (a
+          // rotation's kill switch, a failure) would otherwise stay open as long as its writer does
           return outgoing
               .get()
-              .viaMat(ws, Keep.right())
+              .viaMat(KillSwitches.single(), Keep.right())
+              .viaMat(ws, Keep.both())
               .mapMaterializedValue(
-                  upgrade ->
-                      upgrade.thenAccept(
-                          r -> {
-                            if (r.isValid()) {
-                              opened.set(true);
-                              state.opened(System.currentTimeMillis());
-                            }
-                          }))
+                  p -> {
+                    p.second()
+                        .thenAccept(
+                            r -> {
+                              if (r.isValid()) {
+                                opened.set(true);
+                                state.opened(System.currentTimeMillis());
+                              }
+                            });
+                    return p.first();
+                  })
               .mapAsync(1, m -> strict(m, mat))
               .map(
                   m -> {
@@ -87,9 +95,12 @@ public final class WebSocketConnection {
                   })
               .idleTimeout(idleTimeout)
               .watchTermination(
-                  (notUsed, done) -> {
+                  (UniqueKillSwitch writer, CompletionStage<Done> done) -> {
                     done.whenComplete(
-(d, err) -> state.ended(opened.get(), err));
+                        (d, err) -> {
+                          writer.shutdown();
+                          state.ended(opened.get(), err);
+                        });
                     return NotUsed.getInstance();
                   });
         });
