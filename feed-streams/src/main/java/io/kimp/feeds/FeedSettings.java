@@ -6,6 +6,7 @@ import io.kimp.core.config.CoreSettings;
 import io.kimp.core.market.OpportunityDetector;
 import io.kimp.core.portfolio.PortfolioSettings;
 import io.kimp.core.strategy.OpportunityRule;
+import io.kimp.feeds.source.WebSocketConnection;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,6 +35,7 @@ public record FeedSettings(
     Duration maxBackoff,
     double randomFactor,
     Duration idleTimeout,
+    WebSocketConnection.Client webSocketClient,
     String upbitWebSocketUrl,
     String upbitRestUrl,
     String upbitFormat,
@@ -70,7 +72,8 @@ public record FeedSettings(
   public FeedSettings withSymbols(List<String> coins) {
     return new FeedSettings(
         List.copyOf(coins), staleAfter, opportunityCooldown, volumeCapFraction, evaluationSizeKrw, minBackoff, maxBackoff,
-        randomFactor, idleTimeout, upbitWebSocketUrl, upbitRestUrl, upbitFormat, upbitTypes, upbitKeepAlive,
+        randomFactor, idleTimeout, webSocketClient, upbitWebSocketUrl, upbitRestUrl, upbitFormat, upbitTypes,
+        upbitKeepAlive,
         binanceWebSocketUrl, binanceRestUrl, binanceStreams, binanceMaxStreamsPerConnection, binanceRotateAfter,
         binanceRotationOverlap,
         usdKrwUrl, usdKrwJsonPointer, usdKrwPollInterval);
@@ -81,7 +84,7 @@ public record FeedSettings(
       String upbitWs, String upbitRest, String binanceWs, String binanceRest, String usdKrw) {
     return new FeedSettings(
         symbols, staleAfter, opportunityCooldown, volumeCapFraction, evaluationSizeKrw, minBackoff, maxBackoff,
-        randomFactor, idleTimeout, upbitWs, upbitRest, upbitFormat, upbitTypes, upbitKeepAlive, binanceWs, binanceRest,
+        randomFactor, idleTimeout, webSocketClient, upbitWs, upbitRest, upbitFormat, upbitTypes, upbitKeepAlive, binanceWs, binanceRest,
         binanceStreams, binanceMaxStreamsPerConnection, binanceRotateAfter, binanceRotationOverlap,
         usdKrw == null ? "" : usdKrw,
         usdKrwJsonPointer, usdKrwPollInterval);
@@ -150,6 +153,7 @@ public record FeedSettings(
         max,
         random,
         CoreSettings.positive(c, p + "idle-timeout"),
+        client(c, p + "websocket-client"),
         url(p + "upbit.websocket-url", c.getString(p + "upbit.websocket-url"), "ws", "wss"),
         url(p + "upbit.rest-url", c.getString(p + "upbit.rest-url"), "http", "https"),
         format,
@@ -219,6 +223,14 @@ public record FeedSettings(
       throw new ConfigException.BadValue(path, "must not be empty (use \"auto\" for all common markets)");
     }
     return new ArrayList<>(out);
+  }
+
+  private static WebSocketConnection.Client client(Config c, String path) {
+    WebSocketConnection.Client client = WebSocketConnection.Client.parse(c.getString(path));
+    if (client == null) {
+      throw new ConfigException.BadValue(path, "must be jdk or pekko-http, not '" + c.getString(path) + "'");
+    }
+    return client;
   }
 
   private static Duration nonNegative(Config c, String path) {

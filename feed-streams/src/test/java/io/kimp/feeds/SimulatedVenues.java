@@ -80,8 +80,8 @@ public final class SimulatedVenues implements AutoCloseable {
   }
 
   /** Only the Upbit source, subscribing {@code coins} as given (unvalidated: tests send what Upbit refuses). */
-  public FrameStats upbitOnly(ActorSystem<?> system, List<String> coins, ConnectionState state) {
-    FeedSettings s = FeedSettings.from(config("")).withSymbols(coins);
+  public FrameStats upbitOnly(ActorSystem<?> system, String overrides, List<String> coins, ConnectionState state) {
+    FeedSettings s = FeedSettings.from(config(overrides)).withSymbols(coins);
     FrameStats stats = new FrameStats(FeedVenue.UPBIT);
     upbitOnly =
         UpbitFeed.source(system, s, CoinResolver.open(), stats, state)

@@ -131,9 +131,10 @@ public final class BinanceFeed {
       BoundedSourceQueue<String> early) {
     return WebSocketConnection.source(
         system,
+        s.webSocketClient(),
         FeedVenue.BINANCE,
         () -> url,
-        () -> Source.<org.apache.pekko.http.javadsl.model.ws.Message>maybe(),
+        WebSocketConnection.Outgoing::nothing,
         () -> {
           BinanceParser parser = new BinanceParser(stats, coins);
           return f -> {

@@ -72,10 +72,11 @@ public final class UpbitFeed {
     List<String> codes = codes(s.symbols());
     return WebSocketConnection.source(
         system,
+        s.webSocketClient(),
         FeedVenue.UPBIT,
         s::upbitWebSocketUrl,
         () ->
-            WebSocketConnection.sendWithKeepAlive(
+            new WebSocketConnection.Outgoing(
                 subscription(UUID.randomUUID().toString(), s.upbitTypes(), codes, s.upbitFormat()), "PING",
                 s.upbitKeepAlive()),
         () -> {

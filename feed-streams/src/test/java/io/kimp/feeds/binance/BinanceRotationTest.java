@@ -53,7 +53,7 @@ class BinanceRotationTest {
     applied.clear();
     duplicates.set(0);
     venues = SimulatedVenues.start(kit.system(), 0.0, List.of("XRP", "ETH"), 800);
-    venues.sim().onUpdateSent(this::sent);
+    venues.sim().onUpdate(this::sent);
     feeds =
         venues.startFeeds(
             kit.system(),

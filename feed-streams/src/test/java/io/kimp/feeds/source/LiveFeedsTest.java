@@ -21,6 +21,11 @@ import org.junit.jupiter.api.TestInstance;
 /** The live feeds against the exchange simulator on loopback: real WebSockets, real reconnects, real garbage. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveFeedsTest {
+  /** Config selecting the WebSocket client under test (the default here: the JDK's). */
+  protected String client() {
+    return "kimp.feeds.websocket-client = jdk\n";
+  }
+
   private final ActorTestKit kit = ActorTestKit.create();
   private SimulatedVenues venues;
   private MarketFeeds feeds;
@@ -44,7 +49,7 @@ class LiveFeedsTest {
 
   private MarketFeeds start(double premium, String overrides) throws Exception {
     venues = SimulatedVenues.start(kit.system(), premium, List.of("XRP", "ETH", "SOL"), 300);
-    feeds = venues.startFeeds(kit.system(), overrides);
+    feeds = venues.startFeeds(kit.system(), client() + overrides);
     return feeds;
   }
 
@@ -55,13 +60,14 @@ class LiveFeedsTest {
       assertThat(feeds.market().premiums()).containsKeys("XRP", "ETH", "SOL");
       assertThat(feeds.market().usdtKrw()).isPresent();
       assertThat(venues.offered()).isNotEmpty();
+      // the partial-depth stream has arrived: the effective book is deeper than the best bid/offer
+      assertThat(feeds.market().book(Venue.BINANCE, "ETH").orElseThrow().bidPrices()).hasSizeGreaterThan(1);
     });
     assertThat(venues.offered()).allSatisfy(o -> {
       assertThat(o.direction()).isEqualTo(Direction.KIMCHI);
       assertThat(o.premiumPercent()).isBetween(2.0, 4.0);
     });
     assertThat(feeds.market().premium("XRP").orElseThrow().kimchiPercent()).isBetween(2.0, 4.0);
-    assertThat(feeds.market().book(Venue.BINANCE, "ETH").orElseThrow().bidPrices()).hasSizeGreaterThan(1); // depth
     assertThat(feeds.market().volume24hQuote(Venue.UPBIT, "SOL")).isPositive();
     assertThat(feeds.market().freshQuotes()).containsKeys("XRP", "ETH", "SOL");
     // one Upbit connection for all codes, as requested
@@ -157,7 +163,7 @@ class LiveFeedsTest {
     // lower-case codes are refused by Upbit (INVALID_PARAM)
     venues = SimulatedVenues.start(kit.system(), 0.0, List.of("XRP"), 100);
     ConnectionState state = new ConnectionState("upbit");
-    var frames = venues.upbitOnly(kit.system(), List.of("xrp"), state);
+    var frames = venues.upbitOnly(kit.system(), client(), List.of("xrp"), state);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(venues.sim().acceptedConnections(SimVenue.UPBIT)).isGreaterThanOrEqualTo(2);
       assertThat(state.reconnects()).isPositive();
