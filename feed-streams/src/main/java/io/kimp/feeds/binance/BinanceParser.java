@@ -375,18 +375,19 @@ public final class BinanceParser implements FrameParser {
   }
 
   private boolean price(double v, RawFrame frame) {
-    return check(Checks.price(v), "price " + v, frame);
+    return check(Checks.price(v), "price", v, frame);
   }
 
   private boolean size(double v, RawFrame frame) {
-    return check(Checks.size(v), "quantity " + v, frame);
+    return check(Checks.size(v), "quantity", v, frame);
   }
 
-  private boolean check(Reject r, String detail, RawFrame frame) {
+  /** The detail text is built only for a rejection: this runs several times per frame. */
+  private boolean check(Reject r, String field, double value, RawFrame frame) {
     if (r == null) {
       return true;
     }
-    reject(r, detail, frame);
+    reject(r, field + " " + value, frame);
     return false;
   }
 

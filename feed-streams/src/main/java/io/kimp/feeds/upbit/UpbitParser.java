@@ -267,18 +267,19 @@ public final class UpbitParser implements FrameParser {
   }
 
   private boolean valid(double price, RawFrame frame) {
-    return check(Checks.price(price), "price " + price, frame);
+    return check(Checks.price(price), "price", price, frame);
   }
 
   private boolean size(double v, String what, RawFrame frame) {
-    return check(Checks.size(v), what + " " + v, frame);
+    return check(Checks.size(v), what, v, frame);
   }
 
-  private boolean check(Reject r, String detail, RawFrame frame) {
+  /** The detail text is built only for a rejection: this runs several times per frame. */
+  private boolean check(Reject r, String field, double value, RawFrame frame) {
     if (r == null) {
       return true;
     }
-    reject(r, detail, frame);
+    reject(r, field + " " + value, frame);
     return false;
   }
 
