@@ -126,7 +126,7 @@ public final class MarketFeeds {
       stats.put(v, new FrameStats(v));
     }
     List<ConnectionState> connections = new ArrayList<>();
-    List<Source<RawFrame, NotUsed>> sources = new ArrayList<>();
+    List<Source<List<RawFrame>, NotUsed>> sources = new ArrayList<>();
 
     ConnectionState upbit = new ConnectionState("upbit");
     connections.add(upbit);
@@ -168,7 +168,11 @@ public final class MarketFeeds {
     for (FeedVenue v : FeedVenue.values()) {
       stats.put(v, parsers.stats(v));
     }
-    Source<RawFrame, NotUsed> frames = Recording.source(recording, bad, speed).map(parsers::parse);
+    Source<List<RawFrame>, NotUsed> frames =
+        Recording.source(recording, bad, speed)
+            .map(parsers::parse)
+            .batch(1024, io.kimp.feeds.source.WebSocketConnection::firstOfBatch,
+                io.kimp.feeds.source.WebSocketConnection::addToBatch);
     return run(system, s, MarketState.replay(s.staleAfter()), detectorSettings, sink, options, frames, List.of(), stats);
   }
 
@@ -204,7 +208,7 @@ public final class MarketFeeds {
         });
   }
 
-  /** Runs the pipeline over any source of frames (tests and benchmarks use this with their own sources). */
+  /** Runs the pipeline over any source of frame batches (tests and benchmarks use this with their own sources). */
   public static MarketFeeds run(
       ClassicActorSystemProvider system,
       FeedSettings s,
@@ -212,7 +216,7 @@ public final class MarketFeeds {
       OpportunityDetector.Settings detectorSettings,
       OpportunitySink sink,
       Options options,
-      Source<RawFrame, NotUsed> frames,
+      Source<List<RawFrame>, NotUsed> frames,
       List<ConnectionState> connections,
       Map<FeedVenue, FrameStats> stats) {
     OpportunityDetector detector = new OpportunityDetector(state, detectorSettings, sink);
@@ -220,17 +224,17 @@ public final class MarketFeeds {
     Pair<UniqueKillSwitch, CompletionStage<Done>> running =
         frames
             .viaMat(KillSwitches.single(), Keep.right())
-            .toMat(Sink.foreach(pipeline::onFrame), Keep.both())
+            .toMat(Sink.foreach(pipeline::onFrames), Keep.both())
             .run(Materializer.matFromSystem(system));
     return new MarketFeeds(
         s, state, detector, pipeline, List.copyOf(connections), stats, running.first(), running.second());
   }
 
-  private static Source<RawFrame, NotUsed> merge(List<Source<RawFrame, NotUsed>> sources) {
+  private static Source<List<RawFrame>, NotUsed> merge(List<Source<List<RawFrame>, NotUsed>> sources) {
     if (sources.size() == 1) {
       return sources.get(0);
     }
-    Source<RawFrame, NotUsed> merged = sources.get(0);
+    Source<List<RawFrame>, NotUsed> merged = sources.get(0);
     for (int i = 1; i < sources.size(); i++) {
       merged = merged.merge(sources.get(i));
     }

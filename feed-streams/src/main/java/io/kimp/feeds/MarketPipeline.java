@@ -42,6 +42,13 @@ public final class MarketPipeline {
     this.probe = probe;
   }
 
+  /** A batch of frames, in arrival order. */
+  public void onFrames(java.util.List<RawFrame> batch) {
+    for (int i = 0, n = batch.size(); i < n; i++) {
+      onFrame(batch.get(i));
+    }
+  }
+
   public void onFrame(RawFrame f) {
     try {
       if (tap != null) {

@@ -63,8 +63,8 @@ public final class BinanceFeed {
     return base + "/stream?streams=" + String.join("/", streams);
   }
 
-  /** One rotating connection for one shard of streams. */
-  public static Source<RawFrame, NotUsed> shard(
+  /** One rotating connection for one shard of streams (frames in batches, see {@link WebSocketConnection}). */
+  public static Source<List<RawFrame>, NotUsed> shard(
       ClassicActorSystemProvider system,
       FeedSettings s,
       List<String> streams,
@@ -72,7 +72,7 @@ public final class BinanceFeed {
       FrameStats stats,
       ConnectionState state) {
     String url = url(s.binanceWebSocketUrl(), streams);
-    return Source.<RawFrame, NotUsed>fromMaterializer(
+    return Source.<List<RawFrame>, NotUsed>fromMaterializer(
             (mat, attrs) -> {
               Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> early =
                   Source.<String>queue(4).preMaterialize(mat);
@@ -80,7 +80,7 @@ public final class BinanceFeed {
               AtomicLong newestLive = new AtomicLong(-1);
               Source<String, ?> rotations =
                   Source.tick(Duration.ZERO, s.binanceRotateAfter(), "scheduled").merge(early.second());
-              Source<RawFrame, NotUsed> merged = rotations
+              Source<List<RawFrame>, NotUsed> merged = rotations
                   .zipWithIndex()
                   .flatMapMerge(
                       4,
@@ -104,7 +104,7 @@ public final class BinanceFeed {
                                   }
                                   return f;
                                 })
-                            .via(ks.flow());
+                            .via(ks.<List<RawFrame>>flow());
                       })
                   .mapMaterializedValue(x -> NotUsed.getInstance());
               return merged;
@@ -121,7 +121,7 @@ public final class BinanceFeed {
         });
   }
 
-  private static Source<RawFrame, NotUsed> generation(
+  private static Source<List<RawFrame>, NotUsed> generation(
       ClassicActorSystemProvider system,
       FeedSettings s,
       String url,

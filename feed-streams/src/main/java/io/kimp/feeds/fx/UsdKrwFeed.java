@@ -7,6 +7,7 @@ import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.source.ConnectionState;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
@@ -29,7 +30,7 @@ public final class UsdKrwFeed {
 
   private UsdKrwFeed() {}
 
-  public static Source<RawFrame, NotUsed> source(
+  public static Source<List<RawFrame>, NotUsed> source(
       ClassicActorSystemProvider system, FeedSettings s, FrameStats stats, ConnectionState state) {
     Materializer mat = Materializer.matFromSystem(system);
     Http http = Http.get(system.classicSystem());
@@ -50,7 +51,7 @@ public final class UsdKrwFeed {
                     }
                     state.frame(now);
                     RawFrame f = RawFrame.text(FeedVenue.FX, body, now, System.nanoTime());
-                    return f.withEvent(parser.parse(f));
+                    return List.of(f.withEvent(parser.parse(f)));
                   })
               .watchTermination(
                   (m, done) -> {

@@ -4,6 +4,8 @@ import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.RawFrame;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +41,7 @@ import org.apache.pekko.util.ByteString;
  */
 public final class WebSocketConnection {
   private static final long STRICT_TIMEOUT_MS = 5_000;
+  private static final long MAX_BATCH = 1024;
 
   /** Which WebSocket client implementation carries the connection. */
   public enum Client {
@@ -65,10 +68,14 @@ public final class WebSocketConnection {
   private WebSocketConnection() {}
 
   /**
+   * The connection's frames, in batches: a batch forms only while downstream is busy (at low rates every batch is one
+   * frame, no added latency), and under load it carries many frames across each asynchronous boundary (the restart
+   * wrapper, the merge) at the cost of one.
+   *
    * @param outgoing per attempt (a fresh subscription ticket each time)
    * @param handler per attempt: the function applied to every received frame (it may return the frame with its event)
    */
-  public static Source<RawFrame, NotUsed> source(
+  public static Source<List<RawFrame>, NotUsed> source(
       ClassicActorSystemProvider system,
       Client client,
       FeedVenue venue,
@@ -110,6 +117,7 @@ public final class WebSocketConnection {
                     }
                     return onFrame.apply(f);
                   })
+              .batch(MAX_BATCH, WebSocketConnection::firstOfBatch, WebSocketConnection::addToBatch)
               .idleTimeout(idleTimeout)
               .watchTermination(
                   (Runnable closeWriter, CompletionStage<org.apache.pekko.Done> done) -> {
@@ -121,6 +129,18 @@ public final class WebSocketConnection {
                     return NotUsed.getInstance();
                   });
         });
+  }
+
+  /** A new batch holding {@code f}. */
+  public static List<RawFrame> firstOfBatch(RawFrame f) {
+    List<RawFrame> batch = new ArrayList<>(8);
+    batch.add(f);
+    return batch;
+  }
+
+  public static List<RawFrame> addToBatch(List<RawFrame> batch, RawFrame f) {
+    batch.add(f);
+    return batch;
   }
 
   private static Source<Object, Runnable> jdk(String url, Outgoing out, Runnable onOpen) {

@@ -67,7 +67,7 @@ public final class UpbitFeed {
     return w.toString();
   }
 
-  public static Source<RawFrame, NotUsed> source(
+  public static Source<List<RawFrame>, NotUsed> source(
       ClassicActorSystemProvider system, FeedSettings s, CoinResolver coins, FrameStats stats, ConnectionState state) {
     List<String> codes = codes(s.symbols());
     return WebSocketConnection.source(
