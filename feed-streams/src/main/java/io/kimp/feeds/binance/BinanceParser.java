@@ -2,7 +2,6 @@ package io.kimp.feeds.binance;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.kimp.core.market.Book;
 import io.kimp.core.market.MarketEvent;
 import io.kimp.core.market.MarketEvent.BookEvent;
@@ -10,10 +9,9 @@ import io.kimp.core.market.MarketEvent.TickerEvent;
 import io.kimp.core.market.MarketEvent.TradeEvent;
 import io.kimp.core.market.Venue;
 import io.kimp.feeds.RawFrame;
-import io.kimp.feeds.parse.Checks;
 import io.kimp.feeds.parse.CoinResolver;
-import io.kimp.feeds.parse.FrameParser;
 import io.kimp.feeds.parse.FrameStats;
+import io.kimp.feeds.parse.JsonFrameParser;
 import io.kimp.feeds.parse.JsonFrames;
 import io.kimp.feeds.parse.Reject;
 import java.io.IOException;
@@ -31,10 +29,9 @@ import java.util.Arrays;
  * ({@code {"result":null,"id":1}}) are control messages; error answers ({@code {"code":…,"msg":…}}) are counted as venue
  * errors and dropped.
  */
-public final class BinanceParser implements FrameParser {
+public final class BinanceParser extends JsonFrameParser {
   private static final int MAX_LEVELS = 64;
 
-  private final FrameStats stats;
   private final CoinResolver coins;
   private boolean shutdownNotice;
 
@@ -63,13 +60,8 @@ public final class BinanceParser implements FrameParser {
   private final double[] askS = new double[MAX_LEVELS];
 
   public BinanceParser(FrameStats stats, CoinResolver coins) {
-    this.stats = stats;
+    super(stats);
     this.coins = coins;
-  }
-
-  @Override
-  public FrameStats stats() {
-    return stats;
   }
 
   /** True once after a serverShutdown notice was parsed. */
@@ -77,25 +69,6 @@ public final class BinanceParser implements FrameParser {
     boolean s = shutdownNotice;
     shutdownNotice = false;
     return s;
-  }
-
-  @Override
-  public MarketEvent parse(RawFrame frame) {
-    stats.frame();
-    try (JsonParser jp =
-        frame.text() != null
-            ? JsonFrames.FACTORY.createParser(frame.text())
-            : JsonFrames.FACTORY.createParser(frame.bytes())) {
-      MarketEvent e = parse(jp, frame);
-      if (e != null) {
-        stats.event();
-      }
-      return e;
-    } catch (StreamReadException e) {
-      return reject(Reject.BAD_JSON, e.getOriginalMessage(), frame);
-    } catch (IOException e) {
-      return reject(Reject.BAD_JSON, e.toString(), frame);
-    }
   }
 
   private void reset() {
@@ -110,7 +83,8 @@ public final class BinanceParser implements FrameParser {
     bidLevels = askLevels = 0;
   }
 
-  private MarketEvent parse(JsonParser jp, RawFrame frame) throws IOException {
+  @Override
+  protected MarketEvent read(JsonParser jp, RawFrame frame) throws IOException {
     if (jp.nextToken() != JsonToken.START_OBJECT) {
       return reject(Reject.BAD_JSON, "not a JSON object", frame);
     }
@@ -277,7 +251,7 @@ public final class BinanceParser implements FrameParser {
         case "trade":
           {
             String coin = coin(symbol, stream, frame);
-            if (coin == null || !price(p, frame) || !size(q, frame)) {
+            if (coin == null || !price(p, "price", frame) || !size(q, "quantity", frame)) {
               return null;
             }
             long ts = tradeTime > 0 ? tradeTime : eventTime > 0 ? eventTime : at;
@@ -287,10 +261,10 @@ public final class BinanceParser implements FrameParser {
         case "24hrTicker":
           {
             String coin = coin(symbol, stream, frame);
-            if (coin == null || !price(c, frame)) {
+            if (coin == null || !price(c, "price", frame)) {
               return null;
             }
-            if (!Double.isNaN(q) && !size(q, frame)) {
+            if (!Double.isNaN(q) && !size(q, "quantity", frame)) {
               return null; // the volume is optional, but when sent it must be sane
             }
             return new TickerEvent(Venue.BINANCE, coin, c, q, eventTime > 0 ? eventTime : at, at);
@@ -310,7 +284,7 @@ public final class BinanceParser implements FrameParser {
 
   private MarketEvent bookTicker(String stream, RawFrame frame) {
     String coin = coin(symbol, stream, frame);
-    if (coin == null || !price(b, frame) || !price(a, frame) || !size(bq, frame) || !size(aq, frame)) {
+    if (coin == null || !price(b, "price", frame) || !price(a, "price", frame) || !size(bq, "quantity", frame) || !size(aq, "quantity", frame)) {
       return null;
     }
     if (b >= a) {
@@ -336,12 +310,12 @@ public final class BinanceParser implements FrameParser {
       return reject(Reject.MISSING_FIELD, "empty side", frame);
     }
     for (int i = 0; i < bidLevels; i++) {
-      if (!price(bidP[i], frame) || !size(bidS[i], frame)) {
+      if (!price(bidP[i], "price", frame) || !size(bidS[i], "quantity", frame)) {
         return null;
       }
     }
     for (int i = 0; i < askLevels; i++) {
-      if (!price(askP[i], frame) || !size(askS[i], frame)) {
+      if (!price(askP[i], "price", frame) || !size(askS[i], "quantity", frame)) {
         return null;
       }
     }
@@ -372,27 +346,5 @@ public final class BinanceParser implements FrameParser {
       reject(Reject.UNKNOWN_SYMBOL, code, frame);
     }
     return coin;
-  }
-
-  private boolean price(double v, RawFrame frame) {
-    return check(Checks.price(v), "price", v, frame);
-  }
-
-  private boolean size(double v, RawFrame frame) {
-    return check(Checks.size(v), "quantity", v, frame);
-  }
-
-  /** The detail text is built only for a rejection: this runs several times per frame. */
-  private boolean check(Reject r, String field, double value, RawFrame frame) {
-    if (r == null) {
-      return true;
-    }
-    reject(r, field + " " + value, frame);
-    return false;
-  }
-
-  private MarketEvent reject(Reject reason, String detail, RawFrame frame) {
-    stats.reject(reason, detail, frame.asText());
-    return null;
   }
 }

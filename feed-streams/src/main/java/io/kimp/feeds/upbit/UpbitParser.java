@@ -2,7 +2,6 @@ package io.kimp.feeds.upbit;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.kimp.core.market.Book;
 import io.kimp.core.market.MarketEvent;
 import io.kimp.core.market.MarketEvent.BookEvent;
@@ -10,10 +9,9 @@ import io.kimp.core.market.MarketEvent.TickerEvent;
 import io.kimp.core.market.MarketEvent.TradeEvent;
 import io.kimp.core.market.Venue;
 import io.kimp.feeds.RawFrame;
-import io.kimp.feeds.parse.Checks;
 import io.kimp.feeds.parse.CoinResolver;
-import io.kimp.feeds.parse.FrameParser;
 import io.kimp.feeds.parse.FrameStats;
+import io.kimp.feeds.parse.JsonFrameParser;
 import io.kimp.feeds.parse.JsonFrames;
 import io.kimp.feeds.parse.Reject;
 import io.kimp.feeds.parse.VenueErrorException;
@@ -30,10 +28,9 @@ import java.util.Arrays;
  * ({@code {"error":{"name":…,"message":…}}}) is counted and thrown as {@link VenueErrorException}: Upbit sends it when the
  * request was refused, and the connection is of no use until re-established.
  */
-public final class UpbitParser implements FrameParser {
+public final class UpbitParser extends JsonFrameParser {
   private static final int MAX_LEVELS = 64;
 
-  private final FrameStats stats;
   private final CoinResolver coins;
   private final double[] askP = new double[MAX_LEVELS];
   private final double[] askS = new double[MAX_LEVELS];
@@ -43,37 +40,12 @@ public final class UpbitParser implements FrameParser {
   private boolean badLevel;
 
   public UpbitParser(FrameStats stats, CoinResolver coins) {
-    this.stats = stats;
+    super(stats);
     this.coins = coins;
   }
 
   @Override
-  public FrameStats stats() {
-    return stats;
-  }
-
-  @Override
-  public MarketEvent parse(RawFrame frame) {
-    stats.frame();
-    try (JsonParser p =
-        frame.bytes() != null
-            ? JsonFrames.FACTORY.createParser(frame.bytes())
-            : JsonFrames.FACTORY.createParser(frame.text())) {
-      MarketEvent e = parse(p, frame);
-      if (e != null) {
-        stats.event();
-      }
-      return e;
-    } catch (StreamReadException e) {
-      stats.reject(Reject.BAD_JSON, e.getOriginalMessage(), frame.asText());
-      return null;
-    } catch (IOException e) {
-      stats.reject(Reject.BAD_JSON, e.toString(), frame.asText());
-      return null;
-    }
-  }
-
-  private MarketEvent parse(JsonParser p, RawFrame frame) throws IOException {
+  protected MarketEvent read(JsonParser p, RawFrame frame) throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       return reject(Reject.BAD_JSON, "not a JSON object", frame);
     }
@@ -155,12 +127,12 @@ public final class UpbitParser implements FrameParser {
     long at = frame.receivedAt();
     switch (type) {
       case "ticker":
-        if (!valid(price, frame) || (!Double.isNaN(acc24h) && !size(acc24h, "acc_trade_price_24h", frame))) {
+        if (!price(price, "trade_price", frame) || (!Double.isNaN(acc24h) && !size(acc24h, "acc_trade_price_24h", frame))) {
           return null;
         }
         return new TickerEvent(Venue.UPBIT, coin, price, acc24h, ts > 0 ? ts : tradeTs, at);
       case "trade":
-        if (!valid(price, frame)) {
+        if (!price(price, "trade_price", frame)) {
           return null;
         }
         if (!size(volume, "trade_volume", frame)) {
@@ -229,7 +201,7 @@ public final class UpbitParser implements FrameParser {
       return reject(Reject.MISSING_FIELD, "empty orderbook", frame);
     }
     for (int i = 0; i < levels; i++) {
-      if (!valid(askP[i], frame) || !valid(bidP[i], frame)) {
+      if (!price(askP[i], "ask_price", frame) || !price(bidP[i], "bid_price", frame)) {
         return null;
       }
       if (!size(askS[i], "ask_size", frame) || !size(bidS[i], "bid_size", frame)) {
@@ -264,27 +236,5 @@ public final class UpbitParser implements FrameParser {
     }
     stats.reject(Reject.VENUE_ERROR, name + ": " + message, frame.asText());
     return new VenueErrorException("upbit", name, message);
-  }
-
-  private boolean valid(double price, RawFrame frame) {
-    return check(Checks.price(price), "price", price, frame);
-  }
-
-  private boolean size(double v, String what, RawFrame frame) {
-    return check(Checks.size(v), what, v, frame);
-  }
-
-  /** The detail text is built only for a rejection: this runs several times per frame. */
-  private boolean check(Reject r, String field, double value, RawFrame frame) {
-    if (r == null) {
-      return true;
-    }
-    reject(r, field + " " + value, frame);
-    return false;
-  }
-
-  private MarketEvent reject(Reject reason, String detail, RawFrame frame) {
-    stats.reject(reason, detail, frame.asText());
-    return null;
   }
 }
