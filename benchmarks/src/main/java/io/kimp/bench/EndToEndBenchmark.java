@@ -33,7 +33,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * </ol>
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar io.kimp.bench.EndToEndBenchmark [--seconds 10] [--rate 20000]
- * [--format SIMPLE|DEFAULT]}
+ * [--format SIMPLE|DEFAULT] [--client jdk|pekko-http]}
  */
 public final class EndToEndBenchmark {
   private static final int RING = 1 << 22;
@@ -48,21 +48,22 @@ public final class EndToEndBenchmark {
     int seconds = intArg(args, "--seconds", 10);
     int rate = intArg(args, "--rate", 20_000);
     String format = strArg(args, "--format", "SIMPLE");
-    new EndToEndBenchmark().run(seconds, rate, format);
+    String client = strArg(args, "--client", "jdk");
+    new EndToEndBenchmark().run(seconds, rate, format, client);
   }
 
   private static Histogram newHistogram() {
     return new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
   }
 
-  private void run(int seconds, int rate, String format) throws Exception {
-    System.out.printf("end-to-end: %d cores, %s Upbit frames, %d s per phase%n",
-        Runtime.getRuntime().availableProcessors(), format, seconds);
-    Result max = phase(0, seconds, format);
+  private void run(int seconds, int rate, String format, String client) throws Exception {
+    System.out.printf("end-to-end: %d cores, %s Upbit frames, %s WebSocket client, %d s per phase%n",
+        Runtime.getRuntime().availableProcessors(), format, client, seconds);
+    Result max = phase(0, seconds, format, client);
     System.out.printf("throughput (unthrottled):   %,12.0f msgs/s decided (%,.0f frames/s received)   "
             + "p50 %s  p99 %s  (emit→decision)%n",
         max.decidedPerSecond, max.framesPerSecond, us(max.wire, 50), us(max.wire, 99));
-    Result fixed = phase(rate, seconds, format);
+    Result fixed = phase(rate, seconds, format, client);
     System.out.printf("latency at %,d msgs/s:     %,12.0f msgs/s decided%n", rate, fixed.decidedPerSecond);
     System.out.printf("  emit→decision (Binance, through both WebSocket ends): p50 %s  p90 %s  p99 %s  p99.9 %s  max %s"
             + "  (n=%,d)%n",
@@ -76,7 +77,7 @@ public final class EndToEndBenchmark {
 
   private record Result(double decidedPerSecond, double framesPerSecond, Histogram wire, Histogram inside) {}
 
-  private Result phase(int rate, int seconds, String format) throws Exception {
+  private Result phase(int rate, int seconds, String format, String client) throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench");
     SimulatorConfig sc =
         SimulatorConfig.defaults().withUpdatesPerSecond(rate).withFaultProxy(false)
@@ -88,6 +89,7 @@ public final class EndToEndBenchmark {
                 "kimp.feeds.upbit.websocket-url = \"" + sim.upbitWebSocketUrl() + "\"\n"
                     + "kimp.feeds.binance.websocket-url = \"" + sim.binanceWebSocketUrl() + "\"\n"
                     + "kimp.feeds.upbit.format = " + format + "\n"
+                    + "kimp.feeds.websocket-client = " + client + "\n"
                     + "kimp.feeds.idle-timeout = 60s\n")
             .withFallback(ConfigFactory.load());
     FeedSettings s = FeedSettings.from(c);

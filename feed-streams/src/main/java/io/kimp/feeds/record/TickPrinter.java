@@ -35,7 +35,14 @@ public final class TickPrinter {
 
   private TickPrinter() {}
 
+  /** With the default USD/KRW JSON pointer ({@code /rates/KRW}). */
   public static Summary print(Path recording, PrintStream out, PrintStream err) throws IOException {
+    return print(recording, out, err, "/rates/KRW");
+  }
+
+  /** @param usdKrwJsonPointer where the rate is in recorded FX answers ({@code kimp.feeds.fx.usd-krw-json-pointer}) */
+  public static Summary print(Path recording, PrintStream out, PrintStream err, String usdKrwJsonPointer)
+      throws IOException {
     long[] badLines = {0};
     Iterator<RawFrame> frames =
         Recording.frames(
@@ -44,7 +51,7 @@ public final class TickPrinter {
               badLines[0]++;
               err.println("line " + line + ": " + reason);
             });
-    FrameParsers parsers = new FrameParsers(CoinResolver.open(), "/rates/KRW");
+    FrameParsers parsers = new FrameParsers(CoinResolver.open(), usdKrwJsonPointer);
     MarketState dedup = MarketState.replay(Duration.ofDays(1));
     long n = 0;
     long events = 0;
