@@ -55,11 +55,13 @@ class LiveFeedsTest {
 
   @Test
   void bothVenuesStreamIntoPremiumsAndOpportunities() throws Exception {
-    start(3.0, "");
+    start(3.0, "kimp.feeds.upbit.keep-alive = 300ms");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(feeds.market().premiums()).containsKeys("XRP", "ETH", "SOL");
       assertThat(feeds.market().usdtKrw()).isPresent();
       assertThat(venues.offered()).isNotEmpty();
+      // the keep-alive PINGs were answered ({"status":"UP"}, a control message)
+      assertThat(feeds.frameStats(FeedVenue.UPBIT).controlMessages()).isPositive();
       // the partial-depth stream has arrived: the effective book is deeper than the best bid/offer
       assertThat(feeds.market().book(Venue.BINANCE, "ETH").orElseThrow().bidPrices()).hasSizeGreaterThan(1);
     });
