@@ -2,6 +2,7 @@ package io.kimp.feeds;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValueType;
 import io.kimp.core.config.CoreSettings;
 import io.kimp.core.market.OpportunityDetector;
 import io.kimp.core.portfolio.PortfolioSettings;
@@ -201,7 +202,7 @@ public record FeedSettings(
   }
 
   private static List<String> symbols(Config c, String path) {
-    if (c.getValue(path).valueType() == com.typesafe.config.ConfigValueType.STRING) {
+    if (c.getValue(path).valueType() == ConfigValueType.STRING) {
       String v = c.getString(path).trim();
       if (v.equalsIgnoreCase("auto")) {
         return List.of();

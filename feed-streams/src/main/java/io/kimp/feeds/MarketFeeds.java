@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import io.kimp.core.market.MarketState;
 import io.kimp.core.market.OpportunityDetector;
 import io.kimp.core.market.OpportunitySink;
+import io.kimp.core.strategy.OpportunityRule;
+import io.kimp.core.strategy.TradingCosts;
 import io.kimp.feeds.binance.BinanceFeed;
 import io.kimp.feeds.fx.UsdKrwFeed;
 import io.kimp.feeds.parse.CoinResolver;
@@ -14,6 +16,7 @@ import io.kimp.feeds.record.Recording;
 import io.kimp.feeds.source.ConnectionHealth;
 import io.kimp.feeds.source.ConnectionState;
 import io.kimp.feeds.source.SymbolUniverse;
+import io.kimp.feeds.source.WebSocketConnection;
 import io.kimp.feeds.upbit.UpbitFeed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -171,8 +174,7 @@ public final class MarketFeeds {
     Source<List<RawFrame>, NotUsed> frames =
         Recording.source(recording, bad, speed)
             .map(parsers::parse)
-            .batch(1024, io.kimp.feeds.source.WebSocketConnection::firstOfBatch,
-                io.kimp.feeds.source.WebSocketConnection::addToBatch);
+            .batch(1024, WebSocketConnection::firstOfBatch, WebSocketConnection::addToBatch);
     return run(system, s, MarketState.replay(s.staleAfter()), detectorSettings, sink, options, frames, List.of(), stats);
   }
 
@@ -191,8 +193,7 @@ public final class MarketFeeds {
     OpportunityDetector.Settings quiet =
         new OpportunityDetector.Settings(
             Duration.ZERO,
-            new io.kimp.core.strategy.OpportunityRule.Settings(
-                Double.MAX_VALUE, 1, 0.01, io.kimp.core.strategy.TradingCosts.defaults()));
+            new OpportunityRule.Settings(Double.MAX_VALUE, 1, 0.01, TradingCosts.defaults()));
     MarketFeeds feeds = start(system, resolved, quiet, o -> {}, Options.none().withTap(recorder::record));
     CompletableFuture<Done> stopped = new CompletableFuture<>();
     CompletableFuture.delayedExecutor(duration.toMillis(), TimeUnit.MILLISECONDS)

@@ -3,6 +3,7 @@ package io.kimp.feeds;
 import io.kimp.core.market.MarketEvent;
 import io.kimp.core.market.MarketState;
 import io.kimp.core.market.OpportunityDetector;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ public final class MarketPipeline {
   }
 
   /** A batch of frames, in arrival order. */
-  public void onFrames(java.util.List<RawFrame> batch) {
+  public void onFrames(List<RawFrame> batch) {
     for (int i = 0, n = batch.size(); i < n; i++) {
       onFrame(batch.get(i));
     }

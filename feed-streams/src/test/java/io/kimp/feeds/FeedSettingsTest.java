@@ -2,10 +2,10 @@ package io.kimp.feeds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.kimp.core.market.OpportunityDetector;
+import io.kimp.feeds.binance.BinanceFeed;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -72,12 +72,12 @@ class FeedSettingsTest {
 
   @Test
   void moreStreamsThanOneConnectionTakesAreSplit() {
-    List<String> streams = io.kimp.feeds.binance.BinanceFeed.streams(List.of("BTC", "XRP", "ETH"), List.of("bookTicker", "trade"));
+    List<String> streams = BinanceFeed.streams(List.of("BTC", "XRP", "ETH"), List.of("bookTicker", "trade"));
     assertThat(streams).containsExactly("btcusdt@bookTicker", "btcusdt@trade", "xrpusdt@bookTicker", "xrpusdt@trade",
         "ethusdt@bookTicker", "ethusdt@trade");
-    assertThat(io.kimp.feeds.binance.BinanceFeed.shards(streams, 4)).hasSize(2)
+    assertThat(BinanceFeed.shards(streams, 4)).hasSize(2)
         .satisfies(s -> assertThat(s.get(1)).containsExactly("ethusdt@bookTicker", "ethusdt@trade"));
-    assertThat(io.kimp.feeds.binance.BinanceFeed.url("wss://x:9443", List.of("a@b", "c@d")))
+    assertThat(BinanceFeed.url("wss://x:9443", List.of("a@b", "c@d")))
         .isEqualTo("wss://x:9443/stream?streams=a@b/c@d");
   }
 

@@ -32,8 +32,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * <em>generations</em>: a new connection is opened every {@code rotate-after} (and at once on a {@code serverShutdown}
  * notice) while the old one keeps streaming; the old one is closed {@code rotation-overlap} after the new one delivered
  * its first frame, so whatever the old one still had in flight arrives. No frame is lost in between; the events both
- * deliver during the overlap carry the same update ids and the copies are dropped by {@code MarketState}. Each generation is itself a restarting connection, so a drop is re-established with
- * backoff. Pings are answered with pongs by Pekko HTTP's WebSocket client itself.
+ * deliver during the overlap carry the same update ids and the copies are dropped by {@code MarketState}. Each
+ * generation is itself a restarting connection, so a drop is re-established with backoff. Pings are answered with pongs
+ * by the WebSocket client itself (the JDK's and Pekko HTTP's both do).
  */
 public final class BinanceFeed {
   private BinanceFeed() {}

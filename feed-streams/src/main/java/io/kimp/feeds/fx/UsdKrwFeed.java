@@ -8,6 +8,7 @@ import io.kimp.feeds.source.ConnectionState;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.NotUsed;
@@ -68,7 +69,7 @@ public final class UsdKrwFeed {
             (HttpResponse r) -> {
               if (!r.status().isSuccess()) {
                 r.discardEntityBytes(mat);
-                throw new java.util.concurrent.CompletionException(
+                throw new CompletionException(
                     new IOException("USD/KRW source answered " + r.status()));
               }
               return r.entity().toStrict(BODY_TIMEOUT_MS, MAX_BODY_BYTES, mat);

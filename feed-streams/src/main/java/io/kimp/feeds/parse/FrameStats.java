@@ -2,6 +2,7 @@ package io.kimp.feeds.parse;
 
 import io.kimp.feeds.FeedVenue;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -92,7 +93,7 @@ public final class FrameStats {
 
   /** Rejections by reason label, for the metrics layer and health output. */
   public Map<String, Long> rejectedByReason() {
-    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    Map<String, Long> out = new LinkedHashMap<>();
     for (Map.Entry<Reject, LongAdder> e : rejected.entrySet()) {
       out.put(e.getKey().label(), e.getValue().sum());
     }

@@ -1,6 +1,7 @@
 package io.kimp.feeds.source;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -244,7 +245,7 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
           new End(
               statusCode == WebSocket.NORMAL_CLOSURE
                   ? null
-                  : new java.io.IOException("WebSocket closed by the peer: " + statusCode + " " + reason)));
+                  : new IOException("WebSocket closed by the peer: " + statusCode + " " + reason)));
       return null;
     }
 

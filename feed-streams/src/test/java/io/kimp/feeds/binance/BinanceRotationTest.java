@@ -2,7 +2,6 @@ package io.kimp.feeds.binance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-
 import io.kimp.core.market.MarketEvent.BookEvent;
 import io.kimp.core.market.MarketState;
 import io.kimp.core.market.Venue;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -65,7 +65,7 @@ class BinanceRotationTest {
                 if (result == MarketState.Applied.DUPLICATE) {
                   duplicates.incrementAndGet();
                 } else {
-                  applied.computeIfAbsent(b.coin(), c -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                  applied.computeIfAbsent(b.coin(), c -> new CopyOnWriteArrayList<>())
                       .add(b.sequence());
                 }
               }
