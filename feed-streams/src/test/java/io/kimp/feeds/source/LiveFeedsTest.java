@@ -86,6 +86,30 @@ class LiveFeedsTest {
   }
 
   @Test
+  void moreStreamsThanAConnectionTakesAreSplitAndUsdKrwIsPolled() throws Exception {
+    venues = SimulatedVenues.start(kit.system(), 3.0, List.of("XRP", "ETH", "SOL"), 300);
+    feeds =
+        venues.startFeeds(
+            kit.system(),
+            client()
+                + "kimp.feeds.binance.max-streams-per-connection = 4\n"
+                + "kimp.feeds.fx.usd-krw-url = \"" + venues.sim().usdKrwUrl() + "\"\n"
+                + "kimp.feeds.fx.poll-interval = 200ms\n");
+    // 3 coins × 4 streams over connections of at most 4 streams
+    assertThat(feeds.connections()).extracting(ConnectionState::name)
+        .containsExactly("upbit", "binance-0", "binance-1", "binance-2", "fx-usd-krw");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(venues.sim().binanceSubscriptions()).hasSize(3).allSatisfy(s -> assertThat(s).hasSize(4));
+      assertThat(feeds.market().usdKrw()).hasValue(1380.0);
+      assertThat(feeds.market().premium("SOL").orElseThrow().usdKimchiPercent()).isFinite();
+      assertThat(feeds.health().healthy()).isTrue();
+    });
+    venues.sim().setUsdKrw(1390.5);
+    await().atMost(Duration.ofSeconds(3)).until(() -> feeds.market().usdKrw().getAsDouble() == 1390.5);
+    assertThat(feeds.frameStats(FeedVenue.FX).rejectedTotal()).isZero();
+  }
+
+  @Test
   void aDroppedConnectionIsBackWithinTwoSecondsOfTheBackoff() throws Exception {
     start(0.0, "");
     ConnectionState upbit = feeds.connections().get(0);
