@@ -120,6 +120,20 @@ public final class MarketFeeds {
       OpportunityDetector.Settings detectorSettings,
       OpportunitySink sink,
       Options options) {
+    return start(system, s, detectorSettings, MarketState.live(s.staleAfter()), sink, options);
+  }
+
+  /**
+   * As above, into a {@link MarketState} made beforehand ({@code MarketState.live(settings.staleAfter())}): the cycles'
+   * dependencies and the paper gateway can be built with it before the first opportunity is offered.
+   */
+  public static MarketFeeds start(
+      ClassicActorSystemProvider system,
+      FeedSettings s,
+      OpportunityDetector.Settings detectorSettings,
+      MarketState state,
+      OpportunitySink sink,
+      Options options) {
     if (s.autoSymbols()) {
       throw new IllegalArgumentException("resolve the symbols first (resolveSymbols)");
     }
@@ -147,8 +161,7 @@ public final class MarketFeeds {
       connections.add(fx);
       sources.add(UsdKrwFeed.source(system, s, stats.get(FeedVenue.FX), fx));
     }
-    return run(system, s, MarketState.live(s.staleAfter()), detectorSettings, sink, options, merge(sources), connections,
-        stats);
+    return run(system, s, state, detectorSettings, sink, options, merge(sources), connections, stats);
   }
 
   /**
