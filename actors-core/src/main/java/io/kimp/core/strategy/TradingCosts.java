@@ -15,7 +15,9 @@ public final class TradingCosts {
 
   public TradingCosts(Map<Venue, BigDecimal> takerFee, Map<Venue, Map<String, BigDecimal>> withdrawalFee) {
     this.takerFee = new EnumMap<>(takerFee);
-    this.withdrawalFee = new EnumMap<>(withdrawalFee);
+    // EnumMap's copy constructor rejects an empty plain map (as defaults() passes): copy into an empty EnumMap instead
+    this.withdrawalFee = new EnumMap<>(Venue.class);
+    this.withdrawalFee.putAll(withdrawalFee);
     for (Venue v : Venue.values()) {
       Objects.requireNonNull(this.takerFee.get(v), "taker fee for " + v);
       this.withdrawalFee.putIfAbsent(v, Map.of());

@@ -1,0 +1,445 @@
+package io.kimp.core.market;
+
+import io.kimp.core.market.MarketEvent.BookEvent;
+import io.kimp.core.market.MarketEvent.FxRateEvent;
+import io.kimp.core.market.MarketEvent.TickerEvent;
+import io.kimp.core.market.MarketEvent.TradeEvent;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The latest market as the feeds see it: per coin and venue the effective book, last trade, last ticker, 24 h traded value
+ * and the receive time of the newest event; the USDT/KRW rate (Upbit KRW-USDT) and the optional USD/KRW rate; and every
+ * coin's {@link Premium}s, recomputed whenever one of their inputs changes.
+ *
+ * <p>One writer, many readers: {@link #apply} must be called from one thread at a time (the market-data stream stage); the
+ * read side ({@link MarketView}, {@link BookView}, {@link #premiums()} …) may be called from any thread at any time and
+ * never blocks. Every published value is an immutable object behind a volatile field, so a reader sees a consistent book,
+ * trade or premium (though the two venues' books may be from slightly different moments, as on the wire).
+ *
+ * <p>Binance's best bid/offer stream ({@code topOnly} books) updates the top of its partial-depth book instead of replacing
+ * it, using the venue's update ids to decide which of the two is newer; events whose id is not newer than the last applied
+ * one of their stream (the copies overlapping connections deliver) are dropped and counted.
+ */
+public final class MarketState implements MarketView, BookView {
+
+  /** What {@link #apply} changed, which tells the detector what to re-evaluate. */
+  public enum Applied {
+    /** Nothing (an event for no tracked instrument, or a non-positive rate). */
+    IGNORED,
+    /** A copy of an event already applied (same or older venue id). */
+    DUPLICATE,
+    /** The event's coin changed. */
+    COIN,
+    /** The USDT/KRW rate changed (or came back from stale): every coin needs a new look. */
+    RATE,
+    /** The USD/KRW rate changed: every coin's USD premium did (not an input of the trading rule). */
+    USD_RATE
+  }
+
+  /** The coin whose Upbit KRW market is the USDT/KRW rate. */
+  public static final String USDT = "USDT";
+
+  /** The base of the optional fiat rate (USD/KRW). */
+  public static final String USD = "USD";
+
+  private final ConcurrentHashMap<String, CoinSlot> coins = new ConcurrentHashMap<>();
+  private final VenueSide usdtMarket = new VenueSide();
+  private final long staleAfterMillis;
+  private final LongSupplier clock;
+  private final LongAdder duplicates = new LongAdder();
+  private volatile double usdtKrw = Double.NaN;
+  private volatile long usdtKrwAt;
+  private volatile double usdKrw = Double.NaN;
+  private volatile long usdKrwAt;
+  private volatile long lastEventAt;
+
+  /**
+   * @param staleAfter a side (or the rate) whose newest event is older than this is stale
+   * @param clock the time {@link #freshQuotes()} judges freshness at (wall clock live, {@link #replayClock()} in replay)
+   */
+  public MarketState(Duration staleAfter, LongSupplier clock) {
+    if (staleAfter.isNegative() || staleAfter.isZero()) {
+      throw new IllegalArgumentException("staleAfter must be positive");
+    }
+    this.staleAfterMillis = staleAfter.toMillis();
+    this.clock = clock;
+  }
+
+  /** A state judging freshness by the wall clock. */
+  public static MarketState live(Duration staleAfter) {
+    return new MarketState(staleAfter, System::currentTimeMillis);
+  }
+
+  /** A state judging freshness at the receive time of the newest event applied: replayed data is fresh as it replays. */
+  public static MarketState replay(Duration staleAfter) {
+    MarketState[] self = new MarketState[1];
+    self[0] = new MarketState(staleAfter, () -> self[0].lastEventAt);
+    return self[0];
+  }
+
+  // ---------------------------------------------------------------- write side (one thread)
+
+  /** Applies one event. Single writer: never call concurrently. */
+  public Applied apply(MarketEvent event) {
+    long at = event.receivedAt();
+    if (at > lastEventAt) {
+      lastEventAt = at;
+    }
+    if (event instanceof FxRateEvent fx) {
+      if (!USD.equals(fx.coin()) || !"KRW".equals(fx.quote()) || !(fx.rate() > 0)) {
+        return Applied.IGNORED;
+      }
+      usdKrw = fx.rate();
+      usdKrwAt = at;
+      recomputeAll(at);
+      return Applied.USD_RATE;
+    }
+    Venue venue = venueOf(event);
+    if (venue == Venue.UPBIT && USDT.equals(event.coin())) {
+      Applied a = usdtMarket.apply(event);
+      if (a == Applied.DUPLICATE) {
+        duplicates.increment();
+        return a;
+      }
+      Book b = usdtMarket.book;
+      double rate = b != null && b.hasBothSides() ? b.mid() : usdtMarket.lastPrice;
+      if (!(rate > 0)) {
+        return Applied.IGNORED;
+      }
+      boolean wasStale = usdtKrwAt < at - staleAfterMillis;
+      usdtKrwAt = at;
+      if (rate == usdtKrw && !wasStale) {
+        return Applied.COIN; // fresher, same rate: premiums unchanged
+      }
+      usdtKrw = rate;
+      recomputeAll(at);
+      return Applied.RATE;
+    }
+    CoinSlot slot = coins.get(event.coin());
+    if (slot == null) {
+      slot = coins.computeIfAbsent(event.coin(), CoinSlot::new);
+    }
+    Applied a = slot.side(venue).apply(event);
+    if (a == Applied.DUPLICATE) {
+      duplicates.increment();
+      return a;
+    }
+    slot.recompute(usdtKrw, usdKrw, at);
+    return a;
+  }
+
+  private static Venue venueOf(MarketEvent e) {
+    if (e instanceof BookEvent b) {
+      return b.venue();
+    }
+    if (e instanceof TradeEvent t) {
+      return t.venue();
+    }
+    return ((TickerEvent) e).venue();
+  }
+
+  private void recomputeAll(long at) {
+    double rate = usdtKrw;
+    double usd = usdKrw;
+    for (CoinSlot s : coins.values()) {
+      s.recompute(rate, usd, at);
+    }
+  }
+
+  // ---------------------------------------------------------------- read side (any thread)
+
+  @Override
+  public Optional<Book> book(Venue venue, String coin) {
+    if (venue == Venue.UPBIT && USDT.equals(coin)) {
+      return Optional.ofNullable(usdtMarket.book);
+    }
+    CoinSlot s = coins.get(coin);
+    return s == null ? Optional.empty() : Optional.ofNullable(s.side(venue).book);
+  }
+
+  @Override
+  public OptionalDouble usdtKrw() {
+    double r = usdtKrw;
+    return r > 0 ? OptionalDouble.of(r) : OptionalDouble.empty();
+  }
+
+  /** The USD/KRW rate, when a USD/KRW source is configured and has answered. */
+  public OptionalDouble usdKrw() {
+    double r = usdKrw;
+    return r > 0 ? OptionalDouble.of(r) : OptionalDouble.empty();
+  }
+
+  /** Receive time of the newest USDT/KRW update (0 if none). */
+  public long usdtKrwUpdatedAt() {
+    return usdtKrwAt;
+  }
+
+  /** Receive time of the newest USD/KRW update (0 if none). */
+  public long usdKrwUpdatedAt() {
+    return usdKrwAt;
+  }
+
+  /** Receive time of the newest event applied (0 if none). */
+  public long lastEventAt() {
+    return lastEventAt;
+  }
+
+  /** Events dropped as copies of already applied ones. */
+  public long duplicates() {
+    return duplicates.sum();
+  }
+
+  public Duration staleAfter() {
+    return Duration.ofMillis(staleAfterMillis);
+  }
+
+  /** The coins seen so far (the rate market excluded). */
+  public Collection<String> coins() {
+    return List.copyOf(coins.keySet());
+  }
+
+  /** The latest premiums of every coin both venues have priced, by coin. */
+  public Map<String, Premium> premiums() {
+    Map<String, Premium> out = new HashMap<>();
+    for (CoinSlot s : coins.values()) {
+      Premium p = s.premium;
+      if (p != null) {
+        out.put(s.coin, p);
+      }
+    }
+    return out;
+  }
+
+  public Optional<Premium> premium(String coin) {
+    CoinSlot s = coins.get(coin);
+    return s == null ? Optional.empty() : Optional.ofNullable(s.premium);
+  }
+
+  public Optional<TradeEvent> lastTrade(Venue venue, String coin) {
+    VenueSide side = sideOf(venue, coin);
+    return side == null ? Optional.empty() : Optional.ofNullable(side.lastTrade);
+  }
+
+  public Optional<TickerEvent> lastTicker(Venue venue, String coin) {
+    VenueSide side = sideOf(venue, coin);
+    return side == null ? Optional.empty() : Optional.ofNullable(side.lastTicker);
+  }
+
+  /** The rolling 24 h traded value in the venue's quote currency, NaN when the venue has not said. */
+  public double volume24hQuote(Venue venue, String coin) {
+    VenueSide side = sideOf(venue, coin);
+    return side == null ? Double.NaN : side.volume24hQuote;
+  }
+
+  /** Receive time of the newest event of {@code coin} at {@code venue} (0 if none). */
+  public long updatedAt(Venue venue, String coin) {
+    VenueSide side = sideOf(venue, coin);
+    return side == null ? 0 : side.updatedAt;
+  }
+
+  /**
+   * Whether {@code coin} may be traded on at {@code now}: both venues and the USDT/KRW rate have an event no older than the
+   * stale limit.
+   */
+  public boolean isFresh(String coin, long now) {
+    CoinSlot s = coins.get(coin);
+    long limit = now - staleAfterMillis;
+    return s != null && s.upbit.updatedAt >= limit && s.binance.updatedAt >= limit && usdtKrwAt >= limit;
+  }
+
+  /** Which of a coin's inputs are stale at {@code now}: any of "upbit", "binance", "usdt-krw". */
+  public List<String> staleInputs(String coin, long now) {
+    long limit = now - staleAfterMillis;
+    List<String> out = new ArrayList<>(3);
+    CoinSlot s = coins.get(coin);
+    if (s == null || s.upbit.updatedAt < limit) {
+      out.add("upbit");
+    }
+    if (s == null || s.binance.updatedAt < limit) {
+      out.add("binance");
+    }
+    if (usdtKrwAt < limit) {
+      out.add("usdt-krw");
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, CoinQuote> freshQuotes() {
+    long now = clock.getAsLong();
+    double rate = usdtKrw;
+    if (!(rate > 0) || usdtKrwAt < now - staleAfterMillis) {
+      return Map.of();
+    }
+    BigDecimal rateDec = BigDecimal.valueOf(rate);
+    Map<String, CoinQuote> out = new HashMap<>();
+    for (CoinSlot s : coins.values()) {
+      Book up = s.upbit.book;
+      Book bn = s.binance.book;
+      if (up == null || bn == null || !up.hasBothSides() || !bn.hasBothSides() || !isFresh(s.coin, now)) {
+        continue;
+      }
+      long observed = Math.min(s.upbit.updatedAt, s.binance.updatedAt);
+      out.put(
+          s.coin,
+          new CoinQuote(
+              s.coin, BigDecimal.valueOf(up.bestBid()), BigDecimal.valueOf(up.bestAsk()),
+              BigDecimal.valueOf(bn.bestBid()), BigDecimal.valueOf(bn.bestAsk()), rateDec,
+              Instant.ofEpochMilli(observed)));
+    }
+    return out;
+  }
+
+  /** The effective book without the Optional, for the detector on the hot path. */
+  Book bookOrNull(Venue venue, String coin) {
+    VenueSide side = sideOf(venue, coin);
+    return side == null ? null : side.book;
+  }
+
+  /** The USDT/KRW rate, NaN if none yet. */
+  double usdtKrwOrNaN() {
+    return usdtKrw;
+  }
+
+  private VenueSide sideOf(Venue venue, String coin) {
+    if (venue == Venue.UPBIT && USDT.equals(coin)) {
+      return usdtMarket;
+    }
+    CoinSlot s = coins.get(coin);
+    return s == null ? null : s.side(venue);
+  }
+
+  // ---------------------------------------------------------------- per coin, per venue
+
+  private static final class CoinSlot {
+    final String coin;
+    final VenueSide upbit = new VenueSide();
+    final VenueSide binance = new VenueSide();
+    volatile Premium premium;
+
+    CoinSlot(String coin) {
+      this.coin = coin;
+    }
+
+    VenueSide side(Venue v) {
+      return v == Venue.UPBIT ? upbit : binance;
+    }
+
+    void recompute(double usdtKrw, double usdKrw, long at) {
+      Book up = upbit.book;
+      Book bn = binance.book;
+      double upMid = up != null && up.hasBothSides() ? up.mid() : upbit.lastPrice;
+      double bnMid = bn != null && bn.hasBothSides() ? bn.mid() : binance.lastPrice;
+      if (!(upMid > 0) || !(bnMid > 0)) {
+        return;
+      }
+      premium =
+          Premium.of(
+              coin,
+              up == null ? Double.NaN : up.bestBid(), up == null ? Double.NaN : up.bestAsk(), upMid,
+              bn == null ? Double.NaN : bn.bestBid(), bn == null ? Double.NaN : bn.bestAsk(), bnMid,
+              usdtKrw, usdKrw, at);
+    }
+  }
+
+  /** One instrument at one venue. Fields without volatile are the writer's own bookkeeping. */
+  private static final class VenueSide {
+    volatile Book book;
+    volatile TradeEvent lastTrade;
+    volatile TickerEvent lastTicker;
+    volatile double lastPrice = Double.NaN;
+    volatile double volume24hQuote = Double.NaN;
+    volatile long updatedAt;
+    private Book depth;
+    private long depthSeq = MarketEvent.NO_SEQUENCE;
+    private Book top;
+    private long topSeq = MarketEvent.NO_SEQUENCE;
+    private long tradeSeq = MarketEvent.NO_SEQUENCE;
+
+    Applied apply(MarketEvent e) {
+      long seq = e.sequence();
+      if (e instanceof BookEvent b) {
+        if (b.topOnly()) {
+          if (seq != MarketEvent.NO_SEQUENCE && seq <= topSeq) {
+            return Applied.DUPLICATE;
+          }
+          top = b.book();
+          topSeq = seq;
+          boolean depthNewer = depth != null && seq != MarketEvent.NO_SEQUENCE && depthSeq >= seq;
+          book = depth == null ? top : depthNewer ? depth : overlay(top, depth);
+        } else {
+          if (seq != MarketEvent.NO_SEQUENCE && seq <= depthSeq) {
+            return Applied.DUPLICATE;
+          }
+          depth = b.book();
+          depthSeq = seq;
+          boolean topNewer = top != null && seq != MarketEvent.NO_SEQUENCE && topSeq > seq;
+          book = topNewer ? overlay(top, depth) : depth;
+        }
+      } else if (e instanceof TradeEvent t) {
+        if (seq != MarketEvent.NO_SEQUENCE && seq <= tradeSeq) {
+          return Applied.DUPLICATE;
+        }
+        tradeSeq = seq;
+        lastTrade = t;
+        lastPrice = t.price();
+      } else if (e instanceof TickerEvent t) {
+        lastTicker = t;
+        lastPrice = t.price();
+        if (t.volume24hQuote() >= 0) {
+          volume24hQuote = t.volume24hQuote();
+        }
+      }
+      if (e.receivedAt() > updatedAt) {
+        updatedAt = e.receivedAt();
+      }
+      return Applied.COIN;
+    }
+  }
+
+  /**
+   * A newer best bid/offer laid over an older deeper book: the new top, then the deeper levels strictly behind it on each
+   * side. Never crossed if the top is not.
+   */
+  static Book overlay(Book top, Book depth) {
+    double bid = top.bestBid();
+    double ask = top.bestAsk();
+    double[] dbp = depth.bidPrices();
+    double[] dap = depth.askPrices();
+    int nb = 0;
+    while (nb < dbp.length && dbp[nb] >= bid) {
+      nb++;
+    }
+    int na = 0;
+    while (na < dap.length && dap[na] <= ask) {
+      na++;
+    }
+    int bidLevels = 1 + dbp.length - nb;
+    int askLevels = 1 + dap.length - na;
+    double[] bp = new double[bidLevels];
+    double[] bs = new double[bidLevels];
+    double[] ap = new double[askLevels];
+    double[] as = new double[askLevels];
+    bp[0] = bid;
+    bs[0] = top.bidSizes()[0];
+    ap[0] = ask;
+    as[0] = top.askSizes()[0];
+    System.arraycopy(dbp, nb, bp, 1, bidLevels - 1);
+    System.arraycopy(depth.bidSizes(), nb, bs, 1, bidLevels - 1);
+    System.arraycopy(dap, na, ap, 1, askLevels - 1);
+    System.arraycopy(depth.askSizes(), na, as, 1, askLevels - 1);
+    return new Book(top.venue(), top.coin(), bp, bs, ap, as, top.exchangeTs());
+  }
+}

@@ -1,0 +1,170 @@
+package io.kimp.bench;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.kimp.core.market.MarketEvent;
+import io.kimp.core.market.Venue;
+import io.kimp.feeds.FeedSettings;
+import io.kimp.feeds.MarketFeeds;
+import io.kimp.feeds.RawFrame;
+import io.kimp.fixtures.sim.ExchangeSimulator;
+import io.kimp.fixtures.sim.MarketUpdate;
+import io.kimp.fixtures.sim.SimVenue;
+import io.kimp.fixtures.sim.SimulatorConfig;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * End to end, in one JVM on loopback: the exchange simulator's WebSocket servers → the live feeds (WebSocket client,
+ * parse, merge) → {@code MarketState} → {@code OpportunityDetector} → a decision. Two phases per run:
+ *
+ * <ol>
+ *   <li>throughput: the simulator sends as fast as the feeds take (backpressured), and the pipeline's decisions per second
+ *       are measured after a warm-up;
+ *   <li>latency at a fixed rate ({@code --rate}, default 20,000 msgs/s): tick-to-decision from the moment the simulator
+ *       emitted the update to the moment the detector decided on it (Binance updates, matched by update id, so the time
+ *       includes both WebSocket ends and the loopback), and from frame arrival to decision (every frame). HdrHistogram.
+ * </ol>
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar io.kimp.bench.EndToEndBenchmark [--seconds 10] [--rate 20000]
+ * [--format SIMPLE|DEFAULT] [--client jdk|pekko-http]}
+ */
+public final class EndToEndBenchmark {
+  private static final int RING = 1 << 22;
+
+  private final AtomicLongArray emittedAt = new AtomicLongArray(RING);
+  private final LongAdder decided = new LongAdder();
+  private final AtomicBoolean recording = new AtomicBoolean();
+  private volatile Histogram wire = newHistogram();
+  private volatile Histogram inside = newHistogram();
+
+  public static void main(String[] args) throws Exception {
+    int seconds = intArg(args, "--seconds", 10);
+    int rate = intArg(args, "--rate", 20_000);
+    String format = strArg(args, "--format", "SIMPLE");
+    String client = strArg(args, "--client", "jdk");
+    new EndToEndBenchmark().run(seconds, rate, format, client);
+  }
+
+  private static Histogram newHistogram() {
+    return new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+  }
+
+  private void run(int seconds, int rate, String format, String client) throws Exception {
+    System.out.printf("end-to-end: %d cores, %s Upbit frames, %s WebSocket client, %d s per phase%n",
+        Runtime.getRuntime().availableProcessors(), format, client, seconds);
+    Result max = phase(0, seconds, format, client);
+    System.out.printf("throughput (unthrottled):   %,12.0f msgs/s decided (%,.0f frames/s received)   "
+            + "p50 %s  p99 %s  (emit→decision)%n",
+        max.decidedPerSecond, max.framesPerSecond, us(max.wire, 50), us(max.wire, 99));
+    Result fixed = phase(rate, seconds, format, client);
+    System.out.printf("latency at %,d msgs/s:     %,12.0f msgs/s decided%n", rate, fixed.decidedPerSecond);
+    System.out.printf("  emit→decision (Binance, through both WebSocket ends): p50 %s  p90 %s  p99 %s  p99.9 %s  max %s"
+            + "  (n=%,d)%n",
+        us(fixed.wire, 50), us(fixed.wire, 90), us(fixed.wire, 99), us(fixed.wire, 99.9),
+        us(fixed.wire, 100), fixed.wire.getTotalCount());
+    System.out.printf("  arrival→decision (every frame, inside kimp):         p50 %s  p90 %s  p99 %s  p99.9 %s  max %s"
+            + "  (n=%,d)%n",
+        us(fixed.inside, 50), us(fixed.inside, 90), us(fixed.inside, 99), us(fixed.inside, 99.9),
+        us(fixed.inside, 100), fixed.inside.getTotalCount());
+  }
+
+  private record Result(double decidedPerSecond, double framesPerSecond, Histogram wire, Histogram inside) {}
+
+  private Result phase(int rate, int seconds, String format, String client) throws Exception {
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench");
+    SimulatorConfig sc =
+        SimulatorConfig.defaults().withUpdatesPerSecond(rate).withFaultProxy(false)
+            .withPremium(0.2, 0.1, Duration.ofSeconds(30));
+    ExchangeSimulator sim = ExchangeSimulator.start(system, sc).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    sim.onUpdate(this::emitted);
+    Config c =
+        ConfigFactory.parseString(
+                "kimp.feeds.upbit.websocket-url = \"" + sim.upbitWebSocketUrl() + "\"\n"
+                    + "kimp.feeds.binance.websocket-url = \"" + sim.binanceWebSocketUrl() + "\"\n"
+                    + "kimp.feeds.upbit.format = " + format + "\n"
+                    + "kimp.feeds.websocket-client = " + client + "\n"
+                    + "kimp.feeds.idle-timeout = 60s\n")
+            .withFallback(ConfigFactory.load());
+    FeedSettings s = FeedSettings.from(c);
+    MarketFeeds feeds =
+        MarketFeeds.start(system, s, s.detector(c), o -> {}, MarketFeeds.Options.none().withProbe(this::decided));
+    try {
+      Thread.sleep(Math.max(3_000, seconds * 300L)); // warm-up: JIT, connections, books
+      wire = newHistogram();
+      inside = newHistogram();
+      long frames0 = feeds.connections().stream().mapToLong(x -> x.frames()).sum();
+      long decided0 = decided.sum();
+      long t0 = System.nanoTime();
+      recording.set(true);
+      Thread.sleep(seconds * 1000L);
+      recording.set(false);
+      long t1 = System.nanoTime();
+      double secs = (t1 - t0) / 1e9;
+      long frames1 = feeds.connections().stream().mapToLong(x -> x.frames()).sum();
+      return new Result((decided.sum() - decided0) / secs, (frames1 - frames0) / secs, wire, inside);
+    } finally {
+      feeds.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      sim.close();
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private void emitted(MarketUpdate u) {
+    if (u.venue() == SimVenue.BINANCE) {
+      emittedAt.set((int) (u.seq() & (RING - 1)), u.sentNanos());
+    }
+  }
+
+  private void decided(RawFrame f, io.kimp.core.market.MarketState.Applied applied, int offered) {
+    decided.increment();
+    if (!recording.get()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (f.receivedNanos() > 0) {
+      inside.recordValue(Math.max(0, now - f.receivedNanos()));
+    }
+    MarketEvent e = f.event();
+    if (e.sequence() >= 0 && (e instanceof MarketEvent.BookEvent b ? b.venue() == Venue.BINANCE
+        : e instanceof MarketEvent.TradeEvent t && t.venue() == Venue.BINANCE)) {
+      long sent = emittedAt.get((int) (e.sequence() & (RING - 1)));
+      if (sent > 0 && now > sent) {
+        wire.recordValue(Math.min(now - sent, TimeUnit.SECONDS.toNanos(10)));
+      }
+    }
+  }
+
+  private static String us(Histogram h, double percentile) {
+    if (h.getTotalCount() == 0) {
+      return "n/a";
+    }
+    long v = percentile >= 100 ? h.getMaxValue() : h.getValueAtPercentile(percentile);
+    return String.format("%.0f µs", v / 1000.0);
+  }
+
+  private static int intArg(String[] args, String name, int def) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return def;
+  }
+
+  private static String strArg(String[] args, String name, String def) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return def;
+  }
+}

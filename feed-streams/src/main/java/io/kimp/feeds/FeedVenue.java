@@ -1,0 +1,36 @@
+package io.kimp.feeds;
+
+import io.kimp.core.market.Venue;
+import java.util.Locale;
+
+/** Where frames come from: the two trading venues and the FX source. The wire name is what recordings store. */
+public enum FeedVenue {
+  UPBIT(Venue.UPBIT),
+  BINANCE(Venue.BINANCE),
+  FX(null);
+
+  private final Venue venue;
+
+  FeedVenue(Venue venue) {
+    this.venue = venue;
+  }
+
+  /** The trading venue, null for FX. */
+  public Venue venue() {
+    return venue;
+  }
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The venue of a recording's {@code "venue"} field; null when unknown. */
+  public static FeedVenue ofWireName(String name) {
+    for (FeedVenue v : values()) {
+      if (v.wireName().equals(name)) {
+        return v;
+      }
+    }
+    return null;
+  }
+}

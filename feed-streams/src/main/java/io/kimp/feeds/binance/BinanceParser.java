@@ -1,0 +1,350 @@
+package io.kimp.feeds.binance;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.kimp.core.market.Book;
+import io.kimp.core.market.MarketEvent;
+import io.kimp.core.market.MarketEvent.BookEvent;
+import io.kimp.core.market.MarketEvent.TickerEvent;
+import io.kimp.core.market.MarketEvent.TradeEvent;
+import io.kimp.core.market.Venue;
+import io.kimp.feeds.RawFrame;
+import io.kimp.feeds.parse.CoinResolver;
+import io.kimp.feeds.parse.FrameStats;
+import io.kimp.feeds.parse.JsonFrameParser;
+import io.kimp.feeds.parse.JsonFrames;
+import io.kimp.feeds.parse.Reject;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Binance spot market-stream frames, combined-stream wrapped ({@code {"stream":"xrpusdt@bookTicker","data":{…}}}) or raw:
+ * {@code <s>@bookTicker}, {@code <s>@trade}, {@code <s>@depth<N>[@100ms]}, {@code <s>@miniTicker}/{@code <s>@ticker} (the
+ * 24 h quote volume). The payload is read in one streaming pass into scratch fields, whatever the key order, and classified
+ * at its end: by {@code e} where Binance sends it, by shape where it does not (bookTicker, partial depth). Partial depth
+ * carries no symbol: it needs the wrapper's stream name. Prices arrive as strings and are parsed in place.
+ *
+ * <p>{@code serverShutdown} (Binance's notice that the server will close the connection) is a control message that sets
+ * {@link #takeShutdownNotice()}; the connection owner then opens its replacement early. Subscription answers
+ * ({@code {"result":null,"id":1}}) are control messages; error answers ({@code {"code":…,"msg":…}}) are counted as venue
+ * errors and dropped.
+ */
+public final class BinanceParser extends JsonFrameParser {
+  private static final int MAX_LEVELS = 64;
+
+  private final CoinResolver coins;
+  private boolean shutdownNotice;
+
+  // scratch of the payload being read
+  private String event;
+  private String symbol;
+  private long eventTime;
+  private long tradeTime;
+  private long updateId;
+  private long tradeId;
+  private double b;
+  private double bq;
+  private double a;
+  private double aq;
+  private double p;
+  private double q;
+  private double c;
+  private boolean sawBids;
+  private boolean sawAsks;
+  private boolean badLevel;
+  private int bidLevels;
+  private int askLevels;
+  private final double[] bidP = new double[MAX_LEVELS];
+  private final double[] bidS = new double[MAX_LEVELS];
+  private final double[] askP = new double[MAX_LEVELS];
+  private final double[] askS = new double[MAX_LEVELS];
+
+  public BinanceParser(FrameStats stats, CoinResolver coins) {
+    super(stats);
+    this.coins = coins;
+  }
+
+  /** True once after a serverShutdown notice was parsed. */
+  public boolean takeShutdownNotice() {
+    boolean s = shutdownNotice;
+    shutdownNotice = false;
+    return s;
+  }
+
+  private void reset() {
+    event = null;
+    symbol = null;
+    eventTime = -1;
+    tradeTime = -1;
+    updateId = -1;
+    tradeId = -1;
+    b = bq = a = aq = p = q = c = Double.NaN;
+    sawBids = sawAsks = badLevel = false;
+    bidLevels = askLevels = 0;
+  }
+
+  @Override
+  protected MarketEvent read(JsonParser jp, RawFrame frame) throws IOException {
+    if (jp.nextToken() != JsonToken.START_OBJECT) {
+      return reject(Reject.BAD_JSON, "not a JSON object", frame);
+    }
+    reset();
+    String stream = null;
+    boolean wrapped = false;
+    boolean control = false;
+    String errorMsg = null;
+    JsonToken t;
+    while ((t = jp.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = jp.currentName();
+      jp.nextToken();
+      switch (name) {
+        case "stream":
+          stream = JsonFrames.text(jp);
+          break;
+        case "data":
+        case "event":
+          wrapped = true;
+          if (jp.currentToken() != JsonToken.START_OBJECT) {
+            return reject(Reject.BAD_JSON, name + " is not an object", frame);
+          }
+          if (!payload(jp)) {
+            return reject(Reject.BAD_JSON, "truncated " + name, frame);
+          }
+          break;
+        case "result":
+        case "id":
+          control = true;
+          jp.skipChildren();
+          break;
+        case "msg":
+          errorMsg = JsonFrames.text(jp);
+          break;
+        default:
+          if (!wrapped) {
+            field(name, jp);
+          } else {
+            jp.skipChildren();
+          }
+      }
+    }
+    if (t != JsonToken.END_OBJECT) {
+      return reject(Reject.BAD_JSON, "truncated object", frame);
+    }
+    if ("serverShutdown".equals(event)) {
+      shutdownNotice = true;
+      stats.control();
+      return null;
+    }
+    if (errorMsg != null) {
+      return reject(Reject.VENUE_ERROR, errorMsg, frame);
+    }
+    if (control && event == null && symbol == null && !sawBids) {
+      stats.control();
+      return null;
+    }
+    return classify(stream, frame);
+  }
+
+  /** Reads a payload object into the scratch fields; false if it ended early. */
+  private boolean payload(JsonParser jp) throws IOException {
+    JsonToken t;
+    while ((t = jp.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = jp.currentName();
+      jp.nextToken();
+      field(name, jp);
+    }
+    return t == JsonToken.END_OBJECT;
+  }
+
+  private void field(String name, JsonParser jp) throws IOException {
+    switch (name) {
+      case "e":
+        event = JsonFrames.text(jp);
+        break;
+      case "E":
+        eventTime = JsonFrames.integer(jp, -1);
+        break;
+      case "s":
+        symbol = JsonFrames.text(jp);
+        break;
+      case "u":
+      case "lastUpdateId":
+        updateId = JsonFrames.integer(jp, -1);
+        break;
+      case "t":
+        tradeId = JsonFrames.integer(jp, -1);
+        break;
+      case "T":
+        tradeTime = JsonFrames.integer(jp, -1);
+        break;
+      case "b":
+        b = JsonFrames.number(jp);
+        break;
+      case "B":
+        bq = JsonFrames.number(jp);
+        break;
+      case "a":
+        a = JsonFrames.number(jp);
+        break;
+      case "A":
+        aq = JsonFrames.number(jp);
+        break;
+      case "p":
+        p = JsonFrames.number(jp);
+        break;
+      case "q":
+        q = JsonFrames.number(jp);
+        break;
+      case "c":
+        c = JsonFrames.number(jp);
+        break;
+      case "bids":
+        sawBids = true;
+        bidLevels = levels(jp, bidP, bidS);
+        break;
+      case "asks":
+        sawAsks = true;
+        askLevels = levels(jp, askP, askS);
+        break;
+      default:
+        jp.skipChildren();
+    }
+  }
+
+  /** Reads {@code [["price","qty"],…]}; a malformed level marks the book bad. */
+  private int levels(JsonParser jp, double[] prices, double[] sizes) throws IOException {
+    if (jp.currentToken() != JsonToken.START_ARRAY) {
+      jp.skipChildren();
+      badLevel = true;
+      return 0;
+    }
+    int n = 0;
+    JsonToken t;
+    while ((t = jp.nextToken()) == JsonToken.START_ARRAY) {
+      jp.nextToken();
+      double price = JsonFrames.number(jp);
+      jp.nextToken();
+      double size = JsonFrames.number(jp);
+      while (jp.nextToken() != JsonToken.END_ARRAY) {
+        if (jp.currentToken() == null) {
+          badLevel = true;
+          return n;
+        }
+        jp.skipChildren();
+      }
+      if (n < MAX_LEVELS) {
+        prices[n] = price;
+        sizes[n] = size;
+        n++;
+      }
+    }
+    if (t != JsonToken.END_ARRAY) {
+      badLevel = true;
+    }
+    return n;
+  }
+
+  private MarketEvent classify(String stream, RawFrame frame) {
+    long at = frame.receivedAt();
+    if (event != null) {
+      switch (event) {
+        case "trade":
+          {
+            String coin = coin(symbol, stream, frame);
+            if (coin == null || !price(p, "price", frame) || !size(q, "quantity", frame)) {
+              return null;
+            }
+            long ts = tradeTime > 0 ? tradeTime : eventTime > 0 ? eventTime : at;
+            return new TradeEvent(Venue.BINANCE, coin, p, q, ts, at, tradeId >= 0 ? tradeId : MarketEvent.NO_SEQUENCE);
+          }
+        case "24hrMiniTicker":
+        case "24hrTicker":
+          {
+            String coin = coin(symbol, stream, frame);
+            if (coin == null || !price(c, "price", frame)) {
+              return null;
+            }
+            if (!Double.isNaN(q) && !size(q, "quantity", frame)) {
+              return null; // the volume is optional, but when sent it must be sane
+            }
+            return new TickerEvent(Venue.BINANCE, coin, c, q, eventTime > 0 ? eventTime : at, at);
+          }
+        default:
+          return reject(Reject.UNKNOWN_TYPE, event, frame);
+      }
+    }
+    if (sawBids || sawAsks) {
+      return depth(stream, frame);
+    }
+    if (symbol != null || updateId >= 0) {
+      return bookTicker(stream, frame);
+    }
+    return reject(Reject.UNKNOWN_TYPE, "no event type, not a book", frame);
+  }
+
+  private MarketEvent bookTicker(String stream, RawFrame frame) {
+    String coin = coin(symbol, stream, frame);
+    if (coin == null || !price(b, "price", frame) || !price(a, "price", frame) || !size(bq, "quantity", frame) || !size(aq, "quantity", frame)) {
+      return null;
+    }
+    if (b >= a) {
+      return reject(Reject.CROSSED_BOOK, "bid " + b + " >= ask " + a, frame);
+    }
+    long at = frame.receivedAt();
+    Book book = Book.top(Venue.BINANCE, coin, b, bq, a, aq, at); // bookTicker carries no time: the receive time
+    return new BookEvent(book, true, at, updateId >= 0 ? updateId : MarketEvent.NO_SEQUENCE);
+  }
+
+  private MarketEvent depth(String stream, RawFrame frame) {
+    if (stream == null && symbol == null) {
+      return reject(Reject.MISSING_FIELD, "partial depth without a stream name", frame);
+    }
+    String coin = coin(symbol, stream, frame);
+    if (coin == null) {
+      return null;
+    }
+    if (badLevel || !sawBids || !sawAsks) {
+      return reject(Reject.MISSING_FIELD, "bids/asks", frame);
+    }
+    if (bidLevels == 0 || askLevels == 0) {
+      return reject(Reject.MISSING_FIELD, "empty side", frame);
+    }
+    for (int i = 0; i < bidLevels; i++) {
+      if (!price(bidP[i], "price", frame) || !size(bidS[i], "quantity", frame)) {
+        return null;
+      }
+    }
+    for (int i = 0; i < askLevels; i++) {
+      if (!price(askP[i], "price", frame) || !size(askS[i], "quantity", frame)) {
+        return null;
+      }
+    }
+    if (bidP[0] >= askP[0]) {
+      return reject(Reject.CROSSED_BOOK, "bid " + bidP[0] + " >= ask " + askP[0], frame);
+    }
+    long at = frame.receivedAt();
+    Book book =
+        new Book(
+            Venue.BINANCE, coin, Arrays.copyOf(bidP, bidLevels), Arrays.copyOf(bidS, bidLevels),
+            Arrays.copyOf(askP, askLevels), Arrays.copyOf(askS, askLevels), eventTime > 0 ? eventTime : at);
+    return new BookEvent(book, false, at, updateId >= 0 ? updateId : MarketEvent.NO_SEQUENCE);
+  }
+
+  /** The coin from the payload's symbol, else from the stream name's symbol part. */
+  private String coin(String sym, String stream, RawFrame frame) {
+    String code = sym;
+    if (code == null && stream != null) {
+      int at = stream.indexOf('@');
+      code = at > 0 ? stream.substring(0, at) : stream;
+    }
+    if (code == null) {
+      reject(Reject.MISSING_FIELD, "symbol", frame);
+      return null;
+    }
+    String coin = coins.binance(code);
+    if (coin == null) {
+      reject(Reject.UNKNOWN_SYMBOL, code, frame);
+    }
+    return coin;
+  }
+}
