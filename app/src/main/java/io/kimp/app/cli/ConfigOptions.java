@@ -25,4 +25,9 @@ public final class ConfigOptions {
   public Config load() {
     return KimpConfig.load(configFile, overrides);
   }
+
+  /** With a mode's profile between the defaults and the operator's file. */
+  public Config load(Config profile) {
+    return KimpConfig.load(configFile, overrides, profile);
+  }
 }

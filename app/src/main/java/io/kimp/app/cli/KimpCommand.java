@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Kimchi-premium arbitrage engine.",
     subcommands = {
+      RunCommand.class,
+      RecordCommand.class,
+      ReplayCommand.class,
       ConfigCommand.class,
       JournalCommand.class,
       ProjectionsCommand.class,

@@ -30,6 +30,13 @@ public final class KimpConfig {
    * @param overrides the command's {@code -D} settings
    */
   public static Config load(Path operatorFile, Map<String, String> overrides) {
+    return load(operatorFile, overrides, ConfigFactory.empty());
+  }
+
+  /**
+   * @param profile settings of a mode (e.g. {@code --simulate}): above the defaults, below the operator's file
+   */
+  public static Config load(Path operatorFile, Map<String, String> overrides, Config profile) {
     Config file = ConfigFactory.empty();
     if (operatorFile != null) {
       if (!Files.isRegularFile(operatorFile)) {
@@ -39,7 +46,14 @@ public final class KimpConfig {
     } else if (Files.isRegularFile(DEFAULT_OPERATOR_FILE)) {
       file = ConfigFactory.parseFile(DEFAULT_OPERATOR_FILE.toFile());
     }
-    return load(ConfigFactory.parseMap(overrides == null ? Map.of() : overrides, "command line -D"), file);
+    return load(ConfigFactory.parseMap(overrides == null ? Map.of() : overrides, "command line -D"),
+        file.withFallback(profile));
+  }
+
+  /** A profile shipped as a classpath resource (e.g. {@code kimp-simulate.conf}). */
+  public static Config profile(String resource) {
+    return ConfigFactory.parseResources(KimpConfig.class.getClassLoader(), resource,
+        ConfigParseOptions.defaults().setAllowMissing(false));
   }
 
   /** Layers {@code overrides} over system properties over {@code operator} over the defaults; resolves, validates. */

@@ -1,0 +1,49 @@
+package io.kimp.app.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.kimp.app.config.KimpConfig;
+import io.kimp.app.node.TradingNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a trading node: live market data from Upbit and Binance, premiums and opportunities, arbitrage cycles "
+          + "(paper trading unless kimp.trading.mode = live), the admin API and the Telegram notifier. Open cycles "
+          + "resume from the journal at start; Ctrl-C leaves the cluster and stops cleanly.",
+      "With --simulate it runs offline against the built-in exchange simulator (its own data under data/simulate)."
+    })
+final class RunCommand implements Callable<Integer> {
+  @Mixin ConfigOptions config;
+
+  @Option(names = "--simulate", description = "Offline: trade (on paper) against the in-process exchange simulator.")
+  boolean simulate;
+
+  @Option(names = "--faults",
+      description = "With --simulate: the paper venues inject failures, lost replies and stuck transfers, so retries "
+          + "and the dead-letter queue can be seen.")
+  boolean faults;
+
+  @Override
+  public Integer call() throws Exception {
+    Config profile = ConfigFactory.empty();
+    if (simulate) {
+      profile = KimpConfig.profile("kimp-simulate.conf");
+      if (faults) {
+        profile = KimpConfig.profile("kimp-simulate-faults.conf").withFallback(profile);
+      }
+    } else if (faults) {
+      System.err.println("--faults only applies with --simulate (for paper faults set kimp.paper.faults.*)");
+      return 2;
+    }
+    Config c = config.load(profile);
+    TradingNode node = TradingNode.start(c, simulate);
+    node.awaitTermination();
+    return 0;
+  }
+}

@@ -1,0 +1,150 @@
+package io.kimp.app.node;
+
+import com.typesafe.config.Config;
+import io.kimp.app.operator.OperatorActions.ComponentHealth;
+import io.kimp.app.operator.OperatorActions.Health;
+import io.kimp.core.cycle.ArbitrageCycle;
+import io.kimp.core.cycle.CycleInput;
+import io.kimp.core.market.MarketState;
+import io.kimp.core.market.OpportunitySink;
+import io.kimp.core.venue.Venues;
+import io.kimp.feeds.FeedHealth;
+import io.kimp.feeds.FeedSettings;
+import io.kimp.feeds.MarketFeeds;
+import io.kimp.fixtures.sim.ExchangeSimulator;
+import io.kimp.fixtures.sim.SimulatorConfig;
+import io.kimp.gateway.Gateways;
+import io.kimp.feeds.source.ConnectionHealth;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole trading node as {@code kimp run} starts it: the node (journal, sharded cycles, singletons, projection,
+ * notifier), the market data feeding a {@link MarketState}, the gateways of {@code kimp.trading.mode} (paper fills against
+ * that state), and opportunities delivered to the symbols' cycle entities. With {@code simulate}, the exchange simulator
+ * runs in-process and the feeds connect to it instead of the venues.
+ */
+public final class TradingNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TradingNode.class);
+
+  private final KimpNode node;
+  private final MarketFeeds feeds;
+  private final ExchangeSimulator simulator;
+
+  private TradingNode(KimpNode node, MarketFeeds feeds, ExchangeSimulator simulator) {
+    this.node = node;
+    this.feeds = feeds;
+    this.simulator = simulator;
+  }
+
+  public static TradingNode start(Config config, boolean simulate) {
+    AtomicReference<MarketFeeds> feedsRef = new AtomicReference<>();
+    AtomicReference<ExchangeSimulator> simRef = new AtomicReference<>();
+    AtomicReference<FeedSettings> settingsRef = new AtomicReference<>();
+    AtomicReference<MarketState> stateRef = new AtomicReference<>();
+    KimpNode node =
+        KimpNode.start(config, system -> {
+          FeedSettings fs = FeedSettings.from(config);
+          if (simulate) {
+            ExchangeSimulator sim = awaitStart(ExchangeSimulator.start(system,
+                SimulatorConfig.defaults().withCoins(fs.autoSymbols() ? SimulatorConfig.DEFAULT_COINS : fs.symbols())));
+            simRef.set(sim);
+            fs = fs.withEndpoints(sim.upbitWebSocketUrl(), sim.upbitRestUrl(), sim.binanceWebSocketUrl(),
+                sim.binanceRestUrl(), fs.usdKrwConfigured() ? sim.usdKrwUrl() : null);
+            log.info("exchange simulator: Upbit {} / Binance {}", sim.upbitWebSocketUrl(), sim.binanceWebSocketUrl());
+          }
+          fs = awaitStart(MarketFeeds.resolveSymbols(system, fs));
+          settingsRef.set(fs);
+          MarketState market = MarketState.live(fs.staleAfter());
+          stateRef.set(market);
+          Venues venues = Gateways.create(config, system, market);
+          return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));
+        });
+    ActorSystem<Void> system = node.system();
+    try {
+      ClusterSharding sharding = ClusterSharding.get(system);
+      OpportunitySink toCycles =
+          o -> sharding.entityRefFor(ArbitrageCycle.ENTITY_KEY, o.symbol())
+              .tell(ArbitrageCycle.Handle.internal(new CycleInput.Start(o)));
+      FeedSettings fs = settingsRef.get();
+      MarketFeeds feeds =
+          MarketFeeds.start(system, fs, fs.detector(config), stateRef.get(), toCycles, MarketFeeds.Options.none());
+      feedsRef.set(feeds);
+      log.info("watching {} coins on Upbit and Binance; trading mode {}", fs.symbols().size(),
+          config.getString("kimp.trading.mode").toUpperCase());
+      TradingNode trading = new TradingNode(node, feeds, simRef.get());
+      CoordinatedShutdown.get(system)
+          .addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-market-data", () ->
+              feeds.stop().handle((d, e) -> {
+                if (simRef.get() != null) {
+                  simRef.get().close();
+                }
+                return Done.getInstance();
+              }));
+      return trading;
+    } catch (RuntimeException e) {
+      node.close();
+      if (simRef.get() != null) {
+        simRef.get().close();
+      }
+      throw e;
+    }
+  }
+
+  private static <T> T awaitStart(java.util.concurrent.CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("start-up failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** DOWN before the feeds run or with no connection up; DEGRADED while any connection is down or silent. */
+  static ComponentHealth feedsHealth(MarketFeeds feeds) {
+    if (feeds == null) {
+      return new ComponentHealth("feeds", Health.DOWN, "not started");
+    }
+    FeedHealth h = feeds.health();
+    long up = h.connections().stream().filter(ConnectionHealth::connected).count();
+    String detail = up + "/" + h.connections().size() + " connections up, " + h.offered() + " opportunities offered, "
+        + h.suppressedStale() + " suppressed as stale";
+    if (up == 0) {
+      return new ComponentHealth("feeds", Health.DOWN, detail);
+    }
+    return new ComponentHealth("feeds", h.healthy() ? Health.UP : Health.DEGRADED, detail);
+  }
+
+  public KimpNode node() {
+    return node;
+  }
+
+  public MarketFeeds feeds() {
+    return feeds;
+  }
+
+  /** The in-process simulator, or null when trading against the venues. */
+  public ExchangeSimulator simulator() {
+    return simulator;
+  }
+
+  /** Blocks until the node's actor system terminates (Ctrl-C runs the coordinated shutdown). */
+  public void awaitTermination() throws InterruptedException {
+    try {
+      node.system().getWhenTerminated().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    node.close();
+  }
+}
