@@ -13,5 +13,7 @@ import picocli.CommandLine.Command;
       JournalCommand.class,
       ProjectionsCommand.class,
       io.kimp.app.bench.BenchCommand.class,
+      DlqCommand.class,
+      TradingCommand.class,
     })
 public final class KimpCommand {}

@@ -3,6 +3,7 @@ package io.kimp.app.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kimp.fixtures.metrics.PrometheusTextParser;
 import io.micrometer.core.instrument.Tag;
 import java.util.List;
 import java.util.Map;
