@@ -1,0 +1,96 @@
+package io.kimp.it.admin;
+
+import static io.kimp.it.TestNodes.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kimp.core.alert.Alert;
+import io.kimp.core.alert.AlertKind;
+import io.kimp.core.cycle.CycleInput;
+import io.kimp.core.cycle.CycleReply;
+import io.kimp.core.market.Venue;
+import io.kimp.fixtures.scripted.FixedMarketView;
+import io.kimp.fixtures.scripted.RecordingAlertSink;
+import io.kimp.fixtures.scripted.ScriptedExchange;
+import io.kimp.it.TestNodes;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The daily loss limit, driven by real cycles: a cycle that loses money (no premium; fees and withdrawal fees on both
+ * legs, the rebalance accepted at a loss) closes beyond the limit, and trading pauses by itself, alerts, and refuses the
+ * next opportunity until an operator resumes it.
+ */
+class LossLimitTest {
+  private String db;
+  private AdminNodes admin;
+
+  @AfterEach
+  void tearDown() {
+    if (admin != null) {
+      admin.close();
+    }
+    TestNodes.dropDatabase(db);
+  }
+
+  private CycleReply start(String symbol) throws Exception {
+    return admin.node().cycles().ask(symbol, new CycleInput.Start(TestNodes.opportunity(symbol)))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aLosingCycleBeyondTheDailyLimitPausesTradingAndAlerts() throws Exception {
+    db = TestNodes.database("h2");
+    // no premium at all: 2.0 USDT × 1,400 = 2,800 KRW on both venues
+    ScriptedExchange exchange =
+        new ScriptedExchange().price(Venue.BINANCE, "XRP", "2.0").price(Venue.UPBIT, "XRP", "2800");
+    FixedMarketView market = new FixedMarketView().quote("XRP", "2800", "2.0", "1400");
+    RecordingAlertSink alerts = new RecordingAlertSink();
+    admin =
+        AdminNodes.start(db,
+            "kimp.risk.daily-loss-limit-krw = 500\n"
+                // the operators accept a losing rebalance to bring the capital home
+                + "kimp.strategy.finalizer-min-profit-percent = -100",
+            exchange.venues(), market, alerts);
+
+    CycleReply first = start("XRP");
+    assertThat(first.accepted()).as(first.message()).isTrue();
+    UUID cycle = first.cycleId();
+    await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(status(admin.node().readSide(), cycle)));
+    List<Map<String, Object>> row =
+        TestNodes.query(admin.node().readSide(), "SELECT total_net_profit_krw FROM arbitrage_cycles WHERE id = ?", cycle);
+    BigDecimal loss = (BigDecimal) row.get(0).get("total_net_profit_krw");
+    assertThat(loss).isLessThan(new BigDecimal("-500")); // fees on four trades
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> alerts.of(AlertKind.LOSS_LIMIT_REACHED).size() == 1);
+    Alert alert = alerts.of(AlertKind.LOSS_LIMIT_REACHED).get(0);
+    assertThat(alert.severity()).isEqualTo(Alert.Severity.CRITICAL);
+    assertThat(alert.fields().get("limit")).isEqualTo("500 KRW");
+    assertThat(alert.fields().get("resume")).contains("/api/v1/trading/resume");
+
+    JsonNode trading = admin.http().get("/api/v1/trading").json();
+    assertThat(trading.get("paused").asBoolean()).isTrue();
+    assertThat(trading.get("by").asText()).isEqualTo("loss-limit");
+    assertThat(trading.get("reason").asText()).contains("reached the daily limit 500 KRW");
+    // the read table keeps four decimals of the ledger's exact result
+    assertThat(trading.get("todayRealizedPnlKrw").decimalValue()).isCloseTo(loss, within(new BigDecimal("0.0001")));
+    assertThat(trading.get("dailyLossLimitKrw").decimalValue()).isEqualByComparingTo("500");
+
+    CycleReply refused = start("XRP");
+    assertThat(refused.accepted()).isFalse();
+    assertThat(refused.message()).contains("trading paused").contains("daily limit");
+
+    // an operator looks, then resumes: trading starts again
+    assertThat(admin.http().post("/api/v1/trading/resume", null).json().get("paused").asBoolean()).isFalse();
+    CycleReply after = start("XRP");
+    assertThat(after.accepted()).as(after.message()).isTrue();
+  }
+}
