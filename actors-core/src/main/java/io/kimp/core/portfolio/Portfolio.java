@@ -22,8 +22,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -149,7 +149,6 @@ public final class Portfolio
   private final PortfolioSettings configured;
   private final AlertSink alerts;
   private final Clock clock;
-
   private final RuntimeSettings runtime;
 
   public static Behavior<Command> create(PortfolioSettings settings, AlertSink alerts, Clock clock) {

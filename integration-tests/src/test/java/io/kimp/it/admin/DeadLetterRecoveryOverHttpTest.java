@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -31,18 +30,7 @@ import picocli.CommandLine;
  * operator finds it and recovers it over HTTP, and it completes; another is discarded with the CLI ({@code kimp dlq},
  * which goes through the same API), and the kill switch is flipped with {@code kimp trading}.
  */
-class DeadLetterRecoveryOverHttpTest {
-  private String db;
-  private AdminNodes admin;
-
-  @AfterEach
-  void tearDown() {
-    if (admin != null) {
-      admin.close();
-    }
-    TestNodes.dropDatabase(db);
-  }
-
+class DeadLetterRecoveryOverHttpTest extends SingleNodeTest {
   private record Run(int exit, String out, String err) {}
 
   /** {@code kimp <args>} against this node's API, with its token found in its data directory. */
@@ -65,20 +53,17 @@ class DeadLetterRecoveryOverHttpTest {
   }
 
   private UUID start(String symbol) throws Exception {
-    CycleReply reply =
-        admin.node().cycles().ask(symbol, new CycleInput.Start(TestNodes.opportunity(symbol)))
-            .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    CycleReply reply = start(admin.node().cycles(), symbol);
     assertThat(reply.accepted()).as(reply.message()).isTrue();
     return reply.cycleId();
   }
 
   @Test
   void aDeadLetteredCycleIsRecoveredOverHttpAndCompletes() throws Exception {
-    db = TestNodes.database("h2");
     ScriptedExchange exchange = TestNodes.exchange();
     exchange.script(Venue.BINANCE, Op.PLACE_ORDER, Fault.PERMANENT); // -2010: dead-lettered at once
     RecordingAlertSink alerts = new RecordingAlertSink();
-    admin = AdminNodes.start(db, "", exchange.venues(), TestNodes.profitableMarket(), alerts);
+    startNode("", exchange.venues(), TestNodes.profitableMarket(), alerts);
     AdminHttp http = admin.http().as("bob");
 
     UUID cycle = start("XRP");
@@ -119,10 +104,9 @@ class DeadLetterRecoveryOverHttpTest {
 
   @Test
   void theCliDiscardsADeadLetteredCycleAndFlipsTheKillSwitchThroughTheApi() throws Exception {
-    db = TestNodes.database("h2");
     ScriptedExchange exchange = TestNodes.exchange();
     exchange.script(Venue.BINANCE, Op.PLACE_ORDER, Fault.PERMANENT);
-    admin = AdminNodes.start(db, "", exchange.venues(), TestNodes.profitableMarket(), new RecordingAlertSink());
+    startNode("", exchange.venues(), TestNodes.profitableMarket(), new RecordingAlertSink());
     UUID cycle = start("TRX");
     await().atMost(Duration.ofSeconds(30)).until(() -> "DEAD_LETTER".equals(status(admin.node().readSide(), cycle)));
     await().atMost(Duration.ofSeconds(10)).until(() -> admin.http().get("/api/v1/dlq?open=true").json().size() == 1);
@@ -147,9 +131,7 @@ class DeadLetterRecoveryOverHttpTest {
     assertThat(pause.exit()).as(pause.err()).isZero();
     assertThat(pause.out()).contains("PAUSED by api:ops.kim: venue maintenance");
     assertThat(kimp("trading", "status").out()).contains("PAUSED").contains("daily loss limit");
-    CycleReply refused =
-        admin.node().cycles().ask("XRP", new CycleInput.Start(TestNodes.opportunity("XRP")))
-            .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    CycleReply refused = start(admin.node().cycles(), "XRP");
     assertThat(refused.accepted()).isFalse();
     assertThat(refused.message()).contains("trading paused: venue maintenance");
     Run resume = kimp("trading", "resume", "--json");

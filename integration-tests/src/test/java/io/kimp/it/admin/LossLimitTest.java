@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,39 +28,21 @@ import org.junit.jupiter.api.Test;
  * legs, the rebalance accepted at a loss) closes beyond the limit, and trading pauses by itself, alerts, and refuses the
  * next opportunity until an operator resumes it.
  */
-class LossLimitTest {
-  private String db;
-  private AdminNodes admin;
-
-  @AfterEach
-  void tearDown() {
-    if (admin != null) {
-      admin.close();
-    }
-    TestNodes.dropDatabase(db);
-  }
-
-  private CycleReply start(String symbol) throws Exception {
-    return admin.node().cycles().ask(symbol, new CycleInput.Start(TestNodes.opportunity(symbol)))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
+class LossLimitTest extends SingleNodeTest {
   @Test
   void aLosingCycleBeyondTheDailyLimitPausesTradingAndAlerts() throws Exception {
-    db = TestNodes.database("h2");
     // no premium at all: 2.0 USDT × 1,400 = 2,800 KRW on both venues
     ScriptedExchange exchange =
         new ScriptedExchange().price(Venue.BINANCE, "XRP", "2.0").price(Venue.UPBIT, "XRP", "2800");
     FixedMarketView market = new FixedMarketView().quote("XRP", "2800", "2.0", "1400");
     RecordingAlertSink alerts = new RecordingAlertSink();
-    admin =
-        AdminNodes.start(db,
-            "kimp.risk.daily-loss-limit-krw = 500\n"
-                // the operators accept a losing rebalance to bring the capital home
-                + "kimp.strategy.finalizer-min-profit-percent = -100",
-            exchange.venues(), market, alerts);
+    startNode(
+        "kimp.risk.daily-loss-limit-krw = 500\n"
+            // the operators accept a losing rebalance to bring the capital home
+            + "kimp.strategy.finalizer-min-profit-percent = -100",
+        exchange.venues(), market, alerts);
 
-    CycleReply first = start("XRP");
+    CycleReply first = start(admin.node().cycles(), "XRP");
     assertThat(first.accepted()).as(first.message()).isTrue();
     UUID cycle = first.cycleId();
     await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(status(admin.node().readSide(), cycle)));
@@ -84,13 +65,13 @@ class LossLimitTest {
     assertThat(trading.get("todayRealizedPnlKrw").decimalValue()).isCloseTo(loss, within(new BigDecimal("0.0001")));
     assertThat(trading.get("dailyLossLimitKrw").decimalValue()).isEqualByComparingTo("500");
 
-    CycleReply refused = start("XRP");
+    CycleReply refused = start(admin.node().cycles(), "XRP");
     assertThat(refused.accepted()).isFalse();
     assertThat(refused.message()).contains("trading paused").contains("daily limit");
 
     // an operator looks, then resumes: trading starts again
     assertThat(admin.http().post("/api/v1/trading/resume", null).json().get("paused").asBoolean()).isFalse();
-    CycleReply after = start("XRP");
+    CycleReply after = start(admin.node().cycles(), "XRP");
     assertThat(after.accepted()).as(after.message()).isTrue();
   }
 }

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,40 +33,28 @@ import org.junit.jupiter.api.Test;
  * <p>The gateways are metered into a composite registry that joins the node's registry once the node exists: the node
  * builds its registry inside {@code KimpNode.start}, after its venues are given.
  */
-class MetricsScrapeTest {
-  private String db;
-  private AdminNodes admin;
-
-  @AfterEach
-  void tearDown() {
-    if (admin != null) {
-      admin.close();
-    }
-    TestNodes.dropDatabase(db);
-  }
-
+class MetricsScrapeTest extends SingleNodeTest {
   @Test
   void theOperationsSeriesArePresentAndRight() throws Exception {
-    db = TestNodes.database("h2");
     ScriptedExchange exchange = TestNodes.exchange();
     exchange.script(Venue.BINANCE, Op.PLACE_ORDER, Fault.TRANSIENT);
     CompositeMeterRegistry gatewayMeters = new CompositeMeterRegistry();
-    admin = AdminNodes.start(db, "kimp.retry.base-delay = 200ms",
+    startNode("kimp.retry.base-delay = 200ms",
         MeteredGateway.wrap(exchange.venues(), gatewayMeters), TestNodes.profitableMarket(), new RecordingAlertSink());
     gatewayMeters.add(admin.node().metrics().registry());
     CycleDirectory cycles = new MeteredCycleDirectory(admin.node().cycles(), admin.node().metrics().registry());
 
     // XRP: a transient failure, a retry, then the whole cycle
-    UUID xrp = ask(cycles, "XRP").cycleId();
-    CycleReply busy = ask(cycles, "XRP"); // still open
+    UUID xrp = start(cycles, "XRP").cycleId();
+    CycleReply busy = start(cycles, "XRP"); // still open
     assertThat(busy.accepted()).isFalse();
     await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(status(admin.node().readSide(), xrp)));
     // TRX: -2010, dead-lettered
     exchange.script(Venue.BINANCE, Op.PLACE_ORDER, Fault.PERMANENT);
-    UUID trx = ask(cycles, "TRX").cycleId();
+    UUID trx = start(cycles, "TRX").cycleId();
     await().atMost(Duration.ofSeconds(30)).until(() -> "DEAD_LETTER".equals(status(admin.node().readSide(), trx)));
     admin.http().post("/api/v1/trading/pause", "{\"reason\":\"metrics\"}");
-    assertThat(ask(cycles, "XRP").accepted()).isFalse();
+    assertThat(start(cycles, "XRP").accepted()).isFalse();
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       Map<String, PrometheusTextParser.Family> m = scrape();
@@ -106,11 +93,6 @@ class MetricsScrapeTest {
     String node = admin.node().system().address().toString();
     assertThat(m.values().stream().flatMap(f -> f.samples().stream()))
         .allSatisfy(s -> assertThat(s.labels()).containsEntry("node", node));
-  }
-
-  private static CycleReply ask(CycleDirectory cycles, String symbol) throws Exception {
-    return cycles.ask(symbol, new CycleInput.Start(TestNodes.opportunity(symbol)))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private Map<String, PrometheusTextParser.Family> scrape() {
