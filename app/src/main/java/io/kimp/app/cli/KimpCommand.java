@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       ConfigCommand.class,
       JournalCommand.class,
-      ProjectionsCommand.class,
-      io.kimp.app.bench.BenchCommand.class,
       DlqCommand.class,
       TradingCommand.class,
+      ProjectionsCommand.class,
+      io.kimp.app.bench.BenchCommand.class,
     })
 public final class KimpCommand {}
