@@ -97,7 +97,7 @@ public record PortfolioSettings(
     if (tradingDayZone == null) {
       p.put("tradingDayZone", "is required");
     }
-    between(p, "minSpreadPercent", minSpreadPercent, BigDecimal.ZERO, true, BigDecimal.valueOf(100));
+    between(p, "minSpreadPercent", minSpreadPercent, BigDecimal.ZERO, false, BigDecimal.valueOf(100));
     between(p, "finalizerMinProfitPercent", finalizerMinProfitPercent, BigDecimal.valueOf(-100), true,
         BigDecimal.valueOf(100));
     if (sizing == SizingRule.FIXED_AMOUNT && fixedAmountKrw != null && minOrderKrw != null

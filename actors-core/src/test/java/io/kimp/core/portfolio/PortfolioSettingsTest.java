@@ -44,7 +44,8 @@ class PortfolioSettingsTest {
         .containsOnlyKeys("minSpreadPercent");
     assertThat(with("1000000", "250000", "10", "10000", 5, "0.5", "-100.01").problems())
         .containsOnlyKeys("finalizerMinProfitPercent");
-    assertThat(with("1000000", "250000", "10", "10000", 5, "0", "-100").problems()).isEmpty();
+    assertThat(with("1000000", "250000", "10", "10000", 5, "0", "0.1").problems()).containsOnlyKeys("minSpreadPercent");
+    assertThat(with("1000000", "250000", "10", "10000", 5, "0.01", "-100").problems()).isEmpty();
     // a fixed amount below the minimum order would refuse every cycle
     assertThat(with("1000000", "5000", "10", "10000", 5, "0.5", "0.1").problems()).containsOnlyKeys("fixedAmountKrw");
   }

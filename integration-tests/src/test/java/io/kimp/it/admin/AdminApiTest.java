@@ -324,6 +324,7 @@ class AdminApiTest {
         Arguments.of("PUT", "/api/v1/settings", "{\"sizing\": 3}", 422, "sizing must be one of"),
         Arguments.of("PUT", "/api/v1/settings", "{\"minSpreadPercent\": null}", 422, "minSpreadPercent must not be null"),
         Arguments.of("PUT", "/api/v1/settings", "{\"minSpreadPercent\": -0.5}", 422, "minSpreadPercent"),
+        Arguments.of("PUT", "/api/v1/settings", "{\"minSpreadPercent\": 0}", 422, "minSpreadPercent must be greater than 0"),
         Arguments.of("PUT", "/api/v1/settings", "{\"finalizerMinProfitPercent\": 101}", 422, "finalizerMinProfitPercent"),
         Arguments.of("PUT", "/api/v1/settings", "{\"fixedAmountKrw\": 100}", 422, "fixedAmountKrw must be at least"),
         Arguments.of("PUT", "/api/v1/settings", "{\"tradingDayZone\": \"UTC\"}", 422, "tradingDayZone"),
