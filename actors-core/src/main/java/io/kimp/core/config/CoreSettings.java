@@ -44,6 +44,22 @@ public final class CoreSettings {
         transfers(c));
   }
 
+  /** The config key of each {@link PortfolioSettings} component, for errors that name the key. */
+  private static final Map<String, String> PORTFOLIO_KEYS =
+      Map.ofEntries(
+          Map.entry("capitalKrw", "kimp.portfolio.capital-krw"),
+          Map.entry("sizing", "kimp.portfolio.sizing"),
+          Map.entry("fixedAmountKrw", "kimp.portfolio.fixed-amount-krw"),
+          Map.entry("percentage", "kimp.portfolio.percentage"),
+          Map.entry("minOrderKrw", "kimp.portfolio.min-order-krw"),
+          Map.entry("maxConcurrentCycles", "kimp.risk.max-concurrent-cycles"),
+          Map.entry("maxExposureKrw", "kimp.risk.max-exposure-krw"),
+          Map.entry("dailyLossLimitKrw", "kimp.risk.daily-loss-limit-krw"),
+          Map.entry("tradingDayZone", "kimp.risk.trading-day-zone"),
+          Map.entry("minSpreadPercent", "kimp.strategy.min-spread-percent"),
+          Map.entry("finalizerMinProfitPercent", "kimp.strategy.finalizer-min-profit-percent"));
+
+  /** The configured capital, risk limits and strategy thresholds; the ranges are {@link PortfolioSettings#problems}. */
   public static PortfolioSettings portfolio(Config c) {
     SizingRule sizing;
     String raw = c.getString("kimp.portfolio.sizing");
@@ -52,26 +68,31 @@ public final class CoreSettings {
     } catch (IllegalArgumentException e) {
       throw new ConfigException.BadValue("kimp.portfolio.sizing", "must be FIXED_AMOUNT, PERCENTAGE or FULL_CAPITAL, not '" + raw + "'");
     }
-    BigDecimal pct = positiveDecimal(c, "kimp.portfolio.percentage");
-    if (pct.compareTo(BigDecimal.valueOf(100)) > 0) {
-      throw new ConfigException.BadValue("kimp.portfolio.percentage", "must be at most 100");
-    }
     ZoneId zone;
     try {
       zone = ZoneId.of(c.getString("kimp.risk.trading-day-zone"));
     } catch (DateTimeException e) {
       throw new ConfigException.BadValue("kimp.risk.trading-day-zone", e.getMessage());
     }
-    return new PortfolioSettings(
-        positiveDecimal(c, "kimp.portfolio.capital-krw"),
-        sizing,
-        positiveDecimal(c, "kimp.portfolio.fixed-amount-krw"),
-        pct,
-        nonNegativeDecimal(c, "kimp.portfolio.min-order-krw"),
-        atLeast(c, "kimp.risk.max-concurrent-cycles", 1),
-        positiveDecimal(c, "kimp.risk.max-exposure-krw"),
-        nonNegativeDecimal(c, "kimp.risk.daily-loss-limit-krw"),
-        zone);
+    PortfolioSettings s =
+        new PortfolioSettings(
+            decimal(c, "kimp.portfolio.capital-krw"),
+            sizing,
+            decimal(c, "kimp.portfolio.fixed-amount-krw"),
+            decimal(c, "kimp.portfolio.percentage"),
+            decimal(c, "kimp.portfolio.min-order-krw"),
+            c.getInt("kimp.risk.max-concurrent-cycles"),
+            decimal(c, "kimp.risk.max-exposure-krw"),
+            decimal(c, "kimp.risk.daily-loss-limit-krw"),
+            zone,
+            decimal(c, "kimp.strategy.min-spread-percent"),
+            decimal(c, "kimp.strategy.finalizer-min-profit-percent"));
+    Map<String, String> problems = s.problems();
+    if (!problems.isEmpty()) {
+      Map.Entry<String, String> first = problems.entrySet().iterator().next();
+      throw new ConfigException.BadValue(PORTFOLIO_KEYS.get(first.getKey()), first.getValue());
+    }
+    return s;
   }
 
   public static TradingCosts costs(Config c) {

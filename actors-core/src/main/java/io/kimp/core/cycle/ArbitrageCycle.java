@@ -31,6 +31,7 @@ import io.kimp.core.cycle.CycleInput.VenueReplied;
 import io.kimp.core.dlq.DeadLetterQueue;
 import io.kimp.core.market.MarketView;
 import io.kimp.core.portfolio.Portfolio;
+import io.kimp.core.settings.RuntimeSettings;
 import io.kimp.core.venue.ExchangeGateway;
 import io.kimp.core.venue.FailureClass;
 import io.kimp.core.venue.VenueException;
@@ -129,8 +130,12 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
     return PersistenceId.of(ENTITY_KEY.name(), symbol);
   }
 
-  /** Registers the entity with cluster sharding on this node. */
+  /**
+   * Registers the entity with cluster sharding on this node, and starts the node's {@link RuntimeSettings} (so that it
+   * hears the singleton's thresholds from start-up, not from the first rebalance decision).
+   */
   public static void init(ActorSystem<?> system, Dependencies deps) {
+    RuntimeSettings.get(system);
     ClusterSharding.get(system)
         .init(
             Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), ctx.getShard(), deps))
@@ -157,6 +162,7 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Dependencies deps;
   private final CycleRules rules;
+  private final RuntimeSettings runtime;
   private final Logger log;
   private final String tag;
   /** A Start waiting for the portfolio: further starts are refused until it is answered. Not persisted on purpose. */
@@ -183,6 +189,7 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
     this.shard = shard;
     this.deps = deps;
     this.rules = deps.rules();
+    this.runtime = RuntimeSettings.get(ctx.getSystem());
     this.log = ctx.getLog();
     this.tag = tagFor(symbol, deps.tags());
   }
@@ -408,7 +415,9 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
     } else if (e instanceof CancelTimer t) {
       timers.cancel(t.kind());
     } else if (e instanceof FetchMarket) {
-      ctx.getSelf().tell(Handle.internal(new MarketSnapshot(Map.copyOf(deps.market().freshQuotes()))));
+      ctx.getSelf().tell(
+          Handle.internal(
+              new MarketSnapshot(Map.copyOf(deps.market().freshQuotes()), runtime.finalizerMinProfitPercent())));
     } else if (e instanceof PublishAlert a) {
       deps.alerts().publish(a.alert());
     } else {

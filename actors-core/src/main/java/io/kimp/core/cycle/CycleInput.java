@@ -99,7 +99,16 @@ public sealed interface CycleInput extends CborSerializable {
 
   record TimerFired(TimerKind kind, String ref) implements CycleInput {}
 
-  record MarketSnapshot(Map<String, CoinQuote> quotes) implements CycleInput {}
+  /**
+   * The market's fresh quotes, and the rebalance threshold in force when they were read (the runtime setting kept by
+   * {@code RuntimeSettings}); a null threshold means the configured {@link CycleSettings#finalizerMinProfitPercent()}.
+   */
+  record MarketSnapshot(Map<String, CoinQuote> quotes, BigDecimal finalizerMinProfitPercent) implements CycleInput {
+
+    public MarketSnapshot(Map<String, CoinQuote> quotes) {
+      this(quotes, null);
+    }
+  }
 
   enum TimerKind {
     /** A retry is due ({@code ref} = cycle id). */

@@ -306,8 +306,9 @@ public final class CycleRules {
       Venue from = c.direction().sellVenue();
       Optional<RebalancePlan> best =
           RebalancePlanner.best(from, held, c.investmentQuote(), m.quotes().values(), settings.costs());
-      if (best.isPresent()
-          && best.get().expectedProfitPercent().compareTo(settings.finalizerMinProfitPercent()) >= 0) {
+      BigDecimal minProfit =
+          m.finalizerMinProfitPercent() != null ? m.finalizerMinProfitPercent() : settings.finalizerMinProfitPercent();
+      if (best.isPresent() && best.get().expectedProfitPercent().compareTo(minProfit) >= 0) {
         RebalanceStarted started = new RebalanceStarted(c.cycleId(), best.get(), now);
         d.event(started).effect(new CancelTimer(REBALANCE_CHECK));
         advance(apply(state, started).cycle(), now, d);
@@ -316,7 +317,7 @@ public final class CycleRules {
       String reason =
           best.map(
                   p -> "best coin " + p.coin() + " would end the cycle at " + pct(p.expectedProfitPercent())
-                      + " %, below the " + pct(settings.finalizerMinProfitPercent()) + " % minimum")
+                      + " %, below the " + pct(minProfit) + " % minimum")
               .orElse("no fresh quotes to carry " + from.quoteCurrency() + " home");
       if (c.status() == CycleStatus.INITIAL_TRADE_COMPLETED) {
         d.event(new RebalanceDeferred(c.cycleId(), reason, best.orElse(null), now));

@@ -6,6 +6,7 @@ import io.kimp.core.CborSerializable;
 import io.kimp.core.alert.Alert;
 import io.kimp.core.alert.AlertKind;
 import io.kimp.core.alert.AlertSink;
+import io.kimp.core.settings.RuntimeSettings;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,18 +21,23 @@ import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The capital ledger: one per cluster (a cluster singleton). Cycles reserve capital before they trade and release it with
  * their realised result when they close, so that concurrent cycles never commit more than there is. It also holds the
  * trading switch: while paused, no reservation is granted (open cycles finish), and a realised daily loss beyond the limit
- * pauses trading by itself.
+ * pauses trading by itself. Its settings ({@link PortfolioSettings}) are changed at runtime by {@link UpdateSettings} and
+ * persisted; the strategy thresholds among them are published to every node's {@link RuntimeSettings} at start, on change
+ * and every {@code kimp.settings.republish-interval}.
  *
  * <p>Reservations are keyed by symbol: each symbol's cycle entity is the only writer for its symbol and asks for a new
  * reservation only when it has no open cycle, so a reservation it replaces is one whose cycle never started.
@@ -60,7 +66,13 @@ public final class Portfolio
 
   public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
 
-  /** Replace the sizing and risk limits (validated by the caller); persisted, so every node sees them. */
+  /** Timer: publish the strategy thresholds again, for nodes that joined since or missed a publication. */
+  public record RepublishThresholds() implements Command {}
+
+  /**
+   * Replace the sizing and risk limits and the strategy thresholds (validated by the caller); persisted, and the
+   * thresholds published to every node.
+   */
   public record UpdateSettings(PortfolioSettings settings, String by, ActorRef<Snapshot> replyTo) implements Command {}
 
   public record ReserveReply(UUID cycleId, boolean granted, BigDecimal amountKrw, String reason)
@@ -119,11 +131,12 @@ public final class Portfolio
       String pauseReason,
       LocalDate day,
       BigDecimal dayPnlKrw,
-      PortfolioSettings settingsOverride)
+      PortfolioSettings settingsOverride,
+      long settingsRevision)
       implements CborSerializable {
 
     static State empty() {
-      return new State(Map.of(), BigDecimal.ZERO, List.of(), false, null, null, null, BigDecimal.ZERO, null);
+      return new State(Map.of(), BigDecimal.ZERO, List.of(), false, null, null, null, BigDecimal.ZERO, null, 0);
     }
 
     BigDecimal reserved() {
@@ -136,16 +149,25 @@ public final class Portfolio
   private final PortfolioSettings configured;
   private final AlertSink alerts;
   private final Clock clock;
+  private final RuntimeSettings runtime;
 
   public static Behavior<Command> create(PortfolioSettings settings, AlertSink alerts, Clock clock) {
-    return new Portfolio(settings, alerts, clock);
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  Duration every = ctx.getSystem().settings().config().getDuration("kimp.settings.republish-interval");
+                  timers.startTimerWithFixedDelay(new RepublishThresholds(), every);
+                  return new Portfolio(settings, alerts, clock, RuntimeSettings.get(ctx.getSystem()));
+                }));
   }
 
-  private Portfolio(PortfolioSettings settings, AlertSink alerts, Clock clock) {
+  private Portfolio(PortfolioSettings settings, AlertSink alerts, Clock clock, RuntimeSettings runtime) {
     super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.configured = settings;
     this.alerts = alerts;
     this.clock = clock;
+    this.runtime = runtime;
   }
 
   @Override
@@ -159,7 +181,11 @@ public final class Portfolio
   }
 
   private PortfolioSettings settings(State s) {
-    return s.settingsOverride() != null ? s.settingsOverride() : configured;
+    return s.settingsOverride() != null ? s.settingsOverride().withDefaultsFrom(configured) : configured;
+  }
+
+  private void publishThresholds(State s) {
+    runtime.publish(settings(s).thresholds(s.settingsRevision()));
   }
 
   @Override
@@ -172,7 +198,13 @@ public final class Portfolio
         .onCommand(Resume.class, this::onResume)
         .onCommand(UpdateSettings.class, this::onUpdateSettings)
         .onCommand(GetSnapshot.class, (s, c) -> Effect().reply(c.replyTo(), snapshot(s)))
+        .onCommand(RepublishThresholds.class, (s, c) -> Effect().none().thenRun(this::publishThresholds))
         .build();
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::publishThresholds).build();
   }
 
   private Effect<Event, State> onReserve(State s, Reserve c) {
@@ -269,6 +301,7 @@ public final class Portfolio
   private Effect<Event, State> onUpdateSettings(State s, UpdateSettings c) {
     return Effect()
         .persist(new SettingsUpdated(c.settings(), c.by(), clock.instant()))
+        .thenRun(this::publishThresholds)
         .thenReply(c.replyTo(), this::snapshot);
   }
 
@@ -292,7 +325,7 @@ public final class Portfolio
               Map<String, Reservation> r = new LinkedHashMap<>(s.reservations());
               r.put(e.symbol(), new Reservation(e.cycleId(), e.amountKrw(), e.at()));
               return new State(Map.copyOf(r), s.realizedPnlKrw(), s.recentlyReleased(), s.paused(), s.pausedBy(),
-                  s.pauseReason(), s.day(), s.dayPnlKrw(), s.settingsOverride());
+                  s.pauseReason(), s.day(), s.dayPnlKrw(), s.settingsOverride(), s.settingsRevision());
             })
         .onEvent(
             ReleasedEvent.class,
@@ -308,23 +341,24 @@ public final class Portfolio
               }
               BigDecimal dayPnl = (e.day().equals(s.day()) ? s.dayPnlKrw() : BigDecimal.ZERO).add(e.realizedPnlKrw());
               return new State(Map.copyOf(r), s.realizedPnlKrw().add(e.realizedPnlKrw()), List.copyOf(recent),
-                  s.paused(), s.pausedBy(), s.pauseReason(), e.day(), dayPnl, s.settingsOverride());
+                  s.paused(), s.pausedBy(), s.pauseReason(), e.day(), dayPnl, s.settingsOverride(),
+                  s.settingsRevision());
             })
         .onEvent(
             Paused.class,
             (s, e) ->
                 new State(s.reservations(), s.realizedPnlKrw(), s.recentlyReleased(), true, e.by(), e.reason(),
-                    s.day(), s.dayPnlKrw(), s.settingsOverride()))
+                    s.day(), s.dayPnlKrw(), s.settingsOverride(), s.settingsRevision()))
         .onEvent(
             Resumed.class,
             (s, e) ->
                 new State(s.reservations(), s.realizedPnlKrw(), s.recentlyReleased(), false, null, null, s.day(),
-                    s.dayPnlKrw(), s.settingsOverride()))
+                    s.dayPnlKrw(), s.settingsOverride(), s.settingsRevision()))
         .onEvent(
             SettingsUpdated.class,
             (s, e) ->
                 new State(s.reservations(), s.realizedPnlKrw(), s.recentlyReleased(), s.paused(), s.pausedBy(),
-                    s.pauseReason(), s.day(), s.dayPnlKrw(), e.settings()))
+                    s.pauseReason(), s.day(), s.dayPnlKrw(), e.settings(), s.settingsRevision() + 1))
         .build();
   }
 

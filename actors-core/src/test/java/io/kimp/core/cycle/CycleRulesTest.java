@@ -298,6 +298,21 @@ class CycleRulesTest {
     }
 
     @Test
+    void theRebalanceThresholdInTheSnapshotOverridesTheConfiguredOne() {
+      runInitialLegToSell();
+      String sell = current().clientId();
+      feed(VenueReplied.order(sell, filled(sell, "99.7", "2900", "144.565", "KRW")));
+      // profitable at the configured 0.1 %, not at a runtime threshold of 50 %
+      Decision deferred = feed(new MarketSnapshot(quotes("2820", "2.02"), new BigDecimal("50")));
+      assertThat(events(deferred, CycleEvent.RebalanceDeferred.class)).singleElement()
+          .satisfies(e -> assertThat(e.reason()).contains("below the 50").contains("minimum"));
+      assertThat(state.status()).isEqualTo(CycleStatus.AWAITING_REBALANCE);
+      // a loss the operators accept to bring the capital home: threshold −100 %
+      feed(new MarketSnapshot(quotes("3000", "2.0"), new BigDecimal("-100")));
+      assertThat(state.status()).isEqualTo(CycleStatus.REBALANCING_IN_PROGRESS);
+    }
+
+    @Test
     void fullCycleCompletesWithItsNetProfitAndReleasesTheCapital() {
       runInitialLegToSell();
       String sell = current().clientId();

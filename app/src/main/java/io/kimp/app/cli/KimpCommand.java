@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ConfigCommand.class,
       JournalCommand.class,
+      DlqCommand.class,
+      TradingCommand.class,
       ProjectionsCommand.class,
       io.kimp.app.bench.BenchCommand.class,
       io.kimp.backtest.cli.BacktestCommand.class,

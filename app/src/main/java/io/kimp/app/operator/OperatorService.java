@@ -184,6 +184,96 @@ public final class OperatorService implements OperatorActions {
     });
   }
 
+  /** A cycle's row of the {@code arbitrage_cycles} read table (columns in camel case). */
+  public record CycleRecord(
+      UUID id, String symbol, String direction, String status, Instant startTime, Instant endTime,
+      String initialTradeId, String rebalanceTradeId, String rebalanceSymbol, BigDecimal premiumPercent,
+      BigDecimal totalNetProfitKrw, BigDecimal totalNetProfitPercent, BigDecimal initialInvestmentKrw,
+      String errorDetails, Instant lockedAt, int retryCount, Instant lastRetryAt, Instant nextRetryAt,
+      String failureReason, Instant updatedAt) {}
+
+  /** One attempt of one step: a row of the {@code trades} read table (columns in camel case). */
+  public record TradeRecord(
+      String id, UUID cycleId, String tradeType, String symbol, String exchange, String side, String status,
+      int attempt, BigDecimal price, BigDecimal quantity, BigDecimal quoteAmount, BigDecimal fee, String feeAsset,
+      BigDecimal netProfitKrw, BigDecimal investmentKrw, String details, String txId, String errorMessage,
+      Instant createdAt, Instant updatedAt) {}
+
+  /** The cycle's read-table row, if the projection has it. */
+  public CompletionStage<java.util.Optional<CycleRecord>> cycle(UUID cycleId) {
+    return query(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM arbitrage_cycles WHERE id = ?")) {
+        ps.setObject(1, cycleId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return java.util.Optional.empty();
+          }
+          return java.util.Optional.of(new CycleRecord(
+              rs.getObject("id", UUID.class), rs.getString("symbol"), rs.getString("direction"),
+              rs.getString("status"), instant(rs, "start_time"), instant(rs, "end_time"),
+              rs.getString("initial_trade_id"), rs.getString("rebalance_trade_id"), rs.getString("rebalance_symbol"),
+              rs.getBigDecimal("premium_percent"), rs.getBigDecimal("total_net_profit_krw"),
+              rs.getBigDecimal("total_net_profit_percent"), rs.getBigDecimal("initial_investment_krw"),
+              rs.getString("error_details"), instant(rs, "locked_at"), rs.getInt("retry_count"),
+              instant(rs, "last_retry_at"), instant(rs, "next_retry_at"), rs.getString("failure_reason"),
+              instant(rs, "updated_at")));
+        }
+      }
+    });
+  }
+
+  /** The cycle's step attempts, oldest first. */
+  public CompletionStage<List<TradeRecord>> trades(UUID cycleId) {
+    return query(c -> {
+      List<TradeRecord> rows = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT * FROM trades WHERE cycle_id = ? ORDER BY created_at, id")) {
+        ps.setObject(1, cycleId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(new TradeRecord(
+                rs.getString("id"), rs.getObject("cycle_id", UUID.class), rs.getString("trade_type"),
+                rs.getString("symbol"), rs.getString("exchange"), rs.getString("side"), rs.getString("status"),
+                rs.getInt("attempt"), rs.getBigDecimal("price"), rs.getBigDecimal("quantity"),
+                rs.getBigDecimal("quote_amount"), rs.getBigDecimal("fee"), rs.getString("fee_asset"),
+                rs.getBigDecimal("net_profit_krw"), rs.getBigDecimal("investment_krw"), rs.getString("details"),
+                rs.getString("tx_id"), rs.getString("error_message"), instant(rs, "created_at"),
+                instant(rs, "updated_at")));
+          }
+        }
+      }
+      return rows;
+    });
+  }
+
+  /**
+   * Cycles per status in the read tables, and the step attempts that were retries (attempt number above 1): the
+   * operations metrics sample these.
+   */
+  public record CycleCounts(java.util.Map<CycleStatus, Integer> byStatus, long retriedAttempts) {}
+
+  public CompletionStage<CycleCounts> cycleCounts() {
+    return query(c -> {
+      java.util.Map<CycleStatus, Integer> byStatus = new java.util.EnumMap<>(CycleStatus.class);
+      for (CycleStatus s : CycleStatus.values()) {
+        if (s != CycleStatus.IDLE) { // an entity's state between cycles, never a cycle's
+          byStatus.put(s, 0);
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM arbitrage_cycles GROUP BY status");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          try {
+            byStatus.put(CycleStatus.valueOf(rs.getString(1)), rs.getInt(2));
+          } catch (IllegalArgumentException unknown) {
+            // a status of a newer kimp version: not counted here
+          }
+        }
+      }
+      return new CycleCounts(byStatus, count(c, "SELECT COUNT(*) FROM trades WHERE attempt > 1"));
+    });
+  }
+
   @Override
   public CompletionStage<List<DeadLetterQueue.Entry>> deadLetters(boolean openOnly) {
     return AskPattern.<DeadLetterQueue.Command, DeadLetterQueue.Entries>ask(

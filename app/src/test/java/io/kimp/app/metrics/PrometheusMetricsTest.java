@@ -3,6 +3,7 @@ package io.kimp.app.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kimp.fixtures.metrics.PrometheusTextParser;
 import io.micrometer.core.instrument.Tag;
 import java.util.List;
 import java.util.Map;
@@ -66,28 +67,12 @@ class PrometheusMetricsTest {
   }
 
   private static double value(Map<String, PrometheusTextParser.Family> families, String sample, String... labels) {
-    return families.values().stream()
-        .flatMap(f -> f.samples().stream())
-        .filter(s -> s.name().equals(sample))
-        .filter(s -> {
-          for (int i = 0; i + 1 < labels.length; i += 2) {
-            if (!labels[i + 1].equals(s.labels().get(labels[i]))) {
-              return false;
-            }
-          }
-          return true;
-        })
-        .mapToDouble(PrometheusTextParser.Sample::value)
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no sample " + sample + " " + List.of(labels)));
+    return PrometheusTextParser.value(families, sample, labels);
   }
 
   private static PrometheusTextParser.Family familyOf(
       Map<String, PrometheusTextParser.Family> families, String sample) {
-    return families.values().stream()
-        .filter(f -> f.samples().stream().anyMatch(s -> s.name().equals(sample)))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no family has " + sample + "; families: " + families.keySet()));
+    return PrometheusTextParser.familyOf(families, sample);
   }
 
   @Test

@@ -1,0 +1,102 @@
+package io.kimp.app.http;
+
+import com.typesafe.config.Config;
+import io.kimp.app.metrics.OperationsMetrics;
+import io.kimp.app.node.KimpNode;
+import io.kimp.core.settings.RuntimeSettings;
+import io.kimp.persistence.JournalReader;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's admin HTTP server: the {@link AdminRoutes} bound to {@code kimp.admin.host}:{@code kimp.admin.port}, and
+ * the sampling of the operations gauges that {@code /metrics} serves. Unbinds at the node's coordinated shutdown (or by
+ * {@link #stop()}).
+ */
+public final class AdminServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+
+  private final ServerBinding binding;
+  private final OperationsMetrics sampler;
+
+  private AdminServer(ServerBinding binding, OperationsMetrics sampler) {
+    this.binding = binding;
+    this.sampler = sampler;
+  }
+
+  /**
+   * Starts the admin API of {@code node} with {@code config} (as loaded by {@code KimpConfig}); fails (naming the
+   * address) if the port cannot be bound.
+   */
+  public static AdminServer start(KimpNode node, Config config) {
+    AdminSettings settings = AdminSettings.fromConfig(config);
+    AdminToken token = AdminToken.resolve(settings);
+    ActorSystem<?> system = node.system();
+    Executor jdbc =
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
+    OperatorRoutes api =
+        new OperatorRoutes(
+            node.operator(), new JournalReader(system, node.readSide()), RuntimeSettings.get(system),
+            system.address().toString(), jdbc, settings.maxBodyBytes(),
+            new ClusterView(system, settings.clusterStatsTimeout()));
+    AdminRoutes routes =
+        new AdminRoutes(system, node.operator(), node.metrics(), token, settings.maxBodyBytes(), jdbc, api);
+    OperationsMetrics sampler =
+        OperationsMetrics.start(system, node.operator(), node.metrics().registry(), settings.metricsRefreshInterval());
+    ServerBinding binding;
+    try {
+      binding =
+          Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes.route())
+              .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      sampler.close();
+      throw new IllegalStateException(
+          "cannot bind the admin API to " + settings.host() + ":" + settings.port() + " (kimp.admin.host/port): "
+              + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+    }
+    AdminServer server = new AdminServer(binding, sampler);
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseServiceUnbind(), "admin-api-unbind",
+            () -> server.stop().thenApply(d -> Done.getInstance()));
+    log.info("admin API on http://{}:{} (/health, /ready, /metrics, /api/v1 with the bearer token)",
+        binding.localAddress().getHostString(), binding.localAddress().getPort());
+    return server;
+  }
+
+  public ServerBinding binding() {
+    return binding;
+  }
+
+  public InetSocketAddress address() {
+    return binding.localAddress();
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  /** Stops sampling and unbinds (requests in flight finish). Idempotent. */
+  public CompletionStage<Done> stop() {
+    sampler.close();
+    return binding.unbind().exceptionally(t -> Done.getInstance());
+  }
+
+  @Override
+  public void close() {
+    try {
+      stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("admin API did not unbind within 10 s: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.kimp.app.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequestEntity;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterMultiMap;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.put;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kimp.app.operator.OperatorActions.CycleQuery;
+import io.kimp.app.operator.OperatorService;
+import io.kimp.core.dlq.DeadLetterQueue;
+import io.kimp.core.portfolio.Portfolio;
+import io.kimp.core.settings.RuntimeSettings;
+import io.kimp.core.settings.StrategyThresholds;
+import io.kimp.persistence.JournalReader;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code /api/v1}: the operators' actions over HTTP, through the same {@link OperatorService} the Telegram bot uses.
+ * Authentication happens before these routes; {@code by} is who acts ({@code api} or {@code api:<X-Kimp-Operator>}).
+ */
+final class OperatorRoutes {
+  static final int MAX_LIMIT = 500;
+  static final int MAX_OFFSET = 1_000_000;
+  private static final int MAX_REASON = 500;
+  private static final Duration BODY_TIMEOUT = Duration.ofSeconds(10);
+
+  private final OperatorService operator;
+  private final JournalReader journal;
+  private final RuntimeSettings runtime;
+  private final String node;
+  private final Executor jdbc;
+  private final long maxBody;
+  private final ClusterView cluster;
+
+  OperatorRoutes(
+      OperatorService operator, JournalReader journal, RuntimeSettings runtime, String node, Executor jdbc,
+      long maxBody, ClusterView cluster) {
+    this.operator = operator;
+    this.journal = journal;
+    this.runtime = runtime;
+    this.node = node;
+    this.jdbc = jdbc;
+    this.maxBody = maxBody;
+    this.cluster = cluster;
+  }
+
+  Route v1(String by) {
+    return concat(
+        path("premiums", () -> get(() -> json(operator.premiums()))),
+        path("cycles", () -> get(() -> query(Set.of("status", "symbol", "open", "limit", "offset"), this::cycles))),
+        path(segment("cycles").slash(segment()), id -> get(() -> cycle(QueryParams.cycleId(id)))),
+        path("dlq", () -> get(() -> query(Set.of("open"), q -> json(operator.deadLetters(q.bool("open", false)))))),
+        path(segment("dlq").slash(segment()).slash("recover"),
+            id -> post(() -> body(true, Set.of(), b -> outcome(operator.recover(QueryParams.cycleId(id), by))))),
+        path(segment("dlq").slash(segment()).slash("discard"),
+            id -> post(() -> body(false, Set.of("reason"), b -> discard(QueryParams.cycleId(id), b, by)))),
+        path("trading", () -> get(this::trading)),
+        path(segment("trading").slash("pause"), () -> post(() -> body(true, Set.of("reason"), b -> pause(b, by)))),
+        path(segment("trading").slash("resume"), () -> post(() -> body(true, Set.of(), b -> json(operator.resume(by))))),
+        path("settings", () -> concat(
+            get(() -> completeWithFuture(operator.portfolio().thenApply(s -> ApiJson.ok(settingsView(s))))),
+            put(() -> body(false, SettingsRequest.FIELDS, b -> putSettings(b, by))))),
+        path("portfolio", () -> get(() -> json(operator.portfolio()))),
+        path("cluster", () -> get(() -> completeWithFuture(cluster.view().thenApply(ApiJson::ok)))));
+  }
+
+  // ---- request parts
+
+  private Route query(Set<String> known, Function<QueryParams, Route> inner) {
+    return parameterMultiMap(params -> inner.apply(QueryParams.of(params, known)));
+  }
+
+  /** The body as a JSON object with only {@code allowed} fields (empty allowed or not). */
+  private Route body(boolean emptyAllowed, Set<String> allowed, Function<ObjectNode, Route> inner) {
+    // toStrict with a limit fails with EntityStreamSizeException (a 413) on a body over it, however it arrives
+    return extractMaterializer(mat -> extractRequestEntity(entity ->
+        onSuccess(entity.toStrict(BODY_TIMEOUT.toMillis(), maxBody, mat),
+            strict -> inner.apply(ApiJson.object(strict.getData().toArray(), emptyAllowed, allowed)))));
+  }
+
+  private static Route json(CompletionStage<?> result) {
+    return completeWithFuture(result.thenApply(ApiJson::ok));
+  }
+
+  // ---- endpoints
+
+  private Route cycles(QueryParams q) {
+    CycleQuery query =
+        new CycleQuery(q.status("status"), q.symbol("symbol"), q.bool("open", false),
+            q.integer("limit", 1, MAX_LIMIT, 50), q.integer("offset", 0, MAX_OFFSET, 0));
+    return json(operator.cycles(query));
+  }
+
+  /** The read-table row, its step attempts and its events from the journal. */
+  private Route cycle(UUID id) {
+    CompletionStage<HttpResponse> r =
+        operator.cycle(id).thenCompose(row -> {
+          if (row.isEmpty()) {
+            throw ApiError.notFound("no cycle " + id + " in the read tables");
+          }
+          // the journal reader looks the symbol up in the read tables first: a blocking call
+          CompletionStage<?> events = CompletableFuture.supplyAsync(() -> journal.cycle(id), jdbc).thenCompose(e -> e);
+          return operator.trades(id).thenCombine(events, (trades, evs) -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("cycle", row.get());
+            body.put("trades", trades);
+            body.put("events", evs);
+            return ApiJson.ok(body);
+          });
+        });
+    return completeWithFuture(r);
+  }
+
+  /** A dead-letter queue answer: OK 200, NOT_FOUND 404, CONFLICT 409, FAILED (the cycle did not answer) 503. */
+  private static Route outcome(CompletionStage<DeadLetterQueue.Outcome> outcome) {
+    return completeWithFuture(outcome.thenApply(o -> switch (o.code()) {
+      case "OK" -> ApiJson.ok(o);
+      case "NOT_FOUND" -> ApiJson.error(StatusCodes.NOT_FOUND, "not_found", o.message());
+      case "CONFLICT" -> ApiJson.error(StatusCodes.CONFLICT, "conflict", o.message());
+      default -> ApiJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", o.message());
+    }));
+  }
+
+  private Route discard(UUID id, ObjectNode body, String by) {
+    String reason = ApiJson.text(body, "reason", MAX_REASON);
+    if (reason == null) {
+      throw ApiError.unprocessable("reason is required: why the cycle is closed without completing");
+    }
+    return outcome(operator.discard(id, reason, by));
+  }
+
+  private Route pause(ObjectNode body, String by) {
+    String reason = ApiJson.text(body, "reason", MAX_REASON);
+    return json(operator.pause(by, reason != null ? reason : "paused through the admin API"));
+  }
+
+  private Route trading() {
+    return json(operator.portfolio().thenApply(s -> {
+      Map<String, Object> t = new LinkedHashMap<>();
+      t.put("paused", s.paused());
+      t.put("by", s.pausedBy());
+      t.put("reason", s.pauseReason());
+      t.put("todayRealizedPnlKrw", s.todayRealizedPnlKrw());
+      t.put("dailyLossLimitKrw", s.settings().dailyLossLimitKrw());
+      t.put("openReservations", s.reservations().size());
+      return t;
+    }));
+  }
+
+  private Route putSettings(ObjectNode body, String by) {
+    return completeWithFuture(
+        operator.portfolio()
+            .thenCompose(current -> operator.updateSettings(SettingsRequest.apply(body, current.settings()), by))
+            .thenApply(s -> ApiJson.ok(settingsView(s))));
+  }
+
+  /** The cluster's settings (the portfolio singleton's) and the thresholds this node holds. */
+  private Map<String, Object> settingsView(Portfolio.Snapshot s) {
+    StrategyThresholds t = runtime.current();
+    Map<String, Object> here = new LinkedHashMap<>();
+    here.put("node", node);
+    here.put("minSpreadPercent", t.minSpreadPercent());
+    here.put("finalizerMinProfitPercent", t.finalizerMinProfitPercent());
+    here.put("revision", t.revision());
+    here.put("heardAt", runtime.heardAt().orElse(null));
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("settings", s.settings());
+    view.put("thisNode", here);
+    return view;
+  }
+}
