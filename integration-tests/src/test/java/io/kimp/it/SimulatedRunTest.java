@@ -49,7 +49,8 @@ class SimulatedRunTest {
             "kimp.retry.base-delay = 300ms",
             "kimp.transfer.deposit-timeout = 3s",
             "kimp.transfer.poll-interval = 200ms",
-            "kimp.feeds.opportunity-cooldown = 2s"));
+            "kimp.feeds.opportunity-cooldown = 2s",
+            "kimp.admin.port = 0"));
     Config profile = KimpConfig.profile("kimp-simulate-faults.conf").withFallback(KimpConfig.profile("kimp-simulate.conf"));
     Config config = KimpConfig.load(overrides, profile);
     node = TradingNode.start(config, true);

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -31,13 +32,24 @@ public final class OpportunityDetector {
   /**
    * @param cooldown how long a coin stays quiet after an offer
    * @param rule the trading rule's thresholds and costs
+   * @param minSpreadPercent where the current minimum net edge comes from when it can change at runtime (the node's
+   *     runtime settings, set cluster-wide through the admin API); null: {@code rule}'s fixed value
    */
-  public record Settings(Duration cooldown, OpportunityRule.Settings rule) {
+  public record Settings(Duration cooldown, OpportunityRule.Settings rule, DoubleSupplier minSpreadPercent) {
     public Settings {
       Objects.requireNonNull(rule, "rule");
       if (cooldown.isNegative()) {
         throw new IllegalArgumentException("cooldown must not be negative");
       }
+    }
+
+    public Settings(Duration cooldown, OpportunityRule.Settings rule) {
+      this(cooldown, rule, null);
+    }
+
+    /** These settings, with the minimum net edge read from {@code supplier} at every evaluation. */
+    public Settings withMinSpreadFrom(DoubleSupplier supplier) {
+      return new Settings(cooldown, rule, supplier);
     }
   }
 
@@ -70,7 +82,9 @@ public final class OpportunityDetector {
   }
 
   private final MarketState state;
-  private final OpportunityRule.Settings rule;
+  private final DoubleSupplier minSpread;
+  /** The rule's settings at the last minimum net edge seen: rebuilt only when it changes (rarely). */
+  private OpportunityRule.Settings rule;
   private final long cooldownMillis;
   private final OpportunitySink sink;
   private final Map<String, long[]> quietUntil = new HashMap<>();
@@ -79,6 +93,7 @@ public final class OpportunityDetector {
   public OpportunityDetector(MarketState state, Settings settings, OpportunitySink sink) {
     this.state = state;
     this.rule = settings.rule();
+    this.minSpread = settings.minSpreadPercent();
     this.cooldownMillis = settings.cooldown().toMillis();
     this.sink = sink;
   }
@@ -126,6 +141,12 @@ public final class OpportunityDetector {
       return null;
     }
     stats.evaluated.increment();
+    if (minSpread != null) {
+      double ms = minSpread.getAsDouble(); // one volatile read
+      if (ms != rule.minSpreadPercent()) {
+        rule = new OpportunityRule.Settings(ms, rule.sizeKrw(), rule.volumeCapFraction(), rule.costs());
+      }
+    }
     Optional<Opportunity> found =
         OpportunityRule.detect(
             coin, upbit, binance, state.usdtKrwOrNaN(), state.volume24hQuote(Venue.UPBIT, coin),

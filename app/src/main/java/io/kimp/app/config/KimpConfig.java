@@ -82,5 +82,15 @@ public final class KimpConfig {
     CoreSettings.atLeast(c, "kimp.cycle.projection-tags", 1);
     CoreSettings.positive(c, "kimp.projection.restart-backoff.min");
     CoreSettings.positive(c, "kimp.projection.restart-backoff.max");
+    io.kimp.feeds.FeedSettings.from(c);
+    io.kimp.app.http.AdminSettings.fromConfig(c);
+    io.kimp.app.telegram.TelegramSettings.fromConfig(c);
+    io.kimp.app.telegram.AlertSettings.fromConfig(c);
+    if (io.kimp.gateway.TradingMode.from(c) == io.kimp.gateway.TradingMode.LIVE) {
+      io.kimp.gateway.LiveSettings.upbit(c);
+      io.kimp.gateway.LiveSettings.binance(c);
+    } else {
+      io.kimp.gateway.paper.PaperSettings.from(c);
+    }
   }
 }

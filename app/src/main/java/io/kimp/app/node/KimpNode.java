@@ -2,6 +2,7 @@ package io.kimp.app.node;
 
 import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kimp.app.metrics.MeteredGateway;
 import io.kimp.app.metrics.PrometheusMetrics;
 import io.kimp.app.metrics.TelegramMetrics;
 import io.kimp.app.operator.OperatorActions.ComponentHealth;
@@ -150,7 +151,7 @@ public final class KimpNode implements AutoCloseable {
           system,
           new ArbitrageCycle.Dependencies(
               new CycleRules(CoreSettings.cycle(config)),
-              components.venues(),
+              MeteredGateway.wrap(components.venues(), metrics.registry()),
               components.market(),
               portfolio,
               deadLetters,

@@ -3,8 +3,13 @@ package io.kimp.app.node;
 import com.typesafe.config.Config;
 import io.kimp.app.operator.OperatorActions.ComponentHealth;
 import io.kimp.app.operator.OperatorActions.Health;
-import io.kimp.core.cycle.ArbitrageCycle;
+import io.kimp.app.http.AdminServer;
+import io.kimp.app.metrics.FeedMetrics;
+import io.kimp.app.metrics.MeteredCycleDirectory;
+import io.kimp.core.cycle.CycleDirectory;
 import io.kimp.core.cycle.CycleInput;
+import io.kimp.core.market.OpportunityDetector;
+import io.kimp.core.settings.RuntimeSettings;
 import io.kimp.core.market.MarketState;
 import io.kimp.core.market.OpportunitySink;
 import io.kimp.core.venue.Venues;
@@ -21,7 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,14 +73,18 @@ public final class TradingNode implements AutoCloseable {
         });
     ActorSystem<Void> system = node.system();
     try {
-      ClusterSharding sharding = ClusterSharding.get(system);
-      OpportunitySink toCycles =
-          o -> sharding.entityRefFor(ArbitrageCycle.ENTITY_KEY, o.symbol())
-              .tell(ArbitrageCycle.Handle.internal(new CycleInput.Start(o)));
+      // starts are counted as accepted / refused (by reason) on their way to the symbols' entities
+      CycleDirectory cycles = new MeteredCycleDirectory(node.cycles(), node.metrics().registry());
+      OpportunitySink toCycles = o -> cycles.ask(o.symbol(), new CycleInput.Start(o));
       FeedSettings fs = settingsRef.get();
+      RuntimeSettings runtime = RuntimeSettings.get(system);
+      OpportunityDetector.Settings detector =
+          fs.detector(config).withMinSpreadFrom(() -> runtime.minSpreadPercent().doubleValue());
       MarketFeeds feeds =
-          MarketFeeds.start(system, fs, fs.detector(config), stateRef.get(), toCycles, MarketFeeds.Options.none());
+          MarketFeeds.start(system, fs, detector, stateRef.get(), toCycles, MarketFeeds.Options.none());
       feedsRef.set(feeds);
+      FeedMetrics.bind(node.metrics().registry(), feeds);
+      AdminServer.start(node, config);
       log.info("watching {} coins on Upbit and Binance; trading mode {}", fs.symbols().size(),
           config.getString("kimp.trading.mode").toUpperCase());
       TradingNode trading = new TradingNode(node, feeds, simRef.get());
