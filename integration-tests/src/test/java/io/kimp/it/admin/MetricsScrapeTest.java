@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kimp.app.metrics.MeteredCycleDirectory;
-import io.kimp.app.metrics.MeteredGateway;
 import io.kimp.core.cycle.CycleDirectory;
 import io.kimp.core.cycle.CycleInput;
 import io.kimp.core.cycle.CycleReply;
@@ -18,7 +17,6 @@ import io.kimp.fixtures.scripted.ScriptedExchange;
 import io.kimp.fixtures.scripted.ScriptedExchange.Fault;
 import io.kimp.fixtures.scripted.ScriptedExchange.Op;
 import io.kimp.it.TestNodes;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -30,18 +28,14 @@ import org.junit.jupiter.api.Test;
  * the dead-letter queue's size and retries (sampled from the read tables and the queue), cycle starts accepted and
  * refused by reason, and exchange latency histograms and errors by failure class.
  *
- * <p>The gateways are metered into a composite registry that joins the node's registry once the node exists: the node
- * builds its registry inside {@code KimpNode.start}, after its venues are given.
+ * <p>The node meters its venues itself ({@code KimpNode} wraps them with {@code MeteredGateway}).
  */
 class MetricsScrapeTest extends SingleNodeTest {
   @Test
   void theOperationsSeriesArePresentAndRight() throws Exception {
     ScriptedExchange exchange = TestNodes.exchange();
     exchange.script(Venue.BINANCE, Op.PLACE_ORDER, Fault.TRANSIENT);
-    CompositeMeterRegistry gatewayMeters = new CompositeMeterRegistry();
-    startNode("kimp.retry.base-delay = 200ms",
-        MeteredGateway.wrap(exchange.venues(), gatewayMeters), TestNodes.profitableMarket(), new RecordingAlertSink());
-    gatewayMeters.add(admin.node().metrics().registry());
+    startNode("kimp.retry.base-delay = 200ms", exchange.venues(), TestNodes.profitableMarket(), new RecordingAlertSink());
     CycleDirectory cycles = new MeteredCycleDirectory(admin.node().cycles(), admin.node().metrics().registry());
 
     // XRP: a transient failure, a retry, then the whole cycle
