@@ -34,14 +34,24 @@ public final class BookWalk {
 
   /** Sell up to {@code quantity} into the bids (a market sell). */
   public static Fill sellQuantity(double[] bidPrices, double[] bidSizes, double quantity) {
-    double sold = 0;
-    double received = 0;
-    for (int i = 0; i < bidPrices.length && sold < quantity; i++) {
-      double take = Math.min(bidSizes[i], quantity - sold);
-      sold += take;
-      received += take * bidPrices[i];
+    return takeQuantity(bidPrices, bidSizes, quantity);
+  }
+
+  /** Buy up to {@code quantity} from the asks (a market buy by quantity). */
+  public static Fill buyQuantity(double[] askPrices, double[] askSizes, double quantity) {
+    return takeQuantity(askPrices, askSizes, quantity);
+  }
+
+  /** Take up to {@code quantity} from a side, best level first. */
+  private static Fill takeQuantity(double[] prices, double[] sizes, double quantity) {
+    double taken = 0;
+    double quote = 0;
+    for (int i = 0; i < prices.length && taken < quantity; i++) {
+      double take = Math.min(sizes[i], quantity - taken);
+      taken += take;
+      quote += take * prices[i];
     }
-    return new Fill(sold, received, sold >= quantity * (1 - 1e-12));
+    return new Fill(taken, quote, taken >= quantity * (1 - 1e-12));
   }
 
   /** Quote value of all listed levels of a side. */

@@ -199,19 +199,7 @@ public final class PaperVenue implements ExchangeGateway {
       }
       return BookWalk.buyWithQuote(prices, sizes, budget);
     }
-    return buyQuantity(prices, sizes, r.quantity().doubleValue());
-  }
-
-  /** Buy up to {@code quantity} from the asks. */
-  private static BookWalk.Fill buyQuantity(double[] askPrices, double[] askSizes, double quantity) {
-    double bought = 0;
-    double paid = 0;
-    for (int i = 0; i < askPrices.length && bought < quantity; i++) {
-      double take = Math.min(askSizes[i], quantity - bought);
-      bought += take;
-      paid += take * askPrices[i];
-    }
-    return new BookWalk.Fill(bought, paid, bought >= quantity * (1 - 1e-12));
+    return BookWalk.buyQuantity(prices, sizes, r.quantity().doubleValue());
   }
 
   private static BigDecimal limitOrWorst(OrderRequest r, Book book) {
