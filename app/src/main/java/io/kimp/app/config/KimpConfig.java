@@ -86,6 +86,8 @@ public final class KimpConfig {
     io.kimp.app.http.AdminSettings.fromConfig(c);
     io.kimp.app.telegram.TelegramSettings.fromConfig(c);
     io.kimp.app.telegram.AlertSettings.fromConfig(c);
+    io.kimp.app.watch.FeedAlarms.Settings.fromConfig(c);
+    CoreSettings.positive(c, "kimp.alerts.feeds.check-interval");
     if (io.kimp.gateway.TradingMode.from(c) == io.kimp.gateway.TradingMode.LIVE) {
       io.kimp.gateway.LiveSettings.upbit(c);
       io.kimp.gateway.LiveSettings.binance(c);

@@ -57,6 +57,7 @@ public final class KimpNode implements AutoCloseable {
   private final NodeComponents components;
   private final PrometheusMetrics metrics;
   private final OperatorService operator;
+  private final AlertSink alerts;
 
   private KimpNode(
       ActorSystem<Void> system,
@@ -67,7 +68,8 @@ public final class KimpNode implements AutoCloseable {
       CycleDirectory cycles,
       NodeComponents components,
       PrometheusMetrics metrics,
-      OperatorService operator) {
+      OperatorService operator,
+      AlertSink alerts) {
     this.system = system;
     this.readSide = readSide;
     this.database = database;
@@ -77,6 +79,12 @@ public final class KimpNode implements AutoCloseable {
     this.components = components;
     this.metrics = metrics;
     this.operator = operator;
+    this.alerts = alerts;
+  }
+
+  /** Where this node's alerts go (the cluster's notifier, or the sink the node was given). */
+  public AlertSink alerts() {
+    return alerts;
   }
 
   public PrometheusMetrics metrics() {
@@ -162,7 +170,7 @@ public final class KimpNode implements AutoCloseable {
               config.getInt("kimp.cycle.projection-tags")));
       CycleProjection.init(system, readSide);
       log.info("node {} started on {}", Cluster.get(system).selfMember().address(), db.safeUrl());
-      return new KimpNode(system, readSide, db, portfolio, deadLetters, cycles, components, metrics, operator);
+      return new KimpNode(system, readSide, db, portfolio, deadLetters, cycles, components, metrics, operator, alerts);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;

@@ -4,6 +4,10 @@ import com.typesafe.config.Config;
 import io.kimp.app.operator.OperatorActions.ComponentHealth;
 import io.kimp.app.operator.OperatorActions.Health;
 import io.kimp.app.http.AdminServer;
+import io.kimp.app.watch.FeedAlarms;
+import io.kimp.app.watch.FeedWatchdog;
+import io.kimp.core.alert.Alert;
+import io.kimp.core.alert.AlertKind;
 import io.kimp.app.metrics.FeedMetrics;
 import io.kimp.app.metrics.MeteredCycleDirectory;
 import io.kimp.core.cycle.CycleDirectory;
@@ -84,7 +88,22 @@ public final class TradingNode implements AutoCloseable {
           MarketFeeds.start(system, fs, detector, stateRef.get(), toCycles, MarketFeeds.Options.none());
       feedsRef.set(feeds);
       FeedMetrics.bind(node.metrics().registry(), feeds);
+      system.systemActorOf(
+          FeedWatchdog.create(feeds, stateRef.get(), new FeedAlarms(FeedAlarms.Settings.fromConfig(config)),
+              node.alerts(), Clock.systemUTC(), config.getDuration("kimp.alerts.feeds.check-interval")),
+          "feed-watchdog", org.apache.pekko.actor.typed.Props.empty());
       AdminServer.start(node, config);
+      String address = node.system().address().toString();
+      node.alerts().publish(nodeAlert(AlertKind.NODE_STARTED, Alert.Severity.INFO, address,
+          "kimp node started (" + config.getString("kimp.trading.mode") + (simulate ? ", simulated venues" : "") + ")",
+          fs.symbols().size()));
+      CoordinatedShutdown.get(system)
+          .addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "alert-node-stopping", () -> {
+            node.alerts().publish(nodeAlert(AlertKind.NODE_STOPPING, Alert.Severity.WARNING, address,
+                "kimp node stopping; its cycles move to the other nodes (or resume at its next start)",
+                fs.symbols().size()));
+            return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+          });
       log.info("watching {} coins on Upbit and Binance; trading mode {}", fs.symbols().size(),
           config.getString("kimp.trading.mode").toUpperCase());
       TradingNode trading = new TradingNode(node, feeds, simRef.get());
@@ -104,6 +123,11 @@ public final class TradingNode implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static Alert nodeAlert(AlertKind kind, Alert.Severity severity, String node, String title, int coins) {
+    return new Alert(kind, severity, node, title, java.util.Map.of("node", node, "coins watched",
+        Integer.toString(coins)), java.time.Instant.now());
   }
 
   private static <T> T awaitStart(java.util.concurrent.CompletionStage<T> stage) {
