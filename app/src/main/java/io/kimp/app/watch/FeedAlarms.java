@@ -15,7 +15,7 @@ import java.util.Map;
  * When market data deserves an operator's attention, as a pure function of successive observations:
  *
  * <ul>
- *   <li>FEED_DOWN: a connection has been down (or silent, which the feeds treat as down) for {@code downAfter};
+ *   <li>FEED_DOWN: a connection has been down, or connected but silent, for {@code downAfter};
  *   <li>FEED_STALE: no fresh quote for any watched coin for {@code staleAfter} (the detector offers nothing meanwhile);
  *   <li>THROUGHPUT_DROP: the frame rate fell below {@code dropFraction} of its own trailing average, which needs
  *       {@code warmUp} of history first (a quiet market at night is not an alarm; a feed that stops being fed is).
@@ -64,16 +64,22 @@ public final class FeedAlarms {
   public List<Alert> observe(Observation o) {
     List<Alert> out = new ArrayList<>();
     for (ConnectionHealth c : o.connections()) {
-      if (c.connected()) {
+      boolean silent = c.lastMessageAge() != null && c.lastMessageAge().compareTo(settings.downAfter()) >= 0;
+      if (c.connected() && !silent) {
         downSince.remove(c.name());
         downRaised.remove(c.name());
         continue;
       }
-      Instant since = downSince.computeIfAbsent(c.name(), n -> o.at());
+      // down since we saw it disconnected, or silent since its last frame (reconnects that deliver nothing included)
+      Instant since =
+          silent
+              ? downSince.merge(c.name(), o.at().minus(c.lastMessageAge()), (a, b) -> a.isBefore(b) ? a : b)
+              : downSince.computeIfAbsent(c.name(), n -> o.at());
       if (!downRaised.getOrDefault(c.name(), false) && elapsed(since, o.at(), settings.downAfter())) {
         downRaised.put(c.name(), true);
         out.add(alert(AlertKind.FEED_DOWN, Alert.Severity.CRITICAL, c.name(),
-            "Market data connection " + c.name() + " down for " + minutes(since, o.at()), o.at(),
+            "Market data connection " + c.name() + " down for " + minutes(since, o.at())
+                + (c.connected() ? " (connected but silent)" : ""), o.at(),
             "reconnects", Long.toString(c.reconnects()),
             "last error", c.lastError() == null ? "none" : c.lastError(),
             "effect", "no opportunities from this venue; open cycles continue"));

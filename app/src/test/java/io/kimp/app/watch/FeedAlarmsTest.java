@@ -41,6 +41,17 @@ class FeedAlarmsTest {
   }
 
   @Test
+  void aConnectedButSilentConnectionIsDownToo() {
+    ConnectionHealth silent =
+        new ConnectionHealth("upbit", true, T0, 7, 0, Duration.ofSeconds(61), 0, 0, "idle timeout");
+    List<Alert> a = alarms.observe(new FeedAlarms.Observation(T0, List.of(silent), 0, 20, 20));
+    assertThat(a).singleElement().satisfies(x -> {
+      assertThat(x.kind()).isEqualTo(AlertKind.FEED_DOWN);
+      assertThat(x.title()).contains("connected but silent");
+    });
+  }
+
+  @Test
   void noFreshQuoteForAnyCoinRaisesFeedStale() {
     assertThat(at(0, true, 0, 0)).isEmpty();
     assertThat(at(119, true, 0, 0)).isEmpty();
