@@ -187,11 +187,11 @@ public final class HtmlReport {
     h.append("<h2>Data coverage</h2><table>");
     r.coverage().skipped().forEach((reason, n) -> row(h, "skipped: " + reason, n));
     row(h, "gap episodes", r.coverage().gapEpisodes());
-    row(h, "longest gap between moments (h)",
-        String.format(Locale.ROOT, "%.1f", r.coverage().longestGapMs() / 3_600_000.0));
-    row(h, "rows outside the span all inputs cover", r.coverage().outsideOverlap());
+    row(h, "longest gap between moments", span(r.coverage().longestGapMs()));
+    row(h, "inputs outside the span replayed", r.coverage().outsideOverlap());
     for (InputSummary i : inputs) {
-      row(h, i.role() + ": " + i.file(), i.rows() + " rows, " + i.skippedTotal() + " bad rows skipped");
+      row(h, i.role() + ": " + i.file(), i.rows() + " rows, " + i.skippedTotal() + " bad rows skipped"
+          + (i.skipped().isEmpty() ? "" : " " + i.skipped()));
       for (String e : i.examples()) {
         row(h, "", e);
       }
@@ -218,6 +218,17 @@ public final class HtmlReport {
 
   private static String krw(BigDecimal v) {
     return String.format(Locale.ROOT, "%,d", v.setScale(0, RoundingMode.HALF_UP).longValueExact());
+  }
+
+  /** A duration in the unit that reads best: seconds for a recording's, hours for candles'. */
+  private static String span(long ms) {
+    if (ms < 60_000) {
+      return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+    if (ms < 3_600_000) {
+      return String.format(Locale.ROOT, "%.1f min", ms / 60_000.0);
+    }
+    return String.format(Locale.ROOT, "%.1f h", ms / 3_600_000.0);
   }
 
   private static String pct(double v) {
