@@ -52,11 +52,10 @@ import picocli.CommandLine.Spec;
     name = "backtest",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {
-      "Replays the live strategy on a simulated clock, on candle history (OpportunityRule, Sizing, CycleRules) or on a",
-      "kimp record recording (the live parsers, market state and opportunity detector, then CycleRules), and writes",
-      "report.json, trades.csv, premium.csv, equity.csv and a self-contained report.html to --out."
-    })
+    description = "Replays the live strategy on a simulated clock, on candle history (OpportunityRule, Sizing, "
+        + "CycleRules) or on a kimp record recording (the live parsers, market state and opportunity detector, then "
+        + "CycleRules), and writes report.json, trades.csv, premium.csv, equity.csv and a self-contained report.html "
+        + "to --out.")
 public final class BacktestCommand implements Callable<Integer> {
   static final int EXIT_BAD_INPUT = 1;
   static final int EXIT_BAD_OPTIONS = 2;
@@ -117,7 +116,7 @@ public final class BacktestCommand implements Callable<Integer> {
   BigDecimal investment;
 
   @Option(names = "--fees", split = ",", paramLabel = "KEY=VALUE",
-      description = "upbit=TAKER, binance=TAKER (fractions, 0.001 = 0.1 %), upbit.withdrawal=COINS, "
+      description = "upbit=TAKER, binance=TAKER (fractions, 0.001 = 0.1 %%), upbit.withdrawal=COINS, "
           + "binance.withdrawal=COINS")
   Map<String, String> fees = new LinkedHashMap<>();
 

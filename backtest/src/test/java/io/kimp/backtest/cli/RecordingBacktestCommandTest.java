@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kimp.backtest.TestData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code kimp backtest --recording FILE}: its options, its report, and what it refuses. */
 class RecordingBacktestCommandTest {
@@ -43,13 +40,10 @@ class RecordingBacktestCommandTest {
   private int run(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of(SETTINGS));
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = new CommandLine(new BacktestCommand()).setOut(new PrintWriter(o)).setErr(new PrintWriter(e))
-        .execute(all.toArray(String[]::new));
-    out = o.toString();
-    err = e.toString();
-    return code;
+    CliRun run = CliRun.of(new BacktestCommand(), all);
+    out = run.out();
+    err = run.err();
+    return run.code();
   }
 
   @Test

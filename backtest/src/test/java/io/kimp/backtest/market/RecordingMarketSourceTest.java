@@ -44,16 +44,20 @@ class RecordingMarketSourceTest {
     return out;
   }
 
+  /** The scripted kimchi recording, {@code ms} long, read with the test settings. */
+  private RecordingMarketSource kimchi(long ms) {
+    Path file = dir.resolve("kimchi.jsonl");
+    TestData.kimchiRecording().write(file, ms);
+    return new RecordingMarketSource(file, TestData.recordingSettings(Map.of()), Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
   private static List<Opportunity> offers(List<MarketMoment> moments) {
     return moments.stream().map(MarketMoment::offer).filter(o -> o != null).toList();
   }
 
   @Test
   void theLiveDetectorsOffersFollowTheRecordedPremiumWithItsCooldownAndVolumeCap() {
-    Path file = dir.resolve("kimchi.jsonl");
-    TestData.kimchiRecording().write(file, 4_000);
-    RecordingMarketSource src = new RecordingMarketSource(file, TestData.recordingSettings(Map.of()), Long.MIN_VALUE,
-        Long.MAX_VALUE);
+    RecordingMarketSource src = kimchi(4_000);
     List<MarketMoment> moments = drain(src);
 
     // XRP's Upbit book with the premium arrives 1 ms into the 1 s tick (after the KRW-USDT book); the cooldown (1 s)
@@ -145,10 +149,7 @@ class RecordingMarketSourceTest {
 
   @Test
   void theMarketViewIsTheLiveMarketStateJudgedOnTheReplayClock() {
-    Path file = dir.resolve("kimchi.jsonl");
-    TestData.kimchiRecording().write(file, 1_000);
-    RecordingMarketSource src = new RecordingMarketSource(file, TestData.recordingSettings(Map.of()), Long.MIN_VALUE,
-        Long.MAX_VALUE);
+    RecordingMarketSource src = kimchi(1_000);
     SimClock clock = new SimClock(Instant.ofEpochMilli(RECORDING_T0));
     ReplayMarket market = src.market(clock);
     while (src.peekTime() != MarketSource.END) {
