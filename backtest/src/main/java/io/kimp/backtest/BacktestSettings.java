@@ -17,13 +17,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Everything one replay runs with: the live settings (read by {@link CoreSettings} and, for a recording, by the feeds'
- * own {@link FeedSettings}, so a backtest validates and names keys exactly as the engine does) and the simulated world's
- * knobs ({@code kimp.backtest.*}).
+ * Everything one replay runs with: the live settings (read by {@link CoreSettings} and, for a recording, by the
+ * feeds' own {@link FeedSettings}, so a backtest validates and names keys exactly as the engine does) and the simulated
+ * world's knobs ({@code kimp.backtest.*}).
  *
  * @param symbols the coins cycles may trade; empty: every coin of the data (a recording's)
- * @param volumeCapFraction the live {@code kimp.feeds.volume-cap-fraction}, unless {@code kimp.backtest.volume-cap-fraction}
- *     overrides it for the replay
+ * @param volumeCapFraction the live {@code kimp.feeds.volume-cap-fraction}, unless
+ *     {@code kimp.backtest.volume-cap-fraction} overrides it for the replay
  * @param staleAfter how old a book may be to trade on: {@code kimp.backtest.stale-after} for candles, the live
  *     {@code kimp.feeds.stale-after} for a recording
  * @param recording what only a recording's replay needs (the live detector's settings), null for candles

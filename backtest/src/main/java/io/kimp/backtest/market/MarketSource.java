@@ -18,8 +18,8 @@ public interface MarketSource {
   long END = Long.MAX_VALUE;
 
   /**
-   * The time (epoch ms) of the next input, never before the previous one, or {@link #END}. Looking ahead changes nothing
-   * the replay sees.
+   * The time (epoch ms) of the next input, never before the previous one, or {@link #END}. Looking ahead changes
+   * nothing the replay sees.
    */
   long peekTime();
 

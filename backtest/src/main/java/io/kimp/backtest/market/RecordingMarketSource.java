@@ -40,11 +40,11 @@ import java.util.OptionalDouble;
  * each frame's recorded receive time, as live.
  *
  * <p>A moment is emitted for each coin whose inputs a frame changed (the event's coin, or every coin when the USDT/KRW
- * rate moved) while both its books are two-sided and it and the rate are fresh; it carries what the detector offered for
- * that coin at that frame. Frames that change nothing tradeable are counted by reason. Malformed frames are counted by
- * the parsers per venue and reason and dropped; lines that are no recorded frame are counted with their line number.
- * The market view ({@link #market}) is the market state itself, so fills and the rebalance choice read the same books
- * and quotes as the live paper path.
+ * rate moved) while both its books are two-sided and it and the rate are fresh; it carries what the detector offered
+ * for that coin at that frame. Frames that change nothing tradeable are counted by reason. Malformed frames are
+ * counted by the parsers per venue and reason and dropped; lines that are no recorded frame are counted with their line
+ * number. The market view ({@link #market}) is the market state itself, so fills and the rebalance choice read the same
+ * books and quotes as the live paper path.
  *
  * <p>Recorded receive times may step back a little where several connections were merged; the replay's clock never
  * does (a frame stamped before the previous one is taken at the previous one's time).

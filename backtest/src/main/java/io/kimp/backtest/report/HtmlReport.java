@@ -133,8 +133,8 @@ public final class HtmlReport {
     h.append("<table><tr><th>#</th><th class=\"l\">coin</th><th class=\"l\">started</th><th class=\"l\">ended</th>")
         .append("<th>hold h</th>")
         .append("<th class=\"l\">direction</th><th class=\"l\">status</th><th>investment KRW</th>")
-        .append("<th>entry premium %</th><th>net edge %</th><th>exit premium %</th><th class=\"l\">carried home by</th>")
-        .append("<th>PnL KRW</th><th>PnL %</th>")
+        .append("<th>entry premium %</th><th>net edge %</th><th>exit premium %</th>")
+        .append("<th class=\"l\">carried home by</th><th>PnL KRW</th><th>PnL %</th>")
         .append("<th>failures</th></tr>");
     int shown = Math.min(trades.size(), MAX_TRADE_ROWS);
     for (int i = 0; i < shown; i++) {

@@ -51,8 +51,8 @@ public final class ReportWriter {
   /** What a reader must know about how the numbers of a recording's replay were made. */
   public static final List<String> RECORDING_ASSUMPTIONS = List.of(
       "Decisions are the live code's: the recorded frames go through the live parsers, market state and opportunity"
-          + " detector (stale guard, cooldown, evaluation size, volume cap); each coin's cycle runs CycleRules.decide/apply"
-          + " and its capital is sized by Sizing.",
+          + " detector (stale guard, cooldown, evaluation size, volume cap); each coin's cycle runs"
+          + " CycleRules.decide/apply and its capital is sized by Sizing.",
       "A moment is a frame that changed a coin's inputs while both its books and the USDT/KRW rate were fresh; the"
           + " detector judges each frame at its recorded receive time, the cycles run on the simulated clock.",
       "Books are the recorded ones (Binance best bid/offer laid over its partial depth); USDT/KRW is Upbit KRW-USDT.",

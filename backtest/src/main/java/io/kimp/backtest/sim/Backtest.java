@@ -33,7 +33,8 @@ import java.util.UUID;
  * Each coin's cycle is the live {@link CycleRules}, driven by its own {@link CycleDriver}, as live runs one entity per
  * symbol; all share one capital ledger and the two paper venues.
  *
- * <p>Each coin's cycle runs one cycle at a time, as live; the data's end leaves open cycles open (reported, not valued).
+ * <p>Each coin's cycle runs one cycle at a time, as live; the data's end leaves open cycles open (reported, not
+ * valued).
  */
 public final class Backtest {
   private static final int PROGRESS_EVERY = 4096;

@@ -70,7 +70,8 @@ class RecordingBacktestCommandTest {
 
     List<String> trades = Files.readAllLines(target.resolve("trades.csv"));
     assertThat(trades).hasSize(3);
-    assertThat(trades.subList(1, 3)).allSatisfy(t -> assertThat(t).contains(",XRP,KIMCHI,COMPLETED,").contains(",TRX,"));
+    assertThat(trades.subList(1, 3))
+        .allSatisfy(t -> assertThat(t).contains(",XRP,KIMCHI,COMPLETED,").contains(",TRX,"));
     List<String> premium = Files.readAllLines(target.resolve("premium.csv"));
     assertThat(premium.get(0)).isEqualTo("timestamp,premium_pct,upbit_mid_krw,binance_mid_usdt,usdt_krw,coin");
     assertThat(premium.subList(1, premium.size())).extracting(l -> l.substring(l.lastIndexOf(',') + 1)).contains(

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Whole replays of a scripted recording, whose right answer follows from its premiums and the live timers: XRP 5 % above
- * Binance from 1 s to 8 s, TRX 2.7 % until 4.5 s (too dear to carry KRW home with a 2.5 % whole-cycle minimum), level
- * after. Transfers take 1 s, found by 200 ms polls; a waiting cycle looks for a rebalance coin every second.
+ * Whole replays of a scripted recording, whose right answer follows from its premiums and the live timers: XRP 5 %
+ * above Binance from 1 s to 8 s, TRX 2.7 % until 4.5 s (too dear to carry KRW home with a 2.5 % whole-cycle minimum),
+ * level after. Transfers take 1 s, found by 200 ms polls; a waiting cycle looks for a rebalance coin every second.
  */
 class RecordingBacktestTest {
   @TempDir Path dir;
