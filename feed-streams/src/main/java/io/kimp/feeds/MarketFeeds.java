@@ -178,6 +178,24 @@ public final class MarketFeeds {
       Recording.BadLineHandler bad,
       OpportunitySink sink,
       Options options) {
+    return replay(
+        system, s, detectorSettings, MarketState.replay(s.staleAfter()), recording, speed, bad, sink, options);
+  }
+
+  /**
+   * As above, into a {@link MarketState} made beforehand ({@code MarketState.replay(settings.staleAfter())}): the paper
+   * gateways and the cycles' market view must be the state the recording is replayed into, or they see no books.
+   */
+  public static MarketFeeds replay(
+      ClassicActorSystemProvider system,
+      FeedSettings s,
+      OpportunityDetector.Settings detectorSettings,
+      MarketState state,
+      Path recording,
+      double speed,
+      Recording.BadLineHandler bad,
+      OpportunitySink sink,
+      Options options) {
     FrameParsers parsers =
         new FrameParsers(s.autoSymbols() ? CoinResolver.open() : CoinResolver.of(s.symbols()), s.usdKrwJsonPointer());
     Map<FeedVenue, FrameStats> stats = new EnumMap<>(FeedVenue.class);
@@ -188,7 +206,7 @@ public final class MarketFeeds {
         Recording.source(recording, bad, speed)
             .map(parsers::parse)
             .batch(1024, WebSocketConnection::firstOfBatch, WebSocketConnection::addToBatch);
-    return run(system, s, MarketState.replay(s.staleAfter()), detectorSettings, sink, options, frames, List.of(), stats);
+    return run(system, s, state, detectorSettings, sink, options, frames, List.of(), stats);
   }
 
   /**

@@ -7,6 +7,8 @@ import io.kimp.backtest.BacktestSettings;
 import io.kimp.backtest.CandleInputs;
 import io.kimp.backtest.data.BadInputException;
 import io.kimp.backtest.data.Timestamps;
+import io.kimp.backtest.market.MarketSource;
+import io.kimp.backtest.market.RecordingMarketSource;
 import io.kimp.backtest.report.HtmlReport;
 import io.kimp.backtest.report.InputSummary;
 import io.kimp.backtest.report.Kpis;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,39 +40,57 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kimp backtest}: the live strategy and cycle rules replayed on candle history, with a report. Options map onto
- * the live configuration keys ({@code kimp.strategy.*}, {@code kimp.fees.*}, {@code kimp.portfolio.*}) and the backtest's
- * own ({@code kimp.backtest.*}), and everything is validated by the engine's own settings readers.
+ * {@code kimp backtest}: the live strategy and cycle rules replayed on candle history or on a {@code kimp record}
+ * recording, with a report. Options map onto the live configuration keys ({@code kimp.strategy.*}, {@code kimp.fees.*},
+ * {@code kimp.portfolio.*}, {@code kimp.feeds.*} for a recording) and the backtest's own ({@code kimp.backtest.*}), and
+ * everything is validated by the engine's own settings readers.
  *
  * <p>Exit codes: 0 done; 1 an input file is unreadable or has a bad row (named by {@code file:line}); 2 bad options or
- * settings.
+ * settings. A recording's bad lines and malformed frames are skipped and counted, never fatal.
  */
 @Command(
     name = "backtest",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {
-      "Replays the live strategy (OpportunityRule, Sizing, CycleRules) on candle history on a simulated clock and",
-      "writes report.json, trades.csv, premium.csv, equity.csv and a self-contained report.html to --out."
-    })
+    description = "Replays the live strategy on a simulated clock, on candle history (OpportunityRule, Sizing, "
+        + "CycleRules) or on a kimp record recording (the live parsers, market state and opportunity detector, then "
+        + "CycleRules), and writes report.json, trades.csv, premium.csv, equity.csv and a self-contained report.html "
+        + "to --out.")
 public final class BacktestCommand implements Callable<Integer> {
   static final int EXIT_BAD_INPUT = 1;
   static final int EXIT_BAD_OPTIONS = 2;
 
-  @Option(names = "--upbit", required = true, paramLabel = "CANDLES.csv",
-      description = "Upbit KRW candles: timestamp,open,high,low,close,volume")
-  Path upbit;
+  /** The market to replay: three candle files, or one recording. */
+  static final class Inputs {
+    @ArgGroup(exclusive = false, multiplicity = "1", heading = "Candle history:%n")
+    Candles candles;
 
-  @Option(names = "--binance", required = true, paramLabel = "CANDLES.csv",
-      description = "Binance USDT candles: timestamp,open,high,low,close,volume")
-  Path binance;
+    @Option(names = "--recording", required = true, paramLabel = "FILE",
+        description = "A kimp record recording (JSON lines {\"t\":…,\"venue\":…,\"frame\":…}) instead of candles")
+    Path recording;
+  }
 
-  @Option(names = "--fx", required = true, paramLabel = "FX.csv",
-      description = "USD/KRW rates: daily date,close,… or intraday timestamp,rate")
-  Path fx;
+  static final class Candles {
+    @Option(names = "--upbit", required = true, paramLabel = "CANDLES.csv",
+        description = "Upbit KRW candles: timestamp,open,high,low,close,volume")
+    Path upbit;
 
-  @Option(names = "--symbol", required = true, paramLabel = "COIN", description = "The coin, e.g. BTC")
-  String symbol;
+    @Option(names = "--binance", required = true, paramLabel = "CANDLES.csv",
+        description = "Binance USDT candles: timestamp,open,high,low,close,volume")
+    Path binance;
+
+    @Option(names = "--fx", required = true, paramLabel = "FX.csv",
+        description = "USD/KRW rates: daily date,close,… or intraday timestamp,rate")
+    Path fx;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Inputs inputs;
+
+  @Option(names = "--symbol", split = ",", paramLabel = "COIN",
+      description = "The coin, e.g. BTC (required with candles); with a recording, the coins cycles may trade "
+          + "(default: every recorded coin)")
+  List<String> symbols;
 
   @Option(names = "--from", paramLabel = "TIME",
       description = "First moment (inclusive): yyyy-MM-dd[ HH:mm:ss], ISO-8601 or epoch ms, UTC")
@@ -95,7 +116,7 @@ public final class BacktestCommand implements Callable<Integer> {
   BigDecimal investment;
 
   @Option(names = "--fees", split = ",", paramLabel = "KEY=VALUE",
-      description = "upbit=TAKER, binance=TAKER (fractions, 0.001 = 0.1 %), upbit.withdrawal=COINS, "
+      description = "upbit=TAKER, binance=TAKER (fractions, 0.001 = 0.1 %%), upbit.withdrawal=COINS, "
           + "binance.withdrawal=COINS")
   Map<String, String> fees = new LinkedHashMap<>();
 
@@ -105,7 +126,9 @@ public final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--half-spread-bps", paramLabel = "BPS", description = "Modelled half-spread around the candle close")
   Double halfSpreadBps;
 
-  @Option(names = "--lenient", description = "Skip and count bad input rows instead of failing on the first")
+  @Option(names = "--lenient",
+      description = "Skip and count bad candle rows instead of failing on the first (a recording's bad lines and "
+          + "malformed frames are always skipped and counted)")
   boolean lenient;
 
   @Option(names = "--sweep", paramLabel = "NAME=FROM:TO:STEP",
@@ -157,13 +180,18 @@ public final class BacktestCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    String coin = symbol.trim().toUpperCase(Locale.ROOT);
+    boolean recording = inputs.recording != null;
+    List<String> coins = symbols == null ? List.of() : symbols.stream()
+        .map(c -> c.trim().toUpperCase(Locale.ROOT)).filter(c -> !c.isEmpty()).distinct().toList();
+    if (!recording && coins.size() != 1) {
+      throw new ParameterException(spec.commandLine(), "--symbol: name exactly one coin with candle files");
+    }
     BacktestSettings base;
     List<Map<String, BigDecimal>> grid = specs.isEmpty() ? List.of() : SweepSpec.grid(specs);
     try {
-      base = settings(coin, Map.of());
+      base = settings(coins, recording, Map.of());
       for (Map<String, BigDecimal> point : grid) {
-        settings(coin, point); // every point validated before hours of replay
+        settings(coins, recording, point); // every point validated before hours of replay
       }
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("kimp backtest: bad setting: " + e.getMessage());
@@ -171,35 +199,48 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     ProgressBar bar = new ProgressBar(err, ProgressBar.wanted(progress));
-    CandleInputs inputs;
+    Market market;
     long started = System.nanoTime();
-    try {
-      long total = CandleInputs.bytes(upbit, binance);
-      inputs = CandleInputs.load(upbit, binance, fx, lenient, base.fx(),
-          b -> bar.update("reading", total == 0 ? 1 : (double) b / total, (b >> 20) + " MiB"));
-    } catch (BadInputException | UncheckedIOException e) {
-      bar.done();
-      err.println("kimp backtest: " + e.getMessage());
-      return EXIT_BAD_INPUT;
-    } finally {
-      bar.done();
-    }
-    double readSeconds = (System.nanoTime() - started) / 1e9;
-    List<InputSummary> summaries = inputs.summaries();
-    for (InputSummary s : summaries) {
-      if (s.skippedTotal() > 0) {
-        err.println("kimp backtest: " + s.file() + ": skipped " + s.skippedTotal() + " bad rows " + s.skipped());
+    if (recording) {
+      if (!Files.isReadable(inputs.recording)) {
+        err.println("kimp backtest: cannot read " + inputs.recording + ": no such readable file");
+        return EXIT_BAD_INPUT;
+      }
+      market = new RecordedMarket(inputs.recording, fromMs, toMs);
+    } else {
+      Candles c = inputs.candles;
+      try {
+        long total = CandleInputs.bytes(c.upbit, c.binance);
+        CandleInputs loaded = CandleInputs.load(c.upbit, c.binance, c.fx, lenient, base.fx(),
+            b -> bar.update("reading", total == 0 ? 1 : (double) b / total, (b >> 20) + " MiB"));
+        market = new CandleMarket(loaded, fromMs, toMs);
+      } catch (BadInputException | UncheckedIOException e) {
+        bar.done();
+        err.println("kimp backtest: " + e.getMessage());
+        return EXIT_BAD_INPUT;
+      } finally {
+        bar.done();
+      }
+      for (InputSummary summary : market.summaries()) {
+        if (summary.skippedTotal() > 0) {
+          err.println("kimp backtest: " + summary.file() + ": skipped " + summary.skippedTotal() + " bad rows "
+              + summary.skipped());
+        }
       }
     }
+    double readSeconds = (System.nanoTime() - started) / 1e9;
     try {
       Files.createDirectories(out);
       if (grid.isEmpty()) {
-        single(base, inputs, summaries, fromMs, toMs, readSeconds, bar, outWriter);
+        single(base, market, readSeconds, bar, outWriter, err);
       } else {
-        sweep(coin, grid, inputs, summaries, fromMs, toMs, bar, outWriter);
+        sweep(coins, recording, grid, market, bar, outWriter);
       }
     } catch (IOException e) {
       err.println("kimp backtest: cannot write the report to " + out + ": " + e.getMessage());
+      return EXIT_BAD_INPUT;
+    } catch (UncheckedIOException e) {
+      err.println("kimp backtest: " + e.getMessage());
       return EXIT_BAD_INPUT;
     } finally {
       bar.done();
@@ -207,11 +248,103 @@ public final class BacktestCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Where every run's market comes from: a new source per run, and what the inputs held. */
+  private interface Market {
+    MarketSource source(BacktestSettings s);
+
+    /** The inputs as the report lists them (a recording's: as the last run read it). */
+    List<InputSummary> summaries();
+
+    /** How far apart two moments may be before the premium chart breaks its line. */
+    long gapMs(BacktestSettings s);
+
+    /** What the coverage counts as skipped. */
+    String skippedUnit();
+  }
+
+  /** Candle files, read once for every run. */
+  private static final class CandleMarket implements Market {
+    private final CandleInputs inputs;
+    private final long fromMs;
+    private final long toMs;
+
+    CandleMarket(CandleInputs inputs, long fromMs, long toMs) {
+      this.inputs = inputs;
+      this.fromMs = fromMs;
+      this.toMs = toMs;
+    }
+
+    @Override
+    public MarketSource source(BacktestSettings s) {
+      return inputs.source(s.symbol(), s.books(), fromMs, toMs);
+    }
+
+    @Override
+    public List<InputSummary> summaries() {
+      return inputs.summaries();
+    }
+
+    @Override
+    public long gapMs(BacktestSettings s) {
+      return inputs.stepMs();
+    }
+
+    @Override
+    public String skippedUnit() {
+      return "candles";
+    }
+  }
+
+  /** A recording, read again by every run (its frames go through the live pipeline with that run's settings). */
+  private static final class RecordedMarket implements Market {
+    private final Path file;
+    private final long fromMs;
+    private final long toMs;
+    private RecordingMarketSource last;
+
+    RecordedMarket(Path file, long fromMs, long toMs) {
+      this.file = file;
+      this.fromMs = fromMs;
+      this.toMs = toMs;
+    }
+
+    @Override
+    public MarketSource source(BacktestSettings s) {
+      last = new RecordingMarketSource(file, s, fromMs, toMs);
+      return last;
+    }
+
+    @Override
+    public List<InputSummary> summaries() {
+      return last == null ? List.of() : last.inputs();
+    }
+
+    @Override
+    public long gapMs(BacktestSettings s) {
+      return s.staleAfter().toMillis();
+    }
+
+    @Override
+    public String skippedUnit() {
+      return "frames/coin changes";
+    }
+  }
+
   private void single(
-      BacktestSettings s, CandleInputs inputs, List<InputSummary> summaries, long fromMs, long toMs,
-      double readSeconds, ProgressBar bar, PrintWriter w) throws IOException {
-    BacktestResult r = new Backtest(s).run(inputs.source(s.symbol(), s.books(), fromMs, toMs), listener(bar, "replay"));
+      BacktestSettings s, Market market, double readSeconds, ProgressBar bar, PrintWriter w, PrintWriter err)
+      throws IOException {
+    BacktestResult r = new Backtest(s).run(market.source(s), listener(bar, "replay"));
     bar.done();
+    List<InputSummary> summaries = market.summaries();
+    if (inputs.recording != null) {
+      for (InputSummary summary : summaries) {
+        if (summary.skippedTotal() > 0) {
+          err.println("kimp backtest: " + summary.role() + ": skipped " + summary.skippedTotal() + " "
+              + summary.skipped() + (summary.examples().isEmpty() ? "" : ", e.g. " + summary.examples().get(0)));
+        }
+      }
+      err.flush();
+    }
     Kpis k = Kpis.of(r);
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("readSeconds", readSeconds);
@@ -220,19 +353,19 @@ public final class BacktestCommand implements Callable<Integer> {
     run.put("to", to);
     ReportWriter.writeAll(out, r, k, summaries, run);
     if (!noHtml) {
-      HtmlReport.write(out, r, k, summaries, inputs.stepMs());
+      HtmlReport.write(out, r, k, summaries, market.gapMs(s));
     }
-    w.printf(Locale.ROOT, "%s %s: %d moments, %d candles skipped (%d gaps)%n", s.symbol(),
+    w.printf(Locale.ROOT, "%s %s: %d moments, %d %s skipped (%d gaps)%n", s.symbol(),
         r.premium().size() == 0 ? "no data" : Timestamps.iso(r.premium().time(0)) + " → "
             + Timestamps.iso(r.premium().time(r.premium().size() - 1)),
-        r.premium().size(), r.coverage().skippedTotal(), r.coverage().gapEpisodes());
+        r.premium().size(), r.coverage().skippedTotal(), market.skippedUnit(), r.coverage().gapEpisodes());
     w.printf(Locale.ROOT, "cycles %d, wins %d (%.1f %%), total PnL %s KRW, ROI %.3f %%, max drawdown %.3f %%, "
             + "Sharpe %.2f%n", k.cycles(), k.wins(), k.winRate() * 100, k.totalPnlKrw().toPlainString(),
         k.roiPercent(), k.maxDrawdownPercent(), k.sharpe());
     w.printf(Locale.ROOT, "premium min/mean/max %.3f / %.3f / %.3f %%%n", k.premiumMin(), k.premiumMean(),
         k.premiumMax());
-    if (r.openCycle() != null) {
-      w.println("open at the end (not valued): " + r.openCycle().status() + " since " + r.openCycle().startedAt());
+    for (BacktestResult.OpenCycle c : r.openCycles()) {
+      w.println("open at the end (not valued): " + c.symbol() + " " + c.status() + " since " + c.startedAt());
     }
     for (String warning : s.warnings()) {
       w.println("warning: " + warning);
@@ -242,20 +375,20 @@ public final class BacktestCommand implements Callable<Integer> {
   }
 
   private void sweep(
-      String coin, List<Map<String, BigDecimal>> grid, CandleInputs inputs, List<InputSummary> summaries,
-      long fromMs, long toMs, ProgressBar bar, PrintWriter w) throws IOException {
+      List<String> coins, boolean recording, List<Map<String, BigDecimal>> grid, Market market, ProgressBar bar,
+      PrintWriter w) throws IOException {
     SweepTable table = new SweepTable(new ArrayList<>(grid.get(0).keySet()));
     for (int p = 0; p < grid.size(); p++) {
       Map<String, BigDecimal> point = grid.get(p);
-      BacktestSettings s = settings(coin, point);
+      BacktestSettings s = settings(coins, recording, point);
       int index = p;
-      BacktestResult r = new Backtest(s).run(inputs.source(coin, s.books(), fromMs, toMs),
+      BacktestResult r = new Backtest(s).run(market.source(s),
           (f, m) -> bar.update("sweep " + (index + 1) + "/" + grid.size(), (index + f) / grid.size(), ""));
       Kpis k = Kpis.of(r);
       table.add(point, k, r);
       Path dir = out.resolve("sweep").resolve(SweepTable.label(point));
       Map<String, Object> run = new LinkedHashMap<>(point);
-      ReportWriter.writeAll(dir, r, k, summaries, run);
+      ReportWriter.writeAll(dir, r, k, market.summaries(), run);
     }
     bar.done();
     Files.writeString(out.resolve(SweepTable.FILE), table.csv(), StandardCharsets.UTF_8);
@@ -269,7 +402,7 @@ public final class BacktestCommand implements Callable<Integer> {
   }
 
   /** The settings of one replay: the options (and a sweep point) over the configuration, validated. */
-  BacktestSettings settings(String coin, Map<String, BigDecimal> point) {
+  BacktestSettings settings(List<String> coins, boolean recording, Map<String, BigDecimal> point) {
     Map<String, Object> o = new LinkedHashMap<>();
     BigDecimal ms = point.getOrDefault("min-spread", minSpread);
     if (ms != null) {
@@ -309,7 +442,13 @@ public final class BacktestCommand implements Callable<Integer> {
           break;
         case "upbit.withdrawal":
         case "binance.withdrawal":
-          o.put("kimp.fees.withdrawal." + key.substring(0, key.indexOf('.')) + "." + coin, f.getValue().trim());
+          if (coins.isEmpty()) {
+            throw new IllegalArgumentException("--fees " + f.getKey() + ": name the coins with --symbol (or set "
+                + "kimp.fees.withdrawal.<venue>.<COIN> with --set)");
+          }
+          for (String coin : coins) {
+            o.put("kimp.fees.withdrawal." + key.substring(0, key.indexOf('.')) + "." + coin, f.getValue().trim());
+          }
           break;
         default:
           throw new IllegalArgumentException("--fees " + f.getKey() + ": expected upbit, binance, upbit.withdrawal or "
@@ -331,7 +470,7 @@ public final class BacktestCommand implements Callable<Integer> {
     }
     o.putAll(set);
     Config c = ConfigFactory.parseMap(o, "kimp backtest options").withFallback(fileAndDefaults).resolve();
-    return BacktestSettings.from(c, coin);
+    return recording ? BacktestSettings.forRecording(c, coins) : BacktestSettings.from(c, coins.get(0));
   }
 
   private long time(String option, String value, long absent) {

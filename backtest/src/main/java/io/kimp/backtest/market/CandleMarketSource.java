@@ -41,6 +41,8 @@ public final class CandleMarketSource implements MarketSource {
   private long episodes;
   private long longest;
   private long previous = Long.MIN_VALUE;
+  /** The next moment, read ahead by {@link #peekTime()}. */
+  private MarketMoment ahead;
 
   /**
    * @param fromMs first open time to replay (inclusive), or {@code Long.MIN_VALUE}
@@ -69,7 +71,22 @@ public final class CandleMarketSource implements MarketSource {
   }
 
   @Override
+  public long peekTime() {
+    if (ahead == null) {
+      ahead = advance();
+    }
+    return ahead == null ? END : ahead.timeMs();
+  }
+
+  @Override
   public MarketMoment next() {
+    peekTime();
+    MarketMoment m = ahead;
+    ahead = null;
+    return m;
+  }
+
+  private MarketMoment advance() {
     int nu = upbit.size();
     int nb = binance.size();
     while (i < nu || j < nb) {

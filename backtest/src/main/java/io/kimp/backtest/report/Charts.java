@@ -35,6 +35,11 @@ public final class Charts {
   private static final Color PREMIUM = new Color(0x1f, 0x6f, 0xb4);
   private static final Color ENTRY = new Color(0x1a, 0x9c, 0x3a);
   private static final Color EXIT = new Color(0xd0, 0x3a, 0x2f);
+  /** Lines of further coins (a recording's): distinct from the first coin's and from the markers. */
+  private static final Color[] OTHER_COINS = {
+    new Color(0xe0, 0x8a, 0x1e), new Color(0x7b, 0x4f, 0xa8), new Color(0x4d, 0x4d, 0x4d), new Color(0x17, 0xa2, 0xb8),
+    new Color(0xb5, 0x5d, 0x8d), new Color(0x8c, 0x6d, 0x2c)
+  };
 
   private Charts() {}
 
@@ -43,21 +48,24 @@ public final class Charts {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Premium over time")
         .xAxisTitle("time (UTC)").yAxisTitle("premium %").build();
     style(chart);
-    chart.getStyler().setDatePattern("yyyy-MM-dd");
+    chart.getStyler().setDatePattern(datePattern(r.premium()));
     chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
     chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
     PremiumSeries ps = r.premium();
-    List<Date> x = new ArrayList<>();
-    List<Double> y = new ArrayList<>();
-    downsample(ps, gapMs, x, y);
-    if (x.isEmpty()) {
-      x.add(new Date(0));
-      y.add(0.0);
+    List<String> coins = ps.coins();
+    for (int k = 0; k < Math.max(1, coins.size()); k++) {
+      List<Date> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      downsample(ps, k, gapMs, x, y);
+      if (x.isEmpty()) {
+        x.add(new Date(0));
+        y.add(0.0);
+      }
+      XYSeries line = chart.addSeries(coins.size() > 1 ? "premium % " + coins.get(k) : "premium %", x, y);
+      line.setMarker(SeriesMarkers.NONE);
+      line.setLineColor(k == 0 ? PREMIUM : OTHER_COINS[(k - 1) % OTHER_COINS.length]);
+      line.setLineStyle(new BasicStroke(1.2f));
     }
-    XYSeries line = chart.addSeries("premium %", x, y);
-    line.setMarker(SeriesMarkers.NONE);
-    line.setLineColor(PREMIUM);
-    line.setLineStyle(new BasicStroke(1.2f));
     List<Date> ex = new ArrayList<>();
     List<Double> ey = new ArrayList<>();
     List<Date> xx = new ArrayList<>();
@@ -70,12 +78,9 @@ public final class Charts {
         xy.add(t.exitPremiumPercent());
       }
     }
-    if (r.openCycle() != null) {
-      int i = indexAtOrBefore(ps, r.openCycle().startedAt().toEpochMilli());
-      if (i >= 0) {
-        ex.add(Date.from(r.openCycle().startedAt()));
-        ey.add(ps.premium(i));
-      }
+    for (BacktestResult.OpenCycle c : r.openCycles()) {
+      ex.add(Date.from(c.startedAt()));
+      ey.add(c.entryPremiumPercent());
     }
     scatter(chart, "cycle entry", ex, ey, ENTRY, true);
     scatter(chart, "cycle exit (rebalance)", xx, xy, EXIT, false);
@@ -87,7 +92,7 @@ public final class Charts {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Equity curve (realised)")
         .xAxisTitle("time (UTC)").yAxisTitle("equity KRW").build();
     style(chart);
-    chart.getStyler().setDatePattern("yyyy-MM-dd");
+    chart.getStyler().setDatePattern(datePattern(r.premium()));
     chart.getStyler().setYAxisDecimalPattern("#,###");
     List<Date> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
@@ -148,6 +153,12 @@ public final class Charts {
     s.setMarkerColor(color);
   }
 
+  /** Days for a run of days or more; the time of day for a short one (a recording of minutes). */
+  private static String datePattern(PremiumSeries ps) {
+    boolean short_ = ps.size() > 0 && ps.time(ps.size() - 1) - ps.time(0) < 2 * 86_400_000L;
+    return short_ ? "HH:mm:ss" : "yyyy-MM-dd";
+  }
+
   private static void style(XYChart chart) {
     chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -156,70 +167,61 @@ public final class Charts {
   }
 
   /**
-   * Min and max per time bucket (in time order), a null (a break in the line) wherever consecutive moments are more
-   * than {@code gapMs} apart.
+   * The points of coin {@code coin} (an index into {@link PremiumSeries#coins()}): min and max per time bucket (in time
+   * order), a null (a break in the line) wherever consecutive points are more than {@code gapMs} apart.
    */
-  static void downsample(PremiumSeries ps, long gapMs, List<Date> x, List<Double> y) {
-    int n = ps.size();
+  static void downsample(PremiumSeries ps, int coin, long gapMs, List<Date> x, List<Double> y) {
+    int total = ps.size();
+    int[] idx = new int[total];
+    int n = 0;
+    for (int i = 0; i < total; i++) {
+      if (ps.coinIndex(i) == coin) {
+        idx[n++] = i;
+      }
+    }
     if (n == 0) {
       return;
     }
-    long t0 = ps.time(0);
-    long span = Math.max(1, ps.time(n - 1) - t0);
+    long t0 = ps.time(idx[0]);
+    long span = Math.max(1, ps.time(idx[n - 1]) - t0);
     boolean reduce = n > BUCKETS * 2;
     double width = (double) span / BUCKETS;
     int i = 0;
     while (i < n) {
-      if (i > 0 && gapMs > 0 && ps.time(i) - ps.time(i - 1) > gapMs) {
-        x.add(new Date(ps.time(i - 1) + 1));
+      if (i > 0 && gapMs > 0 && ps.time(idx[i]) - ps.time(idx[i - 1]) > gapMs) {
+        x.add(new Date(ps.time(idx[i - 1]) + 1));
         y.add(null);
       }
       if (!reduce) {
-        x.add(new Date(ps.time(i)));
-        y.add(ps.premium(i));
+        x.add(new Date(ps.time(idx[i])));
+        y.add(ps.premium(idx[i]));
         i++;
         continue;
       }
-      long bucket = (long) ((ps.time(i) - t0) / width);
+      long bucket = (long) ((ps.time(idx[i]) - t0) / width);
       int lo = i;
       int hi = i;
       int j = i + 1;
-      while (j < n && (long) ((ps.time(j) - t0) / width) == bucket
-          && !(gapMs > 0 && ps.time(j) - ps.time(j - 1) > gapMs)) {
-        if (ps.premium(j) < ps.premium(lo)) {
+      while (j < n && (long) ((ps.time(idx[j]) - t0) / width) == bucket
+          && !(gapMs > 0 && ps.time(idx[j]) - ps.time(idx[j - 1]) > gapMs)) {
+        if (ps.premium(idx[j]) < ps.premium(idx[lo])) {
           lo = j;
         }
-        if (ps.premium(j) > ps.premium(hi)) {
+        if (ps.premium(idx[j]) > ps.premium(idx[hi])) {
           hi = j;
         }
         j++;
       }
       int a = Math.min(lo, hi);
       int b = Math.max(lo, hi);
-      x.add(new Date(ps.time(a)));
-      y.add(ps.premium(a));
+      x.add(new Date(ps.time(idx[a])));
+      y.add(ps.premium(idx[a]));
       if (b != a) {
-        x.add(new Date(ps.time(b)));
-        y.add(ps.premium(b));
+        x.add(new Date(ps.time(idx[b])));
+        y.add(ps.premium(idx[b]));
       }
       i = j;
     }
-  }
-
-  private static int indexAtOrBefore(PremiumSeries ps, long t) {
-    int lo = 0;
-    int hi = ps.size() - 1;
-    int found = -1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (ps.time(mid) <= t) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
   }
 
   private static byte[] png(Chart<?, ?> chart) throws IOException {

@@ -65,7 +65,10 @@ public final class HtmlReport {
         .append("</style></head><body>\n");
     h.append("<h1>kimp backtest — ").append(esc(r.settings().symbol())).append("</h1>");
     h.append("<div class=\"sub\">").append(esc(period)).append(" · ").append(ps.size()).append(" moments · ")
-        .append("the live OpportunityRule, Sizing and CycleRules on a simulated clock</div>\n");
+        .append(r.settings().recording() != null
+            ? "a recording through the live parsers, market state, detector and CycleRules on a simulated clock"
+            : "the live OpportunityRule, Sizing and CycleRules on a simulated clock")
+        .append("</div>\n");
 
     if (!r.settings().warnings().isEmpty()) {
       h.append("<div class=\"warn\"><b>Warnings</b><ul>");
@@ -86,7 +89,7 @@ public final class HtmlReport {
     card(h, "Sharpe (daily, ×√365)", String.format(Locale.ROOT, "%.2f", k.sharpe()), 0);
     card(h, "premium min / mean / max",
         String.format(Locale.ROOT, "%.2f / %.2f / %.2f %%", k.premiumMin(), k.premiumMean(), k.premiumMax()), 0);
-    card(h, "gaps skipped", r.coverage().skippedTotal() + " candles, " + r.coverage().gapEpisodes() + " gaps", 0);
+    card(h, "gaps skipped", r.coverage().skippedTotal() + " skipped, " + r.coverage().gapEpisodes() + " gaps", 0);
     card(h, "final equity", krw(k.finalEquityKrw()) + " KRW", 0);
     h.append("</div>\n");
 
@@ -107,7 +110,7 @@ public final class HtmlReport {
           .append(esc(e.getValue().asText())).append("</td></tr>");
     }
     h.append("</table>\n<h2>How the numbers were made</h2><ul>");
-    for (String a : ReportWriter.ASSUMPTIONS) {
+    for (String a : ReportWriter.assumptions(r.settings())) {
       h.append("<li>").append(esc(a)).append("</li>");
     }
     h.append("<li>Sharpe: ").append(esc(Kpis.SHARPE_METHOD)).append(".</li></ul>\n");
@@ -127,21 +130,26 @@ public final class HtmlReport {
       h.append("<p>No cycle closed in this run.</p>");
       return;
     }
-    h.append("<table><tr><th>#</th><th class=\"l\">started</th><th class=\"l\">ended</th><th>hold h</th>")
+    h.append("<table><tr><th>#</th><th class=\"l\">coin</th><th class=\"l\">started</th><th class=\"l\">ended</th>")
+        .append("<th>hold h</th>")
         .append("<th class=\"l\">direction</th><th class=\"l\">status</th><th>investment KRW</th>")
-        .append("<th>entry premium %</th><th>net edge %</th><th>exit premium %</th><th>PnL KRW</th><th>PnL %</th>")
+        .append("<th>entry premium %</th><th>net edge %</th><th>exit premium %</th>")
+        .append("<th class=\"l\">carried home by</th><th>PnL KRW</th><th>PnL %</th>")
         .append("<th>failures</th></tr>");
     int shown = Math.min(trades.size(), MAX_TRADE_ROWS);
     for (int i = 0; i < shown; i++) {
       TradeRecord t = trades.get(i);
       double hold = Duration.between(t.startedAt(), t.endedAt()).toSeconds() / 3600.0;
-      h.append("<tr><td>").append(i + 1).append("</td><td class=\"l\">").append(TIME.format(t.startedAt()))
+      h.append("<tr><td>").append(i + 1).append("</td><td class=\"l\">").append(esc(t.symbol()))
+          .append("</td><td class=\"l\">").append(TIME.format(t.startedAt()))
           .append("</td><td class=\"l\">").append(TIME.format(t.endedAt())).append("</td><td>")
           .append(String.format(Locale.ROOT, "%.1f", hold)).append("</td><td class=\"l\">")
           .append(t.direction()).append("</td><td class=\"l\">").append(esc(t.status())).append("</td><td>")
           .append(krw(t.investmentKrw())).append("</td><td>").append(num(t.entryPremiumPercent()))
           .append("</td><td>").append(num(t.entryNetEdgePercent())).append("</td><td>")
-          .append(num(t.exitPremiumPercent())).append("</td><td class=\"").append(t.win() ? "pos" : "neg")
+          .append(num(t.exitPremiumPercent())).append("</td><td class=\"l\">")
+          .append(t.rebalanceCoin() == null ? "–" : esc(t.rebalanceCoin())).append("</td><td class=\"")
+          .append(t.win() ? "pos" : "neg")
           .append("\">").append(krw(t.pnlKrw())).append("</td><td>").append(num(t.pnlPercent()))
           .append("</td><td>").append(t.failures()).append("</td></tr>");
     }
@@ -153,16 +161,16 @@ public final class HtmlReport {
   }
 
   private static void activity(StringBuilder h, BacktestResult r) {
-    h.append("<h2>What the cycle went through</h2><table>");
+    h.append("<h2>What the cycles went through</h2><table>");
     row(h, "opportunities found by the live rule", r.opportunities());
     row(h, "starts refused (a cycle open, capital denied)", r.startsRefused());
     row(h, "step failures (retried by the live retry rules)", r.stepFailures());
     row(h, "dead letters", r.deadLetters().size());
     row(h, "operator recoveries / discards", r.operatorRecoveries() + " / " + r.operatorDiscards());
     r.alerts().forEach((kind, n) -> row(h, "alert " + kind.name(), n));
-    if (r.openCycle() != null) {
-      row(h, "open at the end (not valued)", r.openCycle().status() + " since "
-          + TIME.format(r.openCycle().startedAt()) + ", " + krw(r.openCycle().investmentKrw()) + " KRW");
+    for (BacktestResult.OpenCycle c : r.openCycles()) {
+      row(h, "open at the end (not valued)", c.symbol() + " " + c.status() + " since "
+          + TIME.format(c.startedAt()) + ", " + krw(c.investmentKrw()) + " KRW");
     }
     h.append("</table>");
     if (!r.deadLetters().isEmpty()) {
@@ -179,11 +187,11 @@ public final class HtmlReport {
     h.append("<h2>Data coverage</h2><table>");
     r.coverage().skipped().forEach((reason, n) -> row(h, "skipped: " + reason, n));
     row(h, "gap episodes", r.coverage().gapEpisodes());
-    row(h, "longest gap between moments (h)",
-        String.format(Locale.ROOT, "%.1f", r.coverage().longestGapMs() / 3_600_000.0));
-    row(h, "rows outside the span all inputs cover", r.coverage().outsideOverlap());
+    row(h, "longest gap between moments", span(r.coverage().longestGapMs()));
+    row(h, "inputs outside the span replayed", r.coverage().outsideOverlap());
     for (InputSummary i : inputs) {
-      row(h, i.role() + ": " + i.file(), i.rows() + " rows, " + i.skippedTotal() + " bad rows skipped");
+      row(h, i.role() + ": " + i.file(), i.rows() + " rows, " + i.skippedTotal() + " bad rows skipped"
+          + (i.skipped().isEmpty() ? "" : " " + i.skipped()));
       for (String e : i.examples()) {
         row(h, "", e);
       }
@@ -210,6 +218,17 @@ public final class HtmlReport {
 
   private static String krw(BigDecimal v) {
     return String.format(Locale.ROOT, "%,d", v.setScale(0, RoundingMode.HALF_UP).longValueExact());
+  }
+
+  /** A duration in the unit that reads best: seconds for a recording's, hours for candles'. */
+  private static String span(long ms) {
+    if (ms < 60_000) {
+      return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+    if (ms < 3_600_000) {
+      return String.format(Locale.ROOT, "%.1f min", ms / 60_000.0);
+    }
+    return String.format(Locale.ROOT, "%.1f h", ms / 3_600_000.0);
   }
 
   private static String pct(double v) {

@@ -25,8 +25,8 @@ import java.util.Map;
 
 /**
  * Writes a replay's machine-readable outputs: {@code report.json} (KPIs, coverage, activity, parameters, assumptions),
- * {@code trades.csv} (one row per closed cycle), {@code premium.csv} (the premium at every moment, with its inputs) and
- * {@code equity.csv} (the realised equity curve).
+ * {@code trades.csv} (one row per closed cycle), {@code premium.csv} (the premium at every moment, with its inputs and
+ * coin) and {@code equity.csv} (the realised equity curve).
  */
 public final class ReportWriter {
   public static final String REPORT_JSON = "report.json";
@@ -34,7 +34,7 @@ public final class ReportWriter {
   public static final String PREMIUM_CSV = "premium.csv";
   public static final String EQUITY_CSV = "equity.csv";
 
-  /** What a reader must know about how the numbers were made. */
+  /** What a reader must know about how the numbers of a candle replay were made. */
   public static final List<String> ASSUMPTIONS = List.of(
       "Decisions are the live code's: OpportunityRule.detect sized by Sizing, the cycle by CycleRules.decide/apply.",
       "A moment needs both venues' candles with the same open time and acts on their closes; other candles are skipped"
@@ -47,6 +47,25 @@ public final class ReportWriter {
       "PnL is realised: a cycle's result counts when its capital is released; a cycle open at the end is not valued.",
       "Not modelled: the live portfolio's daily-loss pause, venue outages other than data gaps, deposit address"
           + " failures, partial venue answers.");
+
+  /** What a reader must know about how the numbers of a recording's replay were made. */
+  public static final List<String> RECORDING_ASSUMPTIONS = List.of(
+      "Decisions are the live code's: the recorded frames go through the live parsers, market state and opportunity"
+          + " detector (stale guard, cooldown, evaluation size, volume cap); each coin's cycle runs"
+          + " CycleRules.decide/apply and its capital is sized by Sizing.",
+      "A moment is a frame that changed a coin's inputs while both its books and the USDT/KRW rate were fresh; the"
+          + " detector judges each frame at its recorded receive time, the cycles run on the simulated clock.",
+      "Books are the recorded ones (Binance best bid/offer laid over its partial depth); USDT/KRW is Upbit KRW-USDT.",
+      "Market orders fill at once against the recorded book; taker fees are charged in the bought asset; withdrawals"
+          + " pay the configured network fee and are credited after the transfer delay.",
+      "PnL is realised: a cycle's result counts when its capital is released; a cycle open at the end is not valued.",
+      "Not modelled: the live portfolio's daily-loss pause, venue outages, deposit address failures, partial venue"
+          + " answers.");
+
+  /** The assumptions of the replay {@code s} describes. */
+  public static List<String> assumptions(BacktestSettings s) {
+    return s.recording() != null ? RECORDING_ASSUMPTIONS : ASSUMPTIONS;
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -66,6 +85,9 @@ public final class ReportWriter {
     ObjectNode root = JSON.createObjectNode();
     BacktestSettings s = r.settings();
     root.put("symbol", s.symbol());
+    root.put("input", s.recording() != null ? "recording" : "candles");
+    ArrayNode coins = root.putArray("coins");
+    r.premium().coins().forEach(coins::add);
     ObjectNode period = root.putObject("period");
     PremiumSeries ps = r.premium();
     period.put("from", ps.size() > 0 ? Timestamps.iso(ps.time(0)) : null);
@@ -124,14 +146,14 @@ public final class ReportWriter {
     r.deadLetters().forEach(dl::add);
     ObjectNode alerts = act.putObject("alerts");
     r.alerts().forEach((kind, n) -> alerts.put(kind.name(), n));
-    if (r.openCycle() == null) {
-      act.putNull("openCycleAtEnd");
-    } else {
-      ObjectNode oc = act.putObject("openCycleAtEnd");
-      oc.put("cycleId", r.openCycle().cycleId().toString());
-      oc.put("status", r.openCycle().status().name());
-      oc.put("startedAt", r.openCycle().startedAt().toString());
-      oc.put("investmentKrw", r.openCycle().investmentKrw());
+    ArrayNode open = act.putArray("openCyclesAtEnd");
+    for (BacktestResult.OpenCycle c : r.openCycles()) {
+      ObjectNode oc = open.addObject();
+      oc.put("cycleId", c.cycleId().toString());
+      oc.put("symbol", c.symbol());
+      oc.put("status", c.status().name());
+      oc.put("startedAt", c.startedAt().toString());
+      oc.put("investmentKrw", c.investmentKrw());
     }
     ObjectNode bal = act.putObject("venueBalancesAtEnd");
     for (Map.Entry<Venue, Map<String, BigDecimal>> e : r.balances().entrySet()) {
@@ -147,7 +169,7 @@ public final class ReportWriter {
     ArrayNode w = root.putArray("warnings");
     s.warnings().forEach(w::add);
     ArrayNode a = root.putArray("assumptions");
-    ASSUMPTIONS.forEach(a::add);
+    assumptions(s).forEach(a::add);
     return JSON.writeValueAsString(root);
   }
 
@@ -160,10 +182,16 @@ public final class ReportWriter {
     p.put("minSpreadPercent", s.minSpreadPercent());
     p.put("finalizerMinProfitPercent", c.finalizerMinProfitPercent());
     p.put("volumeCapFraction", s.volumeCapFraction());
+    if (s.recording() != null) {
+      p.put("opportunityCooldownSeconds", s.recording().detector().cooldown().toMillis() / 1000.0);
+      p.put("evaluationSizeKrw", s.recording().detector().rule().sizeKrw());
+    }
     for (Venue v : Venue.values()) {
       String name = v.name().toLowerCase(Locale.ROOT);
       p.put(name + "TakerFee", c.costs().takerFee(v));
-      p.put(name + "WithdrawalFee" + s.symbol(), c.costs().withdrawalFee(v, s.symbol()));
+      for (String coin : s.symbols()) {
+        p.put(name + "WithdrawalFee" + coin, c.costs().withdrawalFee(v, coin));
+      }
     }
     p.put("capitalKrw", pf.capitalKrw());
     p.put("sizing", pf.sizing().name());
@@ -177,12 +205,14 @@ public final class ReportWriter {
     p.put("maxAttempts", c.maxAttempts());
     p.put("rebalanceCheckIntervalSeconds", c.rebalanceCheckInterval().toSeconds());
     p.put("pollIntervalSeconds", c.pollInterval().toSeconds());
-    p.put("halfSpreadBps", s.books().halfSpread() * 10_000);
-    p.put("depthFraction", s.books().depthFraction());
-    p.put("staleAfterMinutes", s.staleAfter().toSeconds() / 60.0);
-    p.put("fxDailyEffectiveAfterHours", s.fx().dailyEffectiveAfter().toSeconds() / 3600.0);
-    p.put("fxDailyMaxAgeDays", s.fx().dailyMaxAge().toSeconds() / 86_400.0);
-    p.put("fxIntradayMaxAgeMinutes", s.fx().intradayMaxAge().toSeconds() / 60.0);
+    p.put("staleAfterMinutes", s.staleAfter().toMillis() / 60_000.0);
+    if (s.recording() == null) {
+      p.put("halfSpreadBps", s.books().halfSpread() * 10_000);
+      p.put("depthFraction", s.books().depthFraction());
+      p.put("fxDailyEffectiveAfterHours", s.fx().dailyEffectiveAfter().toSeconds() / 3600.0);
+      p.put("fxDailyMaxAgeDays", s.fx().dailyMaxAge().toSeconds() / 86_400.0);
+      p.put("fxIntradayMaxAgeMinutes", s.fx().intradayMaxAge().toSeconds() / 60.0);
+    }
     p.put("operator", s.operatorRecovers() ? "recover" : "none");
     p.put("seed", s.seed());
     return p;
@@ -209,13 +239,13 @@ public final class ReportWriter {
 
   static void writePremium(Path file, PremiumSeries ps) throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("timestamp,premium_pct,upbit_mid_krw,binance_mid_usdt,usdt_krw\n");
+      w.write("timestamp,premium_pct,upbit_mid_krw,binance_mid_usdt,usdt_krw,coin\n");
       StringBuilder sb = new StringBuilder(128);
       for (int i = 0; i < ps.size(); i++) {
         sb.setLength(0);
         sb.append(Timestamps.iso(ps.time(i))).append(',').append(ps.premium(i)).append(',')
             .append(ps.upbitMid(i)).append(',').append(ps.binanceMid(i)).append(',').append(ps.usdtKrw(i))
-            .append('\n');
+            .append(',').append(ps.coin(i)).append('\n');
         w.append(sb);
       }
     }

@@ -3,6 +3,7 @@ package io.kimp.backtest.sim;
 import io.kimp.backtest.BacktestSettings;
 import io.kimp.backtest.market.MarketMoment;
 import io.kimp.backtest.market.MarketSource;
+import io.kimp.backtest.market.ReplayMarket;
 import io.kimp.core.cycle.Cycle;
 import io.kimp.core.cycle.CycleInput;
 import io.kimp.core.cycle.CycleReply;
@@ -21,17 +22,19 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * One replay of the live strategy on a {@link MarketSource}. At each moment, on the simulated clock: the cycle's timers
- * due before it fire (against the market as it was), the market moves, the simulated operator looks at a dead-lettered
- * cycle, and the live rule ({@link OpportunityRule#detect}, sized by the live {@link Sizing} rule) decides whether to
- * send the cycle a {@code Start}. The cycle itself is the live {@link CycleRules}, driven by {@link CycleDriver}.
+ * One replay of the live strategy on a {@link MarketSource}. At each input, on the simulated clock: the cycles' timers
+ * due by then fire (against the market as it was), the market moves, the simulated operator looks at the coin's
+ * dead-lettered cycle, and an opportunity is offered to the coin's cycle: the live detector's offer where the source
+ * runs it (a recording), else the live rule's ({@link OpportunityRule#detect}, sized by the live {@link Sizing} rule).
+ * Each coin's cycle is the live {@link CycleRules}, driven by its own {@link CycleDriver}, as live runs one entity per
+ * symbol; all share one capital ledger and the two paper venues.
  *
- * <p>The symbol's cycle entity runs one cycle at a time, as live; the data's end leaves an open cycle open (reported,
- * not valued).
+ * <p>Each coin's cycle runs one cycle at a time, as live; the data's end leaves open cycles open (reported, not
+ * valued).
  */
 public final class Backtest {
   private static final int PROGRESS_EVERY = 4096;
@@ -54,32 +57,29 @@ public final class Backtest {
   }
 
   public BacktestResult run(MarketSource source, ProgressListener progress) {
+    return run(source, progress, DecisionTap.NONE);
+  }
+
+  /** A replay whose decisions {@code tap} sees as they are made. */
+  public BacktestResult run(MarketSource source, ProgressListener progress, DecisionTap tap) {
     long started = System.nanoTime();
-    String symbol = settings.symbol();
-    MarketMoment first = source.next();
-    Instant origin = first == null ? Instant.EPOCH : Instant.ofEpochMilli(first.timeMs());
+    long firstTime = source.peekTime();
+    Instant origin = firstTime == MarketSource.END ? Instant.EPOCH : Instant.ofEpochMilli(firstTime);
     SimClock clock = new SimClock(origin);
-    SimMarket market = new SimMarket(symbol, clock, settings.staleAfter());
+    ReplayMarket own = source.market(clock);
+    ReplayMarket market = own != null ? own : new SimMarket(settings.symbol(), clock, settings.staleAfter());
     PaperVenue upbit = new PaperVenue(Venue.UPBIT, market, clock, settings.staleAfter(), settings.cycle().costs());
     PaperVenue binance =
         new PaperVenue(Venue.BINANCE, market, clock, settings.staleAfter(), settings.cycle().costs());
     PaperVenue.link(upbit, binance, settings.transferDelay());
+    Venues venues = new Venues(upbit, binance);
     CapitalLedger ledger = new CapitalLedger(settings.portfolio());
-    if (first != null) {
-      // the operator funds both venues with twice the capital in each venue's currency, so that any cycle the ledger
-      // grants is affordable whatever the rate does: the ledger, not the float, limits the cycles
-      BigDecimal funds = settings.portfolio().capitalKrw().multiply(BigDecimal.valueOf(2));
-      upbit.fund(Venue.UPBIT.quoteCurrency(), funds);
-      binance.fund(Venue.BINANCE.quoteCurrency(),
-          funds.divide(BigDecimal.valueOf(first.usdtKrw()), java.math.MathContext.DECIMAL64));
-    }
     SimTimers timers = new SimTimers();
-    CycleTape tape = new CycleTape();
+    CycleTape tape = new CycleTape(tap);
     long seed = settings.seed();
     long[] counter = {0};
     CycleRules rules = new CycleRules(settings.cycle(), () -> new UUID(seed, ++counter[0]));
-    CycleDriver cycle =
-        new CycleDriver(symbol, rules, new Venues(upbit, binance), ledger, market, timers, clock, tape);
+    Map<String, CycleDriver> cycles = new TreeMap<>();
 
     PremiumSeries premium = new PremiumSeries();
     List<EquityPoint> equity = new ArrayList<>();
@@ -90,23 +90,39 @@ public final class Backtest {
     long recoveries = 0;
     long discards = 0;
     long moments = 0;
+    boolean funded = false;
     Instant last = origin;
 
-    for (MarketMoment m = first; m != null; m = source.next()) {
-      Instant t = Instant.ofEpochMilli(m.timeMs());
-      for (SimTimers.Timer due = timers.pollDue(t); due != null; due = timers.pollDue(t)) {
+    for (long t = firstTime; t != MarketSource.END; t = source.peekTime()) {
+      Instant now = Instant.ofEpochMilli(t);
+      for (SimTimers.Timer due = timers.pollDue(now); due != null; due = timers.pollDue(now)) {
         clock.advanceTo(due.due());
-        cycle.fire(due);
+        cycles.get(due.entity()).fire(due);
       }
-      clock.advanceTo(t);
+      clock.advanceTo(now);
+      MarketMoment m = source.next();
+      if (m == null) {
+        continue;
+      }
       market.update(m);
-      last = t;
+      if (!funded) {
+        // the operator funds both venues with twice the capital in each venue's currency, so that any cycle the
+        // ledger grants is affordable whatever the rate does: the ledger, not the float, limits the cycles
+        BigDecimal funds = settings.portfolio().capitalKrw().multiply(BigDecimal.valueOf(2));
+        upbit.fund(Venue.UPBIT.quoteCurrency(), funds);
+        binance.fund(Venue.BINANCE.quoteCurrency(),
+            funds.divide(BigDecimal.valueOf(m.usdtKrw()), java.math.MathContext.DECIMAL64));
+        funded = true;
+      }
+      last = now;
       moments++;
-      premium.add(m.timeMs(), PremiumMath.premiumPercent(m.upbit().mid(), m.binance().mid(), m.usdtKrw()),
+      String coin = m.coin();
+      premium.add(coin, m.timeMs(), PremiumMath.premiumPercent(m.upbit().mid(), m.binance().mid(), m.usdtKrw()),
           m.upbit().mid(), m.binance().mid(), m.usdtKrw());
 
-      Cycle c = cycle.state().cycle();
-      if (settings.operatorRecovers() && c != null && c.status() == CycleStatus.DEAD_LETTER && market.fresh()) {
+      CycleDriver cycle = cycles.get(coin);
+      Cycle c = cycle == null ? null : cycle.state().cycle();
+      if (settings.operatorRecovers() && c != null && c.status() == CycleStatus.DEAD_LETTER && market.fresh(coin)) {
         if (c.failureClass() == FailureClass.PERMANENT) {
           cycle.send(new CycleInput.Discard(c.cycleId(), "backtest operator: permanent failure: " + c.failureReason()));
           discards++;
@@ -116,16 +132,16 @@ public final class Backtest {
         }
       }
 
-      Sizing.Result size = ledger.wouldGrant(symbol);
-      if (size.granted()) {
-        OpportunityRule.Settings rule = new OpportunityRule.Settings(
-            settings.minSpreadPercent(), size.amountKrw().doubleValue(), settings.volumeCapFraction(),
-            settings.cycle().costs());
-        Optional<Opportunity> opp = OpportunityRule.detect(
-            symbol, m.upbit(), m.binance(), m.usdtKrw(), m.upbitVolume24hKrw(), m.binanceVolume24hUsdt(), rule, t);
-        if (opp.isPresent()) {
+      if (settings.trades(coin)) {
+        Opportunity opp = source.offersOpportunities() ? m.offer() : detect(m, ledger, now);
+        if (opp != null) {
           opportunities++;
-          CycleReply reply = cycle.send(new CycleInput.Start(opp.get()));
+          if (cycle == null) {
+            cycle = new CycleDriver(coin, rules, venues, ledger, market, timers, clock, tape);
+            cycles.put(coin, cycle);
+          }
+          CycleReply reply = cycle.send(new CycleInput.Start(opp));
+          tap.offered(opp, reply);
           if (reply != null && !reply.accepted()) {
             refused++;
           }
@@ -140,16 +156,35 @@ public final class Backtest {
     equity.add(new EquityPoint(last, ledger.equityKrw()));
     progress.progress(1.0, moments);
 
-    Cycle c = cycle.state().cycle();
-    BacktestResult.OpenCycle open = c != null && c.status().isOpen()
-        ? new BacktestResult.OpenCycle(c.cycleId(), c.status(), c.startedAt(), c.investmentKrw())
-        : null;
+    List<BacktestResult.OpenCycle> open = new ArrayList<>();
+    long decisions = 0;
+    for (CycleDriver d : cycles.values()) {
+      decisions += d.decisions();
+      Cycle c = d.state().cycle();
+      if (c != null && c.status().isOpen()) {
+        open.add(new BacktestResult.OpenCycle(c.cycleId(), c.symbol(), c.status(), c.startedAt(), c.investmentKrw(),
+            c.opportunity().premiumPercent()));
+      }
+    }
     Map<Venue, Map<String, BigDecimal>> balances = new EnumMap<>(Venue.class);
     balances.put(Venue.UPBIT, upbit.balanceSheet());
     balances.put(Venue.BINANCE, binance.balanceSheet());
     return new BacktestResult(
         settings, source.coverage(), premium, equity, tape.trades(), opportunities, refused, recoveries, discards,
-        tape.stepFailures(), tape.deadLetterReasons(), tape.alerts(), open, balances, cycle.decisions(),
+        tape.stepFailures(), tape.deadLetterReasons(), tape.alerts(), open, balances, decisions,
         System.nanoTime() - started);
+  }
+
+  /** The live rule on a moment, at the size the ledger would grant the coin's cycle now; null when none. */
+  private Opportunity detect(MarketMoment m, CapitalLedger ledger, Instant now) {
+    Sizing.Result size = ledger.wouldGrant(m.coin());
+    if (!size.granted()) {
+      return null;
+    }
+    OpportunityRule.Settings rule = new OpportunityRule.Settings(
+        settings.minSpreadPercent(), size.amountKrw().doubleValue(), settings.volumeCapFraction(),
+        settings.cycle().costs());
+    return OpportunityRule.detect(m.coin(), m.upbit(), m.binance(), m.usdtKrw(), m.upbitVolume24hKrw(),
+        m.binanceVolume24hUsdt(), rule, now).orElse(null);
   }
 }

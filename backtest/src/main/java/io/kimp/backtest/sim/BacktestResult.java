@@ -17,7 +17,7 @@ import java.util.UUID;
  *
  * @param opportunities moments at which the live rule found an opportunity
  * @param startsRefused opportunities the cycle refused (one already open, capital denied)
- * @param openCycle the cycle still open when the data ended, or null
+ * @param openCycles the cycles still open when the data ended (one per coin at most)
  * @param balances every paper venue's balances at the end (dust left by rounding included)
  */
 public record BacktestResult(
@@ -33,13 +33,24 @@ public record BacktestResult(
     long stepFailures,
     List<String> deadLetters,
     Map<AlertKind, Long> alerts,
-    OpenCycle openCycle,
+    List<OpenCycle> openCycles,
     Map<Venue, Map<String, BigDecimal>> balances,
     long decisions,
     long elapsedNanos) {
 
+  public BacktestResult {
+    openCycles = List.copyOf(openCycles);
+  }
+
   /** A cycle the data ended under: its capital is still reserved and its result unknown. */
-  public record OpenCycle(UUID cycleId, CycleStatus status, Instant startedAt, BigDecimal investmentKrw) {}
+  public record OpenCycle(
+      UUID cycleId, String symbol, CycleStatus status, Instant startedAt, BigDecimal investmentKrw,
+      double entryPremiumPercent) {}
+
+  /** The first cycle still open at the end, or null. */
+  public OpenCycle openCycle() {
+    return openCycles.isEmpty() ? null : openCycles.get(0);
+  }
 
   public BigDecimal initialCapitalKrw() {
     return settings.portfolio().capitalKrw();

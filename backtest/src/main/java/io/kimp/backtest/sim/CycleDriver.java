@@ -54,11 +54,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * One symbol's cycle on the simulated clock: what the live {@code ArbitrageCycle} entity does, minus the journal and the
- * actor. Inputs go to {@link CycleRules#decide}; its events are folded with {@link CycleRules#apply}; its effects run
- * against the venues (the {@link ExchangeGateway} port), the {@link CapitalLedger}, the timers and the market view, and
- * their answers come back as inputs through an inbox, delivered after the decision's effects have all run (as the
- * entity's mailbox delivers piped answers).
+ * One symbol's cycle on the simulated clock (a replay runs one per traded coin, as live runs one entity per symbol):
+ * what the live {@code ArbitrageCycle} entity does, minus the journal and the actor. Inputs go to
+ * {@link CycleRules#decide}; its events are folded with {@link CycleRules#apply}; its effects run against the venues
+ * (the {@link ExchangeGateway} port), the {@link CapitalLedger}, the timers and the market view, and their answers come
+ * back as inputs through an inbox, delivered after the decision's effects have all run (as the entity's mailbox
+ * delivers piped answers).
  */
 public final class CycleDriver {
   private final CycleRules rules;
@@ -185,9 +186,9 @@ public final class CycleDriver {
     } else if (e instanceof RegisterDeadLetter r) {
       inbox.add(new DeadLetterAcked(r.entry().cycleId()));
     } else if (e instanceof ScheduleTimer t) {
-      timers.start(t.kind(), t.ref(), now.plus(t.delay()));
+      timers.start(symbol, t.kind(), t.ref(), now.plus(t.delay()));
     } else if (e instanceof CancelTimer t) {
-      timers.cancel(t.kind());
+      timers.cancel(symbol, t.kind());
     } else if (e instanceof FetchMarket) {
       inbox.add(new MarketSnapshot(Map.copyOf(market.freshQuotes())));
     } else if (e instanceof PublishAlert a) {

@@ -32,7 +32,16 @@ public final class CycleTape {
   private final List<TradeRecord> trades = new ArrayList<>();
   private final Map<AlertKind, Long> alerts = new EnumMap<>(AlertKind.class);
   private final List<String> deadLetterReasons = new ArrayList<>();
+  private final DecisionTap tap;
   private long stepFailures;
+
+  public CycleTape() {
+    this(DecisionTap.NONE);
+  }
+
+  public CycleTape(DecisionTap tap) {
+    this.tap = tap;
+  }
 
   private static final class Open {
     UUID cycleId;
@@ -52,6 +61,7 @@ public final class CycleTape {
   }
 
   void event(CycleEvent e) {
+    tap.event(e);
     if (e instanceof CycleStarted s) {
       Open o = new Open();
       o.cycleId = s.cycleId();

@@ -1,6 +1,7 @@
 package io.kimp.backtest.sim;
 
 import io.kimp.backtest.market.MarketMoment;
+import io.kimp.backtest.market.ReplayMarket;
 import io.kimp.core.market.Book;
 import io.kimp.core.market.BookView;
 import io.kimp.core.market.CoinQuote;
@@ -15,11 +16,12 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The replay's latest market, seen through the same ports the live path reads: {@link BookView} (what the paper venue
- * fills against) and {@link MarketView} (what a cycle chooses its rebalance coin from). Books older than
- * {@code staleAfter} on the simulated clock are stale: left out of the quotes, and not filled against.
+ * One coin's latest moment as the replay's market (candles): seen through the same ports the live path reads:
+ * {@link BookView} (what the paper venue fills against) and {@link MarketView} (what a cycle chooses its rebalance coin
+ * from). Books older than {@code staleAfter} on the simulated clock are stale: left out of the quotes, and not filled
+ * against.
  */
-public final class SimMarket implements BookView, MarketView {
+public final class SimMarket implements ReplayMarket {
   private final String coin;
   private final Clock clock;
   private final Duration staleAfter;
@@ -33,7 +35,8 @@ public final class SimMarket implements BookView, MarketView {
     this.staleAfter = staleAfter;
   }
 
-  void update(MarketMoment m) {
+  @Override
+  public void update(MarketMoment m) {
     current = m;
     quotes = null;
   }
@@ -45,6 +48,11 @@ public final class SimMarket implements BookView, MarketView {
   /** Both books exist and are not older than {@code staleAfter}. */
   public boolean fresh() {
     return current != null && fresh(current.timeMs());
+  }
+
+  @Override
+  public boolean fresh(String c) {
+    return coin.equals(c) && fresh();
   }
 
   private boolean fresh(long ts) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kimp.backtest.TestData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,7 +14,6 @@ import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command's contract: options, exit codes, messages naming file:line or the setting, and the sweep table. */
 class BacktestCommandTest {
@@ -58,13 +55,10 @@ class BacktestCommandTest {
       }
     }
     all.add("--no-progress");
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = new CommandLine(new BacktestCommand()).setOut(new PrintWriter(o)).setErr(new PrintWriter(e))
-        .execute(all.toArray(String[]::new));
-    out = o.toString();
-    err = e.toString();
-    return code;
+    CliRun run = CliRun.of(new BacktestCommand(), all);
+    out = run.out();
+    err = run.err();
+    return run.code();
   }
 
   @Test
