@@ -80,7 +80,7 @@ final class ReplayCommand implements Callable<Integer> {
             .tell(ArbitrageCycle.Handle.internal(new CycleInput.Start(o)));
       };
       MarketFeeds feeds =
-          MarketFeeds.replay(node.system(), fs, fs.detector(c), file, speed,
+          MarketFeeds.replay(node.system(), fs, fs.detector(c), state.get(), file, speed,
               (line, why, text) -> System.err.println(file + ":" + line + ": " + why), toCycles,
               MarketFeeds.Options.none());
       feeds.done().toCompletableFuture().get();
