@@ -82,5 +82,6 @@ public final class KimpConfig {
     CoreSettings.atLeast(c, "kimp.cycle.projection-tags", 1);
     CoreSettings.positive(c, "kimp.projection.restart-backoff.min");
     CoreSettings.positive(c, "kimp.projection.restart-backoff.max");
+    io.kimp.app.node.ClusterFormation.fromConfig(c);
   }
 }
