@@ -1,6 +1,7 @@
 package io.kimp.app.bench;
 
 import io.kimp.core.cycle.ArbitrageCycle;
+import io.kimp.fixtures.db.TcpCutProxy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -100,7 +101,7 @@ public final class FailoverBench implements Callable<Integer> {
     try (BenchDatabase db = BenchDatabase.postgres(pgUrl, pgUser)) {
       audit = new JournalAudit(db.url, db.user);
       URI base = URI.create(pgUrl.substring("jdbc:".length()));
-      pgProxy = new TcpCutProxy(base.getPort() > 0 ? base.getPort() : 5432);
+      pgProxy = new TcpCutProxy(base.getHost(), base.getPort() > 0 ? base.getPort() : 5432);
       String nodesDbUrl = db.url.replace(base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""),
           "127.0.0.1:" + pgProxy.port());
       venues = new FailoverVenues(coins, 3.0, config("d = " + transferTime));
