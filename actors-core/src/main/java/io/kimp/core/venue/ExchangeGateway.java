@@ -34,6 +34,17 @@ public interface ExchangeGateway {
   /** The withdrawal sent with {@code request}'s client id, or empty when the venue has none. */
   CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request);
 
+  /**
+   * The withdrawal the venue accepted as {@code withdrawalId} (its own id, from the accepted {@link WithdrawalResult}
+   * the caller recorded) for {@code request}. A venue whose withdrawals carry no client id (Upbit) can only guess which
+   * of several equal withdrawals was meant when its gateway did not itself send the request — after a restart, or on
+   * another node after a failover; the recorded id removes the guess. Defaults to {@link #queryWithdrawal(
+   * WithdrawalRequest)}, which is exact for venues that find withdrawals by client id.
+   */
+  default CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request, String withdrawalId) {
+    return queryWithdrawal(request);
+  }
+
   /** Deposits of {@code coin} created at or after {@code since}. */
   CompletionStage<List<Deposit>> deposits(String coin, Instant since);
 }

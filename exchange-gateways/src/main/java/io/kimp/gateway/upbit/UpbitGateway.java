@@ -286,6 +286,14 @@ public final class UpbitGateway implements ExchangeGateway {
   }
 
   @Override
+  public CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request, String withdrawalId) {
+    if (withdrawalId != null && !withdrawalId.isBlank()) {
+      withdrawalIds.putIfAbsent(request.clientId(), withdrawalId);
+    }
+    return queryWithdrawal(request);
+  }
+
+  @Override
   public CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request) {
     String uuid = withdrawalIds.get(request.clientId());
     if (uuid != null) {

@@ -153,4 +153,26 @@ class UpbitGatewayFaultTest {
     // and a known uuid is queried directly
     assertThat(await(restarted.queryWithdrawal(w)).orElseThrow().withdrawalId()).isEqualTo(found.withdrawalId());
   }
+  /**
+   * Two cycles withdrew the same amount of the same coin; the second one's transfer is polled on another node (after a
+   * failover), whose gateway never saw either accepted. By amount it could only guess (the oldest: the other cycle's);
+   * with the id the cycle recorded when its withdrawal was accepted it gets its own.
+   */
+  @Test
+  void aWithdrawalPolledOnAnotherNodeIsFoundByItsRecordedIdNotByAmount() {
+    DepositAddress to = new DepositAddress("XRP", "XRP", venues.binance.depositAddress("XRP"), "482931");
+    UpbitGateway sender = venues.upbitGateway(kit);
+    WithdrawalRequest first = new WithdrawalRequest(id(), "XRP", "XRP", new BigDecimal("77.5"), to.address(), to.tag());
+    WithdrawalRequest second = new WithdrawalRequest(id(), "XRP", "XRP", new BigDecimal("77.5"), to.address(), to.tag());
+    WithdrawalResult firstAccepted = await(sender.withdraw(first));
+    WithdrawalResult secondAccepted = await(sender.withdraw(second));
+    assertThat(secondAccepted.withdrawalId()).isNotEqualTo(firstAccepted.withdrawalId());
+
+    UpbitGateway otherNode = venues.upbitGateway(kit);
+    assertThat(await(otherNode.queryWithdrawal(second, secondAccepted.withdrawalId())).orElseThrow().withdrawalId())
+        .isEqualTo(secondAccepted.withdrawalId());
+    UpbitGateway guessing = venues.upbitGateway(kit);
+    assertThat(await(guessing.queryWithdrawal(second)).orElseThrow().withdrawalId())
+        .isEqualTo(firstAccepted.withdrawalId());
+  }
 }
