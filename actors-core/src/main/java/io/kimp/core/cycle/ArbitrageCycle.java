@@ -357,7 +357,9 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
           t -> new Reconciled(r.clientId(), false, null, null, String.valueOf(VenueException.classify(r.venue(), t).getMessage())));
     } else if (e instanceof ReconcileWithdrawal r) {
       String id = r.request().clientId();
-      pipe(() -> deps.venues().of(r.venue()).queryWithdrawal(r.request()),
+      StepAttempt cur = state.cycle() != null ? state.cycle().current() : null;
+      Instant sentAt = cur != null && id.equals(cur.clientId()) ? cur.requestedAt() : null;
+      pipe(() -> deps.venues().of(r.venue()).queryWithdrawal(r.request(), null, sentAt),
           o -> new Reconciled(id, o.isPresent(), null, o.orElse(null), null),
           t -> new Reconciled(id, false, null, null, String.valueOf(VenueException.classify(r.venue(), t).getMessage())));
     } else if (e instanceof CancelOrder c) {
@@ -425,7 +427,7 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
     ExchangeGateway to = deps.venues().of(p.to());
     String withdrawalId = acceptedWithdrawalId(state, p.withdrawal().clientId());
     CompletableFuture<WithdrawalResult> sent =
-        safe(() -> from.queryWithdrawal(p.withdrawal(), withdrawalId))
+        safe(() -> from.queryWithdrawal(p.withdrawal(), withdrawalId, null))
             .thenApply(o -> o.orElse(null))
             .exceptionally(t -> null) // the sending side's status is a bonus; the deposit is the truth
             .toCompletableFuture();

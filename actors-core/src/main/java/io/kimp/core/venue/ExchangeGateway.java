@@ -35,13 +35,15 @@ public interface ExchangeGateway {
   CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request);
 
   /**
-   * The withdrawal the venue accepted as {@code withdrawalId} (its own id, from the accepted {@link WithdrawalResult}
-   * the caller recorded) for {@code request}. A venue whose withdrawals carry no client id (Upbit) can only guess which
-   * of several equal withdrawals was meant when its gateway did not itself send the request — after a restart, or on
-   * another node after a failover; the recorded id removes the guess. Defaults to {@link #queryWithdrawal(
-   * WithdrawalRequest)}, which is exact for venues that find withdrawals by client id.
+   * {@link #queryWithdrawal(WithdrawalRequest)} with what the caller recorded about it. A venue whose withdrawals carry no
+   * client id (Upbit) can only match by coin and amount when its gateway did not itself see the request accepted — after
+   * a restart, or on another node after a failover — and several equal withdrawals make that a guess. The venue's own
+   * id from the accepted {@link WithdrawalResult} ({@code withdrawalId}) removes the guess; the time the request was
+   * sent ({@code requestedAt}) rules out every withdrawal made before it. Either may be null. Defaults to the lookup by
+   * client id, which is exact for venues that have one.
    */
-  default CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request, String withdrawalId) {
+  default CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(
+      WithdrawalRequest request, String withdrawalId, Instant requestedAt) {
     return queryWithdrawal(request);
   }
 

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +20,10 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The failover harness: three kimp node JVMs on one PostgreSQL schema of their own, trading live (the fake Binance and
@@ -80,6 +82,8 @@ public final class FailoverBench implements Callable<Integer> {
   @Option(names = "--node-heap", defaultValue = "384m", description = "-Xmx of each node (default: ${DEFAULT-VALUE}).")
   String nodeHeap;
 
+  @Spec CommandSpec spec;
+
   private final List<NodeProcess> nodes = new ArrayList<>();
   private JournalAudit audit;
   private FailoverVenues venues;
@@ -91,7 +95,7 @@ public final class FailoverBench implements Callable<Integer> {
       System.err.println("no kimp jar at " + jar.toAbsolutePath() + ": build it (mvn -B -q -DskipTests package) or pass --jar");
       return 2;
     }
-    Duration outage = config("d = " + pgOutage);
+    Duration outage = duration("--pg-outage", pgOutage);
     // the harness's own JVM (simulator, fake venues) prints only problems; the nodes log to their files
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
@@ -104,7 +108,7 @@ public final class FailoverBench implements Callable<Integer> {
       pgProxy = new TcpCutProxy(base.getHost(), base.getPort() > 0 ? base.getPort() : 5432);
       String nodesDbUrl = db.url.replace(base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""),
           "127.0.0.1:" + pgProxy.port());
-      venues = new FailoverVenues(coins, 3.0, config("d = " + transferTime));
+      venues = new FailoverVenues(coins, 3.0, duration("--transfer-time", transferTime));
       try {
         startNodes(dir, nodesDbUrl);
         problems = run(outage);
@@ -121,8 +125,13 @@ public final class FailoverBench implements Callable<Integer> {
     return problems == 0 ? 0 : 1;
   }
 
-  private static Duration config(String hocon) {
-    return com.typesafe.config.ConfigFactory.parseString(hocon).getDuration("d");
+  /** A HOCON duration ("30s", "2m") given to {@code option}. */
+  private Duration duration(String option, String value) {
+    try {
+      return com.typesafe.config.ConfigFactory.parseMap(Map.of("d", value)).getDuration("d");
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ParameterException(spec.commandLine(), option + " must be a duration such as 30s, not '" + value + "'");
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -214,6 +223,10 @@ public final class FailoverBench implements Callable<Integer> {
     for (NodeProcess node : nodes) {
       awaitCluster(Duration.ofMinutes(3));
       Map<UUID, String> open = awaitOpenCycles(Duration.ofMinutes(2)).get(node);
+      for (long until = System.currentTimeMillis() + 60_000; open.isEmpty() && System.currentTimeMillis() < until; ) {
+        pause(250); // until this node hosts open cycles, so that its leave hands some off
+        open = awaitOpenCycles(Duration.ofMinutes(2)).get(node);
+      }
       long t0 = System.currentTimeMillis();
       boolean exited = node.terminate(Duration.ofMinutes(2));
       double exitedSeconds = (System.currentTimeMillis() - t0) / 1000.0;
@@ -288,10 +301,11 @@ public final class FailoverBench implements Callable<Integer> {
   private int drainAndAudit() throws Exception {
     venues.stopOpportunities();
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
-    while (!audit.openCycles().isEmpty() && System.currentTimeMillis() < deadline) {
+    // every cycle the journal started is in the read table, and none is open
+    while ((!audit.openCycles().isEmpty() || audit.cyclesInReadTable() < audit.cyclesStartedInJournal())
+        && System.currentTimeMillis() < deadline) {
       pause(500);
     }
-    pause(2000); // the projection's last rows
     long started = audit.cyclesStartedInJournal();
     long completed = audit.cyclesWithStatus("COMPLETED");
     long deadLettered = audit.cyclesWithStatus("DEAD_LETTER");
@@ -429,13 +443,14 @@ public final class FailoverBench implements Callable<Integer> {
   private void startNodes(Path dir, String dbUrl) throws Exception {
     int[] remoting = freePorts(3);
     int[] management = freePorts(3);
+    int[] admin = freePorts(3);
     String endpoints = java.util.Arrays.stream(management)
         .mapToObj(p -> "{ host = \"127.0.0.1\", port = " + p + " }").collect(Collectors.joining(", "));
     String java = ProcessHandle.current().info().command().orElse("java");
     for (int i = 0; i < 3; i++) {
       String name = "node" + (i + 1);
       Path conf = dir.resolve(name + ".conf");
-      Files.writeString(conf, nodeConfig(dir.resolve(name), dbUrl, remoting[i], management[i], endpoints));
+      Files.writeString(conf, nodeConfig(dir.resolve(name), dbUrl, remoting[i], management[i], admin[i], endpoints));
       NodeProcess n = new NodeProcess(name, java, List.of("-Xms128m", "-Xmx" + nodeHeap, "-XX:+UseSerialGC",
           "-XX:TieredStopAtLevel=1", "-Dkimp.log.format=text"), jar.toAbsolutePath(), conf, management[i],
           dir.resolve(name + ".log"));
@@ -446,7 +461,8 @@ public final class FailoverBench implements Callable<Integer> {
         management[0], management[1], management[2], pgProxy.port());
   }
 
-  private String nodeConfig(Path dataDir, String dbUrl, int remotingPort, int managementPort, String endpoints) {
+  private String nodeConfig(
+      Path dataDir, String dbUrl, int remotingPort, int managementPort, int adminPort, String endpoints) {
     String symbols = coins.stream().map(String::trim).collect(Collectors.joining(", "));
     return String.join("\n",
         "# written by kimp bench failover",
@@ -468,6 +484,7 @@ public final class FailoverBench implements Callable<Integer> {
         "    fx.usd-krw-url = \"\"",
         "    opportunity-cooldown = 2s",
         "  }",
+        "  admin.port = " + adminPort,
         "  telegram.enabled = off",
         "  cluster { management.enabled = on, bootstrap.enabled = on }",
         "  portfolio { capital-krw = 1000000000, sizing = FIXED_AMOUNT, fixed-amount-krw = 250000 }",

@@ -90,6 +90,10 @@ final class JournalAudit {
         + "AND event_ser_manifest LIKE '%CycleStarted'");
   }
 
+  long cyclesInReadTable() throws SQLException {
+    return single("SELECT COUNT(*) FROM arbitrage_cycles");
+  }
+
   long cyclesWithStatus(String status) throws SQLException {
     try (Connection c = connect();
         PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM arbitrage_cycles WHERE status = ?")) {
