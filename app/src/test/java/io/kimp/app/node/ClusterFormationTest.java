@@ -54,6 +54,24 @@ class ClusterFormationTest {
         .isEqualTo(KimpLivenessCheck.class.getName());
   }
 
+  /** {@code kimp run --config local1.conf}: a bare file name, whose include must still be found next to it. */
+  @Test
+  void anIncludeInAConfigFileGivenByBareNameIsFoundNextToIt() throws java.io.IOException {
+    String name = "cluster-formation-test-" + java.util.UUID.randomUUID();
+    Path node = Path.of(name + "-node.conf");
+    Path shared = Path.of(name + "-shared.conf");
+    try {
+      java.nio.file.Files.writeString(shared, "kimp.cluster.management.enabled = on\n");
+      java.nio.file.Files.writeString(node, "include \"" + shared + "\"\n");
+      assertThat(node.getParent()).isNull();
+      Config c = KimpConfig.load(node, Map.of());
+      assertThat(c.getBoolean("kimp.cluster.management.enabled")).isTrue();
+    } finally {
+      java.nio.file.Files.deleteIfExists(node);
+      java.nio.file.Files.deleteIfExists(shared);
+    }
+  }
+
   @Test
   void theThreeLocalNodeFilesFormOneClusterOnDistinctPorts() {
     for (int i = 1; i <= 3; i++) {
