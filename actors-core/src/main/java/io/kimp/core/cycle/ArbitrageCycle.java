@@ -364,7 +364,9 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
           t -> new Reconciled(r.clientId(), false, null, null, String.valueOf(VenueException.classify(r.venue(), t).getMessage())));
     } else if (e instanceof ReconcileWithdrawal r) {
       String id = r.request().clientId();
-      pipe(() -> deps.venues().of(r.venue()).queryWithdrawal(r.request()),
+      StepAttempt cur = state.cycle() != null ? state.cycle().current() : null;
+      Instant sentAt = cur != null && id.equals(cur.clientId()) ? cur.requestedAt() : null;
+      pipe(() -> deps.venues().of(r.venue()).queryWithdrawal(r.request(), null, sentAt),
           o -> new Reconciled(id, o.isPresent(), null, o.orElse(null), null),
           t -> new Reconciled(id, false, null, null, String.valueOf(VenueException.classify(r.venue(), t).getMessage())));
     } else if (e instanceof CancelOrder c) {
@@ -372,7 +374,7 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
           o -> new Reconciled(c.clientId(), true, o, null, null),
           t -> new Reconciled(c.clientId(), false, null, null, "cancel failed: " + VenueException.classify(c.venue(), t).getMessage()));
     } else if (e instanceof PollTransfer p) {
-      pollTransfer(p);
+      pollTransfer(state, p);
     } else if (e instanceof ResolveAddress a) {
       pipe(() -> deps.venues().of(a.venue()).depositAddress(a.coin(), a.network()),
           addr -> new AddressResolved(a.cycleId(), a.leg(), addr),
@@ -429,11 +431,12 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
     return deps.venues().of(p.venue());
   }
 
-  private void pollTransfer(PollTransfer p) {
+  private void pollTransfer(CycleState state, PollTransfer p) {
     ExchangeGateway from = deps.venues().of(p.from());
     ExchangeGateway to = deps.venues().of(p.to());
+    String withdrawalId = acceptedWithdrawalId(state, p.withdrawal().clientId());
     CompletableFuture<WithdrawalResult> sent =
-        safe(() -> from.queryWithdrawal(p.withdrawal()))
+        safe(() -> from.queryWithdrawal(p.withdrawal(), withdrawalId, null))
             .thenApply(o -> o.orElse(null))
             .exceptionally(t -> null) // the sending side's status is a bonus; the deposit is the truth
             .toCompletableFuture();
@@ -447,6 +450,23 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
                     ? new TransferPolled(p.clientId(), null, List.of(),
                         VenueException.classify(p.to(), t).getMessage())
                     : r));
+  }
+
+  /**
+   * The venue's id of the accepted withdrawal sent as {@code clientId}, from the journal: a gateway on another node (after
+   * a hand-off or failover) or after a restart did not see it accepted.
+   */
+  private static String acceptedWithdrawalId(CycleState state, String clientId) {
+    if (state.cycle() == null) {
+      return null;
+    }
+    for (Leg leg : Leg.values()) {
+      StepRecord r = state.cycle().completed(leg, Step.WITHDRAW).orElse(null);
+      if (r != null && r.withdrawal() != null && clientId.equals(r.withdrawal().clientId())) {
+        return r.withdrawal().withdrawalId();
+      }
+    }
+    return null;
   }
 
   private <T> void pipe(

@@ -637,6 +637,11 @@ public final class CycleRules {
     if (p.deposits() == null) {
       return Optional.empty();
     }
+    if (txId == null && p.withdrawal() == null) {
+      // The sending venue did not answer this poll and the withdrawal's txId is not known yet: matching by amount now
+      // could claim the deposit of another cycle moving the same coin at the same size. Wait for the next poll.
+      return Optional.empty();
+    }
     for (Deposit dep : p.deposits()) {
       if (!dep.coin().equals(cur.coin())) {
         continue;

@@ -34,6 +34,19 @@ public interface ExchangeGateway {
   /** The withdrawal sent with {@code request}'s client id, or empty when the venue has none. */
   CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request);
 
+  /**
+   * {@link #queryWithdrawal(WithdrawalRequest)} with what the caller recorded about it. A venue whose withdrawals carry no
+   * client id (Upbit) can only match by coin and amount when its gateway did not itself see the request accepted — after
+   * a restart, or on another node after a failover — and several equal withdrawals make that a guess. The venue's own
+   * id from the accepted {@link WithdrawalResult} ({@code withdrawalId}) removes the guess; the time the request was
+   * sent ({@code requestedAt}) rules out every withdrawal made before it. Either may be null. Defaults to the lookup by
+   * client id, which is exact for venues that have one.
+   */
+  default CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(
+      WithdrawalRequest request, String withdrawalId, Instant requestedAt) {
+    return queryWithdrawal(request);
+  }
+
   /** Deposits of {@code coin} created at or after {@code since}. */
   CompletionStage<List<Deposit>> deposits(String coin, Instant since);
 }

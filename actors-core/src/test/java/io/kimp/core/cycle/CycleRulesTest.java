@@ -266,6 +266,27 @@ class CycleRulesTest {
     }
 
     @Test
+    void withoutTheTxIdAnEqualAmountIsTakenOnlyOnceTheSendingVenueAnswers() {
+      start();
+      feed(VenueReplied.order(current().clientId(), filled(current().clientId(), "100", "2", "0.1", "XRP")));
+      feed(new AddressResolved(ID, Leg.INITIAL, new DepositAddress("XRP", "XRP", "r-upbit", "42")));
+      String w = current().clientId();
+      // accepted without a txId (Upbit assigns it later)
+      feed(VenueReplied.withdrawal(w, new WithdrawalResult(w, "w1", WithdrawalStatus.PROCESSING, "XRP",
+          new BigDecimal("99.7"), new BigDecimal("0.2"), null, now)));
+      // the sending venue did not answer this poll: a deposit of the same amount may be another cycle's
+      Decision unsure = feed(new TransferPolled(current().clientId(), null, List.of(credited("99.7", null)), null));
+      assertThat(unsure.events()).isEmpty();
+      assertThat(current().step()).isEqualTo(Step.DEPOSIT);
+      // it answers (still no txId, e.g. a venue that never gives one): the amount decides
+      Decision sure = feed(new TransferPolled(current().clientId(), new WithdrawalResult(w, "w1",
+          WithdrawalStatus.COMPLETED, "XRP", new BigDecimal("99.7"), new BigDecimal("0.2"), null, now),
+          List.of(credited("99.7", null)), null));
+      assertThat(effects(sure, PlaceOrder.class)).singleElement()
+          .satisfies(o -> assertThat(o.request().quantity()).isEqualByComparingTo("99.7"));
+    }
+
+    @Test
     void soldInitialLegLooksForTheRebalanceCoin() {
       runInitialLegToSell();
       String sell = current().clientId();

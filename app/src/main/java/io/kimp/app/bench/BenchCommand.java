@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks.",
-    subcommands = {BenchCommand.Journal.class, io.kimp.backtest.cli.BacktestBenchCommand.class})
+    subcommands = {BenchCommand.Journal.class, FailoverBench.class, io.kimp.backtest.cli.BacktestBenchCommand.class})
 public final class BenchCommand {
 
   @Command(

@@ -42,9 +42,11 @@ public final class KimpConfig {
       if (!Files.isRegularFile(operatorFile)) {
         throw new ConfigException.Generic("configuration file " + operatorFile + " does not exist");
       }
-      file = ConfigFactory.parseFile(operatorFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      // absolute, so that an include in it is found next to it (a bare file name has no parent to resolve it against)
+      file = ConfigFactory.parseFile(operatorFile.toAbsolutePath().toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false));
     } else if (Files.isRegularFile(DEFAULT_OPERATOR_FILE)) {
-      file = ConfigFactory.parseFile(DEFAULT_OPERATOR_FILE.toFile());
+      file = ConfigFactory.parseFile(DEFAULT_OPERATOR_FILE.toAbsolutePath().toFile());
     }
     return load(ConfigFactory.parseMap(overrides == null ? Map.of() : overrides, "command line -D"),
         file.withFallback(profile));
@@ -94,5 +96,6 @@ public final class KimpConfig {
     } else {
       io.kimp.gateway.paper.PaperSettings.from(c);
     }
+    io.kimp.app.node.ClusterFormation.fromConfig(c);
   }
 }

@@ -34,7 +34,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * One kimp node: an actor system in the kimp cluster with the schema migrated, the cycle entities registered with
  * sharding, the portfolio and the dead-letter queue as cluster singletons, and the read-side projection running.
  * Cycles that were open when the cluster stopped restart by themselves (remember-entities, event-sourced store) and
- * resume from their journals.
+ * resume from their journals. It joins its cluster as {@link ClusterFormation} says (alone, seed nodes or Cluster
+ * Bootstrap); what runs where is in docs/CLUSTER.md.
  */
 public final class KimpNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KimpNode.class);
@@ -122,10 +122,11 @@ public final class KimpNode implements AutoCloseable {
           metrics.close();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
+    system.classicSystem().registerExtension(NodeProbes.ID).journal(readSide);
     NodeComponents components;
     try {
       components = wiring.apply(system);
-      joinIfAlone(system, config);
+      ClusterFormation.fromConfig(config).start(system);
       Duration askTimeout = config.getDuration("kimp.execution.ask-timeout");
       ClusterSingleton singletons = ClusterSingleton.get(system);
       AtomicReference<ActorRef<Portfolio.Command>> portfolioRef = new AtomicReference<>();
@@ -174,15 +175,6 @@ public final class KimpNode implements AutoCloseable {
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
-    }
-  }
-
-  /** A node with no seed nodes configured forms a cluster of its own. */
-  private static void joinIfAlone(ActorSystem<?> system, Config config) {
-    if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()
-        && config.getBoolean("kimp.node.join-self-when-alone")) {
-      Cluster cluster = Cluster.get(system);
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
   }
 

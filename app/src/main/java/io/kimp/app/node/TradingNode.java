@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * notifier), the market data feeding a {@link MarketState}, the gateways of {@code kimp.trading.mode} (paper fills against
  * that state), and opportunities delivered to the symbols' cycle entities. With {@code simulate}, the exchange simulator
  * runs in-process and the feeds connect to it instead of the venues.
+ *
+ * <p>In a cluster every node runs its own market data: the cycles it hosts fill (paper) and choose rebalance coins
+ * against its local books. Every node offers its opportunities to the symbol's sharded entity, wherever that runs; the
+ * entity, the symbol's single writer, refuses a start while it has one pending or open, so an opportunity seen by three
+ * nodes opens at most one cycle (docs/CLUSTER.md).
  */
 public final class TradingNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TradingNode.class);

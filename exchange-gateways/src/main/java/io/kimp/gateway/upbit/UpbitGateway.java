@@ -71,6 +71,8 @@ public final class UpbitGateway implements ExchangeGateway {
   private static final Logger log = LoggerFactory.getLogger(UpbitGateway.class);
   private static final String QUOTE = Venue.UPBIT.quoteCurrency();
   private static final BigDecimal AMOUNT_TOLERANCE = new BigDecimal("0.001");
+  /** How far Upbit's clock (a withdrawal's created_at) may be behind this machine's. */
+  private static final Duration CLOCK_SKEW = Duration.ofSeconds(10);
 
   private final UpbitSettings settings;
   private final VenueHttp http;
@@ -286,7 +288,20 @@ public final class UpbitGateway implements ExchangeGateway {
   }
 
   @Override
+  public CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(
+      WithdrawalRequest request, String withdrawalId, Instant requestedAt) {
+    if (withdrawalId != null && !withdrawalId.isBlank()) {
+      withdrawalIds.putIfAbsent(request.clientId(), withdrawalId);
+    }
+    return queryWithdrawal(request, requestedAt);
+  }
+
+  @Override
   public CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request) {
+    return queryWithdrawal(request, null);
+  }
+
+  private CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request, Instant requestedAt) {
     String uuid = withdrawalIds.get(request.clientId());
     if (uuid != null) {
       return request(HttpMethods.GET, "/v1/withdraw", new QueryString().add("uuid", uuid), false)
@@ -294,11 +309,18 @@ public final class UpbitGateway implements ExchangeGateway {
           .exceptionally(notFoundIsEmpty("withdraw_not_found"));
     }
     QueryString q = new QueryString().add("currency", request.coin()).add("limit", 100).add("order_by", "desc");
-    return request(HttpMethods.GET, "/v1/withdraws", q, false).thenApply(json -> match(json, request));
+    return request(HttpMethods.GET, "/v1/withdraws", q, false).thenApply(json -> match(json, request, requestedAt));
   }
 
-  private Optional<WithdrawalResult> match(JsonNode list, WithdrawalRequest request) {
+  /**
+   * The withdrawal of {@code request}'s coin and amount this gateway does not know yet, made within the match window
+   * and, when the request's send time is known, not before it (less {@link #CLOCK_SKEW}): the earliest of those.
+   */
+  private Optional<WithdrawalResult> match(JsonNode list, WithdrawalRequest request, Instant requestedAt) {
     Instant notBefore = clock.instant().minus(settings.withdrawalMatchWindow());
+    if (requestedAt != null && requestedAt.minus(CLOCK_SKEW).isAfter(notBefore)) {
+      notBefore = requestedAt.minus(CLOCK_SKEW);
+    }
     List<JsonNode> candidates = new ArrayList<>();
     for (JsonNode w : list) {
       String id = Json.text(w, "uuid");

@@ -13,9 +13,16 @@ import io.kimp.core.venue.VenueException;
 import io.kimp.core.venue.WithdrawalRequest;
 import io.kimp.core.venue.WithdrawalResult;
 import io.kimp.fixtures.venue.Fault;
+import io.kimp.fixtures.venue.FakeBinance;
+import io.kimp.fixtures.venue.FakeChain;
+import io.kimp.fixtures.venue.FakeUpbit;
 import io.kimp.gateway.upbit.UpbitGateway;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
@@ -152,5 +159,88 @@ class UpbitGatewayFaultTest {
     assertThat(await(restarted.queryWithdrawal(other))).isEmpty();
     // and a known uuid is queried directly
     assertThat(await(restarted.queryWithdrawal(w)).orElseThrow().withdrawalId()).isEqualTo(found.withdrawalId());
+  }
+  /**
+   * Two cycles withdrew the same amount of the same coin; the second one's transfer is polled on another node (after a
+   * failover), whose gateway never saw either accepted. By amount it could only guess (the oldest: the other cycle's);
+   * with the id the cycle recorded when its withdrawal was accepted it gets its own.
+   */
+  @Test
+  void aWithdrawalPolledOnAnotherNodeIsFoundByItsRecordedIdNotByAmount() {
+    DepositAddress to = new DepositAddress("XRP", "XRP", venues.binance.depositAddress("XRP"), "482931");
+    UpbitGateway sender = venues.upbitGateway(kit);
+    WithdrawalRequest first = new WithdrawalRequest(id(), "XRP", "XRP", new BigDecimal("77.5"), to.address(), to.tag());
+    WithdrawalRequest second = new WithdrawalRequest(id(), "XRP", "XRP", new BigDecimal("77.5"), to.address(), to.tag());
+    WithdrawalResult firstAccepted = await(sender.withdraw(first));
+    WithdrawalResult secondAccepted = await(sender.withdraw(second));
+    assertThat(secondAccepted.withdrawalId()).isNotEqualTo(firstAccepted.withdrawalId());
+
+    UpbitGateway otherNode = venues.upbitGateway(kit);
+    assertThat(await(otherNode.queryWithdrawal(second, secondAccepted.withdrawalId(), null)).orElseThrow().withdrawalId())
+        .isEqualTo(secondAccepted.withdrawalId());
+    UpbitGateway guessing = venues.upbitGateway(kit);
+    assertThat(await(guessing.queryWithdrawal(second)).orElseThrow().withdrawalId())
+        .isEqualTo(firstAccepted.withdrawalId());
+  }
+  /**
+   * A failover while an Upbit withdrawal was in flight: the new owner never got its uuid and must find it by coin and
+   * amount. An equal withdrawal another cycle made a minute earlier is not it: nothing made before the request was sent
+   * (recorded with the intent) counts.
+   */
+  @Test
+  void aWithdrawalWhoseReplyWasLostIsNotConfusedWithAnEarlierEqualOne() {
+    AdjustableClock clock = new AdjustableClock(Instant.now());
+    FakeChain chain = new FakeChain(Duration.ofMillis(200), clock);
+    try (FakeUpbit upbit = FakeUpbit.start(chain, LiveVenues.UPBIT_KEY, LiveVenues.UPBIT_SECRET);
+        FakeBinance binance = FakeBinance.start(chain, LiveVenues.BINANCE_KEY, LiveVenues.BINANCE_SECRET)) {
+      upbit.setBalance("XRP", new BigDecimal("500")).setWithdrawFee("XRP", BigDecimal.ONE);
+      String address = binance.depositAddress("XRP");
+      UpbitGateway sender = venues.upbitGateway(kit, upbit.baseUrl(), LiveVenues.UPBIT_SECRET);
+      WithdrawalRequest earlier = new WithdrawalRequest(id(), "XRP", "XRP", new BigDecimal("60"), address, "482931");
+      WithdrawalResult earlierAccepted = await(sender.withdraw(earlier));
+
+      clock.advance(Duration.ofMinutes(1));
+      Instant sentAt = clock.instant();
+      WithdrawalRequest ours = new WithdrawalRequest(id(), "XRP", "XRP", new BigDecimal("60"), address, "482931");
+      upbit.inject("POST /v1/withdraws/coin", Fault.executeThenNoReply(Duration.ofSeconds(5)));
+      assertThat(failure(sender.withdraw(ours)).failureClass()).isEqualTo(FailureClass.UNKNOWN_OUTCOME);
+      assertThat(upbit.withdrawalCount()).isEqualTo(2);
+
+      UpbitGateway newOwner = venues.upbitGateway(kit, upbit.baseUrl(), LiveVenues.UPBIT_SECRET);
+      WithdrawalResult found = await(newOwner.queryWithdrawal(ours, null, sentAt)).orElseThrow();
+      assertThat(found.withdrawalId()).isNotEqualTo(earlierAccepted.withdrawalId());
+      // without the send time it could only take the oldest equal one: the other cycle's
+      UpbitGateway guessing = venues.upbitGateway(kit, upbit.baseUrl(), LiveVenues.UPBIT_SECRET);
+      assertThat(await(guessing.queryWithdrawal(ours)).orElseThrow().withdrawalId())
+          .isEqualTo(earlierAccepted.withdrawalId());
+    }
+  }
+
+  /** A clock the test moves forward. */
+  private static final class AdjustableClock extends Clock {
+    private volatile Instant now;
+
+    AdjustableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 }
