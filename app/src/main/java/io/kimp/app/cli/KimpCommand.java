@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DlqCommand.class,
       TradingCommand.class,
       ProjectionsCommand.class,
+      BackupCommand.class,
       io.kimp.app.bench.BenchCommand.class,
       io.kimp.backtest.cli.BacktestCommand.class,
     })

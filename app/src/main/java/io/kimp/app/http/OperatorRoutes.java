@@ -80,7 +80,8 @@ final class OperatorRoutes {
             get(() -> completeWithFuture(operator.portfolio().thenApply(s -> ApiJson.ok(settingsView(s))))),
             put(() -> body(false, SettingsRequest.FIELDS, b -> putSettings(b, by))))),
         path("portfolio", () -> get(() -> json(operator.portfolio()))),
-        path("cluster", () -> get(() -> completeWithFuture(cluster.view().thenApply(ApiJson::ok)))));
+        path("cluster", () -> get(() -> completeWithFuture(cluster.view().thenApply(ApiJson::ok)))),
+        path("backup", () -> post(() -> body(false, Set.of("to"), this::backup))));
   }
 
   // ---- request parts
@@ -128,6 +129,36 @@ final class OperatorRoutes {
           });
         });
     return completeWithFuture(r);
+  }
+
+  /** An online backup of the embedded H2 database to an absolute path on the node's host that does not exist yet. */
+  private Route backup(ObjectNode b) {
+    String raw = b.path("to").asText("").trim();
+    if (raw.isEmpty()) {
+      throw ApiError.unprocessable("\"to\" (an absolute path on the node's host) is required");
+    }
+    java.nio.file.Path to;
+    try {
+      to = java.nio.file.Path.of(raw);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw ApiError.unprocessable("\"to\" is not a path: " + e.getReason());
+    }
+    if (!to.isAbsolute() || !raw.endsWith(".zip")) {
+      throw ApiError.unprocessable("\"to\" must be an absolute path ending in .zip");
+    }
+    if (java.nio.file.Files.exists(to)) {
+      throw ApiError.conflict(to + " exists: kimp does not overwrite backups");
+    }
+    return completeWithFuture(operator.backup(to).handle((r, e) -> {
+      if (e == null) {
+        return ApiJson.ok(r);
+      }
+      Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof UnsupportedOperationException) {
+        return ApiJson.error(StatusCodes.CONFLICT, "conflict", cause.getMessage());
+      }
+      return ApiJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "backup failed: " + cause.getMessage());
+    }));
   }
 
   /** A dead-letter queue answer: OK 200, NOT_FOUND 404, CONFLICT 409, FAILED (the cycle did not answer) 503. */

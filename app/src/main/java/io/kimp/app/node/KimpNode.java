@@ -138,7 +138,8 @@ public final class KimpNode implements AutoCloseable {
         probes.add(components.feedsHealth());
       }
       OperatorService operator =
-          new OperatorService(system, portfolioRef::get, deadLettersRef::get, readSide, components.market(), probes);
+          new OperatorService(
+              system, portfolioRef::get, deadLettersRef::get, readSide, db.vendor(), components.market(), probes);
       AlertSink alerts = components.alerts();
       if (alerts == null) {
         ActorRef<TelegramNotifier.Command> notifier =

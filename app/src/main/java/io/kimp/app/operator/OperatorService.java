@@ -54,6 +54,7 @@ public final class OperatorService implements OperatorActions {
   private final ZoneId tradingDay;
   private final Duration timeout;
   private final Executor jdbc;
+  private final io.kimp.persistence.DatabaseSettings.Vendor vendor;
 
   /**
    * @param portfolio and {@code deadLetters} are suppliers: the singletons are started after the alert sink that needs
@@ -64,12 +65,14 @@ public final class OperatorService implements OperatorActions {
       Supplier<ActorRef<Portfolio.Command>> portfolio,
       Supplier<ActorRef<DeadLetterQueue.Command>> deadLetters,
       DataSource readSide,
+      io.kimp.persistence.DatabaseSettings.Vendor vendor,
       MarketView market,
       List<Supplier<ComponentHealth>> probes) {
     this.system = system;
     this.portfolio = portfolio;
     this.deadLetters = deadLetters;
     this.readSide = readSide;
+    this.vendor = vendor;
     this.market = market;
     this.probes = List.copyOf(probes);
     this.tradingDay = ZoneId.of(system.settings().config().getString("kimp.risk.trading-day-zone"));
@@ -342,6 +345,32 @@ public final class OperatorService implements OperatorActions {
           return new DailySummary(day, (Integer) n[0], (Integer) n[1], (Integer) n[2], (BigDecimal) n[3],
               s.equityKrw(), (Integer) n[4], d.size(), s.paused());
         });
+  }
+
+  /** Where a backup was written. */
+  public record Backup(String file, long bytes) {}
+
+  /**
+   * An online backup of the embedded H2 database (journal, snapshots, read tables) into {@code to}, a new zip file on the
+   * node's host: the node holds the H2 file open, so only it can copy it consistently ({@code BACKUP TO}). PostgreSQL is
+   * backed up with pg_dump instead; asking for it is an {@link UnsupportedOperationException}.
+   */
+  public CompletionStage<Backup> backup(java.nio.file.Path to) {
+    if (vendor != io.kimp.persistence.DatabaseSettings.Vendor.H2) {
+      return CompletableFuture.failedFuture(new UnsupportedOperationException(
+          "the journal is in PostgreSQL: back it up with pg_dump (docs/OPERATIONS.md, Backups)"));
+    }
+    return query(c -> {
+      try (PreparedStatement ps = c.prepareStatement("BACKUP TO ?")) {
+        ps.setString(1, to.toString());
+        ps.execute();
+      }
+      try {
+        return new Backup(to.toString(), java.nio.file.Files.size(to));
+      } catch (java.io.IOException e) {
+        throw new SQLException("backup written but not readable: " + e.getMessage(), e);
+      }
+    });
   }
 
   // ---- helpers
