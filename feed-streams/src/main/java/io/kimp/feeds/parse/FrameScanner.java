@@ -1,0 +1,517 @@
+package io.kimp.feeds.parse;
+
+import com.fasterxml.jackson.core.io.NumberInput;
+import io.kimp.feeds.RawFrame;
+
+/**
+ * One forward pass over a frame's bytes for the venue parsers' fast paths: it validates the JSON structure as it goes
+ * (objects, arrays, strings, numbers, literals, what may follow what) and hands out only what a fast path asks for, without
+ * building a token stream, a String or a number object. It is deliberately narrower than JSON: it takes ASCII without
+ * escape sequences, at most {@link #MAX_FRAME_CHARS} long, nested at most {@link #MAX_SKIP_DEPTH} deep below the fields a
+ * fast path reads, numbers at most {@link #MAX_NUMBER_CHARS} long. Everything else (and every frame a fast path does not
+ * fully accept) is {@linkplain #DECLINE declined} and goes to the full Jackson parser, which counts and reports it: the fast
+ * path only has to be right about what it accepts, and never has to know why a frame is bad.
+ *
+ * <p>Numbers come out exactly as Jackson's: up to 2^53 with a power of ten of at most 22 they are computed in one correctly
+ * rounded division or multiplication (Clinger's fast path), longer ones go through Jackson's own double parser (from a
+ * reused char buffer); JSON integers convert from {@code long} as Jackson does ({@code -0} is {@code 0.0}), numeric
+ * strings parse as decimals ({@code "-0"} is {@code -0.0}).
+ *
+ * <p>One instance per parser: it keeps scratch buffers and is not thread safe.
+ */
+public final class FrameScanner {
+  /** Thrown, one shared instance without a stack trace, when the frame is not one the fast path takes. */
+  public static final class Decline extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private Decline() {
+      super("declined by the fast path", null, false, false);
+    }
+  }
+
+  public static final Decline DECLINE = new Decline();
+
+  /** Frames longer than this go to the full parser (venue market-data frames are a few KiB at most). */
+  public static final int MAX_FRAME_CHARS = 64 * 1024;
+
+  /** Nesting below a skipped value's start the scanner follows (Jackson's own limit is far deeper). */
+  public static final int MAX_SKIP_DEPTH = 16;
+
+  /** Longer numbers are declined (Jackson's limit is 1000). */
+  public static final int MAX_NUMBER_CHARS = 64;
+
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+  private static final long MAX_EXACT_MANTISSA = 1L << 53;
+  private static final long ACCUMULATE_BELOW = 100_000_000_000_000_000L;
+  private static final double[] POW10 = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22
+  };
+
+  private byte[] buf;
+  private int pos;
+  private int end;
+  private byte[] textCopy = new byte[1024];
+  private final char[] numberChars = new char[MAX_NUMBER_CHARS];
+
+  // the last string read by readString / readName: buf[tokenStart, tokenEnd), and the hash of its bytes
+  private int tokenStart;
+  private int tokenEnd;
+  private int tokenHash;
+
+  // the last number scanned
+  private int numberStart;
+  private int numberEnd;
+  private boolean negative;
+  private long mantissa;
+  private boolean mantissaOverflow;
+  private int fractionDigits;
+  private int exponent;
+  private boolean integral;
+
+  /**
+   * Starts on a frame: its bytes as they are (binary frames), or its text copied into a reused buffer (text frames).
+   * False if the frame is too long or (text) not ASCII.
+   */
+  public boolean load(RawFrame frame) {
+    byte[] bytes = frame.bytes();
+    if (bytes != null) {
+      if (bytes.length > MAX_FRAME_CHARS) {
+        return false;
+      }
+      buf = bytes;
+      end = bytes.length;
+    } else {
+      String text = frame.text();
+      int n = text.length();
+      if (n > MAX_FRAME_CHARS) {
+        return false;
+      }
+      if (textCopy.length < n) {
+        textCopy = new byte[Math.max(n, Math.min(MAX_FRAME_CHARS, textCopy.length * 2))];
+      }
+      byte[] copy = textCopy;
+      int seen = 0;
+      for (int i = 0; i < n; i++) {
+        char c = text.charAt(i);
+        seen |= c;
+        copy[i] = (byte) c;
+      }
+      if (seen >= 0x80) {
+        return false;
+      }
+      buf = copy;
+      end = n;
+    }
+    pos = 0;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- structure
+
+  /** The next byte that is not JSON whitespace, not consumed. Declines at the end of the frame. */
+  private int peek() {
+    int p = pos;
+    byte[] b = buf;
+    while (p < end) {
+      byte c = b[p];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        pos = p;
+        return c;
+      }
+      p++;
+    }
+    throw DECLINE;
+  }
+
+  private void expect(char c) {
+    if (peek() != c) {
+      throw DECLINE;
+    }
+    pos++;
+  }
+
+  /** Consumes {@code {}. */
+  public void beginObject() {
+    expect('{');
+  }
+
+  /** Consumes {@code [}. */
+  public void beginArray() {
+    expect('[');
+  }
+
+  /** Right after {@code {}: true with the first member's name read (and its colon), false if the object ends here. */
+  public boolean firstMember() {
+    if (peek() == '}') {
+      pos++;
+      return false;
+    }
+    readName();
+    return true;
+  }
+
+  /** After a member's value: true with the next member's name read, false at the object's end. */
+  public boolean nextMember() {
+    int c = peek();
+    if (c == '}') {
+      pos++;
+      return false;
+    }
+    if (c != ',') {
+      throw DECLINE;
+    }
+    pos++;
+    readName();
+    return true;
+  }
+
+  /** Right after {@code [}: true if an element follows (not consumed), false if the array ends here. */
+  public boolean firstElement() {
+    if (peek() == ']') {
+      pos++;
+      return false;
+    }
+    return true;
+  }
+
+  /** After an element: true if another follows (not consumed), false at the array's end. */
+  public boolean nextElement() {
+    int c = peek();
+    if (c == ']') {
+      pos++;
+      return false;
+    }
+    if (c != ',') {
+      throw DECLINE;
+    }
+    pos++;
+    return true;
+  }
+
+  /** After the root value: only whitespace may follow. */
+  public void endOfFrame() {
+    byte[] b = buf;
+    for (int p = pos; p < end; p++) {
+      byte c = b[p];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        throw DECLINE;
+      }
+    }
+  }
+
+  private void readName() {
+    readString();
+    expect(':');
+  }
+
+  // ---------------------------------------------------------------- strings
+
+  /** Reads a string value (or name) into the token: printable ASCII, no escape sequences. */
+  public void readString() {
+    if (peek() != '"') {
+      throw DECLINE;
+    }
+    byte[] b = buf;
+    int p = pos + 1;
+    int start = p;
+    int h = 0;
+    while (true) {
+      if (p >= end) {
+        throw DECLINE;
+      }
+      byte c = b[p];
+      if (c == '"') {
+        break;
+      }
+      if (c < 0x20 || c == '\\') { // control characters, escapes, and (negative) bytes from 0x80 up
+        throw DECLINE;
+      }
+      h = 31 * h + c;
+      p++;
+    }
+    tokenStart = start;
+    tokenEnd = p;
+    tokenHash = h;
+    pos = p + 1;
+  }
+
+  /** Hash of the token's bytes: {@code h = 31 * h + byte}, as {@link #hash(byte[])}. */
+  public int tokenHash() {
+    return tokenHash;
+  }
+
+  public int tokenStart() {
+    return tokenStart;
+  }
+
+  public int tokenEnd() {
+    return tokenEnd;
+  }
+
+  /** The frame's bytes (valid until the next {@link #load}); read only. */
+  public byte[] bytes() {
+    return buf;
+  }
+
+  /** Whether the token is exactly {@code ascii}. */
+  public boolean tokenIs(byte[] ascii) {
+    int n = tokenEnd - tokenStart;
+    if (n != ascii.length) {
+      return false;
+    }
+    byte[] b = buf;
+    for (int i = 0; i < n; i++) {
+      if (b[tokenStart + i] != ascii[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The token hash of {@code ascii}'s bytes. */
+  public static int hash(byte[] ascii) {
+    int h = 0;
+    for (byte c : ascii) {
+      h = 31 * h + c;
+    }
+    return h;
+  }
+
+  private void skipString() {
+    byte[] b = buf;
+    int p = pos + 1;
+    while (true) {
+      if (p >= end) {
+        throw DECLINE;
+      }
+      byte c = b[p];
+      if (c == '"') {
+        break;
+      }
+      if (c < 0x20 || c == '\\') {
+        throw DECLINE;
+      }
+      p++;
+    }
+    pos = p + 1;
+  }
+
+  // ---------------------------------------------------------------- skipping
+
+  /** Skips (and validates) one value of any kind. */
+  public void skipValue() {
+    skipValue(0);
+  }
+
+  private void skipValue(int depth) {
+    int c = peek();
+    switch (c) {
+      case '"':
+        skipString();
+        return;
+      case '{':
+        if (depth >= MAX_SKIP_DEPTH) {
+          throw DECLINE;
+        }
+        pos++;
+        if (firstMember()) {
+          do {
+            skipValue(depth + 1);
+          } while (nextMember());
+        }
+        return;
+      case '[':
+        if (depth >= MAX_SKIP_DEPTH) {
+          throw DECLINE;
+        }
+        pos++;
+        if (firstElement()) {
+          do {
+            skipValue(depth + 1);
+          } while (nextElement());
+        }
+        return;
+      case 't':
+        literal(TRUE);
+        return;
+      case 'f':
+        literal(FALSE);
+        return;
+      case 'n':
+        literal(NULL);
+        return;
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          scanNumber();
+          return;
+        }
+        throw DECLINE;
+    }
+  }
+
+  private void literal(byte[] word) {
+    int p = pos;
+    int n = word.length;
+    if (p + n > end) {
+      throw DECLINE;
+    }
+    byte[] b = buf;
+    for (int i = 0; i < n; i++) {
+      if (b[p + i] != word[i]) {
+        throw DECLINE;
+      }
+    }
+    pos = p + n;
+  }
+
+  // ---------------------------------------------------------------- numbers
+
+  /**
+   * A numeric value as Jackson's feed parsers read it: a JSON number, or a string holding exactly a JSON number (how
+   * Binance sends prices). Declines anything else, including numbers Jackson would read but the venues never send.
+   */
+  public double number() {
+    int c = peek();
+    if (c == '"') {
+      pos++;
+      if (pos >= end) {
+        throw DECLINE;
+      }
+      scanNumber();
+      if (pos >= end || buf[pos] != '"') {
+        throw DECLINE;
+      }
+      pos++;
+      return decimal();
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      scanNumber();
+      if (integral) {
+        // a JSON integer: Jackson reads it as a long and converts (so -0 is 0.0)
+        return mantissaOverflow ? slow() : (double) (negative ? -mantissa : mantissa);
+      }
+      return decimal();
+    }
+    throw DECLINE;
+  }
+
+  /** A JSON integer of at most 18 digits (so within a long); declines anything else. */
+  public long integer() {
+    int c = peek();
+    if (c != '-' && (c < '0' || c > '9')) {
+      throw DECLINE;
+    }
+    scanNumber();
+    if (!integral || mantissaOverflow) {
+      throw DECLINE;
+    }
+    return negative ? -mantissa : mantissa;
+  }
+
+  /** Scans JSON number syntax at {@code pos} (which is inside the frame), keeping its parts. */
+  private void scanNumber() {
+    byte[] b = buf;
+    int p = pos;
+    int start = p;
+    boolean neg = false;
+    byte c = b[p];
+    if (c == '-') {
+      neg = true;
+      if (++p >= end) {
+        throw DECLINE;
+      }
+      c = b[p];
+    }
+    long m = 0;
+    boolean overflow = false;
+    int frac = 0;
+    if (c == '0') {
+      p++;
+    } else if (c >= '1' && c <= '9') {
+      do {
+        if (m < ACCUMULATE_BELOW) {
+          m = m * 10 + (c - '0');
+        } else {
+          overflow = true;
+        }
+        p++;
+      } while (p < end && (c = b[p]) >= '0' && c <= '9');
+    } else {
+      throw DECLINE;
+    }
+    boolean isInt = true;
+    int exp = 0;
+    if (p < end && b[p] == '.') {
+      isInt = false;
+      p++;
+      if (p >= end || (c = b[p]) < '0' || c > '9') {
+        throw DECLINE;
+      }
+      do {
+        if (m < ACCUMULATE_BELOW) {
+          m = m * 10 + (c - '0');
+          frac++;
+        } else {
+          overflow = true;
+        }
+        p++;
+      } while (p < end && (c = b[p]) >= '0' && c <= '9');
+    }
+    if (p < end && (b[p] == 'e' || b[p] == 'E')) {
+      isInt = false;
+      p++;
+      boolean expNeg = false;
+      if (p < end && (b[p] == '-' || b[p] == '+')) {
+        expNeg = b[p] == '-';
+        p++;
+      }
+      if (p >= end || (c = b[p]) < '0' || c > '9') {
+        throw DECLINE;
+      }
+      do {
+        if (exp < 100_000) {
+          exp = exp * 10 + (c - '0');
+        }
+        p++;
+      } while (p < end && (c = b[p]) >= '0' && c <= '9');
+      if (expNeg) {
+        exp = -exp;
+      }
+    }
+    if (p - start > MAX_NUMBER_CHARS) {
+      throw DECLINE;
+    }
+    numberStart = start;
+    numberEnd = p;
+    negative = neg;
+    mantissa = m;
+    mantissaOverflow = overflow;
+    fractionDigits = frac;
+    exponent = exp;
+    integral = isInt;
+    pos = p;
+  }
+
+  /** The scanned number parsed as a decimal (correctly rounded, as Jackson's double parser). */
+  private double decimal() {
+    if (!mantissaOverflow && mantissa <= MAX_EXACT_MANTISSA) {
+      int e10 = exponent - fractionDigits;
+      if (e10 >= -22 && e10 <= 22) {
+        double v = e10 >= 0 ? mantissa * POW10[e10] : mantissa / POW10[-e10];
+        return negative ? -v : v;
+      }
+    }
+    return slow();
+  }
+
+  private double slow() {
+    int n = numberEnd - numberStart;
+    for (int i = 0; i < n; i++) {
+      numberChars[i] = (char) buf[numberStart + i];
+    }
+    return NumberInput.parseDouble(numberChars, 0, n, true);
+  }
+}
