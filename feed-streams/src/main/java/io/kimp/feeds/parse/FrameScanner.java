@@ -54,12 +54,12 @@ public final class FrameScanner {
   private int pos;
   private int end;
   private byte[] textCopy = new byte[1024];
+  private char[] textChars = new char[1024];
   private final char[] numberChars = new char[MAX_NUMBER_CHARS];
 
-  // the last string read by readString / readName: buf[tokenStart, tokenEnd), and the hash of its bytes
+  // the last string read by readString / readName: buf[tokenStart, tokenEnd)
   private int tokenStart;
   private int tokenEnd;
-  private int tokenHash;
 
   // the last number scanned
   private int numberStart;
@@ -92,10 +92,15 @@ public final class FrameScanner {
       if (textCopy.length < n) {
         textCopy = new byte[Math.max(n, Math.min(MAX_FRAME_CHARS, textCopy.length * 2))];
       }
+      char[] chars = textChars;
+      if (chars.length < n) {
+        chars = textChars = new char[textCopy.length];
+      }
+      text.getChars(0, n, chars, 0); // a bulk copy (inflation) where charAt would check every index
       byte[] copy = textCopy;
       int seen = 0;
       for (int i = 0; i < n; i++) {
-        char c = text.charAt(i);
+        char c = chars[i];
         seen |= c;
         copy[i] = (byte) c;
       }
@@ -113,6 +118,17 @@ public final class FrameScanner {
 
   /** The next byte that is not JSON whitespace, not consumed. Declines at the end of the frame. */
   private int peek() {
+    int p = pos;
+    if (p < end) {
+      int c = buf[p];
+      if (c > ' ') {
+        return c;
+      }
+    }
+    return peekPastWhitespace();
+  }
+
+  private int peekPastWhitespace() {
     int p = pos;
     byte[] b = buf;
     while (p < end) {
@@ -215,32 +231,37 @@ public final class FrameScanner {
       throw DECLINE;
     }
     byte[] b = buf;
-    int p = pos + 1;
-    int start = p;
-    int h = 0;
-    while (true) {
-      if (p >= end) {
-        throw DECLINE;
+    int start = pos + 1;
+    int p = start;
+    while (p < end) {
+      int c = b[p];
+      if (c > '"' && c != '\\') { // the common case: printable, not a quote or an escape
+        p++;
+      } else if (c == '"') {
+        tokenStart = start;
+        tokenEnd = p;
+        pos = p + 1;
+        return;
+      } else if (c == ' ' || c == '!') {
+        p++;
+      } else {
+        throw DECLINE; // control characters, escapes, and (negative) bytes from 0x80 up
       }
-      byte c = b[p];
-      if (c == '"') {
-        break;
-      }
-      if (c < 0x20 || c == '\\') { // control characters, escapes, and (negative) bytes from 0x80 up
-        throw DECLINE;
-      }
-      h = 31 * h + c;
-      p++;
     }
-    tokenStart = start;
-    tokenEnd = p;
-    tokenHash = h;
-    pos = p + 1;
+    throw DECLINE;
   }
 
-  /** Hash of the token's bytes: {@code h = 31 * h + byte}, as {@link #hash(byte[])}. */
+  /** A cheap hash of the token (its length and three of its bytes), as {@link #hash(byte[])} computes it. */
   public int tokenHash() {
-    return tokenHash;
+    return hash(buf, tokenStart, tokenEnd);
+  }
+
+  private static int hash(byte[] b, int from, int to) {
+    int n = to - from;
+    if (n == 0) {
+      return 0;
+    }
+    return n * 0x9E3779B1 ^ b[from] ^ (b[to - 1] << 8) ^ (b[from + (n >> 1)] << 16);
   }
 
   public int tokenStart() {
@@ -273,30 +294,26 @@ public final class FrameScanner {
 
   /** The token hash of {@code ascii}'s bytes. */
   public static int hash(byte[] ascii) {
-    int h = 0;
-    for (byte c : ascii) {
-      h = 31 * h + c;
-    }
-    return h;
+    return hash(ascii, 0, ascii.length);
   }
 
   private void skipString() {
     byte[] b = buf;
     int p = pos + 1;
-    while (true) {
-      if (p >= end) {
+    while (p < end) {
+      int c = b[p];
+      if (c > '"' && c != '\\') {
+        p++;
+      } else if (c == '"') {
+        pos = p + 1;
+        return;
+      } else if (c == ' ' || c == '!') {
+        p++;
+      } else {
         throw DECLINE;
       }
-      byte c = b[p];
-      if (c == '"') {
-        break;
-      }
-      if (c < 0x20 || c == '\\') {
-        throw DECLINE;
-      }
-      p++;
     }
-    pos = p + 1;
+    throw DECLINE;
   }
 
   // ---------------------------------------------------------------- skipping
@@ -308,48 +325,102 @@ public final class FrameScanner {
 
   private void skipValue(int depth) {
     int c = peek();
-    switch (c) {
-      case '"':
-        skipString();
-        return;
-      case '{':
-        if (depth >= MAX_SKIP_DEPTH) {
-          throw DECLINE;
-        }
-        pos++;
-        if (firstMember()) {
-          do {
-            skipValue(depth + 1);
-          } while (nextMember());
-        }
-        return;
-      case '[':
-        if (depth >= MAX_SKIP_DEPTH) {
-          throw DECLINE;
-        }
-        pos++;
-        if (firstElement()) {
-          do {
-            skipValue(depth + 1);
-          } while (nextElement());
-        }
-        return;
-      case 't':
-        literal(TRUE);
-        return;
-      case 'f':
-        literal(FALSE);
-        return;
-      case 'n':
-        literal(NULL);
-        return;
-      default:
-        if (c == '-' || (c >= '0' && c <= '9')) {
-          scanNumber();
-          return;
-        }
-        throw DECLINE;
+    if (c == '"') {
+      skipString();
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      skipNumber();
+    } else if (c == '{') {
+      skipObject(depth);
+    } else if (c == '[') {
+      skipArray(depth);
+    } else if (c == 't') {
+      literal(TRUE);
+    } else if (c == 'f') {
+      literal(FALSE);
+    } else if (c == 'n') {
+      literal(NULL);
+    } else {
+      throw DECLINE;
     }
+  }
+
+  private void skipObject(int depth) {
+    if (depth >= MAX_SKIP_DEPTH) {
+      throw DECLINE;
+    }
+    pos++;
+    if (firstMember()) {
+      do {
+        skipValue(depth + 1);
+      } while (nextMember());
+    }
+  }
+
+  private void skipArray(int depth) {
+    if (depth >= MAX_SKIP_DEPTH) {
+      throw DECLINE;
+    }
+    pos++;
+    if (firstElement()) {
+      do {
+        skipValue(depth + 1);
+      } while (nextElement());
+    }
+  }
+
+  /** Validates JSON number syntax at {@code pos} and steps over it, computing nothing. */
+  private void skipNumber() {
+    byte[] b = buf;
+    int p = pos;
+    int start = p;
+    if (b[p] == '-') {
+      p++;
+    }
+    if (p >= end) {
+      throw DECLINE;
+    }
+    int c = b[p];
+    if (c == '0') {
+      p++;
+    } else if (c >= '1' && c <= '9') {
+      p = digits(b, p + 1);
+    } else {
+      throw DECLINE;
+    }
+    if (p < end && b[p] == '.') {
+      int q = digits(b, p + 1);
+      if (q == p + 1) {
+        throw DECLINE;
+      }
+      p = q;
+    }
+    if (p < end && (b[p] | 0x20) == 'e') {
+      p++;
+      if (p < end && (b[p] == '+' || b[p] == '-')) {
+        p++;
+      }
+      int q = digits(b, p);
+      if (q == p) {
+        throw DECLINE;
+      }
+      p = q;
+    }
+    if (p - start > MAX_NUMBER_CHARS) {
+      throw DECLINE;
+    }
+    pos = p;
+  }
+
+  /** The index of the first non-digit at or after {@code p}. */
+  private int digits(byte[] b, int p) {
+    while (p < end) {
+      int c = b[p];
+      if (c < '0' || c > '9') {
+        break;
+      }
+      p++;
+    }
+    return p;
   }
 
   private void literal(byte[] word) {
@@ -416,70 +487,34 @@ public final class FrameScanner {
     byte[] b = buf;
     int p = pos;
     int start = p;
-    boolean neg = false;
-    byte c = b[p];
-    if (c == '-') {
-      neg = true;
-      if (++p >= end) {
-        throw DECLINE;
-      }
-      c = b[p];
+    boolean neg = b[p] == '-';
+    if (neg && ++p >= end) {
+      throw DECLINE;
     }
-    long m = 0;
-    boolean overflow = false;
-    int frac = 0;
+    mantissa = 0;
+    mantissaOverflow = false;
+    fractionDigits = 0;
+    int c = b[p];
     if (c == '0') {
       p++;
     } else if (c >= '1' && c <= '9') {
-      do {
-        if (m < ACCUMULATE_BELOW) {
-          m = m * 10 + (c - '0');
-        } else {
-          overflow = true;
-        }
-        p++;
-      } while (p < end && (c = b[p]) >= '0' && c <= '9');
+      p = accumulate(b, p, false);
     } else {
       throw DECLINE;
     }
     boolean isInt = true;
-    int exp = 0;
     if (p < end && b[p] == '.') {
       isInt = false;
-      p++;
-      if (p >= end || (c = b[p]) < '0' || c > '9') {
+      int q = accumulate(b, p + 1, true);
+      if (q == p + 1) {
         throw DECLINE;
       }
-      do {
-        if (m < ACCUMULATE_BELOW) {
-          m = m * 10 + (c - '0');
-          frac++;
-        } else {
-          overflow = true;
-        }
-        p++;
-      } while (p < end && (c = b[p]) >= '0' && c <= '9');
+      p = q;
     }
-    if (p < end && (b[p] == 'e' || b[p] == 'E')) {
+    exponent = 0;
+    if (p < end && (b[p] | 0x20) == 'e') {
       isInt = false;
-      p++;
-      boolean expNeg = false;
-      if (p < end && (b[p] == '-' || b[p] == '+')) {
-        expNeg = b[p] == '-';
-        p++;
-      }
-      if (p >= end || (c = b[p]) < '0' || c > '9') {
-        throw DECLINE;
-      }
-      do {
-        if (exp < 100_000) {
-          exp = exp * 10 + (c - '0');
-        }
-        p++;
-      } while (p < end && (c = b[p]) >= '0' && c <= '9');
-      if (expNeg) {
-        exp = -exp;
-      }
+      p = exponent(b, p + 1);
     }
     if (p - start > MAX_NUMBER_CHARS) {
       throw DECLINE;
@@ -487,12 +522,60 @@ public final class FrameScanner {
     numberStart = start;
     numberEnd = p;
     negative = neg;
-    mantissa = m;
-    mantissaOverflow = overflow;
-    fractionDigits = frac;
-    exponent = exp;
     integral = isInt;
     pos = p;
+  }
+
+  /** Digits from {@code p} into the mantissa (counted as fraction digits if {@code fraction}); the index after them. */
+  private int accumulate(byte[] b, int p, boolean fraction) {
+    long m = mantissa;
+    int frac = fractionDigits;
+    boolean overflow = mantissaOverflow;
+    while (p < end) {
+      int c = b[p];
+      if (c < '0' || c > '9') {
+        break;
+      }
+      if (m < ACCUMULATE_BELOW) {
+        m = m * 10 + (c - '0');
+        if (fraction) {
+          frac++;
+        }
+      } else {
+        overflow = true;
+      }
+      p++;
+    }
+    mantissa = m;
+    fractionDigits = frac;
+    mantissaOverflow = overflow;
+    return p;
+  }
+
+  /** The exponent's sign and digits from {@code p}; the index after them. */
+  private int exponent(byte[] b, int p) {
+    boolean neg = false;
+    if (p < end && (b[p] == '-' || b[p] == '+')) {
+      neg = b[p] == '-';
+      p++;
+    }
+    int q = p;
+    int e = 0;
+    while (q < end) {
+      int c = b[q];
+      if (c < '0' || c > '9') {
+        break;
+      }
+      if (e < 100_000) {
+        e = e * 10 + (c - '0');
+      }
+      q++;
+    }
+    if (q == p) {
+      throw DECLINE;
+    }
+    exponent = neg ? -e : e;
+    return q;
   }
 
   /** The scanned number parsed as a decimal (correctly rounded, as Jackson's double parser). */
