@@ -9,17 +9,13 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.SourceShape;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.GraphStageWithMaterializedValue;
-import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import scala.Tuple2;
 
 /**
@@ -67,9 +63,6 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
     return shape;
   }
 
-  /** The end of the stream, queued behind the messages that came before it. */
-  private record End(Throwable error) {}
-
   @Override
   public Tuple2<GraphStageLogic, CompletionStage<Boolean>> createLogicAndMaterializedValue(Attributes attrs) {
     CompletableFuture<Boolean> opened = new CompletableFuture<>();
@@ -77,11 +70,8 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
     return Tuple2.apply(logic, opened);
   }
 
-  private final class Logic extends TimerGraphStageLogic implements WebSocket.Listener {
+  private final class Logic extends HandOverLogic implements WebSocket.Listener {
     private final CompletableFuture<Boolean> opened;
-    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean waiting = new AtomicBoolean();
-    private final AsyncCallback<Object> wake;
     private final AsyncCallback<Throwable> connectFailed;
     private volatile WebSocket ws;
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
@@ -93,21 +83,15 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
     Logic(CompletableFuture<Boolean> opened) {
       super(shape);
       this.opened = opened;
-      this.wake = createAsyncCallback(x -> deliver());
       this.connectFailed = createAsyncCallback(this::failStage);
-      setHandler(
-          out,
-          new AbstractOutHandler() {
-            @Override
-            public void onPull() {
-              deliver();
-            }
+    }
 
-            @Override
-            public void onDownstreamFinish(Throwable cause) {
-              completeStage();
-            }
-          });
+    @Override
+    protected void delivered() {
+      if (++pushedSinceRequest == BATCH) {
+        pushedSinceRequest = 0;
+        ws.request(BATCH);
+      }
     }
 
     @Override
@@ -138,42 +122,6 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
       if (socket != null && text != null) {
         // the JDK allows one outstanding send at a time: chain them
         sending = sending.handle((x, e) -> null).thenCompose(x -> socket.sendText(text, true));
-      }
-    }
-
-    /** Stage thread: push what is queued while downstream wants it. */
-    private void deliver() {
-      while (isAvailable(out)) {
-        Object m = queue.poll();
-        if (m == null) {
-          waiting.set(true);
-          m = queue.poll(); // the listener may have queued between the poll and the flag
-          if (m == null) {
-            return;
-          }
-          waiting.set(false);
-        }
-        if (m instanceof End end) {
-          if (end.error() == null) {
-            completeStage();
-          } else {
-            failStage(end.error());
-          }
-          return;
-        }
-        push(out, m);
-        if (++pushedSinceRequest == BATCH) {
-          pushedSinceRequest = 0;
-          ws.request(BATCH);
-        }
-      }
-    }
-
-    /** Listener thread: hand a message (or the end) to the stage. */
-    private void enqueue(Object m) {
-      queue.add(m);
-      if (waiting.compareAndSet(true, false)) {
-        wake.invoke(null);
       }
     }
 
@@ -246,17 +194,16 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
 
     @Override
     public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-      enqueue(
-          new End(
-              statusCode == WebSocket.NORMAL_CLOSURE
-                  ? null
-                  : new IOException("WebSocket closed by the peer: " + statusCode + " " + reason)));
+      end(
+          statusCode == WebSocket.NORMAL_CLOSURE
+              ? null
+              : new IOException("WebSocket closed by the peer: " + statusCode + " " + reason));
       return null;
     }
 
     @Override
     public void onError(WebSocket socket, Throwable error) {
-      enqueue(new End(error));
+      end(error);
     }
   }
 }
