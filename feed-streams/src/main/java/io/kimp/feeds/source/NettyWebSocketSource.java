@@ -52,7 +52,7 @@ import scala.Tuple2;
  * validates the rest, so a frame of bad UTF-8 is counted and dropped like any bad frame, and the connection goes on.
  *
  * <p>Backpressure: reading from the socket stops while {@code 2 × BATCH} messages wait for the stage and resumes when half
- * of them went downstream. Pings are answered with pongs by Netty's protocol handler; fragmented messages are assembled;
+ * of them went downstream (both switches made on the I/O thread). Pings are answered with pongs by Netty's protocol handler; fragmented messages are assembled;
  * a close frame other than 1000, or a connection lost without one (1006), fails the stream. Cancelling the source sends a
  * close frame (1000) and closes the socket after 2 s at the latest. All connections share one Netty I/O thread.
  */
@@ -170,12 +170,20 @@ final class NettyWebSocketSource
       }
     }
 
+    /**
+     * Reading resumes once the waiting messages fell to {@code BATCH}. Every auto-read switch runs on the I/O thread, and
+     * resuming checks the count there again: the I/O thread may have stopped reading after the count already fell.
+     */
     @Override
     protected void delivered() {
       if (waitingMessages.decrementAndGet() == BATCH) {
         Channel ch = channel;
         if (ch != null) {
-          ch.config().setAutoRead(true);
+          ch.eventLoop().execute(() -> {
+            if (waitingMessages.get() < 2 * BATCH) {
+              ch.config().setAutoRead(true);
+            }
+          });
         }
       }
     }
