@@ -16,6 +16,7 @@ import io.kimp.fixtures.sim.MarketUpdate.Kind;
 import io.kimp.fixtures.sim.SimVenue;
 import io.kimp.fixtures.sim.SimulatorConfig;
 import io.kimp.fixtures.sim.WireFormats;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -222,15 +223,16 @@ public class ParsePremiumBenchmark {
     return e == null ? -1 : detector.onApplied(state.apply(e), e.coin(), e.receivedAt()); // rejected: counted, dropped
   }
 
-  /** How the parsers' work was split, for the reader of the numbers. */
+  /** The machine's load (the numbers mean little far above the core count) and how the parsers' work was split. */
   @TearDown
   public void report() {
-    if (upbit.fullParses() + binance.fullParses() == 0) {
-      return; // only the odd-frames benchmark reaches Jackson
+    System.out.printf("%n  load average %.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    if (upbit.fullParses() + binance.fullParses() > 0) { // only the odd-frames benchmark reaches Jackson
+      System.out.printf("; fast path took %,d Upbit and %,d Binance frames, Jackson read %,d and %,d (rejected %,d and %,d)",
+          upbit.fastPathTaken(), binance.fastPathTaken(), upbit.fullParses(), binance.fullParses(),
+          upbit.stats().rejectedTotal(), binance.stats().rejectedTotal());
     }
-    System.out.printf("%n  fast path took %,d Upbit and %,d Binance frames; Jackson read %,d and %,d (rejected %,d and %,d)%n",
-        upbit.fastPathTaken(), binance.fastPathTaken(), upbit.fullParses(), binance.fullParses(),
-        upbit.stats().rejectedTotal(), binance.stats().rejectedTotal());
+    System.out.println();
   }
 
   @Benchmark
