@@ -42,15 +42,15 @@ public abstract class JsonFrameParser implements FrameParser {
 
   @Override
   public final MarketEvent parse(RawFrame frame) {
-    stats.frame();
     if (fastPath != null) {
       MarketEvent e = fastPath.read(frame);
       if (e != null) {
         fastPathTaken++;
-        stats.event();
+        stats.eventFrame();
         return e;
       }
     }
+    stats.frame();
     fullParses++;
     try (JsonParser p =
         frame.bytes() != null
