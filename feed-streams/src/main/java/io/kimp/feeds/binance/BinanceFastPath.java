@@ -8,13 +8,12 @@ import io.kimp.core.market.MarketEvent.BookEvent;
 import io.kimp.core.market.MarketEvent.TickerEvent;
 import io.kimp.core.market.MarketEvent.TradeEvent;
 import io.kimp.core.market.Venue;
-import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.Checks;
 import io.kimp.feeds.parse.CoinResolver;
-import io.kimp.feeds.parse.FastPath;
 import io.kimp.feeds.parse.FieldNames;
 import io.kimp.feeds.parse.FrameScanner;
 import io.kimp.feeds.parse.MarketCodes;
+import io.kimp.feeds.parse.ScanningFastPath;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -26,7 +25,7 @@ import java.util.Arrays;
  * type, a field read twice and any top-level field beside {@code stream}/{@code data} of a wrapped frame make it decline,
  * and the Jackson parser decides.
  */
-final class BinanceFastPath implements FastPath {
+final class BinanceFastPath extends ScanningFastPath {
   private static final int MAX_LEVELS = 64;
 
   // payload fields
@@ -62,8 +61,6 @@ final class BinanceFastPath implements FastPath {
   private static final int KIND_TRADE = 1;
   private static final int KIND_TICKER = 2;
 
-  private final FrameScanner in = new FrameScanner();
-  private final MarketCodes codes;
   private final double[] bidP = new double[MAX_LEVELS];
   private final double[] bidS = new double[MAX_LEVELS];
   private final double[] askP = new double[MAX_LEVELS];
@@ -91,22 +88,11 @@ final class BinanceFastPath implements FastPath {
   private int askLevels;
 
   BinanceFastPath(CoinResolver coins) {
-    this.codes = MarketCodes.binance(coins);
+    super(MarketCodes.binance(coins));
   }
 
   @Override
-  public MarketEvent read(RawFrame frame) {
-    if (!in.load(frame)) {
-      return null;
-    }
-    try {
-      return event(frame.receivedAt());
-    } catch (FrameScanner.Decline d) {
-      return null;
-    }
-  }
-
-  private MarketEvent event(long at) {
+  protected MarketEvent event(long at) {
     seen = 0;
     kind = 0;
     eventTime = updateId = tradeId = tradeTime = -1;

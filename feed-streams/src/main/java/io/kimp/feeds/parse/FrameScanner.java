@@ -230,18 +230,22 @@ public final class FrameScanner {
     if (peek() != '"') {
       throw DECLINE;
     }
-    byte[] b = buf;
     int start = pos + 1;
-    int p = start;
+    int p = closingQuote(start);
+    tokenStart = start;
+    tokenEnd = p;
+    pos = p + 1;
+  }
+
+  /** The index of the quote closing the string whose contents start at {@code p}. */
+  private int closingQuote(int p) {
+    byte[] b = buf;
     while (p < end) {
       int c = b[p];
       if (c > '"' && c != '\\') { // the common case: printable, not a quote or an escape
         p++;
       } else if (c == '"') {
-        tokenStart = start;
-        tokenEnd = p;
-        pos = p + 1;
-        return;
+        return p;
       } else if (c == ' ' || c == '!') {
         p++;
       } else {
@@ -298,22 +302,7 @@ public final class FrameScanner {
   }
 
   private void skipString() {
-    byte[] b = buf;
-    int p = pos + 1;
-    while (p < end) {
-      int c = b[p];
-      if (c > '"' && c != '\\') {
-        p++;
-      } else if (c == '"') {
-        pos = p + 1;
-        return;
-      } else if (c == ' ' || c == '!') {
-        p++;
-      } else {
-        throw DECLINE;
-      }
-    }
-    throw DECLINE;
+    pos = closingQuote(pos + 1) + 1;
   }
 
   // ---------------------------------------------------------------- skipping

@@ -10,13 +10,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
-import org.apache.pekko.stream.stage.GraphStageWithMaterializedValue;
-import scala.Tuple2;
 
 /**
  * One WebSocket connection through the JDK's {@link java.net.http.WebSocket} client, as a Pekko Streams source of whole
@@ -29,9 +24,8 @@ import scala.Tuple2;
  * JDK client itself. The materialized value completes when the connection is open (or fails if it cannot be opened).
  * Cancelling the source closes the WebSocket (close frame 1000, then abort after 2 s).
  */
-final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceShape<Object>, CompletionStage<Boolean>> {
+final class JdkWebSocketSource extends WebSocketClientStage {
   private static final int BATCH = 512;
-  private static final Object KEEP_ALIVE = new Object();
   /**
    * One client for all connections. Its tasks run on its own selector thread (a direct executor): the listener below only
    * hands messages over (no blocking, no waiting), and each message saves a thread hop, which halved the tail latency in
@@ -40,34 +34,17 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(Runnable::run).build();
 
-  private final URI uri;
-  private final String firstMessage;
-  private final String keepAliveText;
-  private final Duration keepAlive;
-  private final Outlet<Object> out = Outlet.create("JdkWebSocketSource.out");
-  private final SourceShape<Object> shape = SourceShape.of(out);
-
   /**
    * @param firstMessage sent once the connection is open (a subscription), or null
    * @param keepAliveText sent every {@code keepAlive} (Upbit's {@code PING}), or null
    */
   JdkWebSocketSource(URI uri, String firstMessage, String keepAliveText, Duration keepAlive) {
-    this.uri = uri;
-    this.firstMessage = firstMessage;
-    this.keepAliveText = keepAliveText;
-    this.keepAlive = keepAlive;
+    super(uri, firstMessage, keepAliveText, keepAlive);
   }
 
   @Override
-  public SourceShape<Object> shape() {
-    return shape;
-  }
-
-  @Override
-  public Tuple2<GraphStageLogic, CompletionStage<Boolean>> createLogicAndMaterializedValue(Attributes attrs) {
-    CompletableFuture<Boolean> opened = new CompletableFuture<>();
-    Logic logic = new Logic(opened);
-    return Tuple2.apply(logic, opened);
+  GraphStageLogic logic(CompletableFuture<Boolean> opened) {
+    return new Logic(opened);
   }
 
   private final class Logic extends HandOverLogic implements WebSocket.Listener {

@@ -32,17 +32,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
-import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
-import org.apache.pekko.stream.stage.GraphStageWithMaterializedValue;
-import scala.Tuple2;
 
 /**
  * One WebSocket connection through Netty, as a Pekko Streams source of whole messages, every one as its UTF-8 bytes
@@ -56,41 +50,23 @@ import scala.Tuple2;
  * a close frame other than 1000, or a connection lost without one (1006), fails the stream. Cancelling the source sends a
  * close frame (1000) and closes the socket after 2 s at the latest. All connections share one Netty I/O thread.
  */
-final class NettyWebSocketSource
-    extends GraphStageWithMaterializedValue<SourceShape<Object>, CompletionStage<Boolean>> {
+final class NettyWebSocketSource extends WebSocketClientStage {
   private static final int BATCH = 512;
   private static final int MAX_MESSAGE_BYTES = 1 << 20;
-  private static final Object KEEP_ALIVE = new Object();
   private static final EventLoopGroup IO =
       new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kimp-websocket", true), NioIoHandler.newFactory());
-
-  private final URI uri;
-  private final String firstMessage;
-  private final String keepAliveText;
-  private final Duration keepAlive;
-  private final Outlet<Object> out = Outlet.create("NettyWebSocketSource.out");
-  private final SourceShape<Object> shape = SourceShape.of(out);
 
   /**
    * @param firstMessage sent once the connection is open (a subscription), or null
    * @param keepAliveText sent every {@code keepAlive} (Upbit's {@code PING}), or null
    */
   NettyWebSocketSource(URI uri, String firstMessage, String keepAliveText, Duration keepAlive) {
-    this.uri = uri;
-    this.firstMessage = firstMessage;
-    this.keepAliveText = keepAliveText;
-    this.keepAlive = keepAlive;
+    super(uri, firstMessage, keepAliveText, keepAlive);
   }
 
   @Override
-  public SourceShape<Object> shape() {
-    return shape;
-  }
-
-  @Override
-  public Tuple2<GraphStageLogic, CompletionStage<Boolean>> createLogicAndMaterializedValue(Attributes attrs) {
-    CompletableFuture<Boolean> opened = new CompletableFuture<>();
-    return Tuple2.apply(new Logic(opened), opened);
+  GraphStageLogic logic(CompletableFuture<Boolean> opened) {
+    return new Logic(opened);
   }
 
   private static SslContext tls() {

@@ -8,13 +8,12 @@ import io.kimp.core.market.MarketEvent.BookEvent;
 import io.kimp.core.market.MarketEvent.TickerEvent;
 import io.kimp.core.market.MarketEvent.TradeEvent;
 import io.kimp.core.market.Venue;
-import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.Checks;
 import io.kimp.feeds.parse.CoinResolver;
-import io.kimp.feeds.parse.FastPath;
 import io.kimp.feeds.parse.FieldNames;
 import io.kimp.feeds.parse.FrameScanner;
 import io.kimp.feeds.parse.MarketCodes;
+import io.kimp.feeds.parse.ScanningFastPath;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -25,7 +24,7 @@ import java.util.Arrays;
  * range, a crossed book, an unknown code or type, an error or status message all make it decline, and the Jackson parser
  * decides, counts and reports.
  */
-final class UpbitFastPath implements FastPath {
+final class UpbitFastPath extends ScanningFastPath {
   private static final int MAX_LEVELS = 64;
 
   private static final int TYPE = 0;
@@ -59,30 +58,17 @@ final class UpbitFastPath implements FastPath {
   private static final int KIND_TRADE = 2;
   private static final int KIND_ORDERBOOK = 3;
 
-  private final FrameScanner in = new FrameScanner();
-  private final MarketCodes codes;
   private final double[] askP = new double[MAX_LEVELS];
   private final double[] askS = new double[MAX_LEVELS];
   private final double[] bidP = new double[MAX_LEVELS];
   private final double[] bidS = new double[MAX_LEVELS];
 
   UpbitFastPath(CoinResolver coins) {
-    this.codes = MarketCodes.upbit(coins);
+    super(MarketCodes.upbit(coins));
   }
 
   @Override
-  public MarketEvent read(RawFrame frame) {
-    if (!in.load(frame)) {
-      return null;
-    }
-    try {
-      return event(frame.receivedAt());
-    } catch (FrameScanner.Decline d) {
-      return null;
-    }
-  }
-
-  private MarketEvent event(long at) {
+  protected MarketEvent event(long at) {
     int kind = 0;
     String coin = null;
     double price = Double.NaN;
