@@ -82,6 +82,8 @@ final class NettyWebSocketSource extends WebSocketClientStage {
     private final AsyncCallback<Throwable> connectFailed;
     private final AtomicInteger waitingMessages = new AtomicInteger();
     private volatile Channel channel;
+    /** Set when the stage stops: a connection completing after that is closed at once. */
+    private volatile boolean stopped;
 
     Logic(CompletableFuture<Boolean> opened) {
       super(shape);
@@ -128,6 +130,9 @@ final class NettyWebSocketSource extends WebSocketClientStage {
                   f -> {
                     if (f.isSuccess()) {
                       channel = f.channel();
+                      if (stopped) {
+                        f.channel().close();
+                      }
                     } else {
                       opened.completeExceptionally(f.cause());
                       connectFailed.invoke(f.cause());
@@ -166,6 +171,7 @@ final class NettyWebSocketSource extends WebSocketClientStage {
 
     @Override
     public void postStop() {
+      stopped = true;
       Channel ch = channel;
       if (ch != null && ch.isActive()) {
         ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
