@@ -55,6 +55,7 @@ public class BinanceParserTest {
       assertThat(e.sequence()).isEqualTo(400900217L);
       assertThat(e.exchangeTs()).isEqualTo(7L); // no time in a bookTicker: the receive time
     }
+    assertThat(parser.fastPathTaken()).as("read by the fast path").isEqualTo(2);
   }
 
   @Test
@@ -67,6 +68,7 @@ public class BinanceParserTest {
       assertThat(t.exchangeTs()).isEqualTo(1672515782136L);
       assertThat(t.sequence()).isEqualTo(12345L);
     }
+    assertThat(parser.fastPathTaken()).as("read by the fast path").isEqualTo(2);
   }
 
   @Test
@@ -130,6 +132,7 @@ public class BinanceParserTest {
     assertThat(stats.rejected(Reject.UNKNOWN_SYMBOL)).isEqualTo(1);
     assertThat(stats.rejected(Reject.UNKNOWN_TYPE)).isEqualTo(1);
     assertThat(stats.rejected(Reject.VENUE_ERROR)).isEqualTo(1);
+    assertThat(parser.fastPathTaken()).as("bad frames are Jackson's to judge").isZero();
     assertThat(text(DOC_BOOK_TICKER)).isNotNull();
   }
 

@@ -91,6 +91,7 @@ public class UpbitParserTest {
     }
     assertThat(stats.events()).isEqualTo(2);
     assertThat(stats.rejectedTotal()).isZero();
+    assertThat(parser.fastPathTaken()).as("read by the fast path").isEqualTo(2);
   }
 
   @Test
@@ -103,6 +104,7 @@ public class UpbitParserTest {
       assertThat(t.exchangeTs()).isEqualTo(1676965262139L);
     }
     assertThat(stats.rejectedTotal()).isZero();
+    assertThat(parser.fastPathTaken()).as("read by the fast path").isEqualTo(2);
   }
 
   @Test
@@ -116,6 +118,7 @@ public class UpbitParserTest {
     BookEvent s = (BookEvent) binary(DOC_ORDERBOOK_SIMPLE);
     assertThat(s.book().bidSizes()).containsExactly(0.03656812, 0.33543433);
     assertThat(s.book().bestAsk()).isEqualTo(137002000);
+    assertThat(parser.fastPathTaken()).as("read by the fast path").isEqualTo(2);
   }
 
   @Test
@@ -168,6 +171,7 @@ public class UpbitParserTest {
     assertThat(stats.rejected(Reject.CROSSED_BOOK)).isEqualTo(1);
     assertThat(stats.frames()).isEqualTo(11);
     assertThat(stats.events()).isZero();
+    assertThat(parser.fastPathTaken()).as("bad frames are Jackson's to judge").isZero();
     // and the parser still works
     assertThat(binary(DOC_TICKER_DEFAULT)).isNotNull();
   }
