@@ -22,8 +22,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * End to end, in one JVM on loopback: the exchange simulator's WebSocket servers → the live feeds (WebSocket client,
- * parse, merge) → {@code MarketState} → {@code OpportunityDetector} → a decision. Two phases per run:
+ * End to end, in one JVM on loopback: the exchange simulator's WebSocket servers (an actor system of their own) → the
+ * live feeds (WebSocket client, parse, merge) → {@code MarketState} → {@code OpportunityDetector} → a decision. Two
+ * phases per run:
  *
  * <ol>
  *   <li>throughput: the simulator sends as fast as the feeds take (backpressured), and the pipeline's decisions per second
@@ -86,10 +87,20 @@ public final class EndToEndBenchmark {
 
   private Result phase(int rate, int seconds, String format, String client) throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench");
+    // the venues are not in kimp's JVM in production: the simulator gets an actor system of its own, with as many
+    // dispatcher threads as there are cores, so its server streams neither share kimp's dispatcher nor spread over
+    // eight threads on two cores
+    ActorSystem<Void> venues =
+        ActorSystem.create(
+            Behaviors.empty(), "venues",
+            ConfigFactory.parseString(
+                    "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = "
+                        + Runtime.getRuntime().availableProcessors())
+                .withFallback(ConfigFactory.load()));
     SimulatorConfig sc =
         SimulatorConfig.defaults().withUpdatesPerSecond(rate).withFaultProxy(false)
             .withPremium(0.2, 0.1, Duration.ofSeconds(30));
-    ExchangeSimulator sim = ExchangeSimulator.start(system, sc).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ExchangeSimulator sim = ExchangeSimulator.start(venues, sc).toCompletableFuture().get(10, TimeUnit.SECONDS);
     sim.onUpdate(this::emitted);
     Config c =
         ConfigFactory.parseString(
@@ -120,7 +131,9 @@ public final class EndToEndBenchmark {
       feeds.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
       sim.close();
       system.terminate();
+      venues.terminate();
       system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      venues.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
   }
 
