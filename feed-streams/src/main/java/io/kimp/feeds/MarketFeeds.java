@@ -50,6 +50,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * --simulate} (same, with the simulator's URLs), {@code kimp record} and {@code kimp replay}.
  */
 public final class MarketFeeds {
+  /** The dispatcher id of the market-data stream (reference.conf). */
+  public static final String DISPATCHER = "kimp.feeds.dispatcher";
 
   /** Optional hooks: a frame tap (recording) and a decision probe (benchmarks, latency metrics). */
   public record Options(MarketPipeline.FrameTap tap, MarketPipeline.DecisionProbe probe) {
@@ -258,9 +260,6 @@ public final class MarketFeeds {
         ? ActorAttributes.dispatcher(DISPATCHER)
         : Attributes.none();
   }
-
-  /** The dispatcher id of the market-data stream (reference.conf). */
-  public static final String DISPATCHER = "kimp.feeds.dispatcher";
 
   private static Source<List<RawFrame>, NotUsed> merge(List<Source<List<RawFrame>, NotUsed>> sources) {
     if (sources.size() == 1) {
