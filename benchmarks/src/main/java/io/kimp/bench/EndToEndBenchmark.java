@@ -11,6 +11,7 @@ import io.kimp.fixtures.sim.ExchangeSimulator;
 import io.kimp.fixtures.sim.MarketUpdate;
 import io.kimp.fixtures.sim.SimVenue;
 import io.kimp.fixtures.sim.SimulatorConfig;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,8 +22,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * End to end, in one JVM on loopback: the exchange simulator's WebSocket servers → the live feeds (WebSocket client,
- * parse, merge) → {@code MarketState} → {@code OpportunityDetector} → a decision. Two phases per run:
+ * End to end, in one JVM on loopback: the exchange simulator's WebSocket servers (an actor system of their own) → the
+ * live feeds (WebSocket client, parse, merge) → {@code MarketState} → {@code OpportunityDetector} → a decision. Two
+ * phases per run:
  *
  * <ol>
  *   <li>throughput: the simulator sends as fast as the feeds take (backpressured), and the pipeline's decisions per second
@@ -33,7 +35,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * </ol>
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar io.kimp.bench.EndToEndBenchmark [--seconds 10] [--rate 20000]
- * [--format SIMPLE|DEFAULT] [--client jdk|pekko-http]}
+ * [--format SIMPLE|DEFAULT] [--client jdk|netty|pekko-http]}
  */
 public final class EndToEndBenchmark {
   private static final int RING = 1 << 22;
@@ -52,13 +54,18 @@ public final class EndToEndBenchmark {
     new EndToEndBenchmark().run(seconds, rate, format, client);
   }
 
+  /** The machine's 1-minute load average: the numbers mean little when it is far above the core count. */
+  private static double load() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
   private static Histogram newHistogram() {
     return new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
   }
 
   private void run(int seconds, int rate, String format, String client) throws Exception {
-    System.out.printf("end-to-end: %d cores, %s Upbit frames, %s WebSocket client, %d s per phase%n",
-        Runtime.getRuntime().availableProcessors(), format, client, seconds);
+    System.out.printf("end-to-end: %d cores, %s Upbit frames, %s WebSocket client, %d s per phase, load average %.1f%n",
+        Runtime.getRuntime().availableProcessors(), format, client, seconds, load());
     Result max = phase(0, seconds, format, client);
     System.out.printf("throughput (unthrottled):   %,12.0f msgs/s decided (%,.0f frames/s received)   "
             + "p50 %s  p99 %s  (emit→decision)%n",
@@ -73,16 +80,27 @@ public final class EndToEndBenchmark {
             + "  (n=%,d)%n",
         us(fixed.inside, 50), us(fixed.inside, 90), us(fixed.inside, 99), us(fixed.inside, 99.9),
         us(fixed.inside, 100), fixed.inside.getTotalCount());
+    System.out.printf("load average at the end: %.1f (other processes on this machine share its cores)%n", load());
   }
 
   private record Result(double decidedPerSecond, double framesPerSecond, Histogram wire, Histogram inside) {}
 
   private Result phase(int rate, int seconds, String format, String client) throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench");
+    // the venues are not in kimp's JVM in production: the simulator gets an actor system of its own, with as many
+    // dispatcher threads as there are cores, so its server streams neither share kimp's dispatcher nor spread over
+    // eight threads on two cores
+    ActorSystem<Void> venues =
+        ActorSystem.create(
+            Behaviors.empty(), "venues",
+            ConfigFactory.parseString(
+                    "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = "
+                        + Runtime.getRuntime().availableProcessors())
+                .withFallback(ConfigFactory.load()));
     SimulatorConfig sc =
         SimulatorConfig.defaults().withUpdatesPerSecond(rate).withFaultProxy(false)
             .withPremium(0.2, 0.1, Duration.ofSeconds(30));
-    ExchangeSimulator sim = ExchangeSimulator.start(system, sc).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ExchangeSimulator sim = ExchangeSimulator.start(venues, sc).toCompletableFuture().get(10, TimeUnit.SECONDS);
     sim.onUpdate(this::emitted);
     Config c =
         ConfigFactory.parseString(
@@ -113,7 +131,9 @@ public final class EndToEndBenchmark {
       feeds.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
       sim.close();
       system.terminate();
+      venues.terminate();
       system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      venues.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
   }
 

@@ -16,6 +16,7 @@ import io.kimp.fixtures.sim.MarketUpdate.Kind;
 import io.kimp.fixtures.sim.SimVenue;
 import io.kimp.fixtures.sim.SimulatorConfig;
 import io.kimp.fixtures.sim.WireFormats;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -41,7 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Frames are the simulator's, i.e. shaped like the venues' (Upbit frames as the binary bytes Upbit sends, Binance as
  * text), over 20 coins with varying prices; the state is seeded with books and the rate so every frame makes the detector
- * evaluate its coin (fresh, below the threshold: the common case).
+ * evaluate its coin (fresh, below the threshold: the common case). The parsers are the ones the feeds use (fast path in
+ * front of Jackson); {@code jacksonOnly…} runs the same mixed stream through the Jackson-only parsers, for comparison on
+ * the same machine at the same time. {@code mixedWithOddFrames} is the mixed stream with one frame in ten replaced by an odd
+ * one (valid but unusual, needing Jackson, or bad and rejected), so the fast path, its fallback and the rejection
+ * counting are all in the measurement.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -65,8 +71,11 @@ public class ParsePremiumBenchmark {
   private RawFrame[] binanceTrade;
   private RawFrame[] binanceDepth;
   private RawFrame[] mixed;
+  private RawFrame[] mixedOdd;
   private UpbitParser upbit;
   private BinanceParser binance;
+  private UpbitParser upbitJackson;
+  private BinanceParser binanceJackson;
   private MarketState state;
   private OpportunityDetector detector;
   private int i;
@@ -79,6 +88,8 @@ public class ParsePremiumBenchmark {
     CoinResolver resolver = CoinResolver.of(coins);
     upbit = new UpbitParser(new FrameStats(FeedVenue.UPBIT), resolver);
     binance = new BinanceParser(new FrameStats(FeedVenue.BINANCE), resolver);
+    upbitJackson = UpbitParser.withoutFastPath(new FrameStats(FeedVenue.UPBIT), resolver);
+    binanceJackson = BinanceParser.withoutFastPath(new FrameStats(FeedVenue.BINANCE), resolver);
     boolean simple = upbitFormat.equals("SIMPLE");
     SplittableRandom r = new SplittableRandom(7);
     upbitTicker = new RawFrame[N];
@@ -99,6 +110,11 @@ public class ParsePremiumBenchmark {
       binanceTrade[k] = binanceFrame(update(SimVenue.BINANCE, Kind.TRADE, coin, usdt, k));
       binanceDepth[k] = binanceFrame(update(SimVenue.BINANCE, Kind.DEPTH, coin, usdt, k));
       mixed[k] = (k & 1) == 0 ? upbitTicker[k] : binanceBookTicker[k];
+    }
+    mixedOdd = new RawFrame[N];
+    for (int k = 0; k < N; k++) {
+      int slot = k % 20; // one in ten, alternately an Upbit and a Binance frame
+      mixedOdd[k] = slot == 9 || slot == 18 ? odd(mixed[k], k / 20) : mixed[k];
     }
     rate = upbitFrame(update(SimVenue.UPBIT, Kind.BOOK, "USDT", 1400, 0), simple);
     seedCoins = coins.size();
@@ -140,6 +156,42 @@ public class ParsePremiumBenchmark {
     return RawFrame.text(FeedVenue.BINANCE, WireFormats.binanceCombined(u), NOW, 0);
   }
 
+  /**
+   * The frame made odd in one of seven ways: two the fast path still takes (whitespace; an extra nested member), one only
+   * Jackson reads (an escape sequence in a skipped string), four that are rejected (truncated, negative price, unknown
+   * symbol, NaN).
+   */
+  private static RawFrame odd(RawFrame f, int which) {
+    boolean upbit = f.venue() == FeedVenue.UPBIT;
+    String t = f.asText();
+    String price = upbit ? "\"tp\":" : "\"b\":\"";
+    switch (which % 7) {
+      case 0:
+        t = t.replace(",", ", ").replace(":", " : ");
+        break;
+      case 1:
+        t = "{\"x\":{\"a\":[1,2.5e3,{\"b\":null}],\"c\":\"d\"}," + t.substring(1);
+        break;
+      case 2:
+        t = upbit ? t.replace("REALTIME", "REAL\\u0054IME") : t.replace("@bookTicker", "@book\\u0054icker");
+        break;
+      case 3:
+        t = t.substring(0, t.length() / 2);
+        break;
+      case 4:
+        t = t.replace(price, price + "-");
+        break;
+      case 5:
+        t = upbit ? t.replace("KRW-", "KRW-X") : t.replace("USDT\"", "USDC\"");
+        break;
+      default:
+        t = t.replace(price, price + (upbit ? "\"NaN\",\"x\":" : "NaN\",\"x\":\""));
+    }
+    return upbit
+        ? RawFrame.binary(FeedVenue.UPBIT, t.getBytes(StandardCharsets.UTF_8), f.receivedAt(), 0)
+        : RawFrame.text(FeedVenue.BINANCE, t, f.receivedAt(), 0);
+  }
+
   /** Parse, normalize, apply (premium), detect: the work of one frame. */
   private int apply(io.kimp.feeds.parse.FrameParser parser, RawFrame f) {
     MarketEvent e = parser.parse(f);
@@ -162,6 +214,31 @@ public class ParsePremiumBenchmark {
   public int mixedUpbitTickerBinanceBookTicker() {
     RawFrame f = next(mixed);
     return apply(f.venue() == FeedVenue.UPBIT ? upbit : binance, f);
+  }
+
+  @Benchmark
+  public int mixedWithOddFrames() {
+    RawFrame f = next(mixedOdd);
+    MarketEvent e = (f.venue() == FeedVenue.UPBIT ? upbit : binance).parse(f);
+    return e == null ? -1 : detector.onApplied(state.apply(e), e.coin(), e.receivedAt()); // rejected: counted, dropped
+  }
+
+  /** The machine's load (the numbers mean little far above the core count) and how the parsers' work was split. */
+  @TearDown
+  public void report() {
+    System.out.printf("%n  load average %.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    if (upbit.fullParses() + binance.fullParses() > 0) { // only the odd-frames benchmark reaches Jackson
+      System.out.printf("; fast path took %,d Upbit and %,d Binance frames, Jackson read %,d and %,d (rejected %,d and %,d)",
+          upbit.fastPathTaken(), binance.fastPathTaken(), upbit.fullParses(), binance.fullParses(),
+          upbit.stats().rejectedTotal(), binance.stats().rejectedTotal());
+    }
+    System.out.println();
+  }
+
+  @Benchmark
+  public int jacksonOnlyMixedUpbitTickerBinanceBookTicker() {
+    RawFrame f = next(mixed);
+    return apply(f.venue() == FeedVenue.UPBIT ? upbitJackson : binanceJackson, f);
   }
 
   @Benchmark

@@ -229,7 +229,7 @@ public record FeedSettings(
   private static WebSocketConnection.Client client(Config c, String path) {
     WebSocketConnection.Client client = WebSocketConnection.Client.parse(c.getString(path));
     if (client == null) {
-      throw new ConfigException.BadValue(path, "must be jdk or pekko-http, not '" + c.getString(path) + "'");
+      throw new ConfigException.BadValue(path, "must be jdk, netty or pekko-http, not '" + c.getString(path) + "'");
     }
     return client;
   }

@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One frame as received, with what the connection's parser made of it. Upbit frames arrive binary (UTF-8 JSON) and are
- * kept as bytes; Binance and FX frames arrive as text. {@code event} is null when the frame was a control message (a
+ * kept as bytes; Binance and FX frames arrive as text, kept as text, or as their UTF-8 bytes when the WebSocket client
+ * hands them over undecoded (Netty). {@code event} is null when the frame was a control message (a
  * subscription answer, Upbit's keep-alive status) or was rejected (then counted in the venue's {@code FrameStats}).
  *
  * @param receivedAt wall clock at arrival, epoch ms (the recorded time in replay)

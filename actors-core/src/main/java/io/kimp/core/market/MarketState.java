@@ -255,8 +255,13 @@ public final class MarketState implements MarketView, BookView {
    */
   public boolean isFresh(String coin, long now) {
     CoinSlot s = coins.get(coin);
+    return s != null && isFresh(s, now);
+  }
+
+  /** {@link #isFresh(String, long)} of a slot the caller holds. */
+  boolean isFresh(CoinSlot s, long now) {
     long limit = now - staleAfterMillis;
-    return s != null && s.upbit.updatedAt >= limit && s.binance.updatedAt >= limit && usdtKrwAt >= limit;
+    return s.upbit.updatedAt >= limit && s.binance.updatedAt >= limit && usdtKrwAt >= limit;
   }
 
   /** Which of a coin's inputs are stale at {@code now}: any of "upbit", "binance", "usdt-krw". */
@@ -302,10 +307,12 @@ public final class MarketState implements MarketView, BookView {
     return out;
   }
 
-  /** The effective book without the Optional, for the detector on the hot path. */
-  Book bookOrNull(Venue venue, String coin) {
-    VenueSide side = sideOf(venue, coin);
-    return side == null ? null : side.book;
+  /**
+   * Everything the detector reads of a coin, found with one lookup (null if the coin was never seen; the USDT market is
+   * no coin slot): its books, volumes and update times are the slot's published (volatile) fields.
+   */
+  CoinSlot slotOrNull(String coin) {
+    return coins.get(coin);
   }
 
   /** The USDT/KRW rate, NaN if none yet. */
@@ -323,7 +330,7 @@ public final class MarketState implements MarketView, BookView {
 
   // ---------------------------------------------------------------- per coin, per venue
 
-  private static final class CoinSlot {
+  static final class CoinSlot {
     final String coin;
     final VenueSide upbit = new VenueSide();
     final VenueSide binance = new VenueSide();
@@ -355,7 +362,7 @@ public final class MarketState implements MarketView, BookView {
   }
 
   /** One instrument at one venue. Fields without volatile are the writer's own bookkeeping. */
-  private static final class VenueSide {
+  static final class VenueSide {
     volatile Book book;
     volatile TradeEvent lastTrade;
     volatile TickerEvent lastTicker;

@@ -126,12 +126,16 @@ public final class OpportunityDetector {
 
   /** Evaluates one coin; returns the opportunity offered, or null. */
   public Opportunity evaluate(String coin, long now) {
-    Book upbit = state.bookOrNull(Venue.UPBIT, coin);
-    Book binance = state.bookOrNull(Venue.BINANCE, coin);
+    MarketState.CoinSlot slot = state.slotOrNull(coin); // one lookup for the books, times and volumes below
+    if (slot == null) {
+      return null;
+    }
+    Book upbit = slot.upbit.book;
+    Book binance = slot.binance.book;
     if (upbit == null || binance == null) {
       return null; // a side never seen: nothing to compare yet
     }
-    if (!state.isFresh(coin, now)) {
+    if (!state.isFresh(slot, now)) {
       stats.suppressedStale.increment();
       return null;
     }
@@ -149,8 +153,8 @@ public final class OpportunityDetector {
     }
     Optional<Opportunity> found =
         OpportunityRule.detect(
-            coin, upbit, binance, state.usdtKrwOrNaN(), state.volume24hQuote(Venue.UPBIT, coin),
-            state.volume24hQuote(Venue.BINANCE, coin), rule, Instant.ofEpochMilli(now));
+            coin, upbit, binance, state.usdtKrwOrNaN(), slot.upbit.volume24hQuote, slot.binance.volume24hQuote, rule,
+            Instant.ofEpochMilli(now));
     if (found.isEmpty()) {
       return null;
     }

@@ -24,6 +24,9 @@ import java.util.Arrays;
  * at its end: by {@code e} where Binance sends it, by shape where it does not (bookTicker, partial depth). Partial depth
  * carries no symbol: it needs the wrapper's stream name. Prices arrive as strings and are parsed in place.
  *
+ * <p>Market-data payloads are first offered to the {@link BinanceFastPath}, which reads the usual ones without Jackson;
+ * what it does not take is read here, with the same outcome (a differential test holds the two to it).
+ *
  * <p>{@code serverShutdown} (Binance's notice that the server will close the connection) is a control message that sets
  * {@link #takeShutdownNotice()}; the connection owner then opens its replacement early. Subscription answers
  * ({@code {"result":null,"id":1}}) are control messages; error answers ({@code {"code":…,"msg":…}}) are counted as venue
@@ -59,9 +62,19 @@ public final class BinanceParser extends JsonFrameParser {
   private final double[] askP = new double[MAX_LEVELS];
   private final double[] askS = new double[MAX_LEVELS];
 
+  /** A parser with the fast path in front of Jackson: what every connection and replay uses. */
   public BinanceParser(FrameStats stats, CoinResolver coins) {
-    super(stats);
+    this(stats, coins, true);
+  }
+
+  private BinanceParser(FrameStats stats, CoinResolver coins, boolean fastPath) {
+    super(stats, fastPath ? new BinanceFastPath(coins) : null);
     this.coins = coins;
+  }
+
+  /** A parser reading every frame with Jackson: the reference the fast path is compared with (tests, benchmarks). */
+  public static BinanceParser withoutFastPath(FrameStats stats, CoinResolver coins) {
+    return new BinanceParser(stats, coins, false);
   }
 
   /** True once after a serverShutdown notice was parsed. */

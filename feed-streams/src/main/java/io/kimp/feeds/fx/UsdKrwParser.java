@@ -27,7 +27,7 @@ public final class UsdKrwParser extends JsonFrameParser {
   private final JsonPointer pointer;
 
   public UsdKrwParser(FrameStats stats, String pointer) {
-    super(stats);
+    super(stats, null);
     this.pointer = pointer == null || pointer.isBlank() ? null : JsonPointer.compile(pointer);
   }
 

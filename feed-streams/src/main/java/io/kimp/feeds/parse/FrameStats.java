@@ -21,6 +21,8 @@ public final class FrameStats {
   private final FeedVenue venue;
   private final LongAdder frames = new LongAdder();
   private final LongAdder events = new LongAdder();
+  /** Frames counted once as both a frame and an event (the fast path's): one increment on the hot path, not two. */
+  private final LongAdder eventFrames = new LongAdder();
   private final LongAdder control = new LongAdder();
   private final Map<Reject, LongAdder> rejected = new EnumMap<>(Reject.class);
   private final Map<Reject, AtomicLong> lastLogged = new EnumMap<>(Reject.class);
@@ -47,6 +49,11 @@ public final class FrameStats {
     events.increment();
   }
 
+  /** A frame that was an event: {@link #frame()} and {@link #event()} in one increment. */
+  public void eventFrame() {
+    eventFrames.increment();
+  }
+
   public void control() {
     control.increment();
   }
@@ -68,11 +75,11 @@ public final class FrameStats {
   }
 
   public long frames() {
-    return frames.sum();
+    return frames.sum() + eventFrames.sum();
   }
 
   public long events() {
-    return events.sum();
+    return events.sum() + eventFrames.sum();
   }
 
   public long controlMessages() {

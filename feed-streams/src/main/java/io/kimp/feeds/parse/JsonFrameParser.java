@@ -7,15 +7,32 @@ import io.kimp.feeds.RawFrame;
 import java.io.IOException;
 
 /**
- * What every venue parser does around its own reading: count the frame, open a streaming parser on its bytes or text,
- * count the event or the rejection, turn malformed JSON into a {@link Reject#BAD_JSON} drop, and check prices and sizes,
- * building the rejection text only when there is a rejection (the checks run several times per frame).
+ * What every venue parser does around its own reading: count the frame, offer it to the venue's {@link FastPath} (if
+ * any), else open a streaming parser on its bytes or text, count the event or the rejection, turn malformed JSON into a
+ * {@link Reject#BAD_JSON} drop, and check prices and sizes, building the rejection text only when there is a rejection
+ * (the checks run several times per frame). The fast path takes the hot frames; every frame it does not take (odd, bad,
+ * control, rare shapes) is read by Jackson, so what is rejected, and why, does not depend on the fast path.
  */
 public abstract class JsonFrameParser implements FrameParser {
   protected final FrameStats stats;
+  private final FastPath fastPath;
+  private long fastPathTaken;
+  private long fullParses;
 
-  protected JsonFrameParser(FrameStats stats) {
+  /** @param fastPath the venue's fast path, or null to read every frame with Jackson */
+  protected JsonFrameParser(FrameStats stats, FastPath fastPath) {
     this.stats = stats;
+    this.fastPath = fastPath;
+  }
+
+  /** Frames this parser's fast path took. */
+  public final long fastPathTaken() {
+    return fastPathTaken;
+  }
+
+  /** Frames this parser read with Jackson (the fast path declined them, or there is none). */
+  public final long fullParses() {
+    return fullParses;
   }
 
   @Override
@@ -25,7 +42,16 @@ public abstract class JsonFrameParser implements FrameParser {
 
   @Override
   public final MarketEvent parse(RawFrame frame) {
+    if (fastPath != null) {
+      MarketEvent e = fastPath.read(frame);
+      if (e != null) {
+        fastPathTaken++;
+        stats.eventFrame();
+        return e;
+      }
+    }
     stats.frame();
+    fullParses++;
     try (JsonParser p =
         frame.bytes() != null
             ? JsonFrames.FACTORY.createParser(frame.bytes())

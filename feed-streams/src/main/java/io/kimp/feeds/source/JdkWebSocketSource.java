@@ -9,18 +9,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.SourceShape;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
-import org.apache.pekko.stream.stage.GraphStageWithMaterializedValue;
-import org.apache.pekko.stream.stage.TimerGraphStageLogic;
-import scala.Tuple2;
 
 /**
  * One WebSocket connection through the JDK's {@link java.net.http.WebSocket} client, as a Pekko Streams source of whole
@@ -33,9 +24,8 @@ import scala.Tuple2;
  * JDK client itself. The materialized value completes when the connection is open (or fails if it cannot be opened).
  * Cancelling the source closes the WebSocket (close frame 1000, then abort after 2 s).
  */
-final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceShape<Object>, CompletionStage<Boolean>> {
+final class JdkWebSocketSource extends WebSocketClientStage {
   private static final int BATCH = 512;
-  private static final Object KEEP_ALIVE = new Object();
   /**
    * One client for all connections. Its tasks run on its own selector thread (a direct executor): the listener below only
    * hands messages over (no blocking, no waiting), and each message saves a thread hop, which halved the tail latency in
@@ -44,44 +34,21 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(Runnable::run).build();
 
-  private final URI uri;
-  private final String firstMessage;
-  private final String keepAliveText;
-  private final Duration keepAlive;
-  private final Outlet<Object> out = Outlet.create("JdkWebSocketSource.out");
-  private final SourceShape<Object> shape = SourceShape.of(out);
-
   /**
    * @param firstMessage sent once the connection is open (a subscription), or null
    * @param keepAliveText sent every {@code keepAlive} (Upbit's {@code PING}), or null
    */
   JdkWebSocketSource(URI uri, String firstMessage, String keepAliveText, Duration keepAlive) {
-    this.uri = uri;
-    this.firstMessage = firstMessage;
-    this.keepAliveText = keepAliveText;
-    this.keepAlive = keepAlive;
+    super(uri, firstMessage, keepAliveText, keepAlive);
   }
 
   @Override
-  public SourceShape<Object> shape() {
-    return shape;
+  GraphStageLogic logic(CompletableFuture<Boolean> opened) {
+    return new Logic(opened);
   }
 
-  /** The end of the stream, queued behind the messages that came before it. */
-  private record End(Throwable error) {}
-
-  @Override
-  public Tuple2<GraphStageLogic, CompletionStage<Boolean>> createLogicAndMaterializedValue(Attributes attrs) {
-    CompletableFuture<Boolean> opened = new CompletableFuture<>();
-    Logic logic = new Logic(opened);
-    return Tuple2.apply(logic, opened);
-  }
-
-  private final class Logic extends TimerGraphStageLogic implements WebSocket.Listener {
+  private final class Logic extends HandOverLogic implements WebSocket.Listener {
     private final CompletableFuture<Boolean> opened;
-    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean waiting = new AtomicBoolean();
-    private final AsyncCallback<Object> wake;
     private final AsyncCallback<Throwable> connectFailed;
     private volatile WebSocket ws;
     private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
@@ -93,21 +60,15 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
     Logic(CompletableFuture<Boolean> opened) {
       super(shape);
       this.opened = opened;
-      this.wake = createAsyncCallback(x -> deliver());
       this.connectFailed = createAsyncCallback(this::failStage);
-      setHandler(
-          out,
-          new AbstractOutHandler() {
-            @Override
-            public void onPull() {
-              deliver();
-            }
+    }
 
-            @Override
-            public void onDownstreamFinish(Throwable cause) {
-              completeStage();
-            }
-          });
+    @Override
+    protected void delivered() {
+      if (++pushedSinceRequest == BATCH) {
+        pushedSinceRequest = 0;
+        ws.request(BATCH);
+      }
     }
 
     @Override
@@ -138,42 +99,6 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
       if (socket != null && text != null) {
         // the JDK allows one outstanding send at a time: chain them
         sending = sending.handle((x, e) -> null).thenCompose(x -> socket.sendText(text, true));
-      }
-    }
-
-    /** Stage thread: push what is queued while downstream wants it. */
-    private void deliver() {
-      while (isAvailable(out)) {
-        Object m = queue.poll();
-        if (m == null) {
-          waiting.set(true);
-          m = queue.poll(); // the listener may have queued between the poll and the flag
-          if (m == null) {
-            return;
-          }
-          waiting.set(false);
-        }
-        if (m instanceof End end) {
-          if (end.error() == null) {
-            completeStage();
-          } else {
-            failStage(end.error());
-          }
-          return;
-        }
-        push(out, m);
-        if (++pushedSinceRequest == BATCH) {
-          pushedSinceRequest = 0;
-          ws.request(BATCH);
-        }
-      }
-    }
-
-    /** Listener thread: hand a message (or the end) to the stage. */
-    private void enqueue(Object m) {
-      queue.add(m);
-      if (waiting.compareAndSet(true, false)) {
-        wake.invoke(null);
       }
     }
 
@@ -246,17 +171,16 @@ final class JdkWebSocketSource extends GraphStageWithMaterializedValue<SourceSha
 
     @Override
     public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
-      enqueue(
-          new End(
-              statusCode == WebSocket.NORMAL_CLOSURE
-                  ? null
-                  : new IOException("WebSocket closed by the peer: " + statusCode + " " + reason)));
+      end(
+          statusCode == WebSocket.NORMAL_CLOSURE
+              ? null
+              : new IOException("WebSocket closed by the peer: " + statusCode + " " + reason));
       return null;
     }
 
     @Override
     public void onError(WebSocket socket, Throwable error) {
-      enqueue(new End(error));
+      end(error);
     }
   }
 }

@@ -24,6 +24,9 @@ import java.util.Arrays;
  * are matched in one pass, so either format, or a mix, parses. Streaming JsonParser, one pass, fields in any order; numbers
  * are converted only for the fields kimp uses. {@code sequential_id} exceeds 2^53 and is read as a long, never a double.
  *
+ * <p>Ticker, trade and orderbook frames are first offered to the {@link UpbitFastPath}, which reads the usual ones
+ * without Jackson; what it does not take is read here, with the same outcome (a differential test holds the two to it).
+ *
  * <p>The keep-alive answer {@code {"status":"UP"}} is a control message. An error message
  * ({@code {"error":{"name":…,"message":…}}}) is counted and thrown as {@link VenueErrorException}: Upbit sends it when the
  * request was refused, and the connection is of no use until re-established.
@@ -39,9 +42,19 @@ public final class UpbitParser extends JsonFrameParser {
   private int levels;
   private boolean badLevel;
 
+  /** A parser with the fast path in front of Jackson: what every connection and replay uses. */
   public UpbitParser(FrameStats stats, CoinResolver coins) {
-    super(stats);
+    this(stats, coins, true);
+  }
+
+  private UpbitParser(FrameStats stats, CoinResolver coins, boolean fastPath) {
+    super(stats, fastPath ? new UpbitFastPath(coins) : null);
     this.coins = coins;
+  }
+
+  /** A parser reading every frame with Jackson: the reference the fast path is compared with (tests, benchmarks). */
+  public static UpbitParser withoutFastPath(FrameStats stats, CoinResolver coins) {
+    return new UpbitParser(stats, coins, false);
   }
 
   @Override

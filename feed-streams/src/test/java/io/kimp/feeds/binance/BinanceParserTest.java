@@ -15,7 +15,7 @@ import io.kimp.feeds.parse.Reject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class BinanceParserTest {
+public class BinanceParserTest {
   private final FrameStats stats = new FrameStats(FeedVenue.BINANCE);
   private final BinanceParser parser = new BinanceParser(stats, CoinResolver.of(List.of("BNB", "XRP")));
 
@@ -28,15 +28,15 @@ class BinanceParserTest {
   }
 
   // the payloads of Binance's web-socket-streams documentation
-  static final String DOC_BOOK_TICKER =
+  public static final String DOC_BOOK_TICKER =
       "{\"u\":400900217,\"s\":\"BNBUSDT\",\"b\":\"25.35190000\",\"B\":\"31.21000000\",\"a\":\"25.36520000\","
           + "\"A\":\"40.66000000\"}";
-  static final String DOC_TRADE =
+  public static final String DOC_TRADE =
       "{\"e\":\"trade\",\"E\":1672515782136,\"s\":\"BNBUSDT\",\"t\":12345,\"p\":\"0.001\",\"q\":\"100\",\"b\":88,"
           + "\"a\":50,\"T\":1672515782136,\"m\":true,\"M\":true}";
-  static final String DOC_DEPTH =
+  public static final String DOC_DEPTH =
       "{\"lastUpdateId\":160,\"bids\":[[\"0.0024\",\"10\"]],\"asks\":[[\"0.0026\",\"100\"]]}";
-  static final String DOC_MINI_TICKER =
+  public static final String DOC_MINI_TICKER =
       "{\"e\":\"24hrMiniTicker\",\"E\":1672515782136,\"s\":\"BNBUSDT\",\"c\":\"0.0025\",\"o\":\"0.0010\","
           + "\"h\":\"0.0025\",\"l\":\"0.0010\",\"v\":\"10000\",\"q\":\"18\"}";
 
@@ -55,6 +55,7 @@ class BinanceParserTest {
       assertThat(e.sequence()).isEqualTo(400900217L);
       assertThat(e.exchangeTs()).isEqualTo(7L); // no time in a bookTicker: the receive time
     }
+    assertThat(parser.fastPathTaken()).as("read by the fast path").isEqualTo(2);
   }
 
   @Test
@@ -67,6 +68,7 @@ class BinanceParserTest {
       assertThat(t.exchangeTs()).isEqualTo(1672515782136L);
       assertThat(t.sequence()).isEqualTo(12345L);
     }
+    assertThat(parser.fastPathTaken()).as("read by the fast path").isEqualTo(2);
   }
 
   @Test
@@ -130,6 +132,7 @@ class BinanceParserTest {
     assertThat(stats.rejected(Reject.UNKNOWN_SYMBOL)).isEqualTo(1);
     assertThat(stats.rejected(Reject.UNKNOWN_TYPE)).isEqualTo(1);
     assertThat(stats.rejected(Reject.VENUE_ERROR)).isEqualTo(1);
+    assertThat(parser.fastPathTaken()).as("bad frames are Jackson's to judge").isZero();
     assertThat(text(DOC_BOOK_TICKER)).isNotNull();
   }
 

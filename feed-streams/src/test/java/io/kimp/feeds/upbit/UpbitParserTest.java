@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class UpbitParserTest {
+public class UpbitParserTest {
   private final FrameStats stats = new FrameStats(FeedVenue.UPBIT);
   private final UpbitParser parser = new UpbitParser(stats, CoinResolver.of(List.of("BTC", "XRP")));
 
@@ -28,7 +28,7 @@ class UpbitParserTest {
   }
 
   // the DEFAULT ticker of Upbit's WebSocket ticker documentation (fields as documented, values from its example)
-  static final String DOC_TICKER_DEFAULT =
+  public static final String DOC_TICKER_DEFAULT =
       "{\"type\":\"ticker\",\"code\":\"KRW-BTC\",\"opening_price\":31883000,\"high_price\":32310000,"
           + "\"low_price\":31855000,\"trade_price\":32287000,\"prev_closing_price\":31883000.00000000,"
           + "\"acc_trade_price\":78039261076.51241000,\"change\":\"RISE\",\"change_price\":404000.00000000,"
@@ -42,7 +42,7 @@ class UpbitParserTest {
           + "\"acc_trade_price_24h\":228827082483.70729000,\"acc_trade_volume_24h\":7158.80283560,"
           + "\"stream_type\":\"REALTIME\"}";
 
-  static final String DOC_TICKER_SIMPLE =
+  public static final String DOC_TICKER_SIMPLE =
       "{\"ty\":\"ticker\",\"cd\":\"KRW-BTC\",\"op\":31883000,\"hp\":32310000,\"lp\":31855000,\"tp\":32287000,"
           + "\"pcp\":31883000.0,\"atp\":78039261076.51241,\"c\":\"RISE\",\"cp\":404000.0,\"scp\":404000.0,"
           + "\"cr\":0.0126713295,\"scr\":0.0126713295,\"ab\":\"ASK\",\"tv\":0.03103806,\"atv\":2429.58834336,"
@@ -51,7 +51,7 @@ class UpbitParserTest {
           + "\"l52wdt\":\"2022-12-30\",\"ms\":\"ACTIVE\",\"its\":false,\"dd\":null,\"mw\":\"NONE\",\"tms\":1676965262177,"
           + "\"atp24h\":228827082483.70729,\"atv24h\":7158.8028356,\"st\":\"REALTIME\"}";
 
-  static final String DOC_TRADE_DEFAULT =
+  public static final String DOC_TRADE_DEFAULT =
       "{\"type\":\"trade\",\"code\":\"KRW-BTC\",\"timestamp\":1676965262213,\"trade_date\":\"2023-02-21\","
           + "\"trade_time\":\"07:41:02\",\"trade_timestamp\":1676965262139,\"trade_price\":32287000.00000000,"
           + "\"trade_volume\":0.00062196,\"ask_bid\":\"ASK\",\"prev_closing_price\":31883000.00000000,"
@@ -59,12 +59,12 @@ class UpbitParserTest {
           + "\"best_ask_price\":32290000,\"best_ask_size\":0.0109,\"best_bid_price\":32287000,"
           + "\"best_bid_size\":0.5,\"stream_type\":\"REALTIME\"}";
 
-  static final String DOC_TRADE_SIMPLE =
+  public static final String DOC_TRADE_SIMPLE =
       "{\"ty\":\"trade\",\"cd\":\"KRW-BTC\",\"tms\":1676965262213,\"td\":\"2023-02-21\",\"ttm\":\"07:41:02\","
           + "\"ttms\":1676965262139,\"tp\":32287000.0,\"tv\":0.00062196,\"ab\":\"ASK\",\"pcp\":31883000.0,"
           + "\"c\":\"RISE\",\"cp\":404000.0,\"sid\":1676965262139000000,\"st\":\"REALTIME\"}";
 
-  static final String DOC_ORDERBOOK_DEFAULT =
+  public static final String DOC_ORDERBOOK_DEFAULT =
       "{\"type\":\"orderbook\",\"code\":\"KRW-BTC\",\"timestamp\":1746601573804,\"total_ask_size\":4.79158413,"
           + "\"total_bid_size\":2.65609625,\"orderbook_units\":["
           + "{\"ask_price\":137002000,\"bid_price\":137001000,\"ask_size\":0.10623869,\"bid_size\":0.03656812},"
@@ -72,7 +72,7 @@ class UpbitParserTest {
           + "{\"ask_price\":137038000,\"bid_price\":136999000,\"ask_size\":0.33545998,\"bid_size\":0.00127661}],"
           + "\"stream_type\":\"REALTIME\",\"level\":0}";
 
-  static final String DOC_ORDERBOOK_SIMPLE =
+  public static final String DOC_ORDERBOOK_SIMPLE =
       "{\"ty\":\"orderbook\",\"cd\":\"KRW-BTC\",\"tms\":1746601573804,\"tas\":4.79158413,\"tbs\":2.65609625,"
           + "\"obu\":[{\"ap\":137002000,\"bp\":137001000,\"as\":0.10623869,\"bs\":0.03656812},"
           + "{\"ap\":137023000,\"bp\":137000000,\"as\":0.06144079,\"bs\":0.33543433}],\"st\":\"REALTIME\",\"lv\":0}";
@@ -91,6 +91,7 @@ class UpbitParserTest {
     }
     assertThat(stats.events()).isEqualTo(2);
     assertThat(stats.rejectedTotal()).isZero();
+    assertThat(parser.fastPathTaken()).as("read by the fast path").isEqualTo(2);
   }
 
   @Test
@@ -103,6 +104,7 @@ class UpbitParserTest {
       assertThat(t.exchangeTs()).isEqualTo(1676965262139L);
     }
     assertThat(stats.rejectedTotal()).isZero();
+    assertThat(parser.fastPathTaken()).as("read by the fast path").isEqualTo(2);
   }
 
   @Test
@@ -116,6 +118,7 @@ class UpbitParserTest {
     BookEvent s = (BookEvent) binary(DOC_ORDERBOOK_SIMPLE);
     assertThat(s.book().bidSizes()).containsExactly(0.03656812, 0.33543433);
     assertThat(s.book().bestAsk()).isEqualTo(137002000);
+    assertThat(parser.fastPathTaken()).as("read by the fast path").isEqualTo(2);
   }
 
   @Test
@@ -168,6 +171,7 @@ class UpbitParserTest {
     assertThat(stats.rejected(Reject.CROSSED_BOOK)).isEqualTo(1);
     assertThat(stats.frames()).isEqualTo(11);
     assertThat(stats.events()).isZero();
+    assertThat(parser.fastPathTaken()).as("bad frames are Jackson's to judge").isZero();
     // and the parser still works
     assertThat(binary(DOC_TICKER_DEFAULT)).isNotNull();
   }
