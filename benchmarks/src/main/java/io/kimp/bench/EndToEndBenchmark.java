@@ -121,9 +121,9 @@ public final class EndToEndBenchmark {
 
   private Result phase(int rate, int seconds, String format, String client) throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench");
-    // the venues are not in kimp's JVM in production: the simulator gets an actor system of its own, with as many
-    // dispatcher threads as there are cores, so its server streams neither share kimp's dispatcher nor spread over
-    // eight threads on two cores
+    // the venues are not in kimp's JVM in production: the simulator (Netty servers and a pump thread of its own) gets an
+    // actor system of its own too, for what it still runs on Pekko (the TCP fault proxy, off here), so that nothing of
+    // it shares kimp's dispatcher
     ActorSystem<Void> venues =
         ActorSystem.create(
             Behaviors.empty(), "venues",
