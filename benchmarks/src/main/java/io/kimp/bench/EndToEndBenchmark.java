@@ -12,6 +12,8 @@ import io.kimp.fixtures.sim.MarketUpdate;
 import io.kimp.fixtures.sim.SimVenue;
 import io.kimp.fixtures.sim.SimulatorConfig;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,8 +72,10 @@ public final class EndToEndBenchmark {
     System.out.printf("throughput (unthrottled):   %,12.0f msgs/s decided (%,.0f frames/s received)   "
             + "p50 %s  p99 %s  (emit→decision)%n",
         max.decidedPerSecond, max.framesPerSecond, us(max.wire, 50), us(max.wire, 99));
+    System.out.println("  " + max.perMessage());
     Result fixed = phase(rate, seconds, format, client);
-    System.out.printf("latency at %,d msgs/s:     %,12.0f msgs/s decided%n", rate, fixed.decidedPerSecond);
+    System.out.printf("latency at %,d msgs/s:     %,12.0f msgs/s decided   %s%n", rate, fixed.decidedPerSecond,
+        fixed.perMessage());
     System.out.printf("  emit→decision (Binance, through both WebSocket ends): p50 %s  p90 %s  p99 %s  p99.9 %s  max %s"
             + "  (n=%,d)%n",
         us(fixed.wire, 50), us(fixed.wire, 90), us(fixed.wire, 99), us(fixed.wire, 99.9),
@@ -83,13 +87,43 @@ public final class EndToEndBenchmark {
     System.out.printf("load average at the end: %.1f (other processes on this machine share its cores)%n", load());
   }
 
-  private record Result(double decidedPerSecond, double framesPerSecond, Histogram wire, Histogram inside) {}
+  private record Result(
+      double decidedPerSecond, double framesPerSecond, Histogram wire, Histogram inside, CpuTime cpu, long decided) {
+    /** CPU nanoseconds per decided message: the simulator's threads, and all others (kimp, client, JIT, GC). */
+    String perMessage() {
+      return String.format("CPU per msg: simulator %.2f µs, rest of the JVM (kimp, client, JIT, GC) %.2f µs",
+          cpu.simulator / 1e3 / Math.max(1, decided), (cpu.process - cpu.simulator) / 1e3 / Math.max(1, decided));
+    }
+  }
+
+  /**
+   * CPU time used: by the whole process, and by the simulator's threads ({@code exchange-simulator*}, {@code venues-*}).
+   * Unlike msgs/s, it does not depend on how much of the cores other processes took meanwhile.
+   */
+  private record CpuTime(long process, long simulator) {
+    static CpuTime now() {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long sim = 0;
+      for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (t != null && (t.getThreadName().startsWith("exchange-simulator") || t.getThreadName().startsWith("venues-"))) {
+          sim += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+        }
+      }
+      return new CpuTime(
+          ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime(),
+          sim);
+    }
+
+    CpuTime minus(CpuTime o) {
+      return new CpuTime(process - o.process, simulator - o.simulator);
+    }
+  }
 
   private Result phase(int rate, int seconds, String format, String client) throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench");
-    // the venues are not in kimp's JVM in production: the simulator gets an actor system of its own, with as many
-    // dispatcher threads as there are cores, so its server streams neither share kimp's dispatcher nor spread over
-    // eight threads on two cores
+    // the venues are not in kimp's JVM in production: the simulator (Netty servers and a pump thread of its own) gets an
+    // actor system of its own too, for what it still runs on Pekko (the TCP fault proxy, off here), so that nothing of
+    // it shares kimp's dispatcher
     ActorSystem<Void> venues =
         ActorSystem.create(
             Behaviors.empty(), "venues",
@@ -119,14 +153,17 @@ public final class EndToEndBenchmark {
       inside = newHistogram();
       long frames0 = feeds.connections().stream().mapToLong(x -> x.frames()).sum();
       long decided0 = decided.sum();
+      CpuTime cpu0 = CpuTime.now();
       long t0 = System.nanoTime();
       recording.set(true);
       Thread.sleep(seconds * 1000L);
       recording.set(false);
       long t1 = System.nanoTime();
+      CpuTime cpu = CpuTime.now().minus(cpu0);
       double secs = (t1 - t0) / 1e9;
       long frames1 = feeds.connections().stream().mapToLong(x -> x.frames()).sum();
-      return new Result((decided.sum() - decided0) / secs, (frames1 - frames0) / secs, wire, inside);
+      long n = decided.sum() - decided0;
+      return new Result(n / secs, (frames1 - frames0) / secs, wire, inside, cpu, n);
     } finally {
       feeds.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
       sim.close();
