@@ -184,6 +184,55 @@ public final class FrameScanner {
     return true;
   }
 
+  /** What {@link #firstMember(MemberNames)} and {@link #nextMember(MemberNames)} return at the object's end. */
+  public static final int END = -2;
+
+  /**
+   * Right after {@code {}: the first member's name read (and its colon) and its id in {@code names} (-1: none of them), or
+   * {@link #END} if the object ends here.
+   */
+  public int firstMember(MemberNames names) {
+    if (peek() == '}') {
+      pos++;
+      return END;
+    }
+    return memberName(names, 0);
+  }
+
+  /** After a member's value: the next member's name read and its id in {@code names} (-1: none), or {@link #END}. */
+  public int nextMember(MemberNames names) {
+    int c = peek();
+    if (c == '}') {
+      pos++;
+      return END;
+    }
+    if (c != ',') {
+      throw DECLINE;
+    }
+    pos++;
+    return memberName(names, names.next);
+  }
+
+  /** The name at {@code pos}, member {@code index} of its object: the remembered one if the bytes match, else read. */
+  private int memberName(MemberNames names, int index) {
+    names.next = index + 1;
+    int p = pos;
+    int id = names.match(buf, p, end, index);
+    if (id != MemberNames.MISS) {
+      int n = names.length(index);
+      tokenStart = p + 1;
+      tokenEnd = p + n - 1;
+      pos = p + n;
+      expect(':');
+      return id;
+    }
+    readString();
+    id = names.names.id(this);
+    names.remember(buf, tokenStart - 1, tokenEnd + 1, id, index);
+    expect(':');
+    return id;
+  }
+
   /** Right after {@code [}: true if an element follows (not consumed), false if the array ends here. */
   public boolean firstElement() {
     if (peek() == ']') {
