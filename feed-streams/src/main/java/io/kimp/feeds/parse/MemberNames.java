@@ -1,9 +1,5 @@
 package io.kimp.feeds.parse;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * The member names of one kind of object a fast path reads (a frame's top level, a payload, a book level), remembered
  * position by position from the last object read: a venue sends its members in the same order frame after frame, so the
@@ -26,7 +22,6 @@ public final class MemberNames {
   static final int MAX_NAME_BYTES = 24;
 
   private static final int WORDS = MAX_NAME_BYTES / 8;
-  private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Returned by {@link #match} when the bytes are not the remembered name. */
   static final int MISS = Integer.MIN_VALUE;
@@ -59,13 +54,13 @@ public final class MemberNames {
     int w = index * WORDS;
     int last = (n - 1) >>> 3;
     for (int i = 0; i < last; i++) {
-      if ((long) WORD.get(b, p + 8 * i) != words[w + i]) {
+      if ((long) FrameScanner.WORD.get(b, p + 8 * i) != words[w + i]) {
         return MISS;
       }
     }
     int rest = n - 8 * last; // 1..8 bytes in the last word
     long mask = rest == 8 ? -1L : (1L << (8 * rest)) - 1;
-    if (((long) WORD.get(b, p + 8 * last) & mask) != words[w + last]) {
+    if (((long) FrameScanner.WORD.get(b, p + 8 * last) & mask) != words[w + last]) {
       return MISS;
     }
     return ids[index];
