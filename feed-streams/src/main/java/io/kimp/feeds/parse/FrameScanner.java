@@ -5,6 +5,7 @@ import io.kimp.feeds.RawFrame;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One forward pass over a frame's bytes for the venue parsers' fast paths: it validates the JSON structure as it goes
@@ -60,8 +61,6 @@ public final class FrameScanner {
   private byte[] buf;
   private int pos;
   private int end;
-  private byte[] textCopy = new byte[1024];
-  private char[] textChars = new char[1024];
   private final char[] numberChars = new char[MAX_NUMBER_CHARS];
 
   // the last string read by readString / readName: buf[tokenStart, tokenEnd)
@@ -79,8 +78,8 @@ public final class FrameScanner {
   private boolean integral;
 
   /**
-   * Starts on a frame: its bytes as they are (binary frames), or its text copied into a reused buffer (text frames).
-   * False if the frame is too long or (text) not ASCII.
+   * Starts on a frame: its bytes as they are (binary frames), or its text's bytes (text frames). False if the frame is
+   * too long or (text) not ASCII, or holds a '?'.
    */
   public boolean load(RawFrame frame) {
     byte[] bytes = frame.bytes();
@@ -96,22 +95,11 @@ public final class FrameScanner {
       if (n > MAX_FRAME_CHARS) {
         return false;
       }
-      if (textCopy.length < n) {
-        textCopy = new byte[Math.max(n, Math.min(MAX_FRAME_CHARS, textCopy.length * 2))];
-      }
-      char[] chars = textChars;
-      if (chars.length < n) {
-        chars = textChars = new char[textCopy.length];
-      }
-      text.getChars(0, n, chars, 0); // a bulk copy (inflation) where charAt would check every index
-      byte[] copy = textCopy;
-      int seen = 0;
-      for (int i = 0; i < n; i++) {
-        char c = chars[i];
-        seen |= c;
-        copy[i] = (byte) c;
-      }
-      if (seen >= 0x80) {
+      // Latin-1 bytes: for the Latin-1 (compact) strings text frames decode to, one array copy, where copying char by
+      // char was most of a bookTicker's cost. A char beyond Latin-1 comes out as '?', so a frame is taken only without
+      // bytes from 0x80 up and without '?': then the bytes are exactly its text. A '?' leaves the frame to Jackson.
+      byte[] copy = text.getBytes(StandardCharsets.ISO_8859_1);
+      if (copy.length != n || !asciiWithoutQuestionMark(copy, n)) { // (a surrogate pair is one '?')
         return false;
       }
       buf = copy;
@@ -119,6 +107,24 @@ public final class FrameScanner {
     }
     pos = 0;
     return true;
+  }
+
+  /** Whether {@code b[0, n)} has no byte from 0x80 up and no '?': eight bytes at a time. */
+  static boolean asciiWithoutQuestionMark(byte[] b, int n) {
+    long high = 0;
+    long question = 0;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      long w = (long) WORD.get(b, i);
+      high |= w;
+      long x = w ^ 0x3F3F3F3F3F3F3F3FL; // a '?' byte becomes zero
+      question |= (x - 0x0101010101010101L) & ~x; // the high bit set in some byte iff some byte of x is zero
+    }
+    for (; i < n; i++) {
+      high |= b[i] & 0xFF;
+      question |= b[i] == '?' ? 0x80 : 0;
+    }
+    return ((high | question) & 0x8080808080808080L) == 0;
   }
 
   // ---------------------------------------------------------------- structure
