@@ -369,9 +369,20 @@ public final class FrameScanner {
 
   // ---------------------------------------------------------------- skipping
 
-  /** Skips (and validates) one value of any kind. */
+  /**
+   * Skips (and validates) one value of any kind. Strings and numbers, nearly all the values skipped, are handled here, in
+   * a method small enough to be inlined into the fast paths' member loops; the rest goes to the general (recursive, so
+   * compiled on its own and too big to inline) {@link #skipValue(int)}.
+   */
   public void skipValue() {
-    skipValue(0);
+    int c = peek();
+    if (c == '"') {
+      skipString();
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      skipNumber();
+    } else {
+      skipValue(0);
+    }
   }
 
   private void skipValue(int depth) {
@@ -497,27 +508,28 @@ public final class FrameScanner {
    */
   public double number() {
     int c = peek();
-    if (c == '"') {
-      pos++;
-      if (pos >= end) {
+    boolean quoted = c == '"';
+    if (quoted) {
+      if (++pos >= end) {
         throw DECLINE;
       }
-      scanNumber();
+    } else if (c != '-' && (c < '0' || c > '9')) {
+      throw DECLINE;
+    }
+    // one call of the (large) number scan, not one per form: callers inline this whole method in their loops
+    scanNumber();
+    if (quoted) {
       if (pos >= end || buf[pos] != '"') {
         throw DECLINE;
       }
       pos++;
       return decimal();
     }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      scanNumber();
-      if (integral) {
-        // a JSON integer: Jackson reads it as a long and converts (so -0 is 0.0)
-        return mantissaOverflow ? slow() : (double) (negative ? -mantissa : mantissa);
-      }
-      return decimal();
+    if (integral) {
+      // a JSON integer: Jackson reads it as a long and converts (so -0 is 0.0)
+      return mantissaOverflow ? slow() : (double) (negative ? -mantissa : mantissa);
     }
-    throw DECLINE;
+    return decimal();
   }
 
   /** A JSON integer of at most 18 digits (so within a long); declines anything else. */

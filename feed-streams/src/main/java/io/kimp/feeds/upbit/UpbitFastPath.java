@@ -107,20 +107,30 @@ final class UpbitFastPath extends ScanningFastPath {
           }
           break;
         case PRICE:
-          price = in.number();
-          break;
         case VOLUME:
-          volume = in.number();
-          break;
         case ACC_24H:
-          acc24h = in.number();
-          break;
+          { // one call of number() (inlined whole), not one per field: the loop stays within what the JIT inlines
+            double v = in.number();
+            if (f == PRICE) {
+              price = v;
+            } else if (f == VOLUME) {
+              volume = v;
+            } else {
+              acc24h = v;
+            }
+            break;
+          }
         case TS:
-          ts = in.integer();
-          break;
         case TRADE_TS:
-          tradeTs = in.integer();
-          break;
+          {
+            long v = in.integer();
+            if (f == TS) {
+              ts = v;
+            } else {
+              tradeTs = v;
+            }
+            break;
+          }
         case UNITS:
           levels = units();
           break;
