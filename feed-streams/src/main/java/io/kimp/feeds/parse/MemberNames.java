@@ -29,6 +29,8 @@ public final class MemberNames {
   final FieldNames names;
   /** Per position: the name's bytes, quotes included, little-endian words, zero past its end; 0 length = none yet. */
   private final long[] words = new long[MAX_MEMBERS * WORDS];
+  /** Per position: which bytes of the name's last word are the name's. */
+  private final long[] lastMasks = new long[MAX_MEMBERS];
   private final int[] lengths = new int[MAX_MEMBERS];
   private final int[] ids = new int[MAX_MEMBERS];
   /** The position of the next member of the object being read. */
@@ -47,20 +49,31 @@ public final class MemberNames {
       return MISS;
     }
     int n = lengths[index];
-    // reading whole words may look past the frame's end (into the buffer's stale tail, masked off), never past the buffer
-    if (n == 0 || p + n > end || p + ((n + 7) & ~7) > b.length) {
+    // whole words are read, so the name must fit in the frame and its words in the array (bytes past it are masked off)
+    if (n == 0 || p + n > end || p + 8 > b.length) {
+      return MISS;
+    }
+    long first = (long) FrameScanner.WORD.get(b, p);
+    int w = index * WORDS;
+    if (n <= 8) { // most names: one compare
+      return (first & lastMasks[index]) == words[w] ? ids[index] : MISS;
+    }
+    return first == words[w] ? matchRest(b, p, n, index) : MISS;
+  }
+
+  /** {@link #match} of a name longer than a word whose first word matched. */
+  private int matchRest(byte[] b, int p, int n, int index) {
+    int last = (n - 1) >>> 3;
+    if (p + 8 * last + 8 > b.length) {
       return MISS;
     }
     int w = index * WORDS;
-    int last = (n - 1) >>> 3;
-    for (int i = 0; i < last; i++) {
+    for (int i = 1; i < last; i++) {
       if ((long) FrameScanner.WORD.get(b, p + 8 * i) != words[w + i]) {
         return MISS;
       }
     }
-    int rest = n - 8 * last; // 1..8 bytes in the last word
-    long mask = rest == 8 ? -1L : (1L << (8 * rest)) - 1;
-    if (((long) FrameScanner.WORD.get(b, p + 8 * last) & mask) != words[w + last]) {
+    if (((long) FrameScanner.WORD.get(b, p + 8 * last) & lastMasks[index]) != words[w + last]) {
       return MISS;
     }
     return ids[index];
@@ -88,6 +101,8 @@ public final class MemberNames {
     for (int i = 0; i < n; i++) {
       words[w + (i >>> 3)] |= (b[from + i] & 0xFFL) << (8 * (i & 7));
     }
+    int rest = n - 8 * ((n - 1) >>> 3); // 1..8 bytes in the last word
+    lastMasks[index] = rest == 8 ? -1L : (1L << (8 * rest)) - 1;
     lengths[index] = n;
     ids[index] = id;
   }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class MemberNamesTest {
   private static final FieldNames FIELDS =
-      new FieldNames("ty", 0, "type", 0, "cd", 1, "trade_price", 2, "acc_trade_price_24h_long_name", 3);
+      new FieldNames(
+          "ty", 0, "type", 0, "cd", 1, "trade_price", 2, "acc_trade_price_24h_long_name", 3, "acc_trade_volume_24h", 4);
 
   /** Ids of the top-level members of {@code json}, read with {@code names}; values skipped. */
   private static List<Integer> ids(FrameScanner in, MemberNames names, String json) {
@@ -48,6 +49,13 @@ class MemberNamesTest {
     assertThat(ids(in, names, longNames)).containsExactly(2, 3, -1);
     assertThat(ids(in, names, longNames)).containsExactly(2, 3, -1);
     assertThat(ids(in, names, "{\"trade_pricf\":1}")).containsExactly(-1);
+    // three words: a difference in the first, second and last
+    assertThat(ids(in, names, "{\"acc_trade_volume_24h\":1}")).containsExactly(4);
+    assertThat(ids(in, names, "{\"acc_trade_volume_24h\":1}")).containsExactly(4);
+    for (String other : List.of("bcc_trade_volume_24h", "acc_trade_volumf_24h", "acc_trade_volume_24g", "acc_trade_volume_24")) {
+      assertThat(ids(in, names, "{\"" + other + "\":1}")).as(other).containsExactly(-1);
+      assertThat(ids(in, names, "{\"acc_trade_volume_24h\":1}")).containsExactly(4);
+    }
   }
 
   @Test
