@@ -4,6 +4,8 @@ import io.kimp.core.market.MarketEvent.BookEvent;
 import io.kimp.core.market.MarketEvent.FxRateEvent;
 import io.kimp.core.market.MarketEvent.TickerEvent;
 import io.kimp.core.market.MarketEvent.TradeEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +28,11 @@ import java.util.function.LongSupplier;
  * <p>One writer, many readers: {@link #apply} must be called from one thread at a time (the market-data stream stage); the
  * read side ({@link MarketView}, {@link BookView}, {@link #premiums()} …) may be called from any thread at any time and
  * never blocks. Every published value is an immutable object behind a volatile field, so a reader sees a consistent book,
- * trade or premium (though the two venues' books may be from slightly different moments, as on the wire).
+ * trade or premium (though the two venues' books may be from slightly different moments, as on the wire). The writer
+ * publishes the hot fields with release stores ({@link VarHandle#setRelease}): with one writer, a reader's volatile read
+ * still sees the object fully built and the writes in program order; what is dropped is the full fence after each write
+ * (a locked instruction on x86, several per event), which only orders the writer's own later reads, of fields nobody
+ * else writes.
  *
  * <p>Binance's best bid/offer stream ({@code topOnly} books) updates the top of its partial-depth book instead of replacing
  * it, using the venue's update ids to decide which of the two is newer; events whose id is not newer than the last applied
@@ -65,6 +71,17 @@ public final class MarketState implements MarketView, BookView {
   private volatile long usdKrwAt;
   private volatile long lastEventAt;
 
+  private static final VarHandle LAST_EVENT_AT = handle(MarketState.class, "lastEventAt", long.class);
+
+  /** A handle on one of this file's volatile fields, for the writer's release stores. */
+  private static VarHandle handle(Class<?> owner, String field, Class<?> type) {
+    try {
+      return MethodHandles.lookup().findVarHandle(owner, field, type);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /**
    * @param staleAfter a side (or the rate) whose newest event is older than this is stale
    * @param clock the time {@link #freshQuotes()} judges freshness at (wall clock live, {@link #replayClock()} in replay)
@@ -95,7 +112,7 @@ public final class MarketState implements MarketView, BookView {
   public Applied apply(MarketEvent event) {
     long at = event.receivedAt();
     if (at > lastEventAt) {
-      lastEventAt = at;
+      LAST_EVENT_AT.setRelease(this, at);
     }
     if (event instanceof FxRateEvent fx) {
       if (!USD.equals(fx.coin()) || !"KRW".equals(fx.quote()) || !(fx.rate() > 0)) {
@@ -336,6 +353,8 @@ public final class MarketState implements MarketView, BookView {
     final VenueSide binance = new VenueSide();
     volatile Premium premium;
 
+    private static final VarHandle PREMIUM = handle(CoinSlot.class, "premium", Premium.class);
+
     CoinSlot(String coin) {
       this.coin = coin;
     }
@@ -352,12 +371,13 @@ public final class MarketState implements MarketView, BookView {
       if (!(upMid > 0) || !(bnMid > 0)) {
         return;
       }
-      premium =
+      PREMIUM.setRelease(
+          this,
           Premium.of(
               coin,
               up == null ? Double.NaN : up.bestBid(), up == null ? Double.NaN : up.bestAsk(), upMid,
               bn == null ? Double.NaN : bn.bestBid(), bn == null ? Double.NaN : bn.bestAsk(), bnMid,
-              usdtKrw, usdKrw, at);
+              usdtKrw, usdKrw, at));
     }
   }
 
@@ -375,6 +395,13 @@ public final class MarketState implements MarketView, BookView {
     private long topSeq = MarketEvent.NO_SEQUENCE;
     private long tradeSeq = MarketEvent.NO_SEQUENCE;
 
+    private static final VarHandle BOOK = handle(VenueSide.class, "book", Book.class);
+    private static final VarHandle LAST_TRADE = handle(VenueSide.class, "lastTrade", TradeEvent.class);
+    private static final VarHandle LAST_TICKER = handle(VenueSide.class, "lastTicker", TickerEvent.class);
+    private static final VarHandle LAST_PRICE = handle(VenueSide.class, "lastPrice", double.class);
+    private static final VarHandle VOLUME_24H_QUOTE = handle(VenueSide.class, "volume24hQuote", double.class);
+    private static final VarHandle UPDATED_AT = handle(VenueSide.class, "updatedAt", long.class);
+
     Applied apply(MarketEvent e) {
       long seq = e.sequence();
       if (e instanceof BookEvent b) {
@@ -385,7 +412,7 @@ public final class MarketState implements MarketView, BookView {
           top = b.book();
           topSeq = seq;
           boolean depthNewer = depth != null && seq != MarketEvent.NO_SEQUENCE && depthSeq >= seq;
-          book = depth == null ? top : depthNewer ? depth : overlay(top, depth);
+          BOOK.setRelease(this, depth == null ? top : depthNewer ? depth : overlay(top, depth));
         } else {
           if (seq != MarketEvent.NO_SEQUENCE && seq <= depthSeq) {
             return Applied.DUPLICATE;
@@ -393,24 +420,24 @@ public final class MarketState implements MarketView, BookView {
           depth = b.book();
           depthSeq = seq;
           boolean topNewer = top != null && seq != MarketEvent.NO_SEQUENCE && topSeq > seq;
-          book = topNewer ? overlay(top, depth) : depth;
+          BOOK.setRelease(this, topNewer ? overlay(top, depth) : depth);
         }
       } else if (e instanceof TradeEvent t) {
         if (seq != MarketEvent.NO_SEQUENCE && seq <= tradeSeq) {
           return Applied.DUPLICATE;
         }
         tradeSeq = seq;
-        lastTrade = t;
-        lastPrice = t.price();
+        LAST_TRADE.setRelease(this, t);
+        LAST_PRICE.setRelease(this, t.price());
       } else if (e instanceof TickerEvent t) {
-        lastTicker = t;
-        lastPrice = t.price();
+        LAST_TICKER.setRelease(this, t);
+        LAST_PRICE.setRelease(this, t.price());
         if (t.volume24hQuote() >= 0) {
-          volume24hQuote = t.volume24hQuote();
+          VOLUME_24H_QUOTE.setRelease(this, t.volume24hQuote());
         }
       }
       if (e.receivedAt() > updatedAt) {
-        updatedAt = e.receivedAt();
+        UPDATED_AT.setRelease(this, e.receivedAt());
       }
       return Applied.COIN;
     }

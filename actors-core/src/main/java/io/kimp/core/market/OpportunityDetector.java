@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Applies {@link OpportunityRule#detect} to a coin each time one of its inputs changes in the {@link MarketState}, and offers
@@ -53,31 +53,39 @@ public final class OpportunityDetector {
     }
   }
 
-  /** Counters for the metrics layer. */
+  /**
+   * Counters for the metrics layer. Only the detector's thread counts, so a count is a read and a release store (readers
+   * on other threads see it as soon as the store is visible), not an atomic add: that is a locked instruction per event.
+   */
   public static final class Stats {
-    final LongAdder evaluated = new LongAdder();
-    final LongAdder suppressedStale = new LongAdder();
-    final LongAdder suppressedCooldown = new LongAdder();
-    final LongAdder offered = new LongAdder();
+    final AtomicLong evaluated = new AtomicLong();
+    final AtomicLong suppressedStale = new AtomicLong();
+    final AtomicLong suppressedCooldown = new AtomicLong();
+    final AtomicLong offered = new AtomicLong();
+
+    /** Counts one; the detector's thread only. */
+    static void count(AtomicLong counter) {
+      counter.lazySet(counter.get() + 1);
+    }
 
     /** Coin evaluations that ran the trading rule. */
     public long evaluated() {
-      return evaluated.sum();
+      return evaluated.get();
     }
 
     /** Evaluations skipped because a side or the rate was stale. */
     public long suppressedStale() {
-      return suppressedStale.sum();
+      return suppressedStale.get();
     }
 
     /** Evaluations skipped because the coin was cooling down after an offer. */
     public long suppressedCooldown() {
-      return suppressedCooldown.sum();
+      return suppressedCooldown.get();
     }
 
     /** Opportunities offered to the sink. */
     public long offered() {
-      return offered.sum();
+      return offered.get();
     }
   }
 
@@ -136,15 +144,15 @@ public final class OpportunityDetector {
       return null; // a side never seen: nothing to compare yet
     }
     if (!state.isFresh(slot, now)) {
-      stats.suppressedStale.increment();
+      Stats.count(stats.suppressedStale);
       return null;
     }
     long[] quiet = quietUntil.get(coin);
     if (quiet != null && now < quiet[0]) {
-      stats.suppressedCooldown.increment();
+      Stats.count(stats.suppressedCooldown);
       return null;
     }
-    stats.evaluated.increment();
+    Stats.count(stats.evaluated);
     if (minSpread != null) {
       double ms = minSpread.getAsDouble(); // one volatile read
       if (ms != rule.minSpreadPercent()) {
@@ -163,7 +171,7 @@ public final class OpportunityDetector {
       quietUntil.put(coin, quiet);
     }
     quiet[0] = now + cooldownMillis;
-    stats.offered.increment();
+    Stats.count(stats.offered);
     Opportunity o = found.get();
     sink.offer(o);
     return o;

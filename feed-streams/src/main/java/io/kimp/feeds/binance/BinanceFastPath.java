@@ -13,6 +13,7 @@ import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FieldNames;
 import io.kimp.feeds.parse.FrameScanner;
 import io.kimp.feeds.parse.MarketCodes;
+import io.kimp.feeds.parse.MemberNames;
 import io.kimp.feeds.parse.ScanningFastPath;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -61,6 +62,9 @@ final class BinanceFastPath extends ScanningFastPath {
   private static final int KIND_TRADE = 1;
   private static final int KIND_TICKER = 2;
 
+  /** The names at the top (a wrapper's, or a raw payload's) and inside a wrapper's {@code data}. */
+  private final MemberNames topNames = new MemberNames(FIELDS);
+  private final MemberNames payloadNames = new MemberNames(FIELDS);
   private final double[] bidP = new double[MAX_LEVELS];
   private final double[] bidS = new double[MAX_LEVELS];
   private final double[] askP = new double[MAX_LEVELS];
@@ -100,22 +104,18 @@ final class BinanceFastPath extends ScanningFastPath {
     b = bq = a = aq = p = q = c = Double.NaN;
     bidLevels = askLevels = -1;
     in.beginObject();
-    if (!in.firstMember()) {
+    int f = in.firstMember(topNames);
+    if (f == FrameScanner.END) {
       throw DECLINE;
     }
-    int f = FIELDS.id(in);
     if (f == STREAM || f == DATA) {
       wrapper(f);
     } else {
-      while (true) { // a raw payload: its fields at the top
+      for (; f != FrameScanner.END; f = in.nextMember(topNames)) { // a raw payload: its fields at the top
         if (f >= STREAM) {
           throw DECLINE;
         }
         field(f);
-        if (!in.nextMember()) {
-          break;
-        }
-        f = FIELDS.id(in);
       }
     }
     in.endOfFrame();
@@ -136,22 +136,16 @@ final class BinanceFastPath extends ScanningFastPath {
       } else if (f == DATA && !data) {
         data = true;
         in.beginObject();
-        if (in.firstMember()) {
-          do {
-            int g = FIELDS.id(in);
-            if (g >= STREAM) {
-              g = -1; // inside the payload only the payload's fields mean anything
-            }
-            field(g);
-          } while (in.nextMember());
+        for (int g = in.firstMember(payloadNames); g != FrameScanner.END; g = in.nextMember(payloadNames)) {
+          field(g < STREAM ? g : -1); // inside the payload only the payload's fields mean anything
         }
       } else {
         throw DECLINE;
       }
-      if (!in.nextMember()) {
+      f = in.nextMember(topNames);
+      if (f == FrameScanner.END) {
         break;
       }
-      f = FIELDS.id(in);
     }
     if (!data) {
       throw DECLINE;

@@ -2,6 +2,10 @@ package io.kimp.feeds.parse;
 
 import com.fasterxml.jackson.core.io.NumberInput;
 import io.kimp.feeds.RawFrame;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One forward pass over a frame's bytes for the venue parsers' fast paths: it validates the JSON structure as it goes
@@ -45,6 +49,10 @@ public final class FrameScanner {
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
   private static final long MAX_EXACT_MANTISSA = 1L << 53;
   private static final long ACCUMULATE_BELOW = 100_000_000_000_000_000L;
+  /** Below this, eight more digits keep the mantissa below {@link #ACCUMULATE_BELOW} at every digit. */
+  private static final long EIGHT_DIGITS_BELOW = ACCUMULATE_BELOW / 100_000_000L;
+  /** Eight bytes of a byte array as one little-endian long. */
+  static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final double[] POW10 = {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
     1e21, 1e22
@@ -53,8 +61,6 @@ public final class FrameScanner {
   private byte[] buf;
   private int pos;
   private int end;
-  private byte[] textCopy = new byte[1024];
-  private char[] textChars = new char[1024];
   private final char[] numberChars = new char[MAX_NUMBER_CHARS];
 
   // the last string read by readString / readName: buf[tokenStart, tokenEnd)
@@ -72,8 +78,8 @@ public final class FrameScanner {
   private boolean integral;
 
   /**
-   * Starts on a frame: its bytes as they are (binary frames), or its text copied into a reused buffer (text frames).
-   * False if the frame is too long or (text) not ASCII.
+   * Starts on a frame: its bytes as they are (binary frames), or its text's bytes (text frames). False if the frame is
+   * too long or (text) not ASCII, or holds a '?'.
    */
   public boolean load(RawFrame frame) {
     byte[] bytes = frame.bytes();
@@ -89,22 +95,11 @@ public final class FrameScanner {
       if (n > MAX_FRAME_CHARS) {
         return false;
       }
-      if (textCopy.length < n) {
-        textCopy = new byte[Math.max(n, Math.min(MAX_FRAME_CHARS, textCopy.length * 2))];
-      }
-      char[] chars = textChars;
-      if (chars.length < n) {
-        chars = textChars = new char[textCopy.length];
-      }
-      text.getChars(0, n, chars, 0); // a bulk copy (inflation) where charAt would check every index
-      byte[] copy = textCopy;
-      int seen = 0;
-      for (int i = 0; i < n; i++) {
-        char c = chars[i];
-        seen |= c;
-        copy[i] = (byte) c;
-      }
-      if (seen >= 0x80) {
+      // Latin-1 bytes: for the Latin-1 (compact) strings text frames decode to, one array copy, where copying char by
+      // char was most of a bookTicker's cost. A char beyond Latin-1 comes out as '?', so a frame is taken only without
+      // bytes from 0x80 up and without '?': then the bytes are exactly its text. A '?' leaves the frame to Jackson.
+      byte[] copy = text.getBytes(StandardCharsets.ISO_8859_1);
+      if (copy.length != n || !asciiWithoutQuestionMark(copy, n)) { // (a surrogate pair is one '?')
         return false;
       }
       buf = copy;
@@ -112,6 +107,24 @@ public final class FrameScanner {
     }
     pos = 0;
     return true;
+  }
+
+  /** Whether {@code b[0, n)} has no byte from 0x80 up and no '?': eight bytes at a time. */
+  static boolean asciiWithoutQuestionMark(byte[] b, int n) {
+    long high = 0;
+    long question = 0;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      long w = (long) WORD.get(b, i);
+      high |= w;
+      long x = w ^ 0x3F3F3F3F3F3F3F3FL; // a '?' byte becomes zero
+      question |= (x - 0x0101010101010101L) & ~x; // the high bit set in some byte iff some byte of x is zero
+    }
+    for (; i < n; i++) {
+      high |= b[i] & 0xFF;
+      question |= b[i] == '?' ? 0x80 : 0;
+    }
+    return ((high | question) & 0x8080808080808080L) == 0;
   }
 
   // ---------------------------------------------------------------- structure
@@ -182,6 +195,55 @@ public final class FrameScanner {
     pos++;
     readName();
     return true;
+  }
+
+  /** What {@link #firstMember(MemberNames)} and {@link #nextMember(MemberNames)} return at the object's end. */
+  public static final int END = -2;
+
+  /**
+   * Right after {@code {}: the first member's name read (and its colon) and its id in {@code names} (-1: none of them), or
+   * {@link #END} if the object ends here.
+   */
+  public int firstMember(MemberNames names) {
+    if (peek() == '}') {
+      pos++;
+      return END;
+    }
+    return memberName(names, 0);
+  }
+
+  /** After a member's value: the next member's name read and its id in {@code names} (-1: none), or {@link #END}. */
+  public int nextMember(MemberNames names) {
+    int c = peek();
+    if (c == '}') {
+      pos++;
+      return END;
+    }
+    if (c != ',') {
+      throw DECLINE;
+    }
+    pos++;
+    return memberName(names, names.next);
+  }
+
+  /** The name at {@code pos}, member {@code index} of its object: the remembered one if the bytes match, else read. */
+  private int memberName(MemberNames names, int index) {
+    names.next = index + 1;
+    int p = pos;
+    int id = names.match(buf, p, end, index);
+    if (id != MemberNames.MISS) {
+      int n = names.length(index);
+      tokenStart = p + 1;
+      tokenEnd = p + n - 1;
+      pos = p + n;
+      expect(':');
+      return id;
+    }
+    readString();
+    id = names.names.id(this);
+    names.remember(buf, tokenStart - 1, tokenEnd + 1, id, index);
+    expect(':');
+    return id;
   }
 
   /** Right after {@code [}: true if an element follows (not consumed), false if the array ends here. */
@@ -307,9 +369,20 @@ public final class FrameScanner {
 
   // ---------------------------------------------------------------- skipping
 
-  /** Skips (and validates) one value of any kind. */
+  /**
+   * Skips (and validates) one value of any kind. Strings and numbers, nearly all the values skipped, are handled here, in
+   * a method small enough to be inlined into the fast paths' member loops; the rest goes to the general (recursive, so
+   * compiled on its own and too big to inline) {@link #skipValue(int)}.
+   */
   public void skipValue() {
-    skipValue(0);
+    int c = peek();
+    if (c == '"') {
+      skipString();
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      skipNumber();
+    } else {
+      skipValue(0);
+    }
   }
 
   private void skipValue(int depth) {
@@ -435,27 +508,28 @@ public final class FrameScanner {
    */
   public double number() {
     int c = peek();
-    if (c == '"') {
-      pos++;
-      if (pos >= end) {
+    boolean quoted = c == '"';
+    if (quoted) {
+      if (++pos >= end) {
         throw DECLINE;
       }
-      scanNumber();
+    } else if (c != '-' && (c < '0' || c > '9')) {
+      throw DECLINE;
+    }
+    // one call of the (large) number scan, not one per form: callers inline this whole method in their loops
+    scanNumber();
+    if (quoted) {
       if (pos >= end || buf[pos] != '"') {
         throw DECLINE;
       }
       pos++;
       return decimal();
     }
-    if (c == '-' || (c >= '0' && c <= '9')) {
-      scanNumber();
-      if (integral) {
-        // a JSON integer: Jackson reads it as a long and converts (so -0 is 0.0)
-        return mantissaOverflow ? slow() : (double) (negative ? -mantissa : mantissa);
-      }
-      return decimal();
+    if (integral) {
+      // a JSON integer: Jackson reads it as a long and converts (so -0 is 0.0)
+      return mantissaOverflow ? slow() : (double) (negative ? -mantissa : mantissa);
     }
-    throw DECLINE;
+    return decimal();
   }
 
   /** A JSON integer of at most 18 digits (so within a long); declines anything else. */
@@ -520,6 +594,19 @@ public final class FrameScanner {
     long m = mantissa;
     int frac = fractionDigits;
     boolean overflow = mantissaOverflow;
+    // eight digits at a time (timestamps, ids, long fractions) while the mantissa is small enough that the digit-by-digit
+    // loop below would have taken all eight too (it takes digits while below ACCUMULATE_BELOW): the same result
+    while (m < EIGHT_DIGITS_BELOW && p + 8 <= end) {
+      long w = (long) WORD.get(b, p);
+      if (!eightDigits(w)) {
+        break;
+      }
+      m = m * 100_000_000L + eightDigitsValue(w);
+      if (fraction) {
+        frac += 8;
+      }
+      p += 8;
+    }
     while (p < end) {
       int c = b[p];
       if (c < '0' || c > '9') {
@@ -539,6 +626,23 @@ public final class FrameScanner {
     fractionDigits = frac;
     mantissaOverflow = overflow;
     return p;
+  }
+
+  /** Whether the eight bytes of {@code w} (little-endian) are all ASCII digits. */
+  static boolean eightDigits(long w) {
+    // each byte: high nibble 3, and still 3 after adding 6 (so the low nibble is at most 9); a carry out of a byte only
+    // comes from bytes of 0xFA and up, which fail the first test
+    return ((w & 0xF0F0F0F0F0F0F0F0L) | (((w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) >>> 4))
+        == 0x3333333333333333L;
+  }
+
+  /** The value of eight ASCII digits read little-endian (the first digit in the lowest byte): 0..99,999,999. */
+  static long eightDigitsValue(long w) {
+    long v = w - 0x3030303030303030L;
+    v = v * 10 + (v >>> 8); // pairs of digits in every other byte
+    return (((v & 0x000000FF000000FFL) * (100 + (1_000_000L << 32)))
+            + (((v >>> 16) & 0x000000FF000000FFL) * (1 + (10_000L << 32))))
+        >>> 32;
   }
 
   /** The exponent's sign and digits from {@code p}; the index after them. */

@@ -13,6 +13,7 @@ import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FieldNames;
 import io.kimp.feeds.parse.FrameScanner;
 import io.kimp.feeds.parse.MarketCodes;
+import io.kimp.feeds.parse.MemberNames;
 import io.kimp.feeds.parse.ScanningFastPath;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -58,6 +59,8 @@ final class UpbitFastPath extends ScanningFastPath {
   private static final int KIND_TRADE = 2;
   private static final int KIND_ORDERBOOK = 3;
 
+  private final MemberNames names = new MemberNames(FIELDS);
+  private final MemberNames levelNames = new MemberNames(LEVEL_FIELDS);
   private final double[] askP = new double[MAX_LEVELS];
   private final double[] askS = new double[MAX_LEVELS];
   private final double[] bidP = new double[MAX_LEVELS];
@@ -79,54 +82,61 @@ final class UpbitFastPath extends ScanningFastPath {
     int levels = -1;
     int seen = 0;
     in.beginObject();
-    if (in.firstMember()) {
-      do {
-        int f = FIELDS.id(in);
-        if (f < 0) {
-          in.skipValue();
-          continue;
-        }
-        if ((seen & (1 << f)) != 0) {
-          throw DECLINE; // Jackson's last-one-wins is not worth copying
-        }
-        seen |= 1 << f;
-        switch (f) {
-          case TYPE:
-            in.readString();
-            kind = in.tokenIs(TICKER) ? KIND_TICKER : in.tokenIs(TRADE) ? KIND_TRADE : in.tokenIs(ORDERBOOK) ? KIND_ORDERBOOK : 0;
-            if (kind == 0) {
-              throw DECLINE;
-            }
-            break;
-          case CODE:
-            in.readString();
-            coin = codes.coin(in.bytes(), in.tokenStart(), in.tokenEnd());
-            if (coin == null) {
-              throw DECLINE;
-            }
-            break;
-          case PRICE:
-            price = in.number();
-            break;
-          case VOLUME:
-            volume = in.number();
-            break;
-          case ACC_24H:
-            acc24h = in.number();
-            break;
-          case TS:
-            ts = in.integer();
-            break;
-          case TRADE_TS:
-            tradeTs = in.integer();
-            break;
-          case UNITS:
-            levels = units();
-            break;
-          default: // ERROR: the connection fails, which the full parser does
+    for (int f = in.firstMember(names); f != FrameScanner.END; f = in.nextMember(names)) {
+      if (f < 0) {
+        in.skipValue();
+        continue;
+      }
+      if ((seen & (1 << f)) != 0) {
+        throw DECLINE; // Jackson's last-one-wins is not worth copying
+      }
+      seen |= 1 << f;
+      switch (f) {
+        case TYPE:
+          in.readString();
+          kind = in.tokenIs(TICKER) ? KIND_TICKER : in.tokenIs(TRADE) ? KIND_TRADE : in.tokenIs(ORDERBOOK) ? KIND_ORDERBOOK : 0;
+          if (kind == 0) {
             throw DECLINE;
-        }
-      } while (in.nextMember());
+          }
+          break;
+        case CODE:
+          in.readString();
+          coin = codes.coin(in.bytes(), in.tokenStart(), in.tokenEnd());
+          if (coin == null) {
+            throw DECLINE;
+          }
+          break;
+        case PRICE:
+        case VOLUME:
+        case ACC_24H:
+          { // one call of number() (inlined whole), not one per field: the loop stays within what the JIT inlines
+            double v = in.number();
+            if (f == PRICE) {
+              price = v;
+            } else if (f == VOLUME) {
+              volume = v;
+            } else {
+              acc24h = v;
+            }
+            break;
+          }
+        case TS:
+        case TRADE_TS:
+          {
+            long v = in.integer();
+            if (f == TS) {
+              ts = v;
+            } else {
+              tradeTs = v;
+            }
+            break;
+          }
+        case UNITS:
+          levels = units();
+          break;
+        default: // ERROR: the connection fails, which the full parser does
+          throw DECLINE;
+      }
     }
     in.endOfFrame();
     if (kind == 0 || coin == null) {
@@ -163,32 +173,29 @@ final class UpbitFastPath extends ScanningFastPath {
         double bs = Double.NaN;
         int seen = 0;
         in.beginObject();
-        if (in.firstMember()) {
-          do {
-            int f = LEVEL_FIELDS.id(in);
-            if (f < 0) {
-              in.skipValue();
-              continue;
-            }
-            if ((seen & (1 << f)) != 0) {
-              throw DECLINE;
-            }
-            seen |= 1 << f;
-            double v = in.number();
-            switch (f) {
-              case ASK_PRICE:
-                ap = v;
-                break;
-              case BID_PRICE:
-                bp = v;
-                break;
-              case ASK_SIZE:
-                as = v;
-                break;
-              default:
-                bs = v;
-            }
-          } while (in.nextMember());
+        for (int f = in.firstMember(levelNames); f != FrameScanner.END; f = in.nextMember(levelNames)) {
+          if (f < 0) {
+            in.skipValue();
+            continue;
+          }
+          if ((seen & (1 << f)) != 0) {
+            throw DECLINE;
+          }
+          seen |= 1 << f;
+          double v = in.number();
+          switch (f) {
+            case ASK_PRICE:
+              ap = v;
+              break;
+            case BID_PRICE:
+              bp = v;
+              break;
+            case ASK_SIZE:
+              as = v;
+              break;
+            default:
+              bs = v;
+          }
         }
         askP[n] = ap;
         askS[n] = as;
