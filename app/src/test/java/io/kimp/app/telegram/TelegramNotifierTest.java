@@ -1,5 +1,6 @@
 package io.kimp.app.telegram;
 
+import io.kimp.fixtures.time.ManualClock;
 import io.kimp.app.operator.OperatorActions;
 import static io.kimp.app.telegram.NotifierTestSystems.CHAT;
 import static io.kimp.app.telegram.NotifierTestSystems.OTHER_CHAT;
@@ -525,35 +526,4 @@ class TelegramNotifierTest {
     assertThat(api.messages().get(0).text()).contains("Node started", "roles: trader");
   }
 
-  /** A clock the test moves by hand. */
-  static final class ManualClock extends Clock {
-    private volatile Instant now;
-
-    ManualClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    void set(Instant at) {
-      now = at;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.kimp.gateway.live;
 
+import io.kimp.fixtures.time.ManualClock;
 import static io.kimp.gateway.live.LiveVenues.await;
 import static io.kimp.gateway.live.LiveVenues.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -189,7 +190,7 @@ class UpbitGatewayFaultTest {
    */
   @Test
   void aWithdrawalWhoseReplyWasLostIsNotConfusedWithAnEarlierEqualOne() {
-    AdjustableClock clock = new AdjustableClock(Instant.now());
+    ManualClock clock = new ManualClock(Instant.now());
     FakeChain chain = new FakeChain(Duration.ofMillis(200), clock);
     try (FakeUpbit upbit = FakeUpbit.start(chain, LiveVenues.UPBIT_KEY, LiveVenues.UPBIT_SECRET);
         FakeBinance binance = FakeBinance.start(chain, LiveVenues.BINANCE_KEY, LiveVenues.BINANCE_SECRET)) {
@@ -216,31 +217,4 @@ class UpbitGatewayFaultTest {
     }
   }
 
-  /** A clock the test moves forward. */
-  private static final class AdjustableClock extends Clock {
-    private volatile Instant now;
-
-    AdjustableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.kimp.gateway.paper;
 
+import io.kimp.fixtures.time.ManualClock;
 import static io.kimp.gateway.live.LiveVenues.await;
 import static io.kimp.gateway.live.LiveVenues.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +47,7 @@ class PaperVenueTest {
       Map.of(Venue.BINANCE, Map.of("USDT", new BigDecimal("1000")), Venue.UPBIT, Map.of("KRW", new BigDecimal("1000000")));
 
   @TempDir Path dir;
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-02T01:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-02T01:00:00Z"));
   private final Books books = new Books();
   private Path file;
 
@@ -265,33 +266,6 @@ class PaperVenueTest {
     }
   }
 
-  /** A clock tests move by hand. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
 
   /** A {@link BookView} over books the test sets. */
   static final class Books implements BookView {
