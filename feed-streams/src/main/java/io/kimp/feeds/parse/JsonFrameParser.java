@@ -83,7 +83,9 @@ public abstract class JsonFrameParser implements FrameParser {
     if (r == null) {
       return true;
     }
-    reject(r, field + " " + value, frame);
+    String what =
+        Double.isNaN(value) ? "missing" : Double.isInfinite(value) ? "not a finite number" : String.valueOf(value);
+    reject(r, field + " " + what, frame);
     return false;
   }
 
