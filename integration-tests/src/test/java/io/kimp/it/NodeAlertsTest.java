@@ -45,11 +45,7 @@ class NodeAlertsTest {
     Path dir = TestDatabases.tempDir("kimp-alerts-");
     Config overrides =
         ConfigFactory.parseString(String.join("\n",
-            "kimp.data-dir = \"" + dir + "\"",
-            "kimp.db.url = \"" + TestDatabases.h2File(dir) + "\"",
-            "pekko.remote.artery.canonical.port = 0",
-            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
-            "kimp.admin.port = 0",
+            TestNodes.ownNode(dir),
             "kimp.telegram.api-url = \"" + telegram.apiUrl() + "\"",
             "kimp.telegram.bot-token = \"" + TOKEN + "\"",
             "kimp.telegram.chat-id = \"" + CHAT + "\"",

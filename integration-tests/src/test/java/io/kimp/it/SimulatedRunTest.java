@@ -40,17 +40,13 @@ class SimulatedRunTest {
     Path dir = TestDatabases.tempDir("kimp-sim-");
     Config overrides =
         ConfigFactory.parseString(String.join("\n",
-            "kimp.data-dir = \"" + dir + "\"",
-            "kimp.db.url = \"" + TestDatabases.h2File(dir) + "\"",
-            "pekko.remote.artery.canonical.port = 0",
-            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+            TestNodes.ownNode(dir),
             "kimp.paper.transfer-time { default = 1s, coins { XRP = 1s, XLM = 1s, TRX = 1s, SOL = 1s, BTC = 1s, ETH = 1s } }",
             "kimp.paper.faults.stuck-transfer-rate = 0.3",
             "kimp.retry.base-delay = 300ms",
             "kimp.transfer.deposit-timeout = 3s",
             "kimp.transfer.poll-interval = 200ms",
-            "kimp.feeds.opportunity-cooldown = 2s",
-            "kimp.admin.port = 0"));
+            "kimp.feeds.opportunity-cooldown = 2s"));
     Config profile = KimpConfig.profile("kimp-simulate-faults.conf").withFallback(KimpConfig.profile("kimp-simulate.conf"));
     Config config = KimpConfig.load(overrides, profile);
     node = TradingNode.start(config, true);

@@ -46,6 +46,20 @@ public final class TestNodes {
     }
   }
 
+  /**
+   * The settings of a whole node of its own in {@code dir} (as {@code kimp run} would start it): its H2 file there,
+   * ephemeral remoting and admin ports, and no JVM shutdown hook (the test closes it).
+   */
+  public static String ownNode(Path dir) {
+    return String.join(
+        "\n",
+        "kimp.data-dir = \"" + dir + "\"",
+        "kimp.db.url = \"" + TestDatabases.h2File(dir) + "\"",
+        "pekko.remote.artery.canonical.port = 0",
+        "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
+        "kimp.admin.port = 0");
+  }
+
   /** Test settings: millisecond-scale timers so that retries, reconciliation and polling happen within a test. */
   public static Config config(String dbUrl, String extra) {
     Config overrides =

@@ -29,6 +29,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Benchmarks that print numbers (the speed targets live here, not in timed unit tests). */
@@ -49,12 +50,7 @@ public final class BenchCommand {
         description = "h2, postgresql, or both (default: ${DEFAULT-VALUE}).")
     List<String> databases;
 
-    @Option(names = "--pg-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/test",
-        description = "PostgreSQL database to create the benchmark schema in (default: ${DEFAULT-VALUE}).")
-    String pgUrl;
-
-    @Option(names = "--pg-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE}).")
-    String pgUser;
+    @Mixin PostgresOptions pg;
 
     @Option(names = "--writers", defaultValue = "200", description = "Concurrent journal writers (default: ${DEFAULT-VALUE}).")
     int writers;
@@ -74,7 +70,7 @@ public final class BenchCommand {
           "events/cycle", "cycle p50 ms");
       for (String db : databases) {
         try (BenchDatabase database =
-            db.trim().equalsIgnoreCase("h2") ? BenchDatabase.h2() : BenchDatabase.postgres(pgUrl, pgUser)) {
+            db.trim().equalsIgnoreCase("h2") ? BenchDatabase.h2() : BenchDatabase.postgres(pg.url, pg.user)) {
           run(database);
         }
       }

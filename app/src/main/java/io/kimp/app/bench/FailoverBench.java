@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -61,12 +62,7 @@ public final class FailoverBench implements Callable<Integer> {
   @Option(names = "--jar", defaultValue = "app/target/kimp.jar", description = "The kimp jar (default: ${DEFAULT-VALUE}).")
   Path jar;
 
-  @Option(names = "--pg-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/test",
-      description = "PostgreSQL database to create the harness's schema in (default: ${DEFAULT-VALUE}).")
-  String pgUrl;
-
-  @Option(names = "--pg-user", defaultValue = "postgres", description = "PostgreSQL user (default: ${DEFAULT-VALUE}).")
-  String pgUser;
+  @Mixin PostgresOptions pg;
 
   @Option(names = "--coins", defaultValue = "XRP,TRX,XLM,ADA,DOGE,SOL,DOT,LINK,ATOM,NEAR,AVAX,ETC", split = ",",
       description = "Coins traded (default: ${DEFAULT-VALUE}).")
@@ -102,9 +98,9 @@ public final class FailoverBench implements Callable<Integer> {
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("kimp-failover-");
     System.out.println("work dir (node configs and logs): " + dir.toAbsolutePath());
     int problems;
-    try (BenchDatabase db = BenchDatabase.postgres(pgUrl, pgUser)) {
+    try (BenchDatabase db = BenchDatabase.postgres(pg.url, pg.user)) {
       audit = new JournalAudit(db.url, db.user);
-      URI base = URI.create(pgUrl.substring("jdbc:".length()));
+      URI base = URI.create(pg.url.substring("jdbc:".length()));
       pgProxy = new TcpCutProxy(base.getHost(), base.getPort() > 0 ? base.getPort() : 5432);
       String nodesDbUrl = db.url.replace(base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : ""),
           "127.0.0.1:" + pgProxy.port());
@@ -235,13 +231,7 @@ public final class FailoverBench implements Callable<Integer> {
         problems++;
         node.kill();
       }
-      double resumed = 0;
-      for (Map.Entry<UUID, String> c : open.entrySet()) {
-        long at = awaitEventAfter(c, t0, Duration.ofMinutes(2));
-        if (at > 0) {
-          resumed = Math.max(resumed, (at - t0) / 1000.0);
-        }
-      }
+      double resumed = secondsUntilAllWriteAfter(open, t0, Duration.ofMinutes(2));
       int lost = awaitTerminal(open.keySet(), Duration.ofMinutes(3));
       problems += lost;
       System.out.printf(Locale.ROOT, "%-7s %14d %10.1f %11.1f %6d%n", node.name, open.size(), exitedSeconds, resumed,
@@ -268,13 +258,7 @@ public final class FailoverBench implements Callable<Integer> {
     pause(outage.toMillis());
     pgProxy.restore();
     long restored = System.currentTimeMillis();
-    double writing = 0;
-    for (Map.Entry<UUID, String> c : open.entrySet()) {
-      long at = awaitEventAfter(c, restored, Duration.ofMinutes(3));
-      if (at > 0) {
-        writing = Math.max(writing, (at - restored) / 1000.0);
-      }
-    }
+    double writing = secondsUntilAllWriteAfter(open, restored, Duration.ofMinutes(3));
     int lost = awaitTerminal(open.keySet(), Duration.ofMinutes(5));
     double recovered = (System.currentTimeMillis() - restored) / 1000.0;
     Map<String, Long> after = audit.highestSequenceNumbers();
@@ -368,6 +352,21 @@ public final class FailoverBench implements Callable<Integer> {
       }
       pause(250);
     }
+  }
+
+  /**
+   * Seconds from {@code t0} until the last of {@code cycles} persisted an event after it (0 if none had to: they had
+   * ended), waiting up to {@code timeout} for each.
+   */
+  private double secondsUntilAllWriteAfter(Map<UUID, String> cycles, long t0, Duration timeout) throws Exception {
+    double seconds = 0;
+    for (Map.Entry<UUID, String> c : cycles.entrySet()) {
+      long at = awaitEventAfter(c, t0, timeout);
+      if (at > 0) {
+        seconds = Math.max(seconds, (at - t0) / 1000.0);
+      }
+    }
+    return seconds;
   }
 
   private long awaitEventAfter(Map.Entry<UUID, String> cycle, long t0, Duration timeout) throws Exception {
@@ -467,7 +466,7 @@ public final class FailoverBench implements Callable<Integer> {
     return String.join("\n",
         "# written by kimp bench failover",
         "kimp {",
-        "  db { url = \"" + dbUrl + "\", user = \"" + pgUser + "\", pool-size = 4 }",
+        "  db { url = \"" + dbUrl + "\", user = \"" + pg.user + "\", pool-size = 4 }",
         "  data-dir = \"" + dataDir.toAbsolutePath() + "\"",
         "  trading.mode = live",
         "  exchanges.binance { base-url = \"" + venues.binance.baseUrl() + "\", api-key = \""

@@ -50,7 +50,6 @@ public final class FeedAlarms {
   private Instant staleSince;
   private boolean staleRaised;
   private Instant firstAt;
-  private long firstFrames;
   private Instant lastAt;
   private long lastFrames;
   private double averageRate = Double.NaN;
@@ -106,7 +105,6 @@ public final class FeedAlarms {
   private void throughput(Observation o, List<Alert> out) {
     if (firstAt == null) {
       firstAt = o.at();
-      firstFrames = o.frames();
       lastAt = o.at();
       lastFrames = o.frames();
       return;
