@@ -245,8 +245,8 @@ public final class UpbitGateway implements ExchangeGateway {
 
   /**
    * Upbit charges the network fee on top of the amount sent: the amount sent is the request's amount minus Upbit's current
-   * fee (from {@code /v1/withdraws/chance}), cut to the decimals Upbit accepts, so the balance never loses more than the
-   * request's amount.
+   * fee (from {@code /v1/withdraws/chance}), cut to the decimals Upbit accepts and carrying the request's
+   * {@link WithdrawalTag} in its last digits, so the balance never loses more than the request's amount.
    */
   @Override
   public CompletionStage<WithdrawalResult> withdraw(WithdrawalRequest request) {
@@ -260,8 +260,7 @@ public final class UpbitGateway implements ExchangeGateway {
                 throw new VenueException(Venue.UPBIT, FailureClass.TRANSIENT, "withdraw_disabled",
                     request.coin() + " withdrawals are suspended at Upbit");
               }
-              int decimals = limit.path("fixed").asInt(8);
-              BigDecimal send = request.amount().subtract(fee).setScale(decimals, RoundingMode.DOWN).stripTrailingZeros();
+              BigDecimal send = tag(request, c).apply(request.amount().subtract(fee));
               BigDecimal minimum = Json.decimalOrZero(limit, "minimum");
               if (send.signum() <= 0 || send.compareTo(minimum) < 0) {
                 throw new VenueException(Venue.UPBIT, FailureClass.PERMANENT, "under_min_withdraw",
@@ -308,15 +307,25 @@ public final class UpbitGateway implements ExchangeGateway {
           .thenApply(json -> Optional.of(toWithdrawal(json, request.clientId())))
           .exceptionally(notFoundIsEmpty("withdraw_not_found"));
     }
+    QueryString chance = new QueryString().add("currency", request.coin()).add("net_type", request.network());
     QueryString q = new QueryString().add("currency", request.coin()).add("limit", 100).add("order_by", "desc");
-    return request(HttpMethods.GET, "/v1/withdraws", q, false).thenApply(json -> match(json, request, requestedAt));
+    return request(HttpMethods.GET, "/v1/withdraws/chance", chance, false)
+        .thenCompose(c -> request(HttpMethods.GET, "/v1/withdraws", q, false)
+            .thenApply(json -> match(json, request, requestedAt, tag(request, c))));
+  }
+
+  /** The tag {@code request}'s withdrawal carries, at the decimals of Upbit's {@code /v1/withdraws/chance} answer. */
+  private static WithdrawalTag tag(WithdrawalRequest request, JsonNode chance) {
+    return new WithdrawalTag(request.amount(), chance.path("withdraw_limit").path("fixed").asInt(8), request.clientId());
   }
 
   /**
-   * The withdrawal of {@code request}'s coin and amount this gateway does not know yet, made within the match window
-   * and, when the request's send time is known, not before it (less {@link #CLOCK_SKEW}): the earliest of those.
+   * The withdrawal of {@code request}'s coin and amount carrying its {@link WithdrawalTag} that this gateway does not know
+   * yet, made within the match window and, when the request's send time is known, not before it (less
+   * {@link #CLOCK_SKEW}): the earliest of those. None when no withdrawal carries the tag: the request never reached Upbit.
    */
-  private Optional<WithdrawalResult> match(JsonNode list, WithdrawalRequest request, Instant requestedAt) {
+  private Optional<WithdrawalResult> match(
+      JsonNode list, WithdrawalRequest request, Instant requestedAt, WithdrawalTag tag) {
     Instant notBefore = clock.instant().minus(settings.withdrawalMatchWindow());
     if (requestedAt != null && requestedAt.minus(CLOCK_SKEW).isAfter(notBefore)) {
       notBefore = requestedAt.minus(CLOCK_SKEW);
@@ -332,7 +341,8 @@ public final class UpbitGateway implements ExchangeGateway {
       }
       BigDecimal total = Json.decimalOrZero(w, "amount").add(Json.decimalOrZero(w, "fee"));
       BigDecimal shortfall = request.amount().subtract(total);
-      if (shortfall.signum() >= 0 && shortfall.compareTo(request.amount().multiply(AMOUNT_TOLERANCE)) <= 0) {
+      if (shortfall.signum() >= 0 && shortfall.compareTo(request.amount().multiply(AMOUNT_TOLERANCE)) <= 0
+          && tag.carriedBy(Json.decimalOrZero(w, "amount"))) {
         candidates.add(w);
       }
     }
