@@ -27,13 +27,6 @@ final class ClusterLogScan {
 
   private final Map<Path, Long> offsets = new HashMap<>();
 
-  /** Skips everything logged so far (the next scan reports only what comes after). */
-  void skipToEnd(List<Path> logs) throws IOException {
-    for (Path log : logs) {
-      offsets.put(log, Files.exists(log) ? Files.size(log) : 0L);
-    }
-  }
-
   Findings scan(List<Path> logs) throws IOException {
     TreeSet<Integer> downed = new TreeSet<>();
     List<String> decisions = new java.util.ArrayList<>();

@@ -45,16 +45,6 @@ class ClusterLogScanTest {
   }
 
   @Test
-  void skipToEndIgnoresWhatCameBefore(@TempDir Path dir) throws Exception {
-    Path log = Files.writeString(dir.resolve("node1.log"), DECISION + UNREACHABLE);
-    ClusterLogScan scan = new ClusterLogScan();
-    scan.skipToEnd(List.of(log));
-    ClusterLogScan.Findings f = scan.scan(List.of(log));
-    assertThat(f.downedPorts()).isEmpty();
-    assertThat(f.unreachableMarks()).isZero();
-  }
-
-  @Test
   void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
     assertThat(FailoverBench.median(List.of(1.0, 2.0, 4.0, 9.0))).isEqualTo(3.0);
     assertThat(FailoverBench.median(List.of(1.0, 2.0, 4.0))).isEqualTo(2.0);
