@@ -57,8 +57,8 @@ class ClusterFormationTest {
 
   /**
    * The failover budget of docs/CLUSTER.md: a killed node is suspected after ~4 s and downed 4-5 s later, its shards
-   * start elsewhere 2 s after its removal; the margin never exceeds stable-after (Pekko's rule for down-all-when-unstable)
-   * and a heartbeat may be late 6 intervals before phi climbs.
+   * start elsewhere 2 s after its removal; the margin never exceeds stable-after (Pekko's rule for
+   * down-all-when-unstable) and a heartbeat may be late 6 intervals before phi climbs.
    */
   @Test
   void failureDetectionAndRemovalMarginFitTheFailoverBudget() {
