@@ -59,6 +59,12 @@ public final class FailoverBench implements Callable<Integer> {
       description = "After the trials, cut the nodes' database connections for this long (e.g. 30s; default: none).")
   String pgOutage;
 
+  @Option(names = "--soak", paramLabel = "DURATION", defaultValue = "0s",
+      description = "Instead of the kill trials: three nodes trading under full load for this long (e.g. 30m), no "
+          + "kills, then the members downed (all false), unreachability marks, node exits, lost, duplicates, gaps. "
+          + "Kill trials follow only when --trials is given too.")
+  String soak;
+
   @Option(names = "--jar", defaultValue = "app/target/kimp.jar", description = "The kimp jar (default: ${DEFAULT-VALUE}).")
   Path jar;
 
@@ -84,6 +90,10 @@ public final class FailoverBench implements Callable<Integer> {
   private JournalAudit audit;
   private FailoverVenues venues;
   private TcpCutProxy pgProxy;
+  private final ClusterLogScan clusterLog = new ClusterLogScan();
+  /** Members downed that the harness did not kill, and unreachability marks, over the whole run. */
+  private int falseDownings;
+  private int unreachableMarks;
 
   @Override
   public Integer call() throws Exception {
@@ -92,12 +102,27 @@ public final class FailoverBench implements Callable<Integer> {
       return 2;
     }
     Duration outage = duration("--pg-outage", pgOutage);
+    Duration soakFor = duration("--soak", soak);
+    if (!soakFor.isZero() && !spec.commandLine().getParseResult().hasMatchedOption("--trials")) {
+      trials = 0;
+    }
     // the harness's own JVM (simulator, fake venues) prints only problems; the nodes log to their files
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
     Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("kimp-failover-");
     System.out.println("work dir (node configs and logs): " + dir.toAbsolutePath());
     int problems;
+    // Ctrl-C or SIGTERM of the harness (a soak cut short): no node JVM stays behind
+    Thread stopNodes = new Thread(() -> nodes.forEach(n -> {
+      if (n.alive()) {
+        try {
+          n.kill();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }), "failover-harness-stop-nodes");
+    Runtime.getRuntime().addShutdownHook(stopNodes);
     try (BenchDatabase db = BenchDatabase.postgres(pg.url, pg.user)) {
       audit = new JournalAudit(db.url, db.user);
       URI base = URI.create(pg.url.substring("jdbc:".length()));
@@ -107,7 +132,7 @@ public final class FailoverBench implements Callable<Integer> {
       venues = new FailoverVenues(coins, 3.0, duration("--transfer-time", transferTime));
       try {
         startNodes(dir, nodesDbUrl);
-        problems = run(outage);
+        problems = run(outage, soakFor);
       } finally {
         for (NodeProcess n : nodes) {
           if (n.alive()) {
@@ -133,26 +158,31 @@ public final class FailoverBench implements Callable<Integer> {
   // ---------------------------------------------------------------------------------------------------------------
   // the scenario
 
-  private int run(Duration outage) throws Exception {
+  private int run(Duration outage, Duration soakFor) throws Exception {
     awaitCluster(Duration.ofMinutes(3));
     awaitOpenCycles(Duration.ofMinutes(2));
-    int problems = 0;
+    int problems = falseDownings(Set.of()); // none while the cluster formed
+    if (!soakFor.isZero()) {
+      problems += soak(soakFor);
+    }
     if (trials > 0) {
-      System.out.printf(Locale.ROOT, "%n%-6s %-7s %14s %10s %11s %6s %11s %16s %13s%n", "trial", "killed", "open cycles",
-          "downed s", "resumed s", "lost", "dup orders", "dup withdrawals", "journal gaps");
+      System.out.printf(Locale.ROOT, "%n%-6s %-7s %14s %10s %11s %6s %11s %16s %13s %12s%n", "trial", "killed",
+          "open cycles", "downed s", "resumed s", "lost", "dup orders", "dup withdrawals", "journal gaps",
+          "false downs");
     }
     List<Double> resumed = new ArrayList<>();
     for (int t = 1; t <= trials; t++) {
       Trial r = killTrial(t);
       resumed.add(r.resumedSeconds);
-      problems += r.lost + r.duplicateOrders + r.duplicateWithdrawals + (int) r.gaps;
-      System.out.printf(Locale.ROOT, "%-6d %-7s %14d %10.1f %11.1f %6d %11d %16d %13d%n", t, r.victim, r.open,
-          r.downedSeconds, r.resumedSeconds, r.lost, r.duplicateOrders, r.duplicateWithdrawals, r.gaps);
+      problems += r.lost + r.duplicateOrders + r.duplicateWithdrawals + (int) r.gaps + r.falseDownings;
+      System.out.printf(Locale.ROOT, "%-6d %-7s %14d %10.1f %11.1f %6d %11d %16d %13d %12d%n", t, r.victim, r.open,
+          r.downedSeconds, r.resumedSeconds, r.lost, r.duplicateOrders, r.duplicateWithdrawals, r.gaps,
+          r.falseDownings);
     }
     if (!resumed.isEmpty()) {
       resumed.sort(null);
       System.out.printf(Locale.ROOT, "resume time over %d trials: min %.1f s, median %.1f s, max %.1f s%n",
-          resumed.size(), resumed.get(0), resumed.get(resumed.size() / 2), resumed.get(resumed.size() - 1));
+          resumed.size(), resumed.get(0), median(resumed), resumed.get(resumed.size() - 1));
     }
     if (rolling) {
       problems += rollingRestart();
@@ -160,14 +190,15 @@ public final class FailoverBench implements Callable<Integer> {
     if (!outage.isZero()) {
       problems += databaseOutage(outage);
     }
+    problems += falseDownings(Set.of());
     problems += drainAndAudit();
-    System.out.println(problems == 0 ? "PASS: nothing lost, nothing duplicated, no journal gap"
+    System.out.println(problems == 0 ? "PASS: nothing lost, nothing duplicated, no journal gap, no false downing"
         : "FAIL: " + problems + " problem(s) above");
     return problems;
   }
 
   private record Trial(String victim, int open, double downedSeconds, double resumedSeconds, int lost,
-      int duplicateOrders, int duplicateWithdrawals, long gaps) {}
+      int duplicateOrders, int duplicateWithdrawals, long gaps, int falseDownings) {}
 
   private Trial killTrial(int trial) throws Exception {
     awaitCluster(Duration.ofMinutes(3));
@@ -180,6 +211,7 @@ public final class FailoverBench implements Callable<Integer> {
         .orElseThrow().getKey();
     Map<UUID, String> victimCycles = placement.get(victim);
     List<NodeProcess> survivors = nodes.stream().filter(n -> n != victim).toList();
+    int falseBefore = falseDownings(Set.of()); // anything downed since the last look was not killed by the harness
 
     long t0 = System.currentTimeMillis();
     victim.kill();
@@ -205,10 +237,11 @@ public final class FailoverBench implements Callable<Integer> {
     double resumedSeconds = resumedAt.values().stream().mapToLong(v -> v).filter(v -> v > 0)
         .mapToDouble(v -> (v - t0) / 1000.0).max().orElse(Double.NaN);
     int lost = awaitTerminal(victimCycles.keySet(), Duration.ofMinutes(3));
+    int falseNow = falseDownings(Set.of(victim.remotingPort)); // the victim's downing is the expected one
     victim.start();
     awaitCluster(Duration.ofMinutes(3));
     return new Trial(victim.name, victimCycles.size(), downed, resumedSeconds, lost, venues.duplicateOrders(),
-        venues.duplicateBinanceWithdrawals(), audit.journalGaps());
+        venues.duplicateBinanceWithdrawals(), audit.journalGaps(), falseBefore + falseNow);
   }
 
   /** SIGTERM each node in turn while cycles run; its cycles must hand off and complete. */
@@ -239,7 +272,9 @@ public final class FailoverBench implements Callable<Integer> {
       node.start();
     }
     awaitCluster(Duration.ofMinutes(3));
-    return problems;
+    int falseDowns = falseDownings(Set.of()); // a graceful leave downs nobody
+    System.out.printf(Locale.ROOT, "  members downed during the rolling restart (false downings): %d%n", falseDowns);
+    return problems + falseDowns;
   }
 
   /** Cuts every node's database connections for {@code outage}: entities back off and recover, nothing is lost. */
@@ -278,7 +313,9 @@ public final class FailoverBench implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "  after the database came back: every open cycle wrote to its journal again within "
         + "%.1f s and had completed after %.1f s; lost %d; persistence ids whose stored events shrank: %d; journal "
         + "gaps: %d%n", writing, recovered, lost, eventsLost, gaps);
-    return lost + (int) eventsLost + (int) gaps + (int) (3 - alive);
+    int falseDowns = falseDownings(Set.of()); // a database outage must not cost a member
+    System.out.printf(Locale.ROOT, "  members downed during the outage (false downings): %d%n", falseDowns);
+    return lost + (int) eventsLost + (int) gaps + (int) (3 - alive) + falseDowns;
   }
 
   /** No new opportunities; every open cycle finishes; then the totals. */
@@ -307,8 +344,67 @@ public final class FailoverBench implements Callable<Integer> {
         + "(no client id: compared by count)%n", venues.binance.withdrawalCount(), dupBinanceWithdrawals,
         upbitWithdrawals, upbitExpected);
     System.out.printf(Locale.ROOT, "  journal gaps: %d%n", gaps);
+    System.out.printf(Locale.ROOT, "  false downings (members downed that the harness did not kill): %d; "
+        + "unreachability marks in the node logs: %d%n", falseDownings, unreachableMarks);
     long upbitDuplicates = Math.max(0, upbitWithdrawals - upbitExpected);
     return (int) (started - completed) + dupOrders + dupBinanceWithdrawals + (int) upbitDuplicates + (int) gaps;
+  }
+
+  /**
+   * Reads the node logs since the last look: every member the split-brain resolver downed whose remoting port is not in
+   * {@code killed} is a false downing; prints the decision, adds it to the run's count and returns how many.
+   */
+  private int falseDownings(Set<Integer> killed) throws IOException {
+    ClusterLogScan.Findings f = clusterLog.scan(nodes.stream().map(NodeProcess::log).toList());
+    unreachableMarks += f.unreachableMarks();
+    Set<Integer> unexpected = new java.util.TreeSet<>(f.downedPorts());
+    unexpected.removeAll(killed);
+    if (!unexpected.isEmpty()) {
+      f.decisions().forEach(d -> System.out.println("  false downing: " + d));
+    }
+    falseDownings += unexpected.size();
+    return unexpected.size();
+  }
+
+  /**
+   * Three nodes trading for {@code duration} with nothing killed: every member downed is a false downing, and so is a
+   * node that exits (it is started again so that the soak goes on). Prints progress every few minutes, so that a soak
+   * cut short still leaves figures.
+   */
+  private int soak(Duration duration) throws Exception {
+    long t0 = System.currentTimeMillis();
+    long end = t0 + duration.toMillis();
+    long every = Math.max(60_000, Math.min(300_000, duration.toMillis() / 6));
+    long nextReport = t0 + every;
+    int exits = 0;
+    int falseBefore = falseDownings;
+    int marksBefore = unreachableMarks;
+    System.out.printf(Locale.ROOT, "%nsoak: 3 nodes trading for %d min, no kills (every member downed is a false "
+        + "downing)%n%-9s %16s %10s %10s %14s %13s %11s%n", duration.toMinutes(), "elapsed", "cycles started",
+        "completed", "open", "false downs", "unreachable", "node exits");
+    while (System.currentTimeMillis() < end) {
+      pause(Math.min(2_000, Math.max(1, end - System.currentTimeMillis())));
+      falseDownings(Set.of());
+      for (NodeProcess n : nodes) {
+        if (!n.alive()) {
+          exits++;
+          System.out.printf(Locale.ROOT, "  %s exited at %.0f s (see %s); starting it again%n", n.name,
+              (System.currentTimeMillis() - t0) / 1000.0, n.log());
+          n.start();
+        }
+      }
+      long now = System.currentTimeMillis();
+      if (now >= nextReport || now >= end) {
+        nextReport += every;
+        System.out.printf(Locale.ROOT, "%-9s %16d %10d %10d %14d %13d %11d%n",
+            (now - t0) / 60_000 + " min", audit.cyclesStartedInJournal(), audit.cyclesWithStatus("COMPLETED"),
+            audit.openCycles().size(), falseDownings - falseBefore, unreachableMarks - marksBefore, exits);
+      }
+    }
+    int falseDowns = falseDownings - falseBefore;
+    System.out.printf(Locale.ROOT, "soak over %d min: false downings %d, unreachability marks %d, node exits %d%n",
+        duration.toMinutes(), falseDowns, unreachableMarks - marksBefore, exits);
+    return falseDowns + exits;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -405,6 +501,12 @@ public final class FailoverBench implements Callable<Integer> {
     return notCompleted;
   }
 
+  /** The median of sorted {@code values} (the mean of the middle two for an even count). */
+  static double median(List<Double> values) {
+    int n = values.size();
+    return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+  }
+
   private static boolean isTerminal(String status) {
     return status != null && JournalAudit.TERMINAL.contains("'" + status + "'");
   }
@@ -451,7 +553,7 @@ public final class FailoverBench implements Callable<Integer> {
       Path conf = dir.resolve(name + ".conf");
       Files.writeString(conf, nodeConfig(dir.resolve(name), dbUrl, remoting[i], management[i], admin[i], endpoints));
       NodeProcess n = new NodeProcess(name, java, List.of("-Xms128m", "-Xmx" + nodeHeap, "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1", "-Dkimp.log.format=text"), jar.toAbsolutePath(), conf, management[i],
+          "-XX:TieredStopAtLevel=1", "-Dkimp.log.format=text"), jar.toAbsolutePath(), conf, remoting[i], management[i],
           dir.resolve(name + ".log"));
       nodes.add(n);
       n.start();

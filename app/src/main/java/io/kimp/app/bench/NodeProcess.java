@@ -25,12 +25,15 @@ final class NodeProcess {
 
   final String name;
   final int managementPort;
+  final int remotingPort;
   private final List<String> command;
   private final Path log;
   private Process process;
 
-  NodeProcess(String name, String java, List<String> jvmOptions, Path jar, Path config, int managementPort, Path log) {
+  NodeProcess(String name, String java, List<String> jvmOptions, Path jar, Path config, int remotingPort,
+      int managementPort, Path log) {
     this.name = name;
+    this.remotingPort = remotingPort;
     this.managementPort = managementPort;
     this.log = log;
     List<String> c = new ArrayList<>();
