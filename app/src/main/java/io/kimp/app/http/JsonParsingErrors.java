@@ -21,9 +21,10 @@ public final class JsonParsingErrors extends ParsingErrorHandler {
 
   @Override
   public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter pekkoLog, ServerSettings settings) {
-    // a client's mistake, possibly a scanner's flood: not worth a warning each
-    log.debug("admin API: unparsable request, answered {}: {}", status, info.formatPretty());
+    // a client's mistake, possibly a scanner's flood: not worth a warning each; the summary only, since the detail
+    // may quote the request (an Authorization header, say)
     String summary = info.summary().isBlank() ? status.reason() : info.summary();
+    log.debug("admin API: unparsable request, answered {}: {}", status, summary);
     return ApiJson.error(status, ApiErrors.slug(status), summary);
   }
 }
