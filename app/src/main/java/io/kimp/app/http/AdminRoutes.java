@@ -9,6 +9,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.withRequestTimeoutResponse;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
 import io.kimp.app.metrics.MetricsRoute;
@@ -66,14 +67,15 @@ public final class AdminRoutes {
   }
 
   public Route route() {
-    return handleExceptions(ApiErrors.exceptions(), () ->
+    return withRequestTimeoutResponse(ApiErrors::requestTimeout, () ->
+      handleExceptions(ApiErrors.exceptions(), () ->
         handleRejections(ApiErrors.rejections(), () ->
             concat(
                 path("health", () -> get(this::health)),
                 path("ready", () -> get(this::ready)),
                 MetricsRoute.route(metrics),
                 pathPrefix("api", () -> authorized(by ->
-                    withSizeLimit(maxBody, () -> pathPrefix("v1", () -> api.v1(by))))))));
+                    withSizeLimit(maxBody, () -> pathPrefix("v1", () -> api.v1(by)))))))));
   }
 
   private Route authorized(Function<String, Route> inner) {

@@ -1,11 +1,16 @@
 package io.kimp.app.http;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.kimp.core.config.CoreSettings;
 import io.kimp.app.metrics.OperationsMetrics;
 import io.kimp.app.node.KimpNode;
 import io.kimp.core.settings.RuntimeSettings;
 import io.kimp.persistence.JournalReader;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +20,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  /** {@code OPTIONS} and {@code CONNECT}: the longest methods Pekko HTTP knows; the API defines no others. */
+  private static final int MAX_METHOD_LENGTH = 7;
 
   private final ServerBinding binding;
   private final OperationsMetrics sampler;
@@ -42,6 +50,7 @@ public final class AdminServer implements AutoCloseable {
     AdminSettings settings = AdminSettings.fromConfig(config);
     AdminToken token = AdminToken.resolve(settings);
     ActorSystem<?> system = node.system();
+    ServerSettings serverSettings = serverSettings(config, system.settings().config());
     Executor jdbc =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     OperatorRoutes api =
@@ -56,7 +65,8 @@ public final class AdminServer implements AutoCloseable {
     ServerBinding binding;
     try {
       binding =
-          Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes.route())
+          Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings)
+              .bind(routes.route())
               .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       sampler.close();
@@ -71,6 +81,30 @@ public final class AdminServer implements AutoCloseable {
     log.info("admin API on http://{}:{} (/health, /ready, /metrics, /api/v1 with the bearer token)",
         binding.localAddress().getHostString(), binding.localAddress().getPort());
     return server;
+  }
+
+  /**
+   * Pekko HTTP's server settings for the admin API only (other servers of the node keep theirs): a request Pekko cannot
+   * parse is answered with the API's JSON error ({@link JsonParsingErrors}); a method name longer than the longest
+   * HTTP method (7, {@code OPTIONS}) is refused at once instead of waiting for more bytes of a garbage line; a connection
+   * silent for {@code kimp.admin.idle-timeout} is closed, and a request unanswered after
+   * {@code kimp.admin.request-timeout} gets a 503 (which must come first, or the client would see a reset).
+   */
+  static ServerSettings serverSettings(Config config, Config pekko) {
+    Duration idle = CoreSettings.positive(config, "kimp.admin.idle-timeout");
+    Duration request = CoreSettings.positive(config, "kimp.admin.request-timeout");
+    if (request.compareTo(idle) >= 0) {
+      throw new ConfigException.BadValue(
+          "kimp.admin.request-timeout", "must be shorter than kimp.admin.idle-timeout (" + idle.toSeconds() + " s)");
+    }
+    Config admin =
+        ConfigFactory.parseMap(Map.of(
+                "pekko.http.server.parsing.error-handler", JsonParsingErrors.class.getName(),
+                "pekko.http.server.parsing.max-method-length", MAX_METHOD_LENGTH,
+                "pekko.http.server.idle-timeout", idle.toMillis() + "ms",
+                "pekko.http.server.request-timeout", request.toMillis() + "ms"))
+            .withFallback(pekko);
+    return ServerSettings.create(admin);
   }
 
   public ServerBinding binding() {

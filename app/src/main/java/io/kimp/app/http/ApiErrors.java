@@ -2,11 +2,15 @@ package io.kimp.app.http;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kimp.app.operator.SettingsRules;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -40,7 +44,10 @@ final class ApiErrors {
   static HttpResponse render(Throwable thrown) {
     Throwable t = unwrap(thrown);
     if (t instanceof ApiError e) {
-      return ApiJson.error(e.status(), e.error(), e.getMessage());
+      return ApiJson.error(e.status(), e.error(), e.getMessage(), e.field());
+    }
+    if (t instanceof SettingsRules.Refused e) {
+      return settingsRefused(e);
     }
     if (t instanceof EntityStreamSizeException e) {
       return ApiJson.error(StatusCodes.PAYLOAD_TOO_LARGE, "payload_too_large",
@@ -66,6 +73,29 @@ final class ApiErrors {
     return ApiJson.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal", "internal error; see the node's log");
   }
 
+  /**
+   * 422 {@code {"error":"invalid","message":…,"field":…,"problems":[{"field","fields","message"}…]}}: {@code field} is
+   * the first problem's (where a form shows the message), {@code problems} all of them.
+   */
+  private static HttpResponse settingsRefused(SettingsRules.Refused e) {
+    ObjectNode body = ApiJson.errorBody("invalid", e.getMessage());
+    body.put("field", e.problems().get(0).field());
+    ArrayNode problems = body.putArray("problems");
+    for (SettingsRules.Problem p : e.problems()) {
+      ObjectNode o = problems.addObject();
+      o.put("field", p.field());
+      p.fields().forEach(o.putArray("fields")::add);
+      o.put("message", p.message());
+    }
+    return ApiJson.response(StatusCodes.UNPROCESSABLE_ENTITY, body);
+  }
+
+  /** Pekko's answer when a request outlives {@code kimp.admin.request-timeout}, in the API's shape. */
+  static HttpResponse requestTimeout(HttpRequest request) {
+    return ApiJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
+        "the node did not answer in time (kimp.admin.request-timeout); try again");
+  }
+
   private static Throwable unwrap(Throwable t) {
     Throwable c = t;
     while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
@@ -85,7 +115,7 @@ final class ApiErrors {
         .withHeaders(r.getHeaders());
   }
 
-  private static String slug(StatusCode status) {
+  static String slug(StatusCode status) {
     return status.reason().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
   }
 }

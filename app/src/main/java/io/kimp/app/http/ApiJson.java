@@ -49,11 +49,25 @@ public final class ApiJson {
     }
   }
 
+  /** The API's error shape: {@code {"error": "<slug>", "message": "<for a person>"}}. */
   public static HttpResponse error(StatusCode status, String error, String message) {
+    return response(status, errorBody(error, message));
+  }
+
+  /** The error shape with the request's field at fault ({@code "field"}), when {@code field} is not null. */
+  public static HttpResponse error(StatusCode status, String error, String message, String field) {
+    ObjectNode body = errorBody(error, message);
+    if (field != null) {
+      body.put("field", field);
+    }
+    return response(status, body);
+  }
+
+  static ObjectNode errorBody(String error, String message) {
     ObjectNode body = MAPPER.createObjectNode();
     body.put("error", error);
     body.put("message", message);
-    return response(status, body);
+    return body;
   }
 
   /**

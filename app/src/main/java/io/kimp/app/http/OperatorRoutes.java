@@ -13,6 +13,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.put;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kimp.app.operator.BackupTarget;
 import io.kimp.app.operator.OperatorActions.CycleQuery;
 import io.kimp.app.operator.OperatorService;
 import io.kimp.core.dlq.DeadLetterQueue;
@@ -30,6 +31,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaType;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -90,12 +93,22 @@ final class OperatorRoutes {
     return parameterMultiMap(params -> inner.apply(QueryParams.of(params, known)));
   }
 
-  /** The body as a JSON object with only {@code allowed} fields (empty allowed or not). */
+  /**
+   * The body as a JSON object with only {@code allowed} fields (empty allowed or not); a body of another content type
+   * than {@code application/json} is a 415.
+   */
   private Route body(boolean emptyAllowed, Set<String> allowed, Function<ObjectNode, Route> inner) {
     // toStrict with a limit fails with EntityStreamSizeException (a 413) on a body over it, however it arrives
     return extractMaterializer(mat -> extractRequestEntity(entity ->
-        onSuccess(entity.toStrict(BODY_TIMEOUT.toMillis(), maxBody, mat),
-            strict -> inner.apply(ApiJson.object(strict.getData().toArray(), emptyAllowed, allowed)))));
+        onSuccess(entity.toStrict(BODY_TIMEOUT.toMillis(), maxBody, mat), strict -> {
+          byte[] data = strict.getData().toArray();
+          MediaType type = strict.getContentType().mediaType();
+          if (data.length > 0 && !type.equals(MediaTypes.APPLICATION_JSON)) {
+            throw ApiError.unsupportedMediaType(
+                "the body must be JSON (Content-Type: application/json), not " + type.mainType() + "/" + type.subType());
+          }
+          return inner.apply(ApiJson.object(data, emptyAllowed, allowed));
+        })));
   }
 
   private static Route json(CompletionStage<?> result) {
@@ -131,23 +144,16 @@ final class OperatorRoutes {
     return completeWithFuture(r);
   }
 
-  /** An online backup of the embedded H2 database to an absolute path on the node's host that does not exist yet. */
+  /**
+   * An online backup of the embedded H2 database to a new file in an existing directory on the node's host: a bad
+   * target is a 422 (409 when a file is there), a database failure a 503 whose message does not quote the database.
+   */
   private Route backup(ObjectNode b) {
-    String raw = b.path("to").asText("").trim();
-    if (raw.isEmpty()) {
-      throw ApiError.unprocessable("\"to\" (an absolute path on the node's host) is required");
-    }
-    java.nio.file.Path to;
+    BackupTarget to;
     try {
-      to = java.nio.file.Path.of(raw);
-    } catch (java.nio.file.InvalidPathException e) {
-      throw ApiError.unprocessable("\"to\" is not a path: " + e.getReason());
-    }
-    if (!to.isAbsolute() || !raw.endsWith(".zip")) {
-      throw ApiError.unprocessable("\"to\" must be an absolute path ending in .zip");
-    }
-    if (java.nio.file.Files.exists(to)) {
-      throw ApiError.conflict(to + " exists: kimp does not overwrite backups");
+      to = BackupTarget.of(b.path("to").isTextual() ? b.get("to").asText() : null);
+    } catch (BackupTarget.Refused e) {
+      throw refused(e);
     }
     return completeWithFuture(operator.backup(to).handle((r, e) -> {
       if (e == null) {
@@ -157,8 +163,18 @@ final class OperatorRoutes {
       if (cause instanceof UnsupportedOperationException) {
         return ApiJson.error(StatusCodes.CONFLICT, "conflict", cause.getMessage());
       }
-      return ApiJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", "backup failed: " + cause.getMessage());
+      if (cause instanceof BackupTarget.Refused refused) {
+        return ApiErrors.render(refused(refused));
+      }
+      if (cause instanceof BackupTarget.Failed) {
+        return ApiJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", cause.getMessage());
+      }
+      return ApiErrors.render(cause);
     }));
+  }
+
+  private static ApiError refused(BackupTarget.Refused e) {
+    return e.exists() ? ApiError.conflict(e.getMessage()) : ApiError.unprocessable("to", e.getMessage());
   }
 
   /** A dead-letter queue answer: OK 200, NOT_FOUND 404, CONFLICT 409, FAILED (the cycle did not answer) 503. */
@@ -200,8 +216,15 @@ final class OperatorRoutes {
   private Route putSettings(ObjectNode body, String by) {
     return completeWithFuture(
         operator.portfolio()
-            .thenCompose(current -> operator.updateSettings(SettingsRequest.apply(body, current.settings()), by))
+            .thenCompose(current -> operator.updateSettings(
+                SettingsRequest.apply(body, current.settings()), fieldNames(body), by))
             .thenApply(s -> ApiJson.ok(settingsView(s))));
+  }
+
+  private static Set<String> fieldNames(ObjectNode body) {
+    Set<String> names = new java.util.HashSet<>();
+    body.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   /** The cluster's settings (the portfolio singleton's) and the thresholds this node holds. */

@@ -9,14 +9,14 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The body of {@code PUT /api/v1/settings}: any of the runtime settings, each replacing the current value (settings
- * not named keep theirs). Checked field by field (known name, JSON type) and then as a whole against
- * {@link PortfolioSettings#problems()}; every failure is a 422 whose message names the field.
+ * not named keep theirs). Checked here field by field (known name, JSON type); the merged settings are then checked as
+ * a whole by {@link io.kimp.app.operator.SettingsRules} when the operator service applies them. Every failure is a 422
+ * whose message names the field, and whose {@code field} is that field.
  */
 final class SettingsRequest {
   static final List<String> MONEY =
@@ -29,13 +29,13 @@ final class SettingsRequest {
 
   private SettingsRequest() {}
 
-  /** {@code current} with the body's values; throws {@link ApiError} (422) naming the first field at fault. */
+  /** {@code current} with the body's values; throws {@link ApiError} (422) naming a field of the wrong type. */
   static PortfolioSettings apply(ObjectNode body, PortfolioSettings current) {
     if (body.isEmpty()) {
       throw ApiError.unprocessable("name at least one setting: " + String.join(", ", FIELDS));
     }
     if (body.has("tradingDayZone")) {
-      throw ApiError.unprocessable(
+      throw ApiError.unprocessable("tradingDayZone",
           "tradingDayZone cannot be changed at runtime: set kimp.risk.trading-day-zone and restart the nodes");
     }
     PortfolioSettings merged =
@@ -51,18 +51,13 @@ final class SettingsRequest {
             current.tradingDayZone(),
             decimal(body, "minSpreadPercent", current.minSpreadPercent()),
             decimal(body, "finalizerMinProfitPercent", current.finalizerMinProfitPercent()));
-    Map<String, String> problems = merged.problems();
-    if (!problems.isEmpty()) {
-      throw ApiError.unprocessable(
-          problems.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; ")));
-    }
     return merged;
   }
 
   private static JsonNode present(ObjectNode body, String field) {
     JsonNode v = body.get(field);
     if (v != null && v.isNull()) {
-      throw ApiError.unprocessable(field + " must not be null");
+      throw ApiError.unprocessable(field, field + " must not be null");
     }
     return v;
   }
@@ -73,7 +68,7 @@ final class SettingsRequest {
       return current;
     }
     if (!v.isNumber()) {
-      throw ApiError.unprocessable(field + " must be a number" + (MONEY.contains(field) ? " (KRW)" : "")
+      throw ApiError.unprocessable(field, field + " must be a number" + (MONEY.contains(field) ? " (KRW)" : "")
           + ", not " + v.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return bounded(field, v.decimalValue());
@@ -85,13 +80,13 @@ final class SettingsRequest {
       return current;
     }
     if (!v.isNumber()) {
-      throw ApiError.unprocessable(field + " must be an integer, not " + v.getNodeType().name().toLowerCase(Locale.ROOT));
+      throw ApiError.unprocessable(field, field + " must be an integer, not " + v.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     BigDecimal d = bounded(field, v.decimalValue());
     try {
       return d.intValueExact();
     } catch (ArithmeticException e) {
-      throw ApiError.unprocessable(field + " must be an integer between 1 and "
+      throw ApiError.unprocessable(field, field + " must be an integer between 1 and "
           + PortfolioSettings.MAX_CONCURRENT_CYCLES);
     }
   }
@@ -103,12 +98,12 @@ final class SettingsRequest {
     }
     String options = Arrays.stream(SizingRule.values()).map(Enum::name).collect(Collectors.joining(", "));
     if (!v.isTextual()) {
-      throw ApiError.unprocessable("sizing must be one of " + options);
+      throw ApiError.unprocessable("sizing", "sizing must be one of " + options);
     }
     try {
       return SizingRule.valueOf(v.asText().trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ApiError.unprocessable("sizing must be one of " + options + ", not '" + QueryParams.abbreviate(v.asText()) + "'");
+      throw ApiError.unprocessable("sizing", "sizing must be one of " + options + ", not '" + QueryParams.abbreviate(v.asText()) + "'");
     }
   }
 
@@ -118,7 +113,7 @@ final class SettingsRequest {
    */
   private static BigDecimal bounded(String field, BigDecimal v) {
     if (v.precision() - v.scale() > 20 || v.scale() > 20) {
-      throw ApiError.unprocessable(field + " is out of range");
+      throw ApiError.unprocessable(field, field + " is out of range");
     }
     return v;
   }

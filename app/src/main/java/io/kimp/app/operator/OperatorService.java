@@ -39,6 +39,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * Read-table queries run on the blocking JDBC dispatcher, never on the caller's thread.
  */
 public final class OperatorService implements OperatorActions {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OperatorService.class);
   private static final List<String> OPEN_STATUSES =
       List.of(CycleStatus.STARTED, CycleStatus.INITIAL_TRADE_COMPLETED, CycleStatus.AWAITING_REBALANCE,
               CycleStatus.REBALANCING_IN_PROGRESS, CycleStatus.REBALANCE_TRADE_COMPLETED, CycleStatus.AWAITING_RETRY,
@@ -318,7 +319,18 @@ public final class OperatorService implements OperatorActions {
     return AskPattern.ask(portfolio.get(), Portfolio.GetSnapshot::new, timeout, system.scheduler());
   }
 
-  public CompletionStage<Portfolio.Snapshot> updateSettings(io.kimp.core.portfolio.PortfolioSettings s, String by) {
+  /**
+   * Replaces the cluster's runtime settings with {@code s}, unless {@link SettingsRules} finds a problem: then the stage
+   * fails with {@link SettingsRules.Refused} and nothing changes. {@code changed} names the fields the operator set
+   * (a problem is attributed to one of them).
+   */
+  public CompletionStage<Portfolio.Snapshot> updateSettings(
+      io.kimp.core.portfolio.PortfolioSettings s, java.util.Set<String> changed, String by) {
+    try {
+      SettingsRules.require(s, changed);
+    } catch (SettingsRules.Refused e) {
+      return CompletableFuture.failedFuture(e);
+    }
     return AskPattern.ask(portfolio.get(), r -> new Portfolio.UpdateSettings(s, by, r), timeout, system.scheduler());
   }
 
@@ -352,25 +364,17 @@ public final class OperatorService implements OperatorActions {
 
   /**
    * An online backup of the embedded H2 database (journal, snapshots, read tables) into {@code to}, a new zip file on the
-   * node's host: the node holds the H2 file open, so only it can copy it consistently ({@code BACKUP TO}). PostgreSQL is
-   * backed up with pg_dump instead; asking for it is an {@link UnsupportedOperationException}.
+   * node's host (checked by {@link BackupTarget#of}): the node holds the H2 file open, so only it can copy it consistently
+   * ({@code BACKUP TO}). The file is created owner-only (0600) before H2 writes into it, and never replaces another.
+   * PostgreSQL is backed up with pg_dump instead; asking for it is an {@link UnsupportedOperationException}. A database
+   * error fails the stage with {@link BackupTarget.Failed}, whose message does not quote the database's.
    */
-  public CompletionStage<Backup> backup(java.nio.file.Path to) {
+  public CompletionStage<Backup> backup(BackupTarget to) {
     if (vendor != io.kimp.persistence.DatabaseSettings.Vendor.H2) {
       return CompletableFuture.failedFuture(new UnsupportedOperationException(
           "the journal is in PostgreSQL: back it up with pg_dump (docs/OPERATIONS.md, Backups)"));
     }
-    return query(c -> {
-      try (PreparedStatement ps = c.prepareStatement("BACKUP TO ?")) {
-        ps.setString(1, to.toString());
-        ps.execute();
-      }
-      try {
-        return new Backup(to.toString(), java.nio.file.Files.size(to));
-      } catch (java.io.IOException e) {
-        throw new SQLException("backup written but not readable: " + e.getMessage(), e);
-      }
-    });
+    return CompletableFuture.supplyAsync(() -> new Backup(to.path().toString(), to.write(readSide)), jdbc);
   }
 
   // ---- helpers
@@ -388,7 +392,8 @@ public final class OperatorService implements OperatorActions {
       try (Connection c = readSide.getConnection()) {
         return work.run(c);
       } catch (SQLException e) {
-        throw new IllegalStateException("read tables: " + e.getMessage(), e);
+        log.debug("read-table query failed", e);
+        throw new IllegalStateException("read tables: " + SqlErrors.describe(e), e);
       }
     }, jdbc);
   }
