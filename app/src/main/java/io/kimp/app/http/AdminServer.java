@@ -1,11 +1,14 @@
 package io.kimp.app.http;
 
 import com.typesafe.config.Config;
+import io.kimp.app.dashboard.Dashboard;
 import io.kimp.app.metrics.OperationsMetrics;
 import io.kimp.app.node.KimpNode;
 import io.kimp.core.settings.RuntimeSettings;
 import io.kimp.persistence.JournalReader;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +42,15 @@ public final class AdminServer implements AutoCloseable {
    * address) if the port cannot be bound.
    */
   public static AdminServer start(KimpNode node, Config config) {
+    return start(node, config, List::of);
+  }
+
+  /**
+   * Starts the admin API and the operator's console of {@code node}, whose market-data connections {@code connections}
+   * lists (for the console's system page).
+   */
+  public static AdminServer start(
+      KimpNode node, Config config, Supplier<List<io.kimp.feeds.source.ConnectionHealth>> connections) {
     AdminSettings settings = AdminSettings.fromConfig(config);
     AdminToken token = AdminToken.resolve(settings);
     ActorSystem<?> system = node.system();
@@ -56,7 +68,9 @@ public final class AdminServer implements AutoCloseable {
     ServerBinding binding;
     try {
       binding =
-          Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes.route())
+          Http.get(system).newServerAt(settings.host(), settings.port())
+              .bind(routes.route(List.of(
+                  Dashboard.create(node, config, token, routes::v1, jdbc, connections).route())))
               .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       sampler.close();
@@ -70,6 +84,10 @@ public final class AdminServer implements AutoCloseable {
             () -> server.stop().thenApply(d -> Done.getInstance()));
     log.info("admin API on http://{}:{} (/health, /ready, /metrics, /api/v1 with the bearer token)",
         binding.localAddress().getHostString(), binding.localAddress().getPort());
+    log.info("dashboard on http://{}:{}/ui/ (sign in with the admin token: {})",
+        binding.localAddress().getHostString(), binding.localAddress().getPort(),
+        settings.token().isEmpty() ? settings.tokenFile().toAbsolutePath().toString()
+            : "kimp.admin.token / KIMP_ADMIN_TOKEN");
     return server;
   }
 
