@@ -284,7 +284,10 @@ pages.cycle = (main, id) => {
         el('td', { text: tr.netProfitKrw === null ? '–' : krw(tr.netProfitKrw) })));
     }
     const open = (dlq.json || []).some(d => d.deadLetter.cycleId === id);
-    actions.replaceChildren(...(open ? [deadLetterActions(id, out, load)] : []));
+    if (actions.dataset.open !== String(open)) { // keep the buttons an operator may be about to press
+      actions.dataset.open = String(open);
+      actions.replaceChildren(...(open ? [deadLetterActions(id, out, load)] : []));
+    }
     applyLabels(main);
   }
   let version = null;
@@ -295,7 +298,7 @@ pages.cycle = (main, id) => {
 pages.dlq = main => {
   const out = el('p', { class: 'result', id: 'action-result', role: 'status' });
   const { table: tbl, body } = table(['cycles.id', 'cycles.symbol', 'dlq.reason', 'dlq.retries', 'dlq.age',
-    'dlq.status', 'btn.confirm'], 'dlq');
+    'dlq.status', 'dlq.actions'], 'dlq');
   main.append(el('h1', { 'data-i18n': 'dlq.title' }), out, tbl);
   async function load() {
     const r = await api('GET', 'dlq');
@@ -465,7 +468,9 @@ async function boot() {
     applyTheme(); applyLabels();
   });
   $('#lang').addEventListener('click', () => { switchLang(); location.reload(); });
-  $('#lang').textContent = lang === 'en' ? '한국어' : 'English';
+  // short labels: a browser without Korean fonts still shows them; the full name is in the tooltip
+  $('#lang').textContent = lang === 'en' ? 'KO' : 'EN';
+  $('#lang').title = lang === 'en' ? '한국어' : 'English';
   $('#logout').addEventListener('click', async () => {
     await fetch('/ui/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrf }, credentials: 'same-origin' });
     location.href = '/ui/login';

@@ -71,14 +71,15 @@ public final class AdminRoutes {
 
   /** The API with {@code more} routes (the dashboard) inside the same error handling. */
   public Route route(List<Route> more) {
+    Route own =
+        concat(
+            path("health", () -> get(this::health)),
+            path("ready", () -> get(this::ready)),
+            MetricsRoute.route(metrics),
+            pathPrefix("api", () -> authorized(by ->
+                withSizeLimit(maxBody, () -> pathPrefix("v1", () -> api.v1(by))))));
     return handleExceptions(ApiErrors.exceptions(), () ->
-        handleRejections(ApiErrors.rejections(), () ->
-            concat(
-                concat(path("ready", () -> get(this::ready)), more.toArray(Route[]::new)),
-                path("health", () -> get(this::health)),
-                MetricsRoute.route(metrics),
-                pathPrefix("api", () -> authorized(by ->
-                    withSizeLimit(maxBody, () -> pathPrefix("v1", () -> api.v1(by))))))));
+        handleRejections(ApiErrors.rejections(), () -> concat(own, more.toArray(Route[]::new))));
   }
 
   /** {@code /v1} of the API for {@code by}, with the body size limit: what the dashboard serves under its session. */

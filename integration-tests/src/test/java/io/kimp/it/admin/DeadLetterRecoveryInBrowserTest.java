@@ -53,9 +53,9 @@ class DeadLetterRecoveryInBrowserTest extends SingleNodeTest {
       b.await(d -> !d.findElements(By.cssSelector("#timeline li[data-type='CycleDeadLettered']")).isEmpty());
       assertThat(b.driver().findElement(By.id("timeline")).getText()).contains("-2010");
       b.screenshot("cycle-dead-lettered");
-      b.await(d -> d.findElement(By.cssSelector("#cycle-actions [data-action='recover']"))).click();
+      b.click(By.cssSelector("#cycle-actions [data-action='recover']"));
       b.await(d -> d.findElement(By.id("confirm")).isDisplayed());
-      b.driver().findElement(By.id("confirm-ok")).click();
+      b.click(By.id("confirm-ok"));
       String result = b.await(d -> {
         String t = d.findElement(By.id("action-result")).getText();
         return t.isEmpty() ? null : t;

@@ -91,10 +91,18 @@ public final class Browser implements AutoCloseable {
     driver.get(base + path);
   }
 
-  /** Waits (up to a minute: the machine may be busy) until {@code condition} holds, a non-null/true value. */
+  /** Waits (up to two minutes: the machine may be busy) until {@code condition} holds, a non-null/true value. */
   public <T> T await(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, Duration.ofSeconds(60)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+    return new WebDriverWait(driver, Duration.ofSeconds(120)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(condition::apply);
+  }
+
+  /** Clicks {@code what} once it is there, again if the page re-rendered it in between. */
+  public void click(By what) {
+    await(d -> {
+      d.findElement(what).click();
+      return true;
+    });
   }
 
   /** Signs in through the login page with {@code token}. */
