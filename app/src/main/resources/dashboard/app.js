@@ -160,7 +160,12 @@ pages.board = main => {
     }
     const shown = new Set(list.map(r => r.tr));
     for (const r of rows.values()) if (!shown.has(r.tr)) r.tr.remove();
-    for (const r of list) body.append(r.tr);
+    // move only the rows out of place (appending all 200 rows every frame costs the browser a full relayout)
+    let at = body.firstChild;
+    for (const r of list) {
+      if (r.tr === at) { at = at.nextSibling; continue; }
+      body.insertBefore(r.tr, at);
+    }
     count.textContent = `${list.length} / ${rows.size} ${t('board.count')}`;
   }
 
@@ -175,15 +180,26 @@ pages.board = main => {
     layout();
   });
   const latency = (window.__kimpLatency = window.__kimpLatency || []);
-  on('board', list => {
+  // Rows arriving between two frames are applied together, once per frame: however many events come, the page
+  // lays the table out at most once per frame and never falls behind the stream.
+  let pending = [];
+  let scheduled = false;
+  function frame() {
+    scheduled = false;
+    const list = pending;
+    pending = [];
     for (const r of list) upsert(r);
     layout();
-    // tick-arrival → paint: the frame after this DOM change is painted
-    requestAnimationFrame(() => {
+    // tick arrival → paint: a task queued from the frame callback runs once this frame has been rendered
+    setTimeout(() => {
       const now = performance.timeOrigin + performance.now();
       for (const r of list) latency.push(now - r.at);
       if (latency.length > 100000) latency.splice(0, latency.length - 100000);
-    });
+    }, 0);
+  }
+  on('board', list => {
+    for (const r of list) pending.push(r);
+    if (!scheduled) { scheduled = true; requestAnimationFrame(frame); }
   });
   setInterval(() => { const now = Date.now(); for (const r of rows.values()) if (r.data) tick(r, now); }, 1000);
 };
@@ -395,8 +411,11 @@ pages.money = main => {
     current = s;
     for (const f of SETTINGS) form.elements[f].value = s[f] ?? '';
   }
+  let loads = 0;
   async function loadMoney() {
+    const mine = ++loads;
     const p = (await api('GET', 'portfolio')).json;
+    if (mine !== loads) return; // a later load (e.g. after a pause) answers for the page, not this older one
     const card = (k, v, id, cls = '') => el('div', { class: 'card' }, el('div', { class: 'label', 'data-i18n': k }),
       el('div', { class: 'value ' + cls, id, text: v }));
     const total = Number(p.realizedPnlKrw);

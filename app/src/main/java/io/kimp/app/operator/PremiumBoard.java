@@ -14,7 +14,6 @@ import io.kimp.core.strategy.TradingCosts;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -144,16 +143,12 @@ public final class PremiumBoard {
     return size.doubleValue();
   }
 
-  /** For tests and the idle reason: the market this board reads. */
+  /** The market this board reads (the idle reason judges the rate's freshness on it). */
   MarketView market() {
     return market;
   }
 
   static boolean rateStale(MarketView market, long now, long staleAfter) {
     return market instanceof MarketState s && s.usdtKrwUpdatedAt() < now - staleAfter;
-  }
-
-  static Map<String, CoinQuote> fresh(MarketView market) {
-    return market.freshQuotes();
   }
 }

@@ -154,6 +154,8 @@ class DashboardBrowserTest {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
           assertThat(api("GET", "/api/v1/trading", null).get("paused").asBoolean()).isFalse());
       b.await(d -> !"PAUSED".equals(d.findElement(By.id("why")).getAttribute("data-code")));
+    } finally {
+      api("POST", "/api/v1/trading/resume", "{}"); // whatever happened, the other tests find it running
     }
   }
 
@@ -231,6 +233,7 @@ class DashboardBrowserTest {
 
   @Test
   void aStateChangeWithoutTheCsrfTokenOrFromAnotherOriginIsRefused() throws Exception {
+    api("POST", "/api/v1/trading/resume", "{}"); // the baseline: running
     String cookie = Browser.session(base, token);
     String csrf = JSON.readTree(Browser.http("GET", base + "/ui/session", null, "Cookie", "kimp_session=" + cookie)
         .body()).get("csrf").asText();
