@@ -14,5 +14,7 @@ public enum AlertKind {
   TRADING_PAUSED,
   TRADING_RESUMED,
   LOSS_LIMIT_REACHED,
+  /** Trading idle for a reason an operator can act on (slots or exposure held, stale feeds): the dashboard's banner. */
+  TRADING_IDLE,
   DAILY_SUMMARY
 }

@@ -43,6 +43,11 @@ final class RunCommand implements Callable<Integer> {
     }
     Config c = config.load(profile);
     TradingNode node = TradingNode.start(c, simulate);
+    io.kimp.app.http.AdminSettings admin = io.kimp.app.http.AdminSettings.fromConfig(c);
+    System.out.println("kimp dashboard: http://" + node.admin().address().getHostString() + ":" + node.admin().port()
+        + "/ui/  (sign in with the admin token: "
+        + (admin.token().isEmpty() ? "in " + admin.tokenFile().toAbsolutePath() : "KIMP_ADMIN_TOKEN / kimp.admin.token")
+        + ")");
     node.awaitTermination();
     return 0;
   }

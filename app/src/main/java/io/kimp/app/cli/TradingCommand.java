@@ -31,7 +31,8 @@ final class TradingCommand {
     public Integer call() throws Exception {
       return api.call(a -> a.get("api/v1/trading"), t -> render(t)
           + "\nrealised today: " + t.path("todayRealizedPnlKrw").asText() + " KRW (daily loss limit "
-          + t.path("dailyLossLimitKrw").asText() + " KRW)").call();
+          + t.path("dailyLossLimitKrw").asText() + " KRW)"
+          + (t.path("idle").isObject() ? "\nnow: " + t.at("/idle/message").asText() : "")).call();
     }
   }
 

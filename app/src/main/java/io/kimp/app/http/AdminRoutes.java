@@ -67,15 +67,26 @@ public final class AdminRoutes {
   }
 
   public Route route() {
+    return route(List.of());
+  }
+
+  /** The API with {@code more} routes (the dashboard) inside the same error handling. */
+  public Route route(List<Route> more) {
+    Route own =
+        concat(
+            path("health", () -> get(this::health)),
+            path("ready", () -> get(this::ready)),
+            MetricsRoute.route(metrics),
+            pathPrefix("api", () -> authorized(by ->
+                withSizeLimit(maxBody, () -> pathPrefix("v1", () -> api.v1(by))))));
     return withRequestTimeoutResponse(ApiErrors::requestTimeout, () ->
-      handleExceptions(ApiErrors.exceptions(), () ->
-        handleRejections(ApiErrors.rejections(), () ->
-            concat(
-                path("health", () -> get(this::health)),
-                path("ready", () -> get(this::ready)),
-                MetricsRoute.route(metrics),
-                pathPrefix("api", () -> authorized(by ->
-                    withSizeLimit(maxBody, () -> pathPrefix("v1", () -> api.v1(by)))))))));
+        handleExceptions(ApiErrors.exceptions(), () ->
+            handleRejections(ApiErrors.rejections(), () -> concat(own, more.toArray(Route[]::new)))));
+  }
+
+  /** {@code /v1} of the API for {@code by}, with the body size limit: what the dashboard serves under its session. */
+  public Route v1(String by) {
+    return withSizeLimit(maxBody, () -> pathPrefix("v1", () -> api.v1(by)));
   }
 
   private Route authorized(Function<String, Route> inner) {

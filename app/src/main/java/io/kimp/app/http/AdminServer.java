@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.kimp.core.config.CoreSettings;
+import io.kimp.app.dashboard.Dashboard;
 import io.kimp.app.metrics.OperationsMetrics;
 import io.kimp.app.node.KimpNode;
 import io.kimp.core.settings.RuntimeSettings;
@@ -11,6 +12,8 @@ import io.kimp.persistence.JournalReader;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,15 @@ public final class AdminServer implements AutoCloseable {
    * address) if the port cannot be bound.
    */
   public static AdminServer start(KimpNode node, Config config) {
+    return start(node, config, List::of);
+  }
+
+  /**
+   * Starts the admin API and the operator's console of {@code node}, whose market-data connections {@code connections}
+   * lists (for the console's system page).
+   */
+  public static AdminServer start(
+      KimpNode node, Config config, Supplier<List<io.kimp.feeds.source.ConnectionHealth>> connections) {
     AdminSettings settings = AdminSettings.fromConfig(config);
     AdminToken token = AdminToken.resolve(settings);
     ActorSystem<?> system = node.system();
@@ -66,7 +78,8 @@ public final class AdminServer implements AutoCloseable {
     try {
       binding =
           Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings)
-              .bind(routes.route())
+              .bind(routes.route(List.of(
+                  Dashboard.create(node, config, token, routes::v1, jdbc, connections).route())))
               .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       sampler.close();
@@ -80,6 +93,10 @@ public final class AdminServer implements AutoCloseable {
             () -> server.stop().thenApply(d -> Done.getInstance()));
     log.info("admin API on http://{}:{} (/health, /ready, /metrics, /api/v1 with the bearer token)",
         binding.localAddress().getHostString(), binding.localAddress().getPort());
+    log.info("dashboard on http://{}:{}/ui/ (sign in with the admin token: {})",
+        binding.localAddress().getHostString(), binding.localAddress().getPort(),
+        settings.token().isEmpty() ? settings.tokenFile().toAbsolutePath().toString()
+            : "kimp.admin.token / KIMP_ADMIN_TOKEN");
     return server;
   }
 

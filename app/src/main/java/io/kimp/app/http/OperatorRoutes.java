@@ -201,7 +201,7 @@ final class OperatorRoutes {
   }
 
   private Route trading() {
-    return json(operator.portfolio().thenApply(s -> {
+    return json(operator.portfolio().thenCombine(operator.whyIdle(), (s, idle) -> {
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("paused", s.paused());
       t.put("by", s.pausedBy());
@@ -209,6 +209,7 @@ final class OperatorRoutes {
       t.put("todayRealizedPnlKrw", s.todayRealizedPnlKrw());
       t.put("dailyLossLimitKrw", s.settings().dailyLossLimitKrw());
       t.put("openReservations", s.reservations().size());
+      t.put("idle", idle); // why no new cycle opens now (the dashboard's banner, `kimp trading status`)
       return t;
     }));
   }

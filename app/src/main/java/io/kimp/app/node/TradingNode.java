@@ -50,11 +50,13 @@ public final class TradingNode implements AutoCloseable {
   private final KimpNode node;
   private final MarketFeeds feeds;
   private final ExchangeSimulator simulator;
+  private final AdminServer admin;
 
-  private TradingNode(KimpNode node, MarketFeeds feeds, ExchangeSimulator simulator) {
+  private TradingNode(KimpNode node, MarketFeeds feeds, ExchangeSimulator simulator, AdminServer admin) {
     this.node = node;
     this.feeds = feeds;
     this.simulator = simulator;
+    this.admin = admin;
   }
 
   public static TradingNode start(Config config, boolean simulate) {
@@ -97,7 +99,7 @@ public final class TradingNode implements AutoCloseable {
           FeedWatchdog.create(feeds, stateRef.get(), new FeedAlarms(FeedAlarms.Settings.fromConfig(config)),
               node.alerts(), Clock.systemUTC(), config.getDuration("kimp.alerts.feeds.check-interval")),
           "feed-watchdog", org.apache.pekko.actor.typed.Props.empty());
-      AdminServer.start(node, config);
+      AdminServer admin = AdminServer.start(node, config, () -> feeds.health().connections());
       String address = node.system().address().toString();
       node.alerts().publish(nodeAlert(AlertKind.NODE_STARTED, Alert.Severity.INFO, address,
           "kimp node started (" + config.getString("kimp.trading.mode") + (simulate ? ", simulated venues" : "") + ")",
@@ -111,7 +113,7 @@ public final class TradingNode implements AutoCloseable {
           });
       log.info("watching {} coins on Upbit and Binance; trading mode {}", fs.symbols().size(),
           config.getString("kimp.trading.mode").toUpperCase());
-      TradingNode trading = new TradingNode(node, feeds, simRef.get());
+      TradingNode trading = new TradingNode(node, feeds, simRef.get(), admin);
       CoordinatedShutdown.get(system)
           .addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-market-data", () ->
               feeds.stop().handle((d, e) -> {
@@ -160,6 +162,11 @@ public final class TradingNode implements AutoCloseable {
 
   public KimpNode node() {
     return node;
+  }
+
+  /** The admin API and the operator's console. */
+  public AdminServer admin() {
+    return admin;
   }
 
   public MarketFeeds feeds() {

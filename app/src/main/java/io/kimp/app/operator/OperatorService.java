@@ -56,6 +56,7 @@ public final class OperatorService implements OperatorActions {
   private final Duration timeout;
   private final Executor jdbc;
   private final io.kimp.persistence.DatabaseSettings.Vendor vendor;
+  private final PremiumBoard board;
 
   /**
    * @param portfolio and {@code deadLetters} are suppliers: the singletons are started after the alert sink that needs
@@ -78,8 +79,26 @@ public final class OperatorService implements OperatorActions {
     this.probes = List.copyOf(probes);
     this.tradingDay = ZoneId.of(system.settings().config().getString("kimp.risk.trading-day-zone"));
     this.timeout = system.settings().config().getDuration("kimp.dlq.ask-timeout");
+    com.typesafe.config.Config config = system.settings().config();
+    this.board = new PremiumBoard(market, io.kimp.core.config.CoreSettings.costs(config),
+        config.getDuration("kimp.feeds.stale-after").toMillis(), io.kimp.core.config.CoreSettings.portfolio(config));
     this.jdbc = system.dispatchers().lookup(
         org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
+  }
+
+  /** Every watched coin's prices, premium and net edge (the dashboard's board). */
+  public PremiumBoard board() {
+    return board;
+  }
+
+  /** Why no new cycle opens now, if none can ({@link TradingIdle}). */
+  public CompletionStage<TradingIdle> whyIdle() {
+    double minSpread =
+        io.kimp.core.settings.RuntimeSettings.get(system).minSpreadPercent().doubleValue();
+    return portfolio().thenCombine(deadLetters(true), (s, dlq) -> {
+      board.resize(s.settings());
+      return TradingIdle.of(s, dlq, board, minSpread, System.currentTimeMillis());
+    });
   }
 
   // ---- health

@@ -1,0 +1,101 @@
+package io.kimp.app.dashboard;
+
+import com.typesafe.config.Config;
+import io.kimp.app.http.AdminToken;
+import io.kimp.app.node.KimpNode;
+import io.kimp.app.operator.OperatorActions.ComponentHealth;
+import io.kimp.feeds.source.ConnectionHealth;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Measurement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** Wires the operator's console ({@link DashboardRoutes}) to a node: its sessions, live feed and data pages. */
+public final class Dashboard {
+  private Dashboard() {}
+
+  /**
+   * @param api the admin API's {@code /v1} routes for an actor name
+   * @param connections the node's market-data connections (empty for a node without feeds)
+   */
+  public static DashboardRoutes create(
+      KimpNode node, Config config, AdminToken token, Function<String, Route> api, Executor jdbc,
+      Supplier<List<ConnectionHealth>> connections) {
+    Duration ttl = config.hasPath("kimp.admin.session-ttl")
+        ? config.getDuration("kimp.admin.session-ttl") : Duration.ofHours(8);
+    Sessions sessions = new Sessions(ttl, Clock.systemUTC());
+    Supplier<ComponentHealth> feeds = node.components().feedsHealth() != null
+        ? node.components().feedsHealth() : () -> null;
+    LiveFeed feed = new LiveFeed(node.system(), node.operator(), node.readSide(), jdbc, feeds);
+    Supplier<Map<String, Object>> system = () -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      String v = Dashboard.class.getPackage().getImplementationVersion();
+      m.put("version", v == null ? "development build" : v);
+      m.put("node", node.system().address().toString());
+      m.put("uptimeSeconds", node.system().uptime());
+      m.put("components", node.operator().components());
+      m.put("connections", LiveFeed.connections(connections.get()));
+      m.put("telegram", meters(node, "kimp.telegram."));
+      return m;
+    };
+    Supplier<Object> equity = () -> equityCurve(node);
+    IdleWatch.initSingleton(node.system(), node.operator()::whyIdle, node.alerts(),
+        config.hasPath("kimp.alerts.idle-check-interval")
+            ? config.getDuration("kimp.alerts.idle-check-interval") : Duration.ofSeconds(30));
+    return new DashboardRoutes(token, sessions, feed, api, system, equity, jdbc);
+  }
+
+  /** Every meter under {@code prefix} with its first measurement, by name and tags. */
+  private static Map<String, Double> meters(KimpNode node, String prefix) {
+    Map<String, Double> out = new TreeMap<>();
+    for (Meter m : node.metrics().registry().getMeters()) {
+      if (!m.getId().getName().startsWith(prefix)) {
+        continue;
+      }
+      StringBuilder key = new StringBuilder(m.getId().getName().substring(prefix.length()));
+      m.getId().getTags().stream().filter(t -> !"node".equals(t.getKey()))
+          .forEach(t -> key.append(' ').append(t.getKey()).append('=').append(t.getValue()));
+      for (Measurement x : m.measure()) {
+        out.put(key.toString(), x.getValue());
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Realised PnL, cumulative over completed and written-off cycles in the order they ended. */
+  private static List<Map<String, Object>> equityCurve(KimpNode node) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (Connection c = node.readSide().getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT end_time, total_net_profit_krw FROM arbitrage_cycles WHERE end_time IS NOT NULL "
+                + "AND total_net_profit_krw IS NOT NULL ORDER BY end_time FETCH FIRST 5000 ROWS ONLY");
+        ResultSet rs = ps.executeQuery()) {
+      java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+      while (rs.next()) {
+        total = total.add(rs.getBigDecimal(2));
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("at", rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli());
+        p.put("pnlKrw", total);
+        out.add(p);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("read tables: " + e.getMessage(), e);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,255 @@
+package io.kimp.app.dashboard;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
+import static org.apache.pekko.http.javadsl.server.Directives.formFieldOptional;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.getFromResource;
+import static org.apache.pekko.http.javadsl.server.Directives.getFromResourceDirectory;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalCookie;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
+import static org.apache.pekko.http.javadsl.server.Directives.pathSingleSlash;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.Directives.redirect;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.kimp.app.http.AdminToken;
+import io.kimp.app.http.ApiJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.HttpCookiePair;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's console under {@code /ui}: a sign-in page that takes the admin token (in a POST body, never a URL) and
+ * answers with an HttpOnly, SameSite=Strict session cookie (Secure behind TLS); everything else — pages, scripts, data,
+ * the live event stream, and the admin API at {@code /ui/api/v1} — needs that session. A state-changing request also
+ * needs its Origin to be this server and the session's CSRF token in {@code X-CSRF-Token}. The token is compared in
+ * constant time ({@link AdminToken#matches}); the browser never stores it.
+ */
+public final class DashboardRoutes {
+  private static final Logger log = LoggerFactory.getLogger(DashboardRoutes.class);
+  public static final String COOKIE = "kimp_session";
+  static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final String RESOURCES = "dashboard";
+  private static final List<String> PAGES = List.of("cycles", "dlq", "money", "system");
+  private static final DateTimeFormatter COOKIE_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private final AdminToken token;
+  private final Sessions sessions;
+  private final LiveFeed feed;
+  private final Function<String, Route> api;
+  private final Supplier<Map<String, Object>> system;
+  private final Supplier<Object> equity;
+  private final java.util.concurrent.Executor blocking;
+  private final String loginPage;
+
+  /**
+   * @param api the admin API's {@code /v1} routes, for an actor name ({@code dashboard})
+   * @param system the system page's figures (version, uptime, feed connections …)
+   * @param equity the money page's equity curve
+   * @param blocking where the two run (they query the database)
+   */
+  public DashboardRoutes(
+      AdminToken token, Sessions sessions, LiveFeed feed, Function<String, Route> api,
+      Supplier<Map<String, Object>> system, Supplier<Object> equity, java.util.concurrent.Executor blocking) {
+    this.blocking = blocking;
+    this.token = token;
+    this.sessions = sessions;
+    this.feed = feed;
+    this.api = api;
+    this.system = system;
+    this.equity = equity;
+    this.loginPage = resource("login.html");
+  }
+
+  public Route route() {
+    return concat(
+        pathSingleSlash(() -> get(() -> redirect(Uri.create("/ui/"), StatusCodes.SEE_OTHER))),
+        pathPrefix("ui", () -> respondWithHeaders(securityHeaders(), () -> concat(
+            path("login", () -> concat(
+                get(() -> login(StatusCodes.OK, "")),
+                post(this::signIn))),
+            pathPrefix("public", () -> get(() -> getFromResourceDirectory(RESOURCES + "/public"))),
+            signedIn(session -> concat(
+                pathEndOrSingleSlash(() -> get(this::shell)),
+                path(segment().slash(segment()), (page, id) -> "cycles".equals(page) ? get(this::shell) : reject()),
+                path(segment(), page -> PAGES.contains(page) ? get(this::shell) : reject()),
+                pathPrefix("static", () -> get(() -> getFromResourceDirectory(RESOURCES))),
+                path("session", () -> get(() -> complete(ApiJson.ok(Map.of(
+                    "csrf", session.csrf(), "expiresAt", session.expiresAt().toString()))))),
+                path("events", () -> get(() -> completeOK(feed.connect(), EventStreamMarshalling.toEventStream()))),
+                path(segment("data").slash("system"), () -> get(() -> completeWithFuture(
+                    java.util.concurrent.CompletableFuture.supplyAsync(system, blocking).thenApply(ApiJson::ok)))),
+                path(segment("data").slash("equity"), () -> get(() -> completeWithFuture(
+                    java.util.concurrent.CompletableFuture.supplyAsync(equity, blocking).thenApply(ApiJson::ok)))),
+                path("logout", () -> post(this::signOut)),
+                pathPrefix("api", () -> api.apply("dashboard"))))))));
+  }
+
+  // ---- sign-in
+
+  private Route signIn() {
+    return extractRequest(req -> {
+      if (!sameOrigin(req)) {
+        log.warn("dashboard: sign-in refused (Origin {} is not this server)",
+            req.getHeader("Origin").map(HttpHeader::value).orElse("missing"));
+        return complete(ApiJson.error(StatusCodes.FORBIDDEN, "forbidden", "sign-in from another origin"));
+      }
+      return formFieldOptional("token", presented -> {
+        if (presented.isEmpty() || !token.matches(presented.get().trim())) {
+          log.warn("dashboard: sign-in refused (wrong token)");
+          return login(StatusCodes.UNAUTHORIZED, "That is not this node's admin token. / 관리자 토큰이 올바르지 않습니다.");
+        }
+        Sessions.Created s = sessions.create();
+        log.info("dashboard: signed in (session until {})", s.session().expiresAt());
+        return complete(HttpResponse.create().withStatus(StatusCodes.SEE_OTHER)
+            .addHeader(Location.create("/ui/"))
+            .addHeader(setCookie(s.id(), s.session().expiresAt(), secure(req))));
+      });
+    });
+  }
+
+  private Route signOut() {
+    return optionalCookie(COOKIE, c -> extractRequest(req -> {
+      c.map(HttpCookiePair::value).ifPresent(sessions::end);
+      log.info("dashboard: signed out");
+      return complete(ApiJson.ok(Map.of("signedOut", true))
+          .addHeader(RawHeader.create("Set-Cookie", COOKIE + "=; Path=/ui; Max-Age=0; HttpOnly; SameSite=Strict"
+              + (secure(req) ? "; Secure" : ""))));
+    }));
+  }
+
+  static HttpHeader setCookie(String id, Instant expires, boolean secure) {
+    long maxAge = Math.max(0, expires.getEpochSecond() - Instant.now().getEpochSecond());
+    return RawHeader.create("Set-Cookie", COOKIE + "=" + id + "; Path=/ui; Max-Age=" + maxAge + "; Expires="
+        + COOKIE_DATE.format(expires) + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""));
+  }
+
+  /**
+   * The session, or: a page asked for without one is sent to the sign-in page, anything else is 401. A state-changing
+   * request also needs this server's Origin and the session's CSRF token (403 otherwise).
+   */
+  private Route signedIn(Function<Sessions.Session, Route> inner) {
+    return optionalCookie(COOKIE, cookie -> extractRequest(req -> {
+      Optional<Sessions.Session> session = cookie.flatMap(c -> sessions.find(c.value()));
+      if (session.isEmpty()) {
+        if (req.method() == HttpMethods.GET && acceptsHtml(req)) {
+          return redirect(Uri.create("/ui/login"), StatusCodes.SEE_OTHER);
+        }
+        return complete(ApiJson.error(StatusCodes.UNAUTHORIZED, "unauthorized", "sign in to the dashboard first"));
+      }
+      if (!safe(req)) {
+        if (!sameOrigin(req)) {
+          return complete(ApiJson.error(StatusCodes.FORBIDDEN, "forbidden", "cross-origin request refused"));
+        }
+        String presented = req.getHeader(CSRF_HEADER).map(HttpHeader::value).orElse(null);
+        if (!Sessions.csrfMatches(session.get(), presented)) {
+          return complete(ApiJson.error(StatusCodes.FORBIDDEN, "forbidden",
+              "missing or wrong " + CSRF_HEADER + " (reload the page)"));
+        }
+      }
+      return inner.apply(session.get());
+    }));
+  }
+
+  private static boolean safe(HttpRequest req) {
+    return req.method() == HttpMethods.GET || req.method() == HttpMethods.HEAD || req.method() == HttpMethods.OPTIONS;
+  }
+
+  private static boolean acceptsHtml(HttpRequest req) {
+    return req.getHeader("Accept").map(h -> h.value().contains("text/html")).orElse(false);
+  }
+
+  /** The request's Origin (or, without one, its Referer) is this server. Browsers send Origin on every POST. */
+  static boolean sameOrigin(HttpRequest req) {
+    Optional<String> host = req.getHeader("Host").map(HttpHeader::value);
+    if (host.isEmpty()) {
+      return false;
+    }
+    String origin = req.getHeader("Origin").map(HttpHeader::value)
+        .or(() -> req.getHeader("Referer").map(HttpHeader::value)).orElse(null);
+    if (origin == null) {
+      return false;
+    }
+    String scheme = secure(req) ? "https://" : "http://";
+    String expected = scheme + host.get().toLowerCase(Locale.ROOT);
+    String o = origin.toLowerCase(Locale.ROOT);
+    return o.equals(expected) || o.startsWith(expected + "/");
+  }
+
+  static boolean secure(HttpRequest req) {
+    return "https".equals(req.getUri().scheme())
+        || req.getHeader("X-Forwarded-Proto").map(h -> h.value().equalsIgnoreCase("https")).orElse(false);
+  }
+
+  // ---- pages
+
+  private Route shell() {
+    return getFromResource(RESOURCES + "/index.html");
+  }
+
+  private Route login(org.apache.pekko.http.javadsl.model.StatusCode status, String error) {
+    String html = loginPage.replace("<!--error-->", error.isEmpty() ? ""
+        : "<p class=\"error\" role=\"alert\" id=\"login-error\">" + error + "</p>");
+    return complete(HttpResponse.create().withStatus(status)
+        .withEntity(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, html)));
+  }
+
+  private static Route reject() {
+    return org.apache.pekko.http.javadsl.server.Directives.reject();
+  }
+
+  private static List<HttpHeader> securityHeaders() {
+    return List.of(
+        RawHeader.create("Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
+                + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        RawHeader.create("X-Content-Type-Options", "nosniff"),
+        // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on a form POST, which the
+        // Origin check must refuse
+        RawHeader.create("Referrer-Policy", "same-origin"),
+        RawHeader.create("Cache-Control", "no-store"));
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = DashboardRoutes.class.getClassLoader().getResourceAsStream(RESOURCES + "/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("dashboard resource missing from the jar: " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

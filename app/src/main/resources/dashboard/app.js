@@ -1,0 +1,509 @@
+// The operator's console: one shell, one live event stream, a page per path. Plain ES modules, nothing fetched
+// from anywhere but this node. The admin token never reaches this code: the session is an HttpOnly cookie.
+import { t, applyLabels, switchLang, lang } from './i18n.js';
+import { krw, usdt, pct, rate, age, time, signClass, sparkline, drawLine } from './fmt.js';
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const el = (tag, attrs = {}, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v; else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v);
+  }
+  for (const k of kids) if (k !== null && k !== undefined) e.append(k);
+  return e;
+};
+
+let csrf = null;
+const listeners = { board: [], status: [], snapshot: [] };
+export const state = { status: null };
+
+/** The admin API through the session: JSON in and out; a state change carries the CSRF token. */
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch('/ui/api/v1/' + path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin',
+  });
+  if (res.status === 401) { location.href = '/ui/login'; throw new Error('signed out'); }
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch (e) { json = { message: text }; }
+  return { ok: res.ok, status: res.status, json };
+}
+
+async function data(path) {
+  const res = await fetch('/ui/data/' + path, { credentials: 'same-origin' });
+  if (res.status === 401) { location.href = '/ui/login'; throw new Error('signed out'); }
+  return res.json();
+}
+
+function connect() {
+  const es = new EventSource('/ui/events');
+  es.onopen = () => $('#live').classList.add('on');
+  es.onerror = () => $('#live').classList.remove('on');
+  for (const type of Object.keys(listeners)) {
+    es.addEventListener(type, ev => {
+      const payload = JSON.parse(ev.data);
+      for (const fn of listeners[type]) fn(payload);
+    });
+  }
+}
+
+function on(type, fn) { listeners[type].push(fn); }
+
+// ---- header and "why is it not trading?"
+
+function renderStatus(s) {
+  state.status = s;
+  if (s.error) return;
+  $('#fx').textContent = s.usdtKrw ? rate(s.usdtKrw) : '–';
+  const feeds = $('#feeds');
+  feeds.textContent = s.feeds ? s.feeds + (s.staleCoins ? ` (${s.staleCoins} stale)` : '') : `${s.coins} coins`;
+  feeds.title = s.feedsDetail || '';
+  const why = $('#why');
+  const idle = s.idle;
+  why.className = 'why ' + (idle.idle ? (idle.market ? 'market' : 'idle') : 'trading');
+  why.dataset.code = idle.code;
+  why.textContent = (idle.idle ? (lang === 'ko' ? '거래 안 함: ' : 'Not trading: ') : '') + idle.message;
+}
+
+// ---- pages
+
+const pages = {};
+
+pages.board = main => {
+  const rows = new Map(); // coin -> {data, tr, history}
+  let staleAfter = 10000, sortKey = 'premium', sortDir = -1, filter = '';
+  const cols = [
+    ['coin', 'board.coin'], ['upbit', 'board.upbit'], ['binance', 'board.binance'], ['rate', 'board.rate'],
+    ['premium', 'board.premium'], ['edge', 'board.edge'], ['at', 'board.age'], ['spark', 'board.spark'],
+  ];
+  const count = el('span', { id: 'board-count' });
+  const input = el('input', { id: 'board-filter', type: 'search', 'data-i18n-placeholder': 'board.filter',
+    'data-i18n-label': 'board.filter', oninput: e => { filter = e.target.value.trim().toUpperCase(); layout(); } });
+  const head = el('tr');
+  for (const [key, label] of cols) {
+    const th = el('th', { scope: 'col', 'aria-sort': 'none' });
+    if (key === 'spark') th.append(el('span', { 'data-i18n': label }));
+    else th.append(el('button', { type: 'button', 'data-i18n': label, 'data-sort': key, onclick: () => {
+      sortDir = sortKey === key ? -sortDir : (key === 'coin' ? 1 : -1); sortKey = key; layout();
+    } }));
+    head.append(th);
+  }
+  const body = el('tbody');
+  main.append(el('h1', { 'data-i18n': 'board.title' }),
+    el('div', { class: 'toolbar' }, input, count),
+    el('table', { id: 'board' }, el('thead', {}, head), body));
+
+  function colour(td, v) {
+    if (v === null || v === undefined) { td.style.backgroundColor = ''; return; }
+    const a = Math.min(1, Math.abs(v) / 3) * 0.45;
+    td.style.backgroundColor = v >= 0 ? `rgba(26,127,55,${a})` : `rgba(207,34,46,${a})`;
+  }
+
+  function upsert(r) {
+    let row = rows.get(r.coin);
+    if (!row) {
+      const tr = el('tr', { 'data-coin': r.coin });
+      for (let i = 0; i < 7; i++) tr.append(el('td'));
+      tr.children[6].className = 'age';
+      const spark = el('td');
+      tr.append(spark);
+      row = { tr, history: [], data: null, spark: null };
+      spark.append(row.spark = sparkline([]));
+      rows.set(r.coin, row);
+    } else if (row.data && r.at < row.data.at) {
+      return; // an older tick than the one shown
+    }
+    row.data = r;
+    const c = row.tr.children;
+    c[0].textContent = r.coin;
+    c[1].textContent = krw(r.upbit);
+    c[2].textContent = usdt(r.binance);
+    c[3].textContent = rate(r.rate);
+    c[4].textContent = pct(r.premium);
+    colour(c[4], r.premium);
+    c[5].textContent = pct(r.edge);
+    c[5].className = signClass(r.edge);
+    const h = row.history;
+    if (r.premium !== null && (!h.length || r.sent - h[h.length - 1][0] >= 30000)) {
+      h.push([r.sent, r.premium]);
+      while (h.length > 120) h.shift();
+      drawLine(row.spark.firstChild, h, 120, 24);
+    }
+    tick(row, Date.now());
+  }
+
+  function tick(row, now) {
+    const r = row.data;
+    const a = now - r.at;
+    const stale = r.stale || a > staleAfter;
+    row.tr.classList.toggle('stale', stale);
+    row.tr.dataset.stale = stale;
+    const td = row.tr.children[6];
+    td.textContent = age(a);
+    td.title = new Date(r.at).toISOString();
+  }
+
+  function layout() {
+    const list = [...rows.values()].filter(r => !filter || r.data.coin.includes(filter));
+    list.sort((a, b) => {
+      const x = a.data[sortKey], y = b.data[sortKey];
+      if (typeof x === 'string') return sortDir * x.localeCompare(y);
+      return sortDir * ((x ?? -Infinity) - (y ?? -Infinity));
+    });
+    for (const [key] of cols) {
+      const th = head.querySelector(`[data-sort="${key}"]`)?.parentElement;
+      if (th) th.setAttribute('aria-sort', key === sortKey ? (sortDir > 0 ? 'ascending' : 'descending') : 'none');
+    }
+    const shown = new Set(list.map(r => r.tr));
+    for (const r of rows.values()) if (!shown.has(r.tr)) r.tr.remove();
+    // move only the rows out of place (appending all 200 rows every frame costs the browser a full relayout)
+    let at = body.firstChild;
+    for (const r of list) {
+      if (r.tr === at) { at = at.nextSibling; continue; }
+      body.insertBefore(r.tr, at);
+    }
+    count.textContent = `${list.length} / ${rows.size} ${t('board.count')}`;
+  }
+
+  on('snapshot', s => {
+    staleAfter = s.staleAfterMs;
+    for (const [coin, points] of Object.entries(s.history || {})) {
+      rows.get(coin) || upsert({ coin, at: 0, sent: 0, premium: null, stale: true });
+      rows.get(coin).history = points.slice();
+    }
+    for (const r of s.rows) upsert(r);
+    for (const r of rows.values()) drawLine(r.spark.firstChild, r.history, 120, 24);
+    layout();
+  });
+  const latency = (window.__kimpLatency = window.__kimpLatency || []);
+  // Rows arriving between two frames are applied together, once per frame: however many events come, the page
+  // lays the table out at most once per frame and never falls behind the stream.
+  let pending = [];
+  let scheduled = false;
+  function frame() {
+    scheduled = false;
+    const list = pending;
+    pending = [];
+    for (const r of list) upsert(r);
+    layout();
+    // tick arrival → paint: a task queued from the frame callback runs once this frame has been rendered
+    setTimeout(() => {
+      const now = performance.timeOrigin + performance.now();
+      for (const r of list) latency.push(now - r.at);
+      if (latency.length > 100000) latency.splice(0, latency.length - 100000);
+    }, 0);
+  }
+  on('board', list => {
+    for (const r of list) pending.push(r);
+    if (!scheduled) { scheduled = true; requestAnimationFrame(frame); }
+  });
+  setInterval(() => { const now = Date.now(); for (const r of rows.values()) if (r.data) tick(r, now); }, 1000);
+};
+
+function table(headers, id) {
+  const tr = el('tr');
+  for (const h of headers) tr.append(el('th', { scope: 'col', 'data-i18n': h }));
+  const body = el('tbody');
+  return { table: el('table', { id }, el('thead', {}, tr), body), body };
+}
+
+pages.cycles = main => {
+  const openOnly = el('input', { type: 'checkbox', id: 'open-only' });
+  const { table: tbl, body } = table(['cycles.id', 'cycles.symbol', 'cycles.status', 'cycles.leg', 'cycles.step',
+    'cycles.age', 'cycles.investment', 'cycles.pnl'], 'cycles');
+  main.append(el('h1', { 'data-i18n': 'cycles.title' }),
+    el('div', { class: 'toolbar' }, el('label', {}, openOnly, ' ', el('span', { 'data-i18n': 'cycles.open' }))), tbl);
+  async function load() {
+    const r = await api('GET', 'cycles?limit=200' + (openOnly.checked ? '&open=true' : ''));
+    body.replaceChildren();
+    for (const c of r.json || []) {
+      const since = c.statusSince || c.startedAt;
+      body.append(el('tr', { 'data-cycle': c.cycleId },
+        el('td', {}, el('a', { href: '/ui/cycles/' + c.cycleId, text: c.cycleId.slice(0, 8) })),
+        el('td', { text: c.symbol }), el('td', { text: c.status }), el('td', { text: c.leg || '' }),
+        el('td', { text: c.step || '' }), el('td', { title: c.startedAt, text: age(Date.now() - Date.parse(c.startedAt)) }),
+        el('td', { text: krw(c.investmentKrw) }),
+        el('td', { class: signClass(c.netProfitKrw), text: c.netProfitKrw === null ? '–' : krw(c.netProfitKrw) })));
+      void since;
+    }
+  }
+  openOnly.addEventListener('change', load);
+  let version = null;
+  on('status', s => { if (s.cyclesVersion !== version) { version = s.cyclesVersion; load(); } });
+  load();
+};
+
+/** Recover or discard behind a confirmation; the answer is shown in {@code out} and {@code after} runs. */
+function deadLetterActions(cycleId, out, after) {
+  const ask = (textKey, withReason) => new Promise(resolve => {
+    const d = $('#confirm');
+    $('#confirm-text').textContent = t(textKey, { id: cycleId });
+    $('#confirm-reason').value = '';
+    $('#confirm-reason').hidden = !withReason;
+    $('#confirm-reason-label').hidden = !withReason;
+    d.onclose = () => resolve(d.returnValue === 'ok' ? $('#confirm-reason').value.trim() : null);
+    d.returnValue = '';
+    d.showModal();
+  });
+  const report = r => {
+    out.className = 'result' + (r.ok ? '' : ' error');
+    out.textContent = r.ok ? `${r.json.code}: ${r.json.message}` : `${r.status}: ${r.json?.message || ''}`;
+    after();
+  };
+  return el('span', { class: 'actions' },
+    el('button', { type: 'button', class: 'primary', 'data-action': 'recover', 'data-i18n': 'dlq.recover', onclick: async () => {
+      if ((await ask('dlq.confirmRecover', false)) === null) return;
+      report(await api('POST', `dlq/${cycleId}/recover`));
+    } }),
+    ' ',
+    el('button', { type: 'button', class: 'danger', 'data-action': 'discard', 'data-i18n': 'dlq.discard', onclick: async () => {
+      const reason = await ask('dlq.confirmDiscard', true);
+      if (reason === null) return;
+      report(await api('POST', `dlq/${cycleId}/discard`, { reason }));
+    } }));
+}
+
+pages.cycle = (main, id) => {
+  const out = el('p', { class: 'result', id: 'action-result', role: 'status' });
+  const head = el('div', { class: 'cards', id: 'cycle-summary' });
+  const actions = el('div', { id: 'cycle-actions' });
+  const timeline = el('ol', { class: 'timeline', id: 'timeline' });
+  const { table: trades, body } = table(['cycles.step', 'cycles.status', 'board.coin', 'cycles.investment',
+    'cycles.pnl'], 'trades');
+  main.append(el('h1', {}, el('span', { 'data-i18n': 'cycle.title' }), ' ' + id), head, actions, out,
+    el('h2', { 'data-i18n': 'cycle.timeline' }), timeline, el('h2', { 'data-i18n': 'cycle.trades' }), trades);
+  async function load() {
+    const [r, dlq] = await Promise.all([api('GET', 'cycles/' + id), api('GET', 'dlq?open=true')]);
+    if (!r.ok) { out.className = 'result error'; out.textContent = r.json?.message || r.status; return; }
+    const c = r.json.cycle;
+    const card = (label, value) => el('div', { class: 'card' }, el('div', { class: 'label', text: label }),
+      el('div', { class: 'value' }, value));
+    head.replaceChildren(card('Status', el('span', { id: 'cycle-status', text: c.status })), card('Coin', c.symbol),
+      card('Direction', c.direction), card(t('cycles.investment'), krw(c.initialInvestmentKrw)),
+      card(t('cycles.pnl'), c.totalNetProfitKrw === null ? '–' : krw(c.totalNetProfitKrw)),
+      card('Started', time(c.startTime)), card(t('dlq.retries'), String(c.retryCount)));
+    timeline.replaceChildren();
+    for (const e of r.json.events) {
+      const { type, timestamp, sequenceNr, persistenceId, ...rest } = e;
+      timeline.append(el('li', { 'data-type': type }, time(timestamp), ' ', el('span', { class: 'type', text: type }),
+        el('pre', { text: JSON.stringify(rest, null, 1).replace(/^\{\n|\n\}$/g, '') })));
+    }
+    body.replaceChildren();
+    for (const tr of r.json.trades) {
+      body.append(el('tr', {}, el('td', { text: `${tr.tradeType} ${tr.side} #${tr.attempt}` }),
+        el('td', { class: 'text', text: tr.status + (tr.errorMessage ? ' — ' + tr.errorMessage : '') }),
+        el('td', { text: `${tr.symbol} @ ${tr.exchange}` }), el('td', { text: krw(tr.investmentKrw ?? tr.quoteAmount) }),
+        el('td', { text: tr.netProfitKrw === null ? '–' : krw(tr.netProfitKrw) })));
+    }
+    const open = (dlq.json || []).some(d => d.deadLetter.cycleId === id);
+    if (actions.dataset.open !== String(open)) { // keep the buttons an operator may be about to press
+      actions.dataset.open = String(open);
+      actions.replaceChildren(...(open ? [deadLetterActions(id, out, load)] : []));
+    }
+    applyLabels(main);
+  }
+  let version = null;
+  on('status', s => { if (s.cyclesVersion !== version) { version = s.cyclesVersion; load(); } });
+  load();
+};
+
+pages.dlq = main => {
+  const out = el('p', { class: 'result', id: 'action-result', role: 'status' });
+  const { table: tbl, body } = table(['cycles.id', 'cycles.symbol', 'dlq.reason', 'dlq.retries', 'dlq.age',
+    'dlq.status', 'dlq.actions'], 'dlq');
+  main.append(el('h1', { 'data-i18n': 'dlq.title' }), out, tbl);
+  async function load() {
+    const r = await api('GET', 'dlq');
+    body.replaceChildren();
+    const list = r.json || [];
+    if (!list.length) body.append(el('tr', {}, el('td', { colspan: 7, 'data-i18n': 'dlq.none' })));
+    for (const e of list) {
+      const d = e.deadLetter;
+      body.append(el('tr', { 'data-cycle': d.cycleId },
+        el('td', {}, el('a', { href: '/ui/cycles/' + d.cycleId, text: d.cycleId.slice(0, 8) })), el('td', { text: d.symbol }),
+        el('td', { class: 'text', text: d.reason }), el('td', { text: `${d.retryCount} (×${e.timesDeadLettered})` }),
+        el('td', { title: d.at, text: age(Date.now() - Date.parse(d.at)) }), el('td', { text: e.status }),
+        el('td', {}, e.status === 'OPEN' ? deadLetterActions(d.cycleId, out, load) : (e.resolvedBy || ''))));
+    }
+    applyLabels(main);
+  }
+  let n = null;
+  on('status', s => { if (s.openDeadLetters !== n) { n = s.openDeadLetters; load(); } });
+  load();
+};
+
+const SETTINGS = ['capitalKrw', 'sizing', 'fixedAmountKrw', 'percentage', 'minOrderKrw', 'maxConcurrentCycles',
+  'maxExposureKrw', 'dailyLossLimitKrw', 'minSpreadPercent', 'finalizerMinProfitPercent'];
+
+/** The field a 422 is about: the API's {@code field}, else the setting its message names first. */
+export function fieldOf(json) {
+  if (json && json.field) return json.field;
+  const msg = (json && json.message) || '';
+  let best = null, at = Infinity;
+  for (const f of SETTINGS) {
+    const i = msg.search(new RegExp('\\b' + f + '\\b'));
+    if (i >= 0 && i < at) { best = f; at = i; }
+  }
+  return best;
+}
+
+pages.money = main => {
+  const cards = el('div', { class: 'cards', id: 'money' });
+  const chart = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  chart.setAttribute('class', 'chart'); chart.setAttribute('viewBox', '0 0 800 220'); chart.setAttribute('preserveAspectRatio', 'none');
+  chart.setAttribute('role', 'img'); chart.setAttribute('aria-label', t('money.curve'));
+  const line = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  chart.append(line);
+  const switchOut = el('p', { class: 'result', id: 'switch-result', role: 'status' });
+  const reason = el('input', { id: 'pause-reason', type: 'text', maxlength: 500 });
+  const pause = el('button', { type: 'button', id: 'pause', class: 'danger', 'data-i18n': 'money.pause', onclick: async () => {
+    const r = await api('POST', 'trading/pause', reason.value.trim() ? { reason: reason.value.trim() } : {});
+    switchOut.textContent = r.ok ? (r.json.paused ? 'PAUSED' : 'RUNNING') : r.json?.message; loadMoney();
+  } });
+  const resume = el('button', { type: 'button', id: 'resume', class: 'primary', 'data-i18n': 'money.resume', onclick: async () => {
+    const r = await api('POST', 'trading/resume', {});
+    switchOut.textContent = r.ok ? (r.json.paused ? 'PAUSED' : 'RUNNING') : r.json?.message; loadMoney();
+  } });
+  const form = el('form', { class: 'settings', id: 'settings', novalidate: '' });
+  const saved = el('p', { class: 'result', id: 'settings-result', role: 'status' });
+  main.append(el('h1', { 'data-i18n': 'money.title' }), cards, el('h2', { 'data-i18n': 'money.curve' }), chart,
+    el('h2', { 'data-i18n': 'money.switch' }),
+    el('div', { class: 'toolbar' }, el('label', { for: 'pause-reason', 'data-i18n': 'money.pauseReason' }), reason, pause, resume),
+    switchOut, el('h2', { 'data-i18n': 'money.settings' }), form, saved);
+  let current = {};
+  for (const f of SETTINGS) {
+    const input = f === 'sizing'
+      ? el('select', { id: 's-' + f, name: f }, ...['FIXED_AMOUNT', 'PERCENTAGE', 'FULL_CAPITAL'].map(o => el('option', { value: o, text: o })))
+      : el('input', { id: 's-' + f, name: f, type: 'text', inputmode: 'decimal' });
+    form.append(el('label', { for: 's-' + f, text: f }), input,
+      el('span', { class: 'field-error', id: 'err-' + f, 'aria-live': 'polite' }));
+    input.setAttribute('aria-describedby', 'err-' + f);
+  }
+  form.append(el('span'), el('button', { type: 'submit', class: 'primary', id: 'save', 'data-i18n': 'money.save' }));
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
+    for (const e of form.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
+    const body = {};
+    for (const f of SETTINGS) {
+      const v = form.elements[f].value.trim();
+      if (v === String(current[f] ?? '')) continue;
+      body[f] = f === 'sizing' ? v : (v === '' ? null : (isNaN(Number(v)) ? v : Number(v)));
+    }
+    const r = await api('PUT', 'settings', body);
+    if (r.ok) { saved.className = 'result'; saved.textContent = t('money.saved'); fill(r.json.settings); return; }
+    const f = fieldOf(r.json);
+    saved.className = 'result error';
+    if (f && $('#err-' + f)) {
+      $('#err-' + f).textContent = r.json.message;
+      form.elements[f].setAttribute('aria-invalid', 'true');
+      form.elements[f].focus();
+      saved.textContent = '';
+    } else {
+      saved.textContent = `${r.status}: ${r.json?.message || ''}`;
+    }
+  });
+  function fill(s) {
+    current = s;
+    for (const f of SETTINGS) form.elements[f].value = s[f] ?? '';
+  }
+  let loads = 0;
+  async function loadMoney() {
+    const mine = ++loads;
+    const p = (await api('GET', 'portfolio')).json;
+    if (mine !== loads) return; // a later load (e.g. after a pause) answers for the page, not this older one
+    const card = (k, v, id, cls = '') => el('div', { class: 'card' }, el('div', { class: 'label', 'data-i18n': k }),
+      el('div', { class: 'value ' + cls, id, text: v }));
+    const total = Number(p.realizedPnlKrw);
+    cards.replaceChildren(card('money.capital', krw(p.capitalKrw), 'm-capital'), card('money.equity', krw(p.equityKrw), 'm-equity'),
+      card('money.reserved', krw(p.reservedKrw), 'm-reserved'), card('money.free', krw(p.freeKrw), 'm-free'),
+      card('money.today', krw(p.todayRealizedPnlKrw), 'm-today', signClass(Number(p.todayRealizedPnlKrw))),
+      card('money.total', krw(p.realizedPnlKrw), 'm-total', signClass(total)),
+      card('money.switch', p.paused ? `PAUSED (${p.pausedBy})` : 'RUNNING', 'm-switch'));
+    pause.disabled = p.paused; resume.disabled = !p.paused;
+    const curve = await data('equity');
+    drawLine(line, curve.map(c => [c.at, Number(c.pnlKrw)]), 800, 220, 8);
+    applyLabels(main);
+  }
+  api('GET', 'settings').then(r => fill(r.json.settings));
+  let version = null;
+  on('status', s => { if (s.cyclesVersion !== version || s.idle.code !== (state.lastCode || '')) {
+    version = s.cyclesVersion; state.lastCode = s.idle.code; loadMoney(); } });
+  loadMoney();
+};
+
+pages.system = main => {
+  const cards = el('div', { class: 'cards', id: 'sys' });
+  const comps = table(['sys.components', 'dlq.status', 'dlq.reason'], 'components');
+  const feeds = table(['sys.feeds', 'dlq.status', 'sys.msgs', 'sys.lastFrame'], 'connections');
+  const cluster = el('pre', { id: 'cluster' });
+  const alerts = table(['sys.alerts', 'cycles.step'], 'telegram');
+  main.append(el('h1', { 'data-i18n': 'sys.title' }), cards, comps.table, el('h2', { 'data-i18n': 'sys.feeds' }), feeds.table,
+    el('h2', { 'data-i18n': 'sys.cluster' }), cluster, el('h2', { 'data-i18n': 'sys.alerts' }), alerts.table);
+  async function load() {
+    const s = await data('system');
+    const card = (k, v) => el('div', { class: 'card' }, el('div', { class: 'label', 'data-i18n': k }), el('div', { class: 'value', text: v }));
+    cards.replaceChildren(card('sys.version', s.version), card('sys.uptime', age(s.uptimeSeconds * 1000)), card('sys.node', s.node));
+    comps.body.replaceChildren(...s.components.map(c => el('tr', {}, el('td', { text: c.name }), el('td', { text: c.health }),
+      el('td', { class: 'text', text: c.detail }))));
+    feeds.body.replaceChildren(...s.connections.map(c => el('tr', { 'data-connection': c.name }, el('td', { text: c.name }),
+      el('td', { class: c.connected ? 'pos' : 'neg', text: t(c.connected ? 'sys.up' : 'sys.down') }),
+      el('td', { text: Number(c.framesPerSecond).toFixed(1) }), el('td', { text: age(c.lastFrameAgeMs) }))));
+    alerts.body.replaceChildren(...Object.entries(s.telegram).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: String(v) }))));
+    const c = await api('GET', 'cluster');
+    cluster.textContent = JSON.stringify(c.json, null, 2);
+    applyLabels(main);
+  }
+  load();
+  setInterval(load, 5000);
+};
+
+// ---- boot
+
+function route() {
+  const p = location.pathname.replace(/^\/ui\/?/, '').split('/').filter(Boolean);
+  if (p.length === 0) return ['board'];
+  if (p[0] === 'cycles' && p[1]) return ['cycle', p[1]];
+  return [p[0]];
+}
+
+function applyTheme() {
+  const dark = localStorage.getItem('kimp.theme') === 'dark';
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+  $('#theme').dataset.i18n = dark ? 'btn.themeLight' : 'btn.theme';
+}
+
+async function boot() {
+  const s = await fetch('/ui/session', { credentials: 'same-origin' });
+  if (!s.ok) { location.href = '/ui/login'; return; }
+  csrf = (await s.json()).csrf;
+  applyTheme();
+  $('#theme').addEventListener('click', () => {
+    localStorage.setItem('kimp.theme', document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark');
+    applyTheme(); applyLabels();
+  });
+  $('#lang').addEventListener('click', () => { switchLang(); location.reload(); });
+  // short labels: a browser without Korean fonts still shows them; the full name is in the tooltip
+  $('#lang').textContent = lang === 'en' ? 'KO' : 'EN';
+  $('#lang').title = lang === 'en' ? '한국어' : 'English';
+  $('#logout').addEventListener('click', async () => {
+    await fetch('/ui/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrf }, credentials: 'same-origin' });
+    location.href = '/ui/login';
+  });
+  const [page, arg] = route();
+  for (const a of document.querySelectorAll('nav a')) {
+    if (a.dataset.page === (page === 'cycle' ? 'cycles' : page)) a.setAttribute('aria-current', 'page');
+  }
+  on('status', renderStatus);
+  const main = $('#main');
+  main.dataset.page = page;
+  (pages[page] || pages.board)(main, arg);
+  applyLabels();
+  connect();
+}
+
+boot();

@@ -1,0 +1,78 @@
+// Numbers as traders read them, times in the browser's zone with UTC on hover.
+import { lang } from './i18n.js';
+
+const loc = () => (lang === 'ko' ? 'ko-KR' : 'en-US');
+
+export function krw(v) {
+  if (v === null || v === undefined || v === '' || isNaN(Number(v))) return '–';
+  const n = Number(v);
+  const digits = n === 0 || Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 1 ? 2 : 4;
+  return (n < 0 ? '-' : '') + '₩' + Math.abs(n).toLocaleString(loc(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function usdt(v) {
+  if (v === null || v === undefined || isNaN(Number(v))) return '–';
+  const n = Number(v);
+  const digits = Math.abs(n) >= 1000 ? 2 : Math.abs(n) >= 1 ? 4 : 6;
+  return n.toLocaleString(loc(), { minimumFractionDigits: 2, maximumFractionDigits: digits }) + ' USDT';
+}
+
+export function pct(v, digits = 2) {
+  if (v === null || v === undefined || isNaN(Number(v))) return '–';
+  const n = Number(v);
+  return (n > 0 ? '+' : '') + n.toFixed(digits) + '%';
+}
+
+export function rate(v) {
+  if (v === null || v === undefined || isNaN(Number(v))) return '–';
+  return Number(v).toLocaleString(loc(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+export function age(ms) {
+  if (ms === null || ms === undefined || isNaN(ms)) return '–';
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return s + 's';
+  if (s < 3600) return Math.floor(s / 60) + 'm ' + (s % 60) + 's';
+  if (s < 86400) return Math.floor(s / 3600) + 'h ' + Math.floor((s % 3600) / 60) + 'm';
+  return Math.floor(s / 86400) + 'd ' + Math.floor((s % 86400) / 3600) + 'h';
+}
+
+/** A <time> element: local time shown, UTC in the title (hover). */
+export function time(iso) {
+  const el = document.createElement('time');
+  if (!iso) { el.textContent = '–'; return el; }
+  const d = new Date(iso);
+  el.dateTime = d.toISOString();
+  el.textContent = d.toLocaleString(loc(), { hour12: false });
+  el.title = d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return el;
+}
+
+export function signClass(v) {
+  return v > 0 ? 'pos' : v < 0 ? 'neg' : '';
+}
+
+/** A small SVG line of [t, value] points. */
+export function sparkline(points, cls = 'spark', w = 120, h = 24) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('class', cls);
+  svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+  svg.setAttribute('preserveAspectRatio', 'none');
+  svg.setAttribute('role', 'img');
+  const path = document.createElementNS(ns, 'path');
+  svg.appendChild(path);
+  drawLine(path, points, w, h);
+  return svg;
+}
+
+export function drawLine(path, points, w, h, pad = 2) {
+  if (!points || points.length < 2) { path.setAttribute('d', ''); return; }
+  const t0 = points[0][0], t1 = points[points.length - 1][0];
+  let lo = Infinity, hi = -Infinity;
+  for (const p of points) { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); }
+  if (hi === lo) { hi += 1; lo -= 1; }
+  const x = t => pad + ((t - t0) / Math.max(1, t1 - t0)) * (w - 2 * pad);
+  const y = v => h - pad - ((v - lo) / (hi - lo)) * (h - 2 * pad);
+  path.setAttribute('d', points.map((p, i) => (i ? 'L' : 'M') + x(p[0]).toFixed(1) + ' ' + y(p[1]).toFixed(1)).join(' '));
+}

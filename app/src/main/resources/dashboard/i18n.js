@@ -1,0 +1,67 @@
+// Labels in English and Korean; the choice is remembered in localStorage (never anything secret).
+const T = {
+  en: {
+    'nav.board': 'Premiums', 'nav.cycles': 'Cycles', 'nav.dlq': 'Dead letters', 'nav.money': 'Money', 'nav.system': 'System',
+    'hdr.fx': 'USDT/KRW', 'hdr.feeds': 'Feeds', 'btn.theme': 'Dark', 'btn.themeLight': 'Light', 'btn.logout': 'Sign out',
+    'btn.cancel': 'Cancel', 'btn.confirm': 'Confirm', 'why.loading': 'Checking whether it trades…',
+    'board.title': 'Kimchi premium board', 'board.filter': 'Filter coins', 'board.coin': 'Coin', 'board.upbit': 'Upbit KRW',
+    'board.binance': 'Binance USDT', 'board.rate': 'USDT/KRW', 'board.premium': 'Premium %', 'board.edge': 'Net edge %',
+    'board.age': 'Age', 'board.spark': 'Last hour', 'board.count': 'coins',
+    'cycles.title': 'Cycles', 'cycles.open': 'Open only', 'cycles.id': 'Cycle', 'cycles.symbol': 'Coin', 'cycles.status': 'Status',
+    'cycles.leg': 'Leg', 'cycles.step': 'Step', 'cycles.age': 'Age', 'cycles.investment': 'Investment', 'cycles.pnl': 'PnL',
+    'cycle.timeline': 'Journal', 'cycle.trades': 'Trades', 'cycle.title': 'Cycle',
+    'dlq.title': 'Dead-letter queue', 'dlq.reason': 'Reason', 'dlq.retries': 'Retries', 'dlq.age': 'Age', 'dlq.status': 'Status',
+    'dlq.recover': 'Recover', 'dlq.actions': 'Actions', 'dlq.discard': 'Discard', 'dlq.none': 'Nothing is dead-lettered.',
+    'dlq.confirmRecover': 'Recover cycle {id}? It resumes from its failed step.',
+    'dlq.confirmDiscard': 'Discard cycle {id}? It is closed without completing; give the reason.',
+    'money.title': 'Money', 'money.capital': 'Capital', 'money.equity': 'Equity', 'money.reserved': 'Reserved', 'money.free': 'Free',
+    'money.today': 'PnL today', 'money.total': 'PnL total', 'money.curve': 'Realised PnL (cumulative)',
+    'money.switch': 'Trading switch', 'money.pause': 'Pause', 'money.resume': 'Resume', 'money.pauseReason': 'Why pause',
+    'money.settings': 'Risk and strategy settings', 'money.save': 'Save settings', 'money.saved': 'Settings saved.',
+    'sys.title': 'System', 'sys.version': 'Version', 'sys.uptime': 'Uptime', 'sys.node': 'Node', 'sys.components': 'Components',
+    'sys.feeds': 'Feed connections', 'sys.cluster': 'Cluster members and shards', 'sys.alerts': 'Alert outbox (Telegram)',
+    'sys.up': 'up', 'sys.down': 'down', 'sys.msgs': 'msgs/s', 'sys.lastFrame': 'last frame',
+  },
+  ko: {
+    'nav.board': '김프 현황', 'nav.cycles': '사이클', 'nav.dlq': '실패 대기열', 'nav.money': '자금', 'nav.system': '시스템',
+    'hdr.fx': 'USDT/KRW', 'hdr.feeds': '시세 연결', 'btn.theme': '다크', 'btn.themeLight': '라이트', 'btn.logout': '로그아웃',
+    'btn.cancel': '취소', 'btn.confirm': '확인', 'why.loading': '거래 상태 확인 중…',
+    'board.title': '김치 프리미엄 현황', 'board.filter': '코인 검색', 'board.coin': '코인', 'board.upbit': '업비트 KRW',
+    'board.binance': '바이낸스 USDT', 'board.rate': 'USDT/KRW', 'board.premium': '김프 %', 'board.edge': '순수익률 %',
+    'board.age': '경과', 'board.spark': '최근 1시간', 'board.count': '개 코인',
+    'cycles.title': '사이클', 'cycles.open': '진행 중만', 'cycles.id': '사이클', 'cycles.symbol': '코인', 'cycles.status': '상태',
+    'cycles.leg': '레그', 'cycles.step': '단계', 'cycles.age': '경과', 'cycles.investment': '투자금', 'cycles.pnl': '손익',
+    'cycle.timeline': '저널', 'cycle.trades': '체결', 'cycle.title': '사이클',
+    'dlq.title': '실패 대기열', 'dlq.reason': '사유', 'dlq.retries': '재시도', 'dlq.age': '경과', 'dlq.status': '상태',
+    'dlq.recover': '복구', 'dlq.actions': '조치', 'dlq.discard': '폐기', 'dlq.none': '실패한 사이클이 없습니다.',
+    'dlq.confirmRecover': '사이클 {id}을(를) 복구할까요? 실패한 단계부터 다시 시작합니다.',
+    'dlq.confirmDiscard': '사이클 {id}을(를) 폐기할까요? 완료하지 않고 종료합니다. 사유를 적어 주세요.',
+    'money.title': '자금', 'money.capital': '자본금', 'money.equity': '평가금', 'money.reserved': '예약', 'money.free': '가용',
+    'money.today': '오늘 손익', 'money.total': '누적 손익', 'money.curve': '실현 손익 (누적)',
+    'money.switch': '거래 스위치', 'money.pause': '일시정지', 'money.resume': '재개', 'money.pauseReason': '정지 사유',
+    'money.settings': '위험 및 전략 설정', 'money.save': '설정 저장', 'money.saved': '설정을 저장했습니다.',
+    'sys.title': '시스템', 'sys.version': '버전', 'sys.uptime': '가동 시간', 'sys.node': '노드', 'sys.components': '구성 요소',
+    'sys.feeds': '시세 연결', 'sys.cluster': '클러스터 멤버와 샤드', 'sys.alerts': '알림 발송함 (텔레그램)',
+    'sys.up': '연결', 'sys.down': '끊김', 'sys.msgs': '메시지/초', 'sys.lastFrame': '마지막 수신',
+  },
+};
+
+export let lang = localStorage.getItem('kimp.lang') === 'ko' ? 'ko' : 'en';
+
+export function t(key, vars = {}) {
+  let s = (T[lang] && T[lang][key]) || T.en[key] || key;
+  for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', v);
+  return s;
+}
+
+export function applyLabels(root = document) {
+  document.documentElement.lang = lang;
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+}
+
+export function switchLang() {
+  lang = lang === 'en' ? 'ko' : 'en';
+  localStorage.setItem('kimp.lang', lang);
+}

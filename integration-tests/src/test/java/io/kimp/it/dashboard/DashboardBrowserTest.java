@@ -1,0 +1,265 @@
+package io.kimp.it.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.kimp.app.config.KimpConfig;
+import io.kimp.app.node.TradingNode;
+import io.kimp.fixtures.db.TestDatabases;
+import io.kimp.fixtures.sim.SimulatorConfig;
+import io.kimp.it.TestNodes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The operator's console in headless Chromium against a node trading (on paper) on the exchange simulator, as
+ * {@code ./kimp run --simulate} starts it: signing in (a wrong token refused), the premium board filling with every
+ * simulated coin, a cycle's journal timeline, pausing and resuming (seen through the bearer API), a settings error beside
+ * its field, logging out; and over plain HTTP, that nothing is served without a session and that a state change without
+ * the CSRF token or from another origin is refused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardBrowserTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private TradingNode node;
+  private String base;
+  private String token;
+
+  @BeforeAll
+  void startNode() throws Exception {
+    Path dir = TestDatabases.tempDir("kimp-dash-");
+    Config overrides = ConfigFactory.parseString(String.join("\n",
+        TestNodes.ownNode(dir),
+        "kimp.paper.transfer-time { default = 1s }",
+        "kimp.retry.base-delay = 300ms",
+        "kimp.transfer.poll-interval = 200ms"));
+    node = TradingNode.start(KimpConfig.load(overrides, KimpConfig.profile("kimp-simulate.conf")), true);
+    base = "http://127.0.0.1:" + node.admin().port();
+    token = Files.readString(dir.resolve("admin.token")).trim();
+  }
+
+  @AfterAll
+  void stopNode() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private JsonNode api(String method, String path, String body) throws Exception {
+    Browser.Reply r = body == null
+        ? Browser.http(method, base + path, null, "Authorization", "Bearer " + token)
+        : Browser.http(method, base + path, body, "Authorization", "Bearer " + token, "Content-Type", "application/json");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void aWrongTokenIsRefusedAndTheRightOneOpensTheBoardWithEverySimulatedCoin() {
+    try (Browser b = Browser.open(base)) {
+      b.go("/ui/");
+      b.await(d -> d.getCurrentUrl().endsWith("/ui/login")); // no session: the sign-in page
+      b.signIn("not-the-token-of-this-node");
+      assertThat(b.await(d -> d.findElement(By.id("login-error"))).getText()).contains("not this node's admin token");
+      assertThat(b.driver().manage().getCookieNamed("kimp_session")).isNull();
+
+      b.signIn(token);
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr")).size() == SimulatorConfig.DEFAULT_COINS.size());
+      Cookie session = b.driver().manage().getCookieNamed("kimp_session");
+      assertThat(session.isHttpOnly()).isTrue();
+      assertThat(session.getSameSite()).isEqualTo("Strict");
+      assertThat(session.getExpiry()).isNotNull();
+      // the token is nowhere the page's scripts can see it
+      Object stored = b.driver().executeScript(
+          "return document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + location.href");
+      assertThat((String) stored).doesNotContain(token);
+      List<String> coins = b.driver().findElements(By.cssSelector("#board tbody tr")).stream()
+          .map(r -> r.getAttribute("data-coin")).toList();
+      assertThat(coins).containsExactlyInAnyOrderElementsOf(SimulatorConfig.DEFAULT_COINS);
+      // prices and premiums arrive by push: every row gets a premium and a live age
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr")).stream()
+          .allMatch(r -> r.findElements(By.tagName("td")).get(4).getText().endsWith("%")));
+      b.await(d -> !d.findElement(By.id("fx")).getText().equals("–"));
+      b.await(d -> d.findElement(By.id("why")).getAttribute("data-code") != null);
+      // the filter narrows the board to one coin
+      b.driver().findElement(By.id("board-filter")).sendKeys("BTC");
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr")).size() == 1);
+      b.driver().findElement(By.id("board-filter")).clear();
+      b.driver().findElement(By.id("board-filter")).sendKeys(" ");
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr")).size() == SimulatorConfig.DEFAULT_COINS.size());
+      b.screenshot("board");
+    }
+  }
+
+  @Test
+  void aCyclePageShowsItsJournalAsATimeline() {
+    await().atMost(Duration.ofSeconds(120)).until(() -> !TestNodes.query(node.node().readSide(),
+        "SELECT id FROM arbitrage_cycles").isEmpty());
+    try (Browser b = Browser.open(base)) {
+      b.signIn(token);
+      b.await(d -> d.findElement(By.id("why")));
+      b.go("/ui/cycles");
+      b.await(d -> d.findElement(By.cssSelector("#cycles tbody tr[data-cycle] a")));
+      b.screenshot("cycles");
+      // the list re-renders when the read tables change: find the row and follow its link in one retried step
+      String cycle = b.await(d -> {
+        WebElement row = d.findElement(By.cssSelector("#cycles tbody tr[data-cycle]"));
+        String id = row.getAttribute("data-cycle");
+        row.findElement(By.tagName("a")).click();
+        return id;
+      });
+      b.await(d -> d.getCurrentUrl().endsWith("/ui/cycles/" + cycle));
+      b.await(d -> !d.findElements(By.cssSelector("#timeline li[data-type='CycleStarted']")).isEmpty());
+      assertThat(b.driver().findElement(By.id("cycle-status")).getText()).isNotBlank();
+      b.screenshot("cycle");
+    }
+  }
+
+  @Test
+  void pausingAndResumingFromTheMoneyPageIsSeenThroughTheApi() throws Exception {
+    try (Browser b = Browser.open(base)) {
+      b.signIn(token);
+      b.await(d -> d.findElement(By.id("why")));
+      b.go("/ui/money");
+      b.await(d -> d.findElement(By.id("pause")).isEnabled());
+      b.driver().findElement(By.id("pause-reason")).sendKeys("checking the console");
+      b.driver().findElement(By.id("pause")).click();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        JsonNode t = api("GET", "/api/v1/trading", null);
+        assertThat(t.get("paused").asBoolean()).isTrue();
+        assertThat(t.get("by").asText()).isEqualTo("dashboard");
+        assertThat(t.get("reason").asText()).isEqualTo("checking the console");
+        assertThat(t.at("/idle/code").asText()).isEqualTo("PAUSED");
+      });
+      // the banner on every page says why it is not trading
+      b.await(d -> "PAUSED".equals(d.findElement(By.id("why")).getAttribute("data-code")));
+      assertThat(b.driver().findElement(By.id("why")).getText()).contains("checking the console");
+      b.screenshot("money-paused");
+      b.await(d -> d.findElement(By.id("resume")).isEnabled());
+      b.driver().findElement(By.id("resume")).click();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(api("GET", "/api/v1/trading", null).get("paused").asBoolean()).isFalse());
+      b.await(d -> !"PAUSED".equals(d.findElement(By.id("why")).getAttribute("data-code")));
+    } finally {
+      api("POST", "/api/v1/trading/resume", "{}"); // whatever happened, the other tests find it running
+    }
+  }
+
+  @Test
+  void aRefusedSettingIsShownBesideItsField() throws Exception {
+    JsonNode before = api("GET", "/api/v1/settings", null);
+    try (Browser b = Browser.open(base)) {
+      b.signIn(token);
+      b.await(d -> d.findElement(By.id("why")));
+      b.go("/ui/money");
+      WebElement field = b.await(d -> {
+        WebElement f = d.findElement(By.id("s-maxConcurrentCycles"));
+        return f.getAttribute("value").isEmpty() ? null : f;
+      });
+      assertThat(new Select(b.driver().findElement(By.id("s-sizing"))).getFirstSelectedOption().getText()).isNotBlank();
+      field.clear();
+      field.sendKeys("0");
+      b.driver().findElement(By.id("save")).click();
+      String error = b.await(d -> {
+        String e = d.findElement(By.id("err-maxConcurrentCycles")).getText();
+        return e.isEmpty() ? null : e;
+      });
+      assertThat(error).contains("maxConcurrentCycles");
+      assertThat(field.getAttribute("aria-invalid")).isEqualTo("true");
+      assertThat(b.driver().findElement(By.id("err-capitalKrw")).getText()).isEmpty();
+      b.screenshot("money-settings-error");
+    }
+    assertThat(api("GET", "/api/v1/settings", null).at("/settings/maxConcurrentCycles"))
+        .isEqualTo(before.at("/settings/maxConcurrentCycles"));
+  }
+
+  @Test
+  void signingOutEndsTheSession() {
+    try (Browser b = Browser.open(base)) {
+      b.signIn(token);
+      b.await(d -> d.findElement(By.id("why")));
+      b.go("/ui/system");
+      b.await(d -> !d.findElements(By.cssSelector("#connections tbody tr")).isEmpty());
+      b.await(d -> !d.findElement(By.id("cluster")).getText().isEmpty());
+      b.screenshot("system");
+      b.go("/ui/dlq");
+      b.await(d -> !d.findElements(By.cssSelector("#dlq tbody tr")).isEmpty());
+      b.screenshot("dlq");
+      String cookie = b.driver().manage().getCookieNamed("kimp_session").getValue();
+      assertThat(Browser.http("GET", base + "/ui/session", null, "Cookie", "kimp_session=" + cookie).status())
+          .isEqualTo(200);
+      b.driver().findElement(By.id("logout")).click();
+      b.await(d -> d.getCurrentUrl().endsWith("/ui/login"));
+      // the old cookie is worth nothing now, even replayed by hand
+      assertThat(Browser.http("GET", base + "/ui/session", null, "Cookie", "kimp_session=" + cookie).status())
+          .isEqualTo(401);
+      b.go("/ui/money");
+      b.await(d -> d.getCurrentUrl().endsWith("/ui/login"));
+    }
+  }
+
+  @Test
+  void nothingOfTheConsoleIsServedWithoutASession() {
+    for (String path : List.of("/ui/session", "/ui/events", "/ui/static/app.js", "/ui/data/system", "/ui/data/equity",
+        "/ui/api/v1/trading", "/ui/api/v1/portfolio", "/ui/cycles")) {
+      Browser.Reply r = Browser.http("GET", base + path, null);
+      assertThat(r.status()).as(path).isEqualTo(401);
+      assertThat(r.body()).as(path).contains("sign in");
+      Browser.Reply forged = Browser.http("GET", base + path, null, "Cookie", "kimp_session=forged-session-id");
+      assertThat(forged.status()).as(path + " with a forged cookie").isEqualTo(401);
+    }
+    Browser.Reply page = Browser.http("GET", base + "/ui/money", null, "Accept", "text/html");
+    assertThat(page.status()).isEqualTo(303);
+    assertThat(page.headers().firstValue("Location").orElseThrow()).endsWith("/ui/login");
+    // the bearer token is still how the API is called, and the token never opens the console by URL
+    assertThat(Browser.http("GET", base + "/ui/session?token=" + token, null).status()).isEqualTo(401);
+    assertThat(Browser.http("GET", base + "/ui/api/v1/trading", null, "Authorization", "Bearer " + token).status())
+        .isEqualTo(401);
+  }
+
+  @Test
+  void aStateChangeWithoutTheCsrfTokenOrFromAnotherOriginIsRefused() throws Exception {
+    api("POST", "/api/v1/trading/resume", "{}"); // the baseline: running
+    String cookie = Browser.session(base, token);
+    String csrf = JSON.readTree(Browser.http("GET", base + "/ui/session", null, "Cookie", "kimp_session=" + cookie)
+        .body()).get("csrf").asText();
+    Browser.Reply noToken = Browser.http("POST", base + "/ui/api/v1/trading/pause", "{}",
+        "Cookie", "kimp_session=" + cookie, "Origin", base, "Content-Type", "application/json");
+    assertThat(noToken.status()).isEqualTo(403);
+    Browser.Reply wrongToken = Browser.http("POST", base + "/ui/api/v1/trading/pause", "{}",
+        "Cookie", "kimp_session=" + cookie, "Origin", base, "X-CSRF-Token", csrf + "x", "Content-Type", "application/json");
+    assertThat(wrongToken.status()).isEqualTo(403);
+    Browser.Reply otherSite = Browser.http("POST", base + "/ui/api/v1/trading/pause", "{}",
+        "Cookie", "kimp_session=" + cookie, "Origin", "http://evil.example", "X-CSRF-Token", csrf,
+        "Content-Type", "application/json");
+    assertThat(otherSite.status()).isEqualTo(403);
+    Browser.Reply noOrigin = Browser.http("POST", base + "/ui/api/v1/trading/pause", "{}",
+        "Cookie", "kimp_session=" + cookie, "X-CSRF-Token", csrf, "Content-Type", "application/json");
+    assertThat(noOrigin.status()).isEqualTo(403);
+    Browser.Reply loginElsewhere = Browser.http("POST", base + "/ui/login", "token=" + token,
+        "Content-Type", "application/x-www-form-urlencoded", "Origin", "http://evil.example");
+    assertThat(loginElsewhere.status()).isEqualTo(403);
+    assertThat(api("GET", "/api/v1/trading", null).get("paused").asBoolean()).isFalse();
+
+    // with both, the same request goes through (and is undone)
+    Browser.Reply ok = Browser.http("POST", base + "/ui/api/v1/trading/pause", "{\"reason\":\"csrf test\"}",
+        "Cookie", "kimp_session=" + cookie, "Origin", base, "X-CSRF-Token", csrf, "Content-Type", "application/json");
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(api("GET", "/api/v1/trading", null).get("paused").asBoolean()).isTrue();
+    api("POST", "/api/v1/trading/resume", "{}");
+  }
+}
