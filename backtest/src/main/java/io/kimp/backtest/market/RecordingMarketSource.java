@@ -86,6 +86,7 @@ public final class RecordingMarketSource implements MarketSource {
   private long lastTime = Long.MIN_VALUE;
   private long lines;
   private long badLines;
+  private long notUtf8Lines;
   private long bytes;
   private long moments;
   private long outside;
@@ -125,6 +126,9 @@ public final class RecordingMarketSource implements MarketSource {
 
   private void badLine(long lineNumber, String reason, String line) {
     badLines++;
+    if (reason.startsWith(Recording.NOT_UTF8)) {
+      notUtf8Lines++;
+    }
     lines++;
     bytes += line.length() + 1;
     if (badLineExamples.size() < MAX_EXAMPLES) {
@@ -247,8 +251,14 @@ public final class RecordingMarketSource implements MarketSource {
    */
   public List<InputSummary> inputs() {
     List<InputSummary> out = new ArrayList<>();
-    out.add(new InputSummary("recording lines", file.toString(), lines,
-        badLines == 0 ? Map.of() : Map.of("notARecordedFrame", badLines), List.copyOf(badLineExamples)));
+    Map<String, Long> badByReason = new LinkedHashMap<>();
+    if (badLines > notUtf8Lines) {
+      badByReason.put("notARecordedFrame", badLines - notUtf8Lines);
+    }
+    if (notUtf8Lines > 0) {
+      badByReason.put("notUtf8", notUtf8Lines);
+    }
+    out.add(new InputSummary("recording lines", file.toString(), lines, badByReason, List.copyOf(badLineExamples)));
     for (FeedVenue v : FeedVenue.values()) {
       FrameStats s = parsers.stats(v);
       if (s.frames() == 0) {

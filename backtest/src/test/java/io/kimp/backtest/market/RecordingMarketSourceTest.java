@@ -132,6 +132,40 @@ class RecordingMarketSourceTest {
   }
 
   @Test
+  void aLineThatIsNotUtf8IsCountedAndTheRecordingIsReplayedOnPastIt() throws Exception {
+    Path file = dir.resolve("bytes.jsonl");
+    long lines = TestData.kimchiRecording().write(file, 4_000);
+    // damage one line in the first half of the file: its bytes are no longer UTF-8
+    byte[] b = java.nio.file.Files.readAllBytes(file);
+    int secondLine = indexOf(b, (byte) '\n', 0) + 1;
+    int third = indexOf(b, (byte) '\n', secondLine) + 1;
+    b[third - 3] = (byte) 0xFF;
+    java.nio.file.Files.write(file, b);
+
+    RecordingMarketSource src =
+        new RecordingMarketSource(file, TestData.recordingSettings(Map.of()), Long.MIN_VALUE, Long.MAX_VALUE);
+    List<MarketMoment> moments = drain(src);
+
+    InputSummary recordingLines = src.inputs().get(0);
+    assertThat(recordingLines.rows()).isEqualTo(lines);
+    assertThat(recordingLines.skipped()).containsExactly(Map.entry("notUtf8", 1L));
+    assertThat(recordingLines.examples()).singleElement().asString().isEqualTo(file + ":2: not UTF-8 (byte "
+        + (third - 3 - secondLine + 1) + ")");
+    // every later line was replayed: the offers at the end of the recording are still made
+    assertThat(offers(moments)).extracting(o -> o.observedAt().toEpochMilli() - RECORDING_T0)
+        .contains(2001L, 3001L);
+  }
+
+  private static int indexOf(byte[] b, byte x, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
   void fromAndToKeepTheReplayInsideTheirSpanAndCountWhatIsOutside() {
     Path file = dir.resolve("kimchi.jsonl");
     TestData.kimchiRecording().write(file, 4_000);
