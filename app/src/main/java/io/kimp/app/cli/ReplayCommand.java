@@ -70,7 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
     try (KimpNode node =
         KimpNode.start(c, system -> {
           // freshness is judged at the recording's times: the same rule as live, on the recorded clock
-          MarketState market = MarketState.replay(fs.staleAfter());
+          MarketState market = MarketState.replay(fs.staleAfter(), FeedSettings.plausibility(c));
           state.set(market);
           return new NodeComponents(Gateways.create(c, system, market), market, alert -> {}, Clock.systemUTC());
         })) {

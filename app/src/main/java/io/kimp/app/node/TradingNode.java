@@ -75,7 +75,7 @@ public final class TradingNode implements AutoCloseable {
           }
           fs = awaitStart(MarketFeeds.resolveSymbols(system, fs));
           settingsRef.set(fs);
-          MarketState market = MarketState.live(fs.staleAfter());
+          MarketState market = MarketState.live(fs.staleAfter(), FeedSettings.plausibility(config));
           stateRef.set(market);
           Venues venues = Gateways.create(config, system, market);
           return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));

@@ -60,6 +60,8 @@ public final class RecordingMarketSource implements MarketSource {
   public static final String NO_EVENT = "frameWithoutEvent";
   /** An event the market state keeps but that changes no coin's inputs (USD/KRW, an unchanged rate). */
   public static final String NO_CHANGE = "eventWithoutCoinChange";
+  /** An event the market state refused as implausible (an absurd price or timestamp; counted by venue too). */
+  public static final String IMPLAUSIBLE = "implausibleEvent";
   /** A frame whose handling threw in the pipeline stage (counted and logged by it). */
   public static final String FAILED = "frameFailed";
 
@@ -118,8 +120,12 @@ public final class RecordingMarketSource implements MarketSource {
     this.state = new MarketState(settings.staleAfter(), () -> clock != null ? clock.millis() : lastTime);
     OpportunityDetector detector =
         new OpportunityDetector(state, settings.recording().detector(), o -> offered.put(o.symbol(), o));
-    this.pipeline = new MarketPipeline(state, detector, null, (frame, a, n) -> applied = a);
-    for (String reason : List.of(STALE, ONE_SIDED, DUPLICATE, NO_EVENT, NO_CHANGE, FAILED)) {
+    Map<FeedVenue, FrameStats> stats = new java.util.EnumMap<>(FeedVenue.class);
+    for (FeedVenue v : FeedVenue.values()) {
+      stats.put(v, parsers.stats(v));
+    }
+    this.pipeline = new MarketPipeline(state, detector, null, (frame, a, n) -> applied = a, stats);
+    for (String reason : List.of(STALE, ONE_SIDED, DUPLICATE, IMPLAUSIBLE, NO_EVENT, NO_CHANGE, FAILED)) {
       skipped.put(reason, 0L);
     }
   }
@@ -189,6 +195,8 @@ public final class RecordingMarketSource implements MarketSource {
       count(NO_EVENT);
     } else if (applied == MarketState.Applied.DUPLICATE) {
       count(DUPLICATE);
+    } else if (applied == MarketState.Applied.REJECTED) {
+      count(IMPLAUSIBLE);
     } else if (applied == MarketState.Applied.RATE) {
       // the detector re-evaluated every coin (in this order): so does the replay
       for (String coin : state.coins()) {
