@@ -58,6 +58,7 @@ public final class TradingNode implements AutoCloseable {
   }
 
   public static TradingNode start(Config config, boolean simulate) {
+    StartupPorts.requireAdminPortFree(config);
     AtomicReference<MarketFeeds> feedsRef = new AtomicReference<>();
     AtomicReference<ExchangeSimulator> simRef = new AtomicReference<>();
     AtomicReference<FeedSettings> settingsRef = new AtomicReference<>();
