@@ -101,8 +101,7 @@ public final class Plausibility {
     if (!(reference > 0) || now - referenceAt > referenceMaxAgeMs) {
       return true;
     }
-    double r = p / reference;
-    return r <= 1 + band && r >= 1 - band;
+    return p <= reference * (1 + band) && p >= reference * (1 - band); // no division on the hot path
   }
 
   /** {@link #near} with the same-venue band. */
