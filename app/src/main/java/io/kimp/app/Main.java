@@ -2,6 +2,7 @@ package io.kimp.app;
 
 import com.typesafe.config.ConfigException;
 import io.kimp.app.cli.KimpCommand;
+import io.kimp.app.node.PortInUseException;
 import picocli.CommandLine;
 
 /** Entry point of the {@code kimp} command. */
@@ -20,6 +21,12 @@ public final class Main {
           Throwable root = ex;
           while (root.getCause() != null && !(root instanceof ConfigException)) {
             root = root.getCause();
+          }
+          for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PortInUseException) {
+              cmd.getErr().println(t.getMessage());
+              return 2;
+            }
           }
           if (root instanceof ConfigException) {
             cmd.getErr().println("Invalid configuration: " + root.getMessage());

@@ -81,6 +81,7 @@ public class ParsePremiumBenchmark {
   private int i;
   private RawFrame rate;
   private int seedCoins;
+  private long refused;
 
   @Setup
   public void setup() {
@@ -99,9 +100,15 @@ public class ParsePremiumBenchmark {
     binanceTrade = new RawFrame[N];
     binanceDepth = new RawFrame[N];
     mixed = new RawFrame[N];
+    // each coin at its own price, moving a little from frame to frame (as a market does: a price jumping tenfold between
+    // two frames would be refused as implausible, and the benchmark would measure refusals)
+    double[] price = new double[coins.size()];
+    for (int c = 0; c < price.length; c++) {
+      price[c] = 1 + r.nextDouble() * 100;
+    }
     for (int k = 0; k < N; k++) {
       String coin = coins.get(k % coins.size());
-      double usdt = 1 + r.nextDouble() * 100;
+      double usdt = price[k % coins.size()] * (1 + (r.nextDouble() - 0.5) * 0.01);
       double krw = usdt * 1400 * (1 + (r.nextDouble() - 0.5) * 0.004);
       upbitTicker[k] = upbitFrame(update(SimVenue.UPBIT, Kind.TICKER, coin, krw, k), simple);
       upbitOrderbook[k] = upbitFrame(update(SimVenue.UPBIT, Kind.BOOK, coin, krw, k), simple);
@@ -127,6 +134,9 @@ public class ParsePremiumBenchmark {
    * measured work, included in the numbers).
    */
   private void reseed() {
+    if (state != null) {
+      refused += state.rejected();
+    }
     state = MarketState.live(Duration.ofSeconds(10));
     detector =
         new OpportunityDetector(
@@ -227,6 +237,7 @@ public class ParsePremiumBenchmark {
   @TearDown
   public void report() {
     System.out.printf("%n  load average %.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    System.out.printf("; events refused as implausible %,d", refused + state.rejected());
     if (upbit.fullParses() + binance.fullParses() > 0) { // only the odd-frames benchmark reaches Jackson
       System.out.printf("; fast path took %,d Upbit and %,d Binance frames, Jackson read %,d and %,d (rejected %,d and %,d)",
           upbit.fastPathTaken(), binance.fastPathTaken(), upbit.fullParses(), binance.fullParses(),

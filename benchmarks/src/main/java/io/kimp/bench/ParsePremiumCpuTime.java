@@ -54,6 +54,7 @@ public final class ParsePremiumCpuTime {
       System.out.printf("%-46s %,12.0f msgs per CPU-second (best of %d rounds)%n", name, measure(op), ROUNDS);
     }
     System.out.printf("load average at the end %.1f%n", load());
+    b.report(); // how many events were refused as implausible (0: every frame took the whole path)
   }
 
   private static double measure(IntSupplier op) {

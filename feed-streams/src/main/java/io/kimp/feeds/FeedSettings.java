@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
 import io.kimp.core.config.CoreSettings;
 import io.kimp.core.market.OpportunityDetector;
+import io.kimp.core.market.Plausibility;
 import io.kimp.core.portfolio.PortfolioSettings;
 import io.kimp.core.strategy.OpportunityRule;
 import io.kimp.feeds.source.WebSocketConnection;
@@ -89,6 +90,24 @@ public record FeedSettings(
         binanceStreams, binanceMaxStreamsPerConnection, binanceRotateAfter, binanceRotationOverlap,
         usdKrw == null ? "" : usdKrw,
         usdKrwJsonPointer, usdKrwPollInterval);
+  }
+
+  /** Which market values are believed ({@code kimp.feeds.plausibility}): the others are refused and counted. */
+  public static Plausibility.Settings plausibility(Config c) {
+    String p = "kimp.feeds.plausibility.";
+    double move = c.getDouble(p + "max-move");
+    double cross = c.getDouble(p + "max-cross-venue-deviation");
+    double min = c.getDouble(p + "min-price");
+    double max = c.getDouble(p + "max-price");
+    if (!(move > 0) || !(cross > 0)) {
+      throw new ConfigException.BadValue(p + (move > 0 ? "max-cross-venue-deviation" : "max-move"),
+          "must be a positive fraction (0.2 = 20 %)");
+    }
+    if (!(min > 0) || !(max > min)) {
+      throw new ConfigException.BadValue(p + "max-price", "must be above min-price, and min-price above 0");
+    }
+    return new Plausibility.Settings(move, cross, CoreSettings.positive(c, p + "reference-max-age"), min, max,
+        CoreSettings.positive(c, p + "max-clock-skew"));
   }
 
   public static FeedSettings from(Config c) {

@@ -256,7 +256,7 @@ public final class MarketFeeds {
       List<ConnectionState> connections,
       Map<FeedVenue, FrameStats> stats) {
     OpportunityDetector detector = new OpportunityDetector(state, detectorSettings, sink);
-    MarketPipeline pipeline = new MarketPipeline(state, detector, options.tap(), options.probe());
+    MarketPipeline pipeline = new MarketPipeline(state, detector, options.tap(), options.probe(), stats);
     Pair<UniqueKillSwitch, CompletionStage<Done>> running =
         frames
             .viaMat(KillSwitches.single(), Keep.right())

@@ -3,7 +3,11 @@ package io.kimp.feeds;
 import io.kimp.core.market.MarketEvent;
 import io.kimp.core.market.MarketState;
 import io.kimp.core.market.OpportunityDetector;
+import io.kimp.core.market.Plausibility;
+import io.kimp.feeds.parse.FrameStats;
+import io.kimp.feeds.parse.Reject;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -11,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one stage every frame of every connection goes through, on one thread: record it (if recording), apply its event to
- * the {@link MarketState}, let the {@link OpportunityDetector} look at what changed, report the decision to the probe. A
+ * the {@link MarketState} (which refuses implausible prices and timestamps: counted and logged with the venue's dropped
+ * frames), let the {@link OpportunityDetector} look at what changed, report the decision to the probe. A
  * failure here (a sink or tap that throws) is counted and logged at most every 10 s; the market data goes on.
  */
 public final class MarketPipeline {
@@ -33,10 +38,22 @@ public final class MarketPipeline {
   private final OpportunityDetector detector;
   private final FrameTap tap;
   private final DecisionProbe probe;
+  private final Map<FeedVenue, FrameStats> stats;
   private final LongAdder failures = new LongAdder();
   private final AtomicLong lastFailureLog = new AtomicLong();
 
   public MarketPipeline(MarketState state, OpportunityDetector detector, FrameTap tap, DecisionProbe probe) {
+    this(state, detector, tap, probe, null);
+  }
+
+  /**
+   * @param stats where an event the market state refuses as implausible is counted and logged, by the frame's venue
+   *     (null: only the state's own count)
+   */
+  public MarketPipeline(
+      MarketState state, OpportunityDetector detector, FrameTap tap, DecisionProbe probe,
+      Map<FeedVenue, FrameStats> stats) {
+    this.stats = stats;
     this.state = state;
     this.detector = detector;
     this.tap = tap;
@@ -60,6 +77,13 @@ public final class MarketPipeline {
         return;
       }
       MarketState.Applied applied = state.apply(e);
+      if (applied == MarketState.Applied.REJECTED && stats != null) {
+        FrameStats s = stats.get(f.venue());
+        if (s != null) {
+          s.reject(state.lastRejection() == Plausibility.Verdict.IMPLAUSIBLE_TIMESTAMP ? Reject.IMPLAUSIBLE_TIMESTAMP
+              : Reject.IMPLAUSIBLE_PRICE, state.lastRejectionDetail(), f.asText());
+        }
+      }
       int offered = detector.onApplied(applied, e.coin(), e.receivedAt());
       if (probe != null) {
         probe.decided(f, applied, offered);

@@ -51,7 +51,9 @@ public final class MarketState implements MarketView, BookView {
     /** The USDT/KRW rate changed (or came back from stale): every coin needs a new look. */
     RATE,
     /** The USD/KRW rate changed: every coin's USD premium did (not an input of the trading rule). */
-    USD_RATE
+    USD_RATE,
+    /** Refused as implausible ({@link Plausibility}): an absurd price or timestamp. Nothing changed. */
+    REJECTED
   }
 
   /** The coin whose Upbit KRW market is the USDT/KRW rate. */
@@ -65,6 +67,10 @@ public final class MarketState implements MarketView, BookView {
   private final long staleAfterMillis;
   private final LongSupplier clock;
   private final LongAdder duplicates = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private final Plausibility plausibility;
+  private Plausibility.Verdict lastRejection = Plausibility.Verdict.OK;
+  private String lastRejectionDetail = "";
   private volatile double usdtKrw = Double.NaN;
   private volatile long usdtKrwAt;
   private volatile double usdKrw = Double.NaN;
@@ -87,6 +93,15 @@ public final class MarketState implements MarketView, BookView {
    * @param clock the time {@link #freshQuotes()} judges freshness at (wall clock live, {@link #replayClock()} in replay)
    */
   public MarketState(Duration staleAfter, LongSupplier clock) {
+    this(staleAfter, clock, Plausibility.Settings.defaults());
+  }
+
+  /**
+   * @param plausibility which prices and timestamps are believed ({@code kimp.feeds.plausibility}); the others are
+   *     refused ({@link Applied#REJECTED}) and counted
+   */
+  public MarketState(Duration staleAfter, LongSupplier clock, Plausibility.Settings plausibility) {
+    this.plausibility = new Plausibility(plausibility);
     if (staleAfter.isNegative() || staleAfter.isZero()) {
       throw new IllegalArgumentException("staleAfter must be positive");
     }
@@ -96,13 +111,21 @@ public final class MarketState implements MarketView, BookView {
 
   /** A state judging freshness by the wall clock. */
   public static MarketState live(Duration staleAfter) {
-    return new MarketState(staleAfter, System::currentTimeMillis);
+    return live(staleAfter, Plausibility.Settings.defaults());
+  }
+
+  public static MarketState live(Duration staleAfter, Plausibility.Settings plausibility) {
+    return new MarketState(staleAfter, System::currentTimeMillis, plausibility);
   }
 
   /** A state judging freshness at the receive time of the newest event applied: replayed data is fresh as it replays. */
   public static MarketState replay(Duration staleAfter) {
+    return replay(staleAfter, Plausibility.Settings.defaults());
+  }
+
+  public static MarketState replay(Duration staleAfter, Plausibility.Settings plausibility) {
     MarketState[] self = new MarketState[1];
-    self[0] = new MarketState(staleAfter, () -> self[0].lastEventAt);
+    self[0] = new MarketState(staleAfter, () -> self[0].lastEventAt, plausibility);
     return self[0];
   }
 
@@ -114,9 +137,16 @@ public final class MarketState implements MarketView, BookView {
     if (at > lastEventAt) {
       LAST_EVENT_AT.setRelease(this, at);
     }
+    if (!plausibility.timestamp(event.exchangeTs(), at)) {
+      return reject(Plausibility.Verdict.IMPLAUSIBLE_TIMESTAMP, "exchange timestamp " + event.exchangeTs()
+          + " is no epoch near the receive time " + at);
+    }
     if (event instanceof FxRateEvent fx) {
       if (!USD.equals(fx.coin()) || !"KRW".equals(fx.quote()) || !(fx.rate() > 0)) {
         return Applied.IGNORED;
+      }
+      if (!plausibility.bounded(fx.rate()) || !plausibility.nearOwn(fx.rate(), usdKrw, usdKrwAt, at)) {
+        return rejectPrice(event, fx.rate(), usdKrw, Double.NaN);
       }
       usdKrw = fx.rate();
       usdKrwAt = at;
@@ -125,6 +155,10 @@ public final class MarketState implements MarketView, BookView {
     }
     Venue venue = venueOf(event);
     if (venue == Venue.UPBIT && USDT.equals(event.coin())) {
+      double bad = implausiblePrice(event, usdtKrw, usdtKrwAt, Double.NaN, 0, at);
+      if (!Double.isNaN(bad)) {
+        return rejectPrice(event, bad, usdtKrw, Double.NaN);
+      }
       Applied a = usdtMarket.apply(event);
       if (a == Applied.DUPLICATE) {
         duplicates.increment();
@@ -148,13 +182,99 @@ public final class MarketState implements MarketView, BookView {
     if (slot == null) {
       slot = coins.computeIfAbsent(event.coin(), CoinSlot::new);
     }
-    Applied a = slot.side(venue).apply(event);
+    VenueSide side = slot.side(venue);
+    VenueSide other = slot.side(venue == Venue.UPBIT ? Venue.BINANCE : Venue.UPBIT);
+    double rate = usdtKrw;
+    double fair = !(rate > 0) ? Double.NaN : venue == Venue.UPBIT ? other.refPrice * rate : other.refPrice / rate;
+    long fairAt = Math.min(other.refAt, usdtKrwAt);
+    double bad = implausiblePrice(event, side.refPrice, side.refAt, fair, fairAt, at);
+    if (!Double.isNaN(bad)) {
+      return rejectPrice(event, bad, side.refPrice, fair);
+    }
+    Applied a = side.apply(event);
     if (a == Applied.DUPLICATE) {
       duplicates.increment();
       return a;
     }
+    side.refPrice = representativePrice(event);
+    side.refAt = at;
     slot.recompute(usdtKrw, usdKrw, at);
     return a;
+  }
+
+  /**
+   * The first of the event's prices that is not believable against its references (NaN when all are): every book level
+   * against the absolute bounds, the best bid and ask (or the trade / ticker price) against the bands.
+   */
+  private double implausiblePrice(MarketEvent e, double own, long ownAt, double fair, long fairAt, long now) {
+    if (e instanceof BookEvent b) {
+      Book book = b.book();
+      double[] bids = book.bidPrices();
+      double[] asks = book.askPrices();
+      for (double p : bids) {
+        if (!plausibility.bounded(p)) {
+          return p;
+        }
+      }
+      for (double p : asks) {
+        if (!plausibility.bounded(p)) {
+          return p;
+        }
+      }
+      if (bids.length > 0 && !believable(bids[0], own, ownAt, fair, fairAt, now)) {
+        return bids[0];
+      }
+      if (asks.length > 0 && !believable(asks[0], own, ownAt, fair, fairAt, now)) {
+        return asks[0];
+      }
+      return Double.NaN;
+    }
+    double p = e instanceof TradeEvent t ? t.price() : ((TickerEvent) e).price();
+    return plausibility.bounded(p) && believable(p, own, ownAt, fair, fairAt, now) ? Double.NaN : p;
+  }
+
+  private boolean believable(double p, double own, long ownAt, double fair, long fairAt, long now) {
+    return plausibility.nearOwn(p, own, ownAt, now) && plausibility.nearFair(p, fair, fairAt, now);
+  }
+
+  /** The price an accepted event sets as its venue's reference: a book's mid (or its one side), else the price. */
+  private static double representativePrice(MarketEvent e) {
+    if (e instanceof BookEvent b) {
+      Book book = b.book();
+      return book.hasBothSides() ? book.mid()
+          : book.bidPrices().length > 0 ? book.bestBid() : book.askPrices().length > 0 ? book.bestAsk() : Double.NaN;
+    }
+    return e instanceof TradeEvent t ? t.price() : ((TickerEvent) e).price();
+  }
+
+  private Applied rejectPrice(MarketEvent e, double price, double own, double fair) {
+    return reject(Plausibility.Verdict.IMPLAUSIBLE_PRICE, e.coin() + " price " + price + " (last accepted " + own
+        + ", other venue's price at this venue's quote " + fair + ")");
+  }
+
+  private Applied reject(Plausibility.Verdict why, String detail) {
+    rejected.increment();
+    lastRejection = why;
+    lastRejectionDetail = detail;
+    return Applied.REJECTED;
+  }
+
+  /**
+   * Why the last event {@link Applied#REJECTED} was refused. Writer side: read it on the thread that called
+   * {@link #apply}, right after.
+   */
+  public Plausibility.Verdict lastRejection() {
+    return lastRejection;
+  }
+
+  /** The last refusal in words (the price or timestamp and its references), for the dropped-frame log. Writer side. */
+  public String lastRejectionDetail() {
+    return lastRejectionDetail;
+  }
+
+  /** Events refused as implausible. */
+  public long rejected() {
+    return rejected.sum();
   }
 
   private static Venue venueOf(MarketEvent e) {
@@ -394,6 +514,9 @@ public final class MarketState implements MarketView, BookView {
     private Book top;
     private long topSeq = MarketEvent.NO_SEQUENCE;
     private long tradeSeq = MarketEvent.NO_SEQUENCE;
+    /** The last accepted price and its receive time: the plausibility reference (writer only). */
+    double refPrice = Double.NaN;
+    long refAt;
 
     private static final VarHandle BOOK = handle(VenueSide.class, "book", Book.class);
     private static final VarHandle LAST_TRADE = handle(VenueSide.class, "lastTrade", TradeEvent.class);

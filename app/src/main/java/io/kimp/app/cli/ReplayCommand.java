@@ -66,10 +66,11 @@ final class ReplayCommand implements Callable<Integer> {
     FeedSettings fs = FeedSettings.from(c);
     AtomicReference<MarketState> state = new AtomicReference<>();
     AtomicLong offered = new AtomicLong();
+    AtomicLong badLines = new AtomicLong();
     try (KimpNode node =
         KimpNode.start(c, system -> {
           // freshness is judged at the recording's times: the same rule as live, on the recorded clock
-          MarketState market = MarketState.replay(fs.staleAfter());
+          MarketState market = MarketState.replay(fs.staleAfter(), FeedSettings.plausibility(c));
           state.set(market);
           return new NodeComponents(Gateways.create(c, system, market), market, alert -> {}, Clock.systemUTC());
         })) {
@@ -81,10 +82,15 @@ final class ReplayCommand implements Callable<Integer> {
       };
       MarketFeeds feeds =
           MarketFeeds.replay(node.system(), fs, fs.detector(c), state.get(), file, speed,
-              (line, why, text) -> System.err.println(file + ":" + line + ": " + why), toCycles,
+              (line, why, text) -> {
+                badLines.incrementAndGet();
+                System.err.println(file + ":" + line + ": " + why + " (skipped)");
+              },
+              toCycles,
               MarketFeeds.Options.none());
       feeds.done().toCompletableFuture().get();
-      System.err.println("recording replayed: " + offered.get() + " opportunities offered");
+      System.err.println("recording replayed: " + offered.get() + " opportunities offered, " + badLines.get()
+          + " bad lines skipped");
       Instant deadline = Instant.now().plus(Duration.parse("PT" + await.toUpperCase()));
       List<OperatorActions.CycleRow> open;
       do {

@@ -3,6 +3,7 @@ package io.kimp.app.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kimp.app.config.KimpConfig;
+import io.kimp.app.node.CleanTermination;
 import io.kimp.app.node.TradingNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,6 +43,7 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     Config c = config.load(profile);
+    CleanTermination.onSigtermExitZero();
     TradingNode node = TradingNode.start(c, simulate);
     io.kimp.app.http.AdminSettings admin = io.kimp.app.http.AdminSettings.fromConfig(c);
     System.out.println("kimp dashboard: http://" + node.admin().address().getHostString() + ":" + node.admin().port()

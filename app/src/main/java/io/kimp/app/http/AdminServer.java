@@ -7,6 +7,8 @@ import io.kimp.core.config.CoreSettings;
 import io.kimp.app.dashboard.Dashboard;
 import io.kimp.app.metrics.OperationsMetrics;
 import io.kimp.app.node.KimpNode;
+import io.kimp.app.node.PortInUseException;
+import io.kimp.app.node.StartupPorts;
 import io.kimp.core.settings.RuntimeSettings;
 import io.kimp.persistence.JournalReader;
 import java.net.InetSocketAddress;
@@ -83,6 +85,9 @@ public final class AdminServer implements AutoCloseable {
               .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       sampler.close();
+      if (StartupPorts.isBindFailure(e)) {
+        throw new PortInUseException("the admin API", settings.host(), settings.port(), StartupPorts.ADMIN_KEY, e);
+      }
       throw new IllegalStateException(
           "cannot bind the admin API to " + settings.host() + ":" + settings.port() + " (kimp.admin.host/port): "
               + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);

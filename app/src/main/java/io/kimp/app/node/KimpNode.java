@@ -104,11 +104,21 @@ public final class KimpNode implements AutoCloseable {
    * Starts a node whose components need its actor system (HTTP clients of live gateways, market-data streams).
    */
   public static KimpNode start(Config config, java.util.function.Function<ActorSystem<?>, NodeComponents> wiring) {
+    StartupPorts.requireClusterPortFree(config);
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
     if (config.getBoolean("kimp.db.migrate-on-start")) {
       Migrations.migrate(db);
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), config.getString("kimp.node.system-name"), config);
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), config.getString("kimp.node.system-name"), config);
+    } catch (RuntimeException e) {
+      if (StartupPorts.isBindFailure(e)) {
+        throw new PortInUseException("the cluster transport", config.getString("pekko.remote.artery.canonical.hostname"),
+            config.getInt(StartupPorts.CLUSTER_KEY), StartupPorts.CLUSTER_KEY, e);
+      }
+      throw e;
+    }
     HikariDataSource readSide = ReadSideDataSource.create(db, "kimp-read-side");
     CoordinatedShutdown.get(system)
         .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-read-side", () -> {

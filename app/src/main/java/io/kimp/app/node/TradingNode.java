@@ -60,6 +60,7 @@ public final class TradingNode implements AutoCloseable {
   }
 
   public static TradingNode start(Config config, boolean simulate) {
+    StartupPorts.requireAdminPortFree(config);
     AtomicReference<MarketFeeds> feedsRef = new AtomicReference<>();
     AtomicReference<ExchangeSimulator> simRef = new AtomicReference<>();
     AtomicReference<FeedSettings> settingsRef = new AtomicReference<>();
@@ -77,7 +78,7 @@ public final class TradingNode implements AutoCloseable {
           }
           fs = awaitStart(MarketFeeds.resolveSymbols(system, fs));
           settingsRef.set(fs);
-          MarketState market = MarketState.live(fs.staleAfter());
+          MarketState market = MarketState.live(fs.staleAfter(), FeedSettings.plausibility(config));
           stateRef.set(market);
           Venues venues = Gateways.create(config, system, market);
           return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));

@@ -80,6 +80,10 @@ public final class CandleFile {
         progress.accept(in.bytesRead());
       }
       long line = in.lineNumber();
+      if (in.malformedAt() >= 0) {
+        problems.bad(Kind.NOT_UTF8, line, "at byte " + (in.malformedAt() + 1) + " of '" + in.lineText() + "'");
+        continue;
+      }
       if (in.fieldCount() < needed) {
         problems.bad(Kind.FIELD_COUNT, line, "expected " + needed + " fields, found " + in.fieldCount()
             + " in '" + in.lineText() + "'");

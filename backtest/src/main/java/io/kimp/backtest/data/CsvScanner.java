@@ -3,6 +3,10 @@ package io.kimp.backtest.data;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +17,9 @@ import java.nio.file.Path;
  * buffer, and numbers are parsed from those bytes by {@link AsciiNumbers} and {@link Timestamps}.
  *
  * <p>Handles {@code \n} and {@code \r\n}, a last line without a newline, a UTF-8 byte-order mark, and fields wrapped in
- * double quotes (without commas inside: candle and rate files never need them).
+ * double quotes (without commas inside: candle and rate files never need them). A line whose bytes are not UTF-8 is
+ * flagged ({@link #malformedAt()}) for the reader to count as a bad row: checking costs one OR per byte, and a decoder
+ * only runs on the rare line with a non-ASCII byte.
  */
 public final class CsvScanner implements Closeable {
   private static final int MAX_LINE = 1 << 20;
@@ -33,6 +39,8 @@ public final class CsvScanner implements Closeable {
   private final int[] fieldStart = new int[MAX_FIELDS];
   private final int[] fieldEnd = new int[MAX_FIELDS];
   private int fields;
+  private int malformedAt = -1;
+  private final CharsetDecoder strictUtf8 = StandardCharsets.UTF_8.newDecoder();
 
   public CsvScanner(Path file) throws IOException {
     this(Files.newInputStream(file), file.toString(), 1 << 20);
@@ -137,7 +145,9 @@ public final class CsvScanner implements Closeable {
     int n = 0;
     int s = lineStart;
     byte[] b = buf;
+    int high = 0;
     for (int i = lineStart; i < lineEnd; i++) {
+      high |= b[i];
       if (b[i] == ',') {
         if (n < MAX_FIELDS) {
           fieldStart[n] = s;
@@ -152,6 +162,7 @@ public final class CsvScanner implements Closeable {
       fieldEnd[n] = lineEnd;
     }
     fields = n + 1;
+    malformedAt = high < 0 ? firstMalformed() : -1;
     int stored = Math.min(fields, MAX_FIELDS);
     for (int f = 0; f < stored; f++) {
       trim(f);
@@ -175,6 +186,22 @@ public final class CsvScanner implements Closeable {
     }
     fieldStart[f] = s;
     fieldEnd[f] = e;
+  }
+
+  /** Where the strict UTF-8 decoder stops on the current line (only called for lines with a non-ASCII byte). */
+  private int firstMalformed() {
+    ByteBuffer in = ByteBuffer.wrap(buf, lineStart, lineEnd - lineStart);
+    strictUtf8.reset();
+    CoderResult r = strictUtf8.decode(in, CharBuffer.allocate(lineEnd - lineStart), true);
+    return r.isError() ? in.position() - lineStart : -1;
+  }
+
+  /**
+   * The 0-based offset within the current line of its first byte that is not UTF-8 (a damaged or wrongly encoded
+   * file), or -1 when the line is good.
+   */
+  public int malformedAt() {
+    return malformedAt;
   }
 
   /** True when the current line reads as a header: its first field is not a time and starts with a letter. */

@@ -62,6 +62,10 @@ public final class FxFile {
         }
       }
       long line = in.lineNumber();
+      if (in.malformedAt() >= 0) {
+        problems.bad(Kind.NOT_UTF8, line, "at byte " + (in.malformedAt() + 1) + " of '" + in.lineText() + "'");
+        continue;
+      }
       if (in.fieldCount() <= Math.max(tsCol, rateCol)) {
         problems.bad(Kind.FIELD_COUNT, line, "expected at least " + (Math.max(tsCol, rateCol) + 1)
             + " fields, found " + in.fieldCount() + " in '" + in.lineText() + "'");

@@ -19,7 +19,8 @@ public final class RowProblems {
     NON_POSITIVE_PRICE("price not positive"),
     NEGATIVE_VOLUME("volume negative"),
     INCONSISTENT_CANDLE("high/low do not contain open/close"),
-    NOT_ASCENDING("timestamp not after the previous row");
+    NOT_ASCENDING("timestamp not after the previous row"),
+    NOT_UTF8("bytes not UTF-8");
 
     private final String label;
 

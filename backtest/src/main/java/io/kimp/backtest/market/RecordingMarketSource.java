@@ -60,6 +60,8 @@ public final class RecordingMarketSource implements MarketSource {
   public static final String NO_EVENT = "frameWithoutEvent";
   /** An event the market state keeps but that changes no coin's inputs (USD/KRW, an unchanged rate). */
   public static final String NO_CHANGE = "eventWithoutCoinChange";
+  /** An event the market state refused as implausible (an absurd price or timestamp; counted by venue too). */
+  public static final String IMPLAUSIBLE = "implausibleEvent";
   /** A frame whose handling threw in the pipeline stage (counted and logged by it). */
   public static final String FAILED = "frameFailed";
 
@@ -86,6 +88,7 @@ public final class RecordingMarketSource implements MarketSource {
   private long lastTime = Long.MIN_VALUE;
   private long lines;
   private long badLines;
+  private long notUtf8Lines;
   private long bytes;
   private long moments;
   private long outside;
@@ -117,14 +120,21 @@ public final class RecordingMarketSource implements MarketSource {
     this.state = new MarketState(settings.staleAfter(), () -> clock != null ? clock.millis() : lastTime);
     OpportunityDetector detector =
         new OpportunityDetector(state, settings.recording().detector(), o -> offered.put(o.symbol(), o));
-    this.pipeline = new MarketPipeline(state, detector, null, (frame, a, n) -> applied = a);
-    for (String reason : List.of(STALE, ONE_SIDED, DUPLICATE, NO_EVENT, NO_CHANGE, FAILED)) {
+    Map<FeedVenue, FrameStats> stats = new java.util.EnumMap<>(FeedVenue.class);
+    for (FeedVenue v : FeedVenue.values()) {
+      stats.put(v, parsers.stats(v));
+    }
+    this.pipeline = new MarketPipeline(state, detector, null, (frame, a, n) -> applied = a, stats);
+    for (String reason : List.of(STALE, ONE_SIDED, DUPLICATE, IMPLAUSIBLE, NO_EVENT, NO_CHANGE, FAILED)) {
       skipped.put(reason, 0L);
     }
   }
 
   private void badLine(long lineNumber, String reason, String line) {
     badLines++;
+    if (reason.startsWith(Recording.NOT_UTF8)) {
+      notUtf8Lines++;
+    }
     lines++;
     bytes += line.length() + 1;
     if (badLineExamples.size() < MAX_EXAMPLES) {
@@ -185,6 +195,8 @@ public final class RecordingMarketSource implements MarketSource {
       count(NO_EVENT);
     } else if (applied == MarketState.Applied.DUPLICATE) {
       count(DUPLICATE);
+    } else if (applied == MarketState.Applied.REJECTED) {
+      count(IMPLAUSIBLE);
     } else if (applied == MarketState.Applied.RATE) {
       // the detector re-evaluated every coin (in this order): so does the replay
       for (String coin : state.coins()) {
@@ -247,8 +259,14 @@ public final class RecordingMarketSource implements MarketSource {
    */
   public List<InputSummary> inputs() {
     List<InputSummary> out = new ArrayList<>();
-    out.add(new InputSummary("recording lines", file.toString(), lines,
-        badLines == 0 ? Map.of() : Map.of("notARecordedFrame", badLines), List.copyOf(badLineExamples)));
+    Map<String, Long> badByReason = new LinkedHashMap<>();
+    if (badLines > notUtf8Lines) {
+      badByReason.put("notARecordedFrame", badLines - notUtf8Lines);
+    }
+    if (notUtf8Lines > 0) {
+      badByReason.put("notUtf8", notUtf8Lines);
+    }
+    out.add(new InputSummary("recording lines", file.toString(), lines, badByReason, List.copyOf(badLineExamples)));
     for (FeedVenue v : FeedVenue.values()) {
       FrameStats s = parsers.stats(v);
       if (s.frames() == 0) {

@@ -121,4 +121,30 @@ class CandleFileTest {
     assertThat(p.examples().get(0)).startsWith(f + ":3: too few fields");
     assertThat(p.examples().get(1)).startsWith(f + ":4: bad number");
   }
+
+  @Test
+  void aRowWhoseBytesAreNotUtf8IsABadRowStrictOrCountedLeniently() throws Exception {
+    byte[] head = (HEADER + "2025-01-01 00:00:00,1,2,0.5,1.5,10\n").getBytes(StandardCharsets.UTF_8);
+    // Latin-1 text in an extra column and a lone 0xFF byte: neither is UTF-8, both are damage
+    byte[] latin1 = "2025-01-01 00:05:00,1,2,0.5,1.5,10,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] ff = {'2', '0', '2', '5', (byte) 0xFF, '\n'};
+    byte[] tail = "2025-01-01 00:10:00,1,2,0.5,1.7,10\n".getBytes(StandardCharsets.UTF_8);
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    all.writeBytes(head);
+    all.writeBytes(latin1);
+    all.writeBytes(ff);
+    all.writeBytes(tail);
+    Path f = dir.resolve("latin1.csv");
+    java.nio.file.Files.write(f, all.toByteArray());
+
+    assertThatThrownBy(() -> CandleFile.read(f, false))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith(f + ":3: ")
+        .hasMessageContaining("bytes not UTF-8: at byte 39");
+    CandleSeries s = CandleFile.read(f, true);
+    assertThat(s.size()).isEqualTo(2);
+    assertThat(s.close(1)).isEqualTo(1.7);
+    assertThat(s.problems().counts()).containsExactly(java.util.Map.entry(RowProblems.Kind.NOT_UTF8, 2L));
+    assertThat(s.problems().examples().get(1)).startsWith(f + ":4: bytes not UTF-8: at byte 5");
+  }
 }

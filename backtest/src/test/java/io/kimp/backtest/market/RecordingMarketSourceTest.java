@@ -132,6 +132,71 @@ class RecordingMarketSourceTest {
   }
 
   @Test
+  void aLineThatIsNotUtf8IsCountedAndTheRecordingIsReplayedOnPastIt() throws Exception {
+    Path file = dir.resolve("bytes.jsonl");
+    long lines = TestData.kimchiRecording().write(file, 4_000);
+    // damage one line in the first half of the file: its bytes are no longer UTF-8
+    byte[] b = java.nio.file.Files.readAllBytes(file);
+    int secondLine = indexOf(b, (byte) '\n', 0) + 1;
+    int third = indexOf(b, (byte) '\n', secondLine) + 1;
+    b[third - 3] = (byte) 0xFF;
+    java.nio.file.Files.write(file, b);
+
+    RecordingMarketSource src =
+        new RecordingMarketSource(file, TestData.recordingSettings(Map.of()), Long.MIN_VALUE, Long.MAX_VALUE);
+    List<MarketMoment> moments = drain(src);
+
+    InputSummary recordingLines = src.inputs().get(0);
+    assertThat(recordingLines.rows()).isEqualTo(lines);
+    assertThat(recordingLines.skipped()).containsExactly(Map.entry("notUtf8", 1L));
+    assertThat(recordingLines.examples()).singleElement().asString().isEqualTo(file + ":2: not UTF-8 (byte "
+        + (third - 3 - secondLine + 1) + ")");
+    // every later line was replayed: the offers at the end of the recording are still made
+    assertThat(offers(moments)).extracting(o -> o.observedAt().toEpochMilli() - RECORDING_T0)
+        .contains(2001L, 3001L);
+  }
+
+  @Test
+  void absurdPricesAndTimestampsAreRefusedCountedByVenueAndNeverOffered() {
+    Path file = dir.resolve("absurd.jsonl");
+    // between the first two offers: a Binance XRP best offer at 1e-320 USDT (a 100 % kimchi premium if believed), one
+    // at 30 000 USDT (ten thousand times the last), an Upbit XRP ticker at 1e38 KRW, and an Upbit ticker whose
+    // timestamp is text
+    ScriptedRecording script = TestData.kimchiRecording()
+        .frame(1_500, "binance", "{\"stream\":\"xrpusdt@bookTicker\",\"data\":{\"u\":999999,\"s\":\"XRPUSDT\","
+            + "\"b\":\"1e-320\",\"B\":\"10\",\"a\":\"2e-320\",\"A\":\"10\"}}")
+        .frame(1_510, "binance", "{\"stream\":\"xrpusdt@bookTicker\",\"data\":{\"u\":1000000,\"s\":\"XRPUSDT\","
+            + "\"b\":\"30000\",\"B\":\"10\",\"a\":\"30001\",\"A\":\"10\"}}")
+        .frame(1_520, "upbit", "{\"ty\":\"ticker\",\"cd\":\"KRW-XRP\",\"tp\":1e38,\"atp24h\":8e10,\"tms\":"
+            + (RECORDING_T0 + 1_520) + "}")
+        .frame(1_530, "upbit", "{\"ty\":\"ticker\",\"cd\":\"KRW-XRP\",\"tp\":3050,\"atp24h\":8e10,"
+            + "\"tms\":\"yesterday\"}");
+    script.write(file, 4_000);
+    RecordingMarketSource src = new RecordingMarketSource(file, TestData.recordingSettings(Map.of()), Long.MIN_VALUE,
+        Long.MAX_VALUE);
+    List<MarketMoment> moments = drain(src);
+
+    assertThat(src.coverage().skipped().get(RecordingMarketSource.IMPLAUSIBLE)).isEqualTo(4);
+    assertThat(src.rejectedFrames(FeedVenue.BINANCE)).containsEntry("implausible-price", 2L);
+    assertThat(src.rejectedFrames(FeedVenue.UPBIT)).containsEntry("implausible-price", 1L)
+        .containsEntry("implausible-timestamp", 1L);
+    // the offers are the clean recording's, at the recorded premium
+    assertThat(offers(moments)).extracting(o -> o.observedAt().toEpochMilli() - RECORDING_T0)
+        .containsExactly(1001L, 2001L, 3001L);
+    assertThat(offers(moments)).allSatisfy(o -> assertThat(o.premiumPercent()).isBetween(4.99, 5.01));
+    assertThat(moments).allSatisfy(m -> assertThat(m.binance().bestAsk()).isGreaterThan(0.1));
+  }
+
+  private static int indexOf(byte[] b, byte x, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] == x) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
   void fromAndToKeepTheReplayInsideTheirSpanAndCountWhatIsOutside() {
     Path file = dir.resolve("kimchi.jsonl");
     TestData.kimchiRecording().write(file, 4_000);

@@ -5,6 +5,7 @@ import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.source.ConnectionState;
+import io.kimp.feeds.source.ReconnectLog;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +37,9 @@ public final class UsdKrwFeed {
     Materializer mat = Materializer.matFromSystem(system);
     Http http = Http.get(system.classicSystem());
     AtomicBoolean first = new AtomicBoolean(true);
+    ReconnectLog reconnects = new ReconnectLog("USD/KRW rate", s.usdKrwUrl(), s.restartSettings());
     return RestartSource.withBackoff(
-        s.restartSettings(),
+        ReconnectLog.quiet(s.restartSettings()),
         () -> {
           state.attempt(!first.getAndSet(false));
           UsdKrwParser parser = new UsdKrwParser(stats, s.usdKrwJsonPointer());
@@ -57,7 +59,10 @@ public final class UsdKrwFeed {
               .watchTermination(
                   (m, done) -> {
                     done.whenComplete(
-(d, err) -> state.ended(opened.get(), err));
+(d, err) -> {
+                          state.ended(opened.get(), err);
+                          reconnects.ended(opened.get(), err);
+                        });
                     return m;
                   });
         });

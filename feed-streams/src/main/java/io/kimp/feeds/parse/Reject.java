@@ -19,7 +19,11 @@ public enum Reject {
   /** A symbol outside the watched set. */
   UNKNOWN_SYMBOL,
   /** The venue answered with an error message. */
-  VENUE_ERROR;
+  VENUE_ERROR,
+  /** A price outside the plausible band of the coin (the market state refused it: {@code Plausibility}). */
+  IMPLAUSIBLE_PRICE,
+  /** An exchange timestamp that is no plausible epoch (the market state refused it). */
+  IMPLAUSIBLE_TIMESTAMP;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.JsonFrames;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +20,8 @@ import org.apache.pekko.stream.javadsl.Source;
 /**
  * Reads a recording written by {@link FrameRecorder}: one {@link RawFrame} per good line, with its recorded receive time.
  * A line that is not such an object (bad JSON, missing or wrong fields, unknown venue) is reported to the
- * {@link BadLineHandler} with its line number and skipped: a damaged recording replays what it can.
+ * {@link BadLineHandler} with its line number and skipped: a damaged recording replays what it can. So is a line whose
+ * bytes are not UTF-8 (a disk or copy error): it is reported once and the lines after it are read on.
  */
 public final class Recording {
 
@@ -32,13 +31,15 @@ public final class Recording {
     void badLine(long lineNumber, String reason, String line);
   }
 
+  /** The start of the reason given for a line whose bytes are not UTF-8. */
+  public static final String NOT_UTF8 = "not UTF-8";
+
   private Recording() {}
 
   /** The frames of {@code file}, in order, lazily. The iterator closes the file at its end. */
   public static Iterator<RawFrame> frames(Path file, BadLineHandler bad) throws IOException {
-    BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    Utf8Lines reader = new Utf8Lines(Files.newInputStream(file));
     return new Iterator<>() {
-      long lineNo;
       RawFrame next;
       boolean done;
 
@@ -52,12 +53,15 @@ public final class Recording {
         }
         try {
           String line;
-          while ((line = reader.readLine()) != null) {
-            lineNo++;
+          while ((line = reader.next()) != null) {
+            if (reader.malformedAt() >= 0) {
+              bad.badLine(reader.lineNumber(), NOT_UTF8 + " (byte " + (reader.malformedAt() + 1) + ")", line);
+              continue;
+            }
             if (line.isBlank()) {
               continue;
             }
-            RawFrame f = parseLine(line, lineNo, bad);
+            RawFrame f = parseLine(line, reader.lineNumber(), bad);
             if (f != null) {
               next = f;
               return true;

@@ -89,8 +89,9 @@ public final class WebSocketConnection {
       Duration idleTimeout) {
     Materializer mat = Materializer.matFromSystem(system);
     AtomicBoolean first = new AtomicBoolean(true);
+    ReconnectLog reconnects = new ReconnectLog(venue.wireName() + " market data", url.get(), restart);
     return RestartSource.withBackoff(
-        restart,
+        ReconnectLog.quiet(restart),
         () -> {
           state.attempt(!first.getAndSet(false));
           Function<RawFrame, RawFrame> onFrame = handler.get();
@@ -127,6 +128,7 @@ public final class WebSocketConnection {
                         (d, err) -> {
                           closeWriter.run();
                           state.ended(opened.get(), err);
+                          reconnects.ended(opened.get(), err);
                         });
                     return NotUsed.getInstance();
                   });
