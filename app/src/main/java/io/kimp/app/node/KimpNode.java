@@ -179,6 +179,20 @@ public final class KimpNode implements AutoCloseable {
     }
   }
 
+  /**
+   * A connection pool for the paper ledger ({@code io.kimp.gateway.paper.PaperLedger}), on the node's database (its
+   * tables come with the migrations), closed when {@code system} terminates.
+   */
+  public static javax.sql.DataSource paperLedgerDatabase(ActorSystem<?> system, Config config) {
+    HikariDataSource pool = ReadSideDataSource.create(DatabaseSettings.fromConfig(config), "kimp-paper-ledger");
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-paper-ledger", () -> {
+          pool.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    return pool;
+  }
+
   public ActorSystem<Void> system() {
     return system;
   }

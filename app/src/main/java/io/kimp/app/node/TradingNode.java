@@ -77,7 +77,7 @@ public final class TradingNode implements AutoCloseable {
           settingsRef.set(fs);
           MarketState market = MarketState.live(fs.staleAfter());
           stateRef.set(market);
-          Venues venues = Gateways.create(config, system, market);
+          Venues venues = Gateways.create(config, system, market, () -> KimpNode.paperLedgerDatabase(system, config));
           return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));
         });
     ActorSystem<Void> system = node.system();
