@@ -2,6 +2,7 @@ package io.kimp.app;
 
 import com.typesafe.config.ConfigException;
 import io.kimp.app.cli.KimpCommand;
+import io.kimp.app.state.StateGuard;
 import picocli.CommandLine;
 
 /** Entry point of the {@code kimp} command. */
@@ -20,6 +21,10 @@ public final class Main {
           Throwable root = ex;
           while (root.getCause() != null && !(root instanceof ConfigException)) {
             root = root.getCause();
+          }
+          if (root instanceof StateGuard.Refused) {
+            cmd.getErr().println(root.getMessage());
+            return 2;
           }
           if (root instanceof ConfigException) {
             cmd.getErr().println("Invalid configuration: " + root.getMessage());

@@ -72,7 +72,7 @@ final class ReplayCommand implements Callable<Integer> {
           MarketState market = MarketState.replay(fs.staleAfter());
           state.set(market);
           return new NodeComponents(Gateways.create(c, system, market, () -> KimpNode.paperLedgerDatabase(system, c)), market, alert -> {}, Clock.systemUTC());
-        })) {
+        }, c.getString("kimp.trading.mode").equalsIgnoreCase("paper"))) {
       ClusterSharding sharding = ClusterSharding.get(node.system());
       OpportunitySink toCycles = o -> {
         offered.incrementAndGet();
