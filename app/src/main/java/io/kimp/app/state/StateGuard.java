@@ -422,8 +422,8 @@ public final class StateGuard {
   public Refused refuse(String what) {
     String restore =
         db.vendor() == DatabaseSettings.Vendor.H2
-            ? "restore a backup (./kimp backup, docs/OPERATIONS.md \"Backup and restore\")"
-            : "restore the PostgreSQL database from its backup (docs/OPERATIONS.md \"Backup and restore\")";
+            ? "restore a backup (./kimp backup; docs/OPERATIONS.md, \"Backups\")"
+            : "restore the PostgreSQL database from its backup (docs/OPERATIONS.md, \"Backups\")";
     return new Refused("kimp: refusing to start: " + what + ". Either " + restore + ", or start over with "
         + "./kimp run --discard-state=" + dataDir + " (moves aside: " + describe(discardable()) + ")");
   }
