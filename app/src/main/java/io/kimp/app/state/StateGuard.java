@@ -69,13 +69,11 @@ public final class StateGuard {
   private final DatabaseSettings db;
   private final Path dataDir;
   private final Path ledgerFile;
-  private final Path tokenFile;
 
-  private StateGuard(DatabaseSettings db, Path dataDir, Path ledgerFile, Path tokenFile) {
+  private StateGuard(DatabaseSettings db, Path dataDir, Path ledgerFile) {
     this.db = db;
     this.dataDir = dataDir;
     this.ledgerFile = ledgerFile;
-    this.tokenFile = tokenFile;
   }
 
   public static StateGuard of(Config config) {
@@ -83,10 +81,7 @@ public final class StateGuard {
     return new StateGuard(
         DatabaseSettings.fromConfig(config),
         dataDir,
-        Path.of(config.getString("kimp.paper.ledger-file")).toAbsolutePath().normalize(),
-        config.hasPath("kimp.admin.token-file")
-            ? Path.of(config.getString("kimp.admin.token-file")).toAbsolutePath().normalize()
-            : null);
+        Path.of(config.getString("kimp.paper.ledger-file")).toAbsolutePath().normalize());
   }
 
   public Path dataDir() {
@@ -190,9 +185,6 @@ public final class StateGuard {
       found.add(ledgerFile.toString());
     }
     found.addAll(importedLedgerFiles().stream().map(Path::toString).toList());
-    if (h2 != null && h2.startsWith(dataDir) && tokenFile != null && Files.exists(tokenFile)) {
-      found.add(tokenFile.toString());
-    }
     return found;
   }
 
