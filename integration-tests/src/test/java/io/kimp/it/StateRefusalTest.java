@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.kimp.fixtures.db.TestDatabases;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,63 +238,6 @@ class StateRefusalTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).anyMatch(f -> f.startsWith("journal.hwm.discarded-"));
     }
-  }
-
-  @Test
-  void aDatabaseThatDoesNotAnswerEndsAtOnceNamingTheKey() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    String line = refused("jdbc:postgresql://127.0.0.1:" + port + "/kimp");
-    assertThat(line).contains("does not answer").contains("kimp.db.url").contains("DATABASE_URL");
-  }
-
-  /** A new PostgreSQL schema with kimp's tables, and a connection to it. */
-  private String migratedPostgres() {
-    TestDatabases.assumePostgres();
-    String pg = TestDatabases.freshPostgresSchema();
-    io.kimp.persistence.Migrations.migrate(io.kimp.persistence.DatabaseSettings.fromConfig(
-        com.typesafe.config.ConfigFactory.parseString("kimp.db { url = \"" + pg + "\", user = \""
-            + TestDatabases.PG_USER + "\", password = \"\", pool-size = 1 }")));
-    dbUser = TestDatabases.PG_USER;
-    return pg;
-  }
-
-  private static void pgSql(String pg, String statement) throws SQLException {
-    try (Connection c = DriverManager.getConnection(pg, TestDatabases.PG_USER, ""); Statement s = c.createStatement()) {
-      s.execute(statement);
-    }
-  }
-
-  @Test
-  void aPostgresJournalWithAGapIsRefused() throws Exception {
-    String pg = migratedPostgres();
-    for (int seq : new int[] {1, 2, 4}) {
-      pgSql(pg, "INSERT INTO event_journal (persistence_id, sequence_number, writer, write_timestamp, adapter_manifest, "
-          + "event_ser_id, event_ser_manifest, event_payload) VALUES ('ArbitrageCycle|XRP', " + seq + ", 'w', 0, '', 1, "
-          + "'x', '\\x00')");
-    }
-    assertThat(refused(pg)).contains("the journal has gaps").contains("ArbitrageCycle|XRP");
-    TestDatabases.dropPostgresSchema(pg);
-  }
-
-  @Test
-  void aPostgresSchemaWhoseMigrationChecksumsDoNotHoldIsRefused() throws Exception {
-    String pg = migratedPostgres();
-    pgSql(pg, "UPDATE flyway_schema_history SET checksum = 42 WHERE version = '3'");
-    assertThat(refused(pg)).contains("does not match kimp's migrations");
-    TestDatabases.dropPostgresSchema(pg);
-  }
-
-  @Test
-  void anEmptyPostgresDatabaseNextToAnEarlierRunsDataIsRefused() throws Exception {
-    TestDatabases.assumePostgres();
-    String pg = TestDatabases.freshPostgresSchema();
-    dbUser = TestDatabases.PG_USER;
-    Files.writeString(dir.resolve("journal.hwm"), "database=" + pg + "\nordering=5\nat=2026-12-03T00:00:00Z\n");
-    assertThat(refused(pg)).contains("is empty (no kimp schema)");
-    TestDatabases.dropPostgresSchema(pg);
   }
 
   private void sql(String statement) throws SQLException {
