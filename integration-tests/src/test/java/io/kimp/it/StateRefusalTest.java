@@ -129,7 +129,7 @@ class StateRefusalTest {
   void healthyRuns() throws Exception {
     Node fresh = started(true);
     fresh.process().destroyForcibly().waitFor();
-    Node afterKill = started(true);
+    Node afterKill = started(false);
     assertThat(afterKill.text()).doesNotContain("refusing");
     afterKill.process().destroy();
     afterKill.process().waitFor();
