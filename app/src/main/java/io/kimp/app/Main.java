@@ -3,6 +3,7 @@ package io.kimp.app;
 import com.typesafe.config.ConfigException;
 import io.kimp.app.cli.KimpCommand;
 import io.kimp.app.node.PortInUseException;
+import io.kimp.app.state.StateGuard;
 import picocli.CommandLine;
 
 /** Entry point of the {@code kimp} command. */
@@ -21,6 +22,10 @@ public final class Main {
           Throwable root = ex;
           while (root.getCause() != null && !(root instanceof ConfigException)) {
             root = root.getCause();
+          }
+          if (root instanceof StateGuard.Refused) {
+            cmd.getErr().println(root.getMessage());
+            return 2;
           }
           for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof PortInUseException) {

@@ -15,6 +15,8 @@ import io.kimp.gateway.paper.PaperVenue;
 import io.kimp.gateway.upbit.UpbitGateway;
 import io.kimp.gateway.upbit.UpbitSettings;
 import java.time.Clock;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,25 +31,30 @@ public final class Gateways {
    * Paper venues on the shared ledger in paper mode, the real Upbit and Binance in live mode. Fails (naming the key) on
    * bad settings, including missing API keys in live mode.
    */
-  public static Venues create(Config config, ActorSystem<?> system, BookView books) {
+  public static Venues create(
+      Config config, ActorSystem<?> system, BookView books, Supplier<DataSource> ledgerDatabase) {
     TradingMode mode = TradingMode.from(config);
     if (mode == TradingMode.LIVE) {
       return live(LiveSettings.upbit(config), LiveSettings.binance(config), CoreSettings.costs(config), system,
           Clock.systemUTC());
     }
-    return paper(config, books, Clock.systemUTC());
+    return paper(config, books, Clock.systemUTC(), ledgerDatabase.get());
   }
 
-  /** Paper mode: both paper venues on one ledger, loaded from (or started in) {@code kimp.paper.ledger-file}. */
-  public static Venues paper(Config config, BookView books, Clock clock) {
+  /**
+   * Paper mode: both paper venues on the database's one ledger ({@link PaperLedger}); a kimp 0.1
+   * {@code kimp.paper.ledger-file} found there is imported once.
+   */
+  public static Venues paper(Config config, BookView books, Clock clock, DataSource ledgerDatabase) {
     PaperSettings settings = PaperSettings.from(config);
     TradingCosts costs = CoreSettings.costs(config);
-    PaperLedger ledger = PaperLedger.open(settings.ledgerFile(), settings.initialBalances(), clock);
+    PaperLedger ledger =
+        PaperLedger.open(ledgerDatabase, settings.initialBalances(), clock, settings.ledgerFile());
     var dice = settings.faults().dice();
     if (settings.faults().any()) {
       log.warn("paper venues inject faults: {}", settings.faults());
     }
-    log.info("trading mode PAPER: ledger {}", settings.ledgerFile().toAbsolutePath());
+    log.info("trading mode PAPER: the paper ledger is in the database");
     return new Venues(
         new PaperVenue(Venue.UPBIT, ledger, books, costs, CoreSettings.transfers(config), settings, dice, clock),
         new PaperVenue(Venue.BINANCE, ledger, books, costs, CoreSettings.transfers(config), settings, dice, clock));

@@ -11,7 +11,12 @@ import io.kimp.core.market.BookView;
 import io.kimp.core.market.Venue;
 import io.kimp.core.venue.Venues;
 import io.kimp.gateway.binance.BinanceGateway;
+import io.kimp.gateway.paper.LedgerDatabases;
+import io.kimp.gateway.paper.PaperLedger;
 import io.kimp.gateway.paper.PaperVenue;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import javax.sql.DataSource;
 import io.kimp.gateway.upbit.UpbitGateway;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -40,6 +45,10 @@ class GatewaysTest {
 
   @TempDir Path dir;
 
+  private static DataSource noLedger() {
+    throw new AssertionError("live mode opens no paper ledger");
+  }
+
   @AfterAll
   void stop() {
     kit.shutdownTestKit();
@@ -50,26 +59,31 @@ class GatewaysTest {
   }
 
   @Test
-  void paperIsTheDefaultAndKeepsItsLedgerUnderTheDataDir() {
+  void paperIsTheDefaultAndKeepsItsLedgerInTheDatabase() throws Exception {
     Config c = config("kimp.data-dir = \"" + dir.toString().replace("\\", "/") + "\"");
     assertThat(TradingMode.from(c)).isEqualTo(TradingMode.PAPER);
-    Venues venues = Gateways.create(c, kit.system(), noBooks);
-    assertThat(venues.of(Venue.UPBIT)).isInstanceOf(PaperVenue.class);
-    assertThat(venues.of(Venue.BINANCE)).isInstanceOf(PaperVenue.class);
-    assertThat(dir.resolve("paper-ledger.json")).exists();
+    try (HikariDataSource db = LedgerDatabases.h2(dir)) {
+      Venues venues = Gateways.create(c, kit.system(), noBooks, () -> db);
+      assertThat(venues.of(Venue.UPBIT)).isInstanceOf(PaperVenue.class);
+      assertThat(venues.of(Venue.BINANCE)).isInstanceOf(PaperVenue.class);
+      try (Connection conn = db.getConnection()) {
+        assertThat(PaperLedger.started(conn)).isTrue();
+      }
+    }
+    assertThat(dir.resolve("paper-ledger.json")).doesNotExist();
   }
 
   @Test
   void liveModeRefusesToStartWithoutKeysNamingTheSetting() {
     Config c = config("kimp.trading.mode = live\nkimp.exchanges.upbit.access-key = \"\"");
-    assertThatThrownBy(() -> Gateways.create(c, kit.system(), noBooks))
+    assertThatThrownBy(() -> Gateways.create(c, kit.system(), noBooks, GatewaysTest::noLedger))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("kimp.exchanges.upbit.access-key")
         .hasMessageContaining("UPBIT_ACCESS_KEY");
     Config upbitOnly =
         config("kimp.trading.mode = live\nkimp.exchanges.upbit.access-key = a\nkimp.exchanges.upbit.secret-key = b\n"
             + "kimp.exchanges.binance.api-key = \"\"");
-    assertThatThrownBy(() -> Gateways.create(upbitOnly, kit.system(), noBooks))
+    assertThatThrownBy(() -> Gateways.create(upbitOnly, kit.system(), noBooks, GatewaysTest::noLedger))
         .hasMessageContaining("kimp.exchanges.binance.api-key");
   }
 
@@ -79,7 +93,7 @@ class GatewaysTest {
         config("kimp.trading.mode = LIVE\n"
             + "kimp.exchanges.upbit { access-key = UPBITACCESSKEY123, secret-key = UPBITSECRETVALUE999 }\n"
             + "kimp.exchanges.binance { api-key = BINANCEAPIKEY456, secret-key = BINANCESECRETVALUE777 }");
-    Venues venues = Gateways.create(c, kit.system(), noBooks);
+    Venues venues = Gateways.create(c, kit.system(), noBooks, GatewaysTest::noLedger);
     assertThat(venues.of(Venue.UPBIT)).isInstanceOf(UpbitGateway.class);
     assertThat(venues.of(Venue.BINANCE)).isInstanceOf(BinanceGateway.class);
     String dump = venues.of(Venue.UPBIT) + " " + venues.of(Venue.BINANCE) + " " + LiveSettings.upbit(c) + " "

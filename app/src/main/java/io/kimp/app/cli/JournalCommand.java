@@ -3,6 +3,7 @@ package io.kimp.app.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.kimp.app.state.StateGuard;
 import io.kimp.persistence.DatabaseSettings;
 import io.kimp.persistence.JournalReader;
 import io.kimp.persistence.ReadSideDataSource;
@@ -40,6 +41,15 @@ final class JournalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Config c = Tools.localSystemConfig(config.load());
     DatabaseSettings db = DatabaseSettings.fromConfig(c);
+    // a read-only look: damaged state is reported (the same line kimp run refuses with), and what is left is shown
+    try {
+      StateGuard.of(c).beforeMigration();
+    } catch (StateGuard.Refused e) {
+      if (e.getMessage().contains("does not answer")) {
+        throw e;
+      }
+      System.err.println("kimp: warning: " + e.getMessage().replaceFirst("^kimp: refusing to start: ", ""));
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "kimp-journal", c);
     try (HikariDataSource ds = ReadSideDataSource.create(db, "kimp-journal")) {
       JournalReader reader = new JournalReader(system, ds);

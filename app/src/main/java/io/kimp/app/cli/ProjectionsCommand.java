@@ -2,6 +2,7 @@ package io.kimp.app.cli;
 
 import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kimp.app.state.StateGuard;
 import io.kimp.persistence.DatabaseSettings;
 import io.kimp.persistence.ReadModelRebuild;
 import io.kimp.persistence.ReadSideDataSource;
@@ -36,6 +37,8 @@ final class ProjectionsCommand {
     public Integer call() throws Exception {
       Config c = Tools.localSystemConfig(config.load());
       DatabaseSettings db = DatabaseSettings.fromConfig(c);
+      // the read tables are rebuilt only from a journal that passes kimp run's start-up checks
+      StateGuard.of(c).beforeMigration();
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "kimp-projections", c);
       try (HikariDataSource ds = ReadSideDataSource.create(db, "kimp-rebuild")) {
         ReadModelRebuild.Result r =

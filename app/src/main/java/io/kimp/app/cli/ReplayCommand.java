@@ -72,8 +72,8 @@ final class ReplayCommand implements Callable<Integer> {
           // freshness is judged at the recording's times: the same rule as live, on the recorded clock
           MarketState market = MarketState.replay(fs.staleAfter(), FeedSettings.plausibility(c));
           state.set(market);
-          return new NodeComponents(Gateways.create(c, system, market), market, alert -> {}, Clock.systemUTC());
-        })) {
+          return new NodeComponents(Gateways.create(c, system, market, () -> KimpNode.paperLedgerDatabase(system, c)), market, alert -> {}, Clock.systemUTC());
+        }, c.getString("kimp.trading.mode").equalsIgnoreCase("paper"))) {
       ClusterSharding sharding = ClusterSharding.get(node.system());
       OpportunitySink toCycles = o -> {
         offered.incrementAndGet();

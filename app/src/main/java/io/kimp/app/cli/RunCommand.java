@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.CleanTermination;
 import io.kimp.app.node.TradingNode;
+import io.kimp.app.state.StateGuard;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +31,12 @@ final class RunCommand implements Callable<Integer> {
           + "and the dead-letter queue can be seen.")
   boolean faults;
 
+  @Option(names = "--discard-state", paramLabel = "DATA_DIR",
+      description = "Start over: moves this node's state aside (the H2 database files, the journal high-water mark, "
+          + "kimp 0.1 ledger files), each renamed <name>.discarded-<time>, and prints each one. The value must be the "
+          + "data directory (kimp.data-dir) as an absolute path, as a refusal at start prints it.")
+  String discardState;
+
   @Override
   public Integer call() throws Exception {
     Config profile = ConfigFactory.empty();
@@ -43,6 +50,9 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     Config c = config.load(profile);
+    if (discardState != null) {
+      StateGuard.of(c).discard(discardState, System.err);
+    }
     CleanTermination.onSigtermExitZero();
     TradingNode node = TradingNode.start(c, simulate);
     io.kimp.app.http.AdminSettings admin = io.kimp.app.http.AdminSettings.fromConfig(c);

@@ -20,7 +20,9 @@ import io.kimp.core.cycle.CycleDirectory;
 import io.kimp.core.cycle.CycleRules;
 import io.kimp.core.dlq.DeadLetterQueue;
 import io.kimp.core.portfolio.Portfolio;
+import io.kimp.app.state.StateGuard;
 import io.kimp.persistence.CycleProjection;
+import org.flywaydb.core.api.FlywayException;
 import io.kimp.persistence.DatabaseSettings;
 import io.kimp.persistence.Migrations;
 import io.kimp.persistence.ReadSideDataSource;
@@ -104,11 +106,28 @@ public final class KimpNode implements AutoCloseable {
    * Starts a node whose components need its actor system (HTTP clients of live gateways, market-data streams).
    */
   public static KimpNode start(Config config, java.util.function.Function<ActorSystem<?>, NodeComponents> wiring) {
+    return start(config, wiring, false);
+  }
+
+  /**
+   * Starts a node; with {@code paperLedger} (its venues are the paper venues) the start-up checks also hold the journal
+   * against the paper ledger. Damaged or inconsistent state is refused before anything runs ({@link StateGuard}).
+   */
+  public static KimpNode start(
+      Config config, java.util.function.Function<ActorSystem<?>, NodeComponents> wiring, boolean paperLedger) {
     StartupPorts.requireClusterPortFree(config);
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
+    StateGuard guard = StateGuard.of(config);
+    guard.beforeMigration();
     if (config.getBoolean("kimp.db.migrate-on-start")) {
-      Migrations.migrate(db);
+      try {
+        Migrations.migrate(db);
+      } catch (FlywayException e) {
+        throw guard.refuse("the schema of " + db.safeUrl() + " does not match kimp's migrations ("
+            + e.getMessage().lines().findFirst().orElse("") + ")");
+      }
     }
+    guard.afterMigration(paperLedger);
     ActorSystem<Void> system;
     try {
       system = ActorSystem.create(Behaviors.empty(), config.getString("kimp.node.system-name"), config);
@@ -120,6 +139,7 @@ public final class KimpNode implements AutoCloseable {
       throw e;
     }
     HikariDataSource readSide = ReadSideDataSource.create(db, "kimp-read-side");
+    guard.keepHighWaterMark(system, readSide, config.getDuration("kimp.db.high-water-mark-interval"));
     CoordinatedShutdown.get(system)
         .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-read-side", () -> {
           readSide.close();
@@ -187,6 +207,20 @@ public final class KimpNode implements AutoCloseable {
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * A connection pool for the paper ledger ({@code io.kimp.gateway.paper.PaperLedger}), on the node's database (its
+   * tables come with the migrations), closed when {@code system} terminates.
+   */
+  public static javax.sql.DataSource paperLedgerDatabase(ActorSystem<?> system, Config config) {
+    HikariDataSource pool = ReadSideDataSource.create(DatabaseSettings.fromConfig(config), "kimp-paper-ledger");
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-paper-ledger", () -> {
+          pool.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    return pool;
   }
 
   public ActorSystem<Void> system() {

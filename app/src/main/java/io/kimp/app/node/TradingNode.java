@@ -80,9 +80,9 @@ public final class TradingNode implements AutoCloseable {
           settingsRef.set(fs);
           MarketState market = MarketState.live(fs.staleAfter(), FeedSettings.plausibility(config));
           stateRef.set(market);
-          Venues venues = Gateways.create(config, system, market);
+          Venues venues = Gateways.create(config, system, market, () -> KimpNode.paperLedgerDatabase(system, config));
           return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));
-        });
+        }, config.getString("kimp.trading.mode").equalsIgnoreCase("paper"));
     ActorSystem<Void> system = node.system();
     try {
       // starts are counted as accepted / refused (by reason) on their way to the symbols' entities

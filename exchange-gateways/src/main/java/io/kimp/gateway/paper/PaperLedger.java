@@ -1,22 +1,22 @@
 package io.kimp.gateway.paper;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kimp.core.market.Venue;
 import io.kimp.core.venue.Balance;
 import io.kimp.core.venue.OrderSide;
 import io.kimp.core.venue.OrderStatus;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -27,24 +27,33 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The truth both paper venues share: balances, orders, withdrawals and the deposits they turn into. Every change is
- * written to a JSON file (temp file, fsync, atomic rename) before the caller hears of it, so a node that dies between an
- * intent and its reply finds the action after a restart, exactly as it would at a real venue.
+ * The truth both paper venues share: balances, orders, withdrawals and the deposits they turn into, kept in the database
+ * of the journal (tables {@code paper_*}, migration V4), so it is backed up with the journal, cannot diverge from it by a
+ * file deletion, and is one ledger for the whole cluster. Every change is one transaction, committed before the caller
+ * hears of it, so a node that dies between an intent and its reply finds the action after a restart, exactly as it would
+ * at a real venue.
+ *
+ * <p>Nodes of one cluster write the same rows at the same time: a balance only moves through
+ * {@code UPDATE … SET amount = amount + Δ WHERE … AND amount + Δ >= 0}, which takes the row's lock and re-checks the
+ * condition on the newest committed value (H2 and PostgreSQL alike), and the table's {@code CHECK (amount >= 0)} backs
+ * it up: two writers never spend the same balance twice. A client id is a primary key, so a venue never accepts one twice.
  *
  * <p>Transfers settle lazily: a deposit carries its arrival time and is credited by the first call that sees the time
- * has passed, so no timer has to survive a restart.
+ * has passed (one transaction per deposit, guarded by its {@code credited} flag), so no timer has to survive a restart.
+ *
+ * <p>Only {@code javax.sql} (in the JDK) is used here: the connection pool and the driver come from the node, the schema
+ * from the persistence module's migrations, so this module stays free of a database dependency.
  */
 public final class PaperLedger {
   private static final Logger log = LoggerFactory.getLogger(PaperLedger.class);
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-  private static final int VERSION = 1;
+  private static final String NUM = "CAST(? AS NUMERIC(38, 18))";
 
   /** An executed paper order (market orders end at once; nothing rests on a paper book). */
   public record Order(
@@ -84,22 +93,7 @@ public final class PaperLedger {
   /** A deposit on its way to (or credited at) {@code venue}. */
   public record PaperDeposit(
       String depositId, Venue venue, String coin, BigDecimal amount, String txId, long createdAtMs, Long arrivesAtMs,
-      boolean credited) {
-
-    boolean due(long nowMs) {
-      return !credited && arrivesAtMs != null && arrivesAtMs <= nowMs;
-    }
-  }
-
-  /** The file format. */
-  record Snapshot(
-      int version,
-      long sequence,
-      Map<Venue, Map<String, BigDecimal>> balances,
-      Map<Venue, Map<String, Order>> orders,
-      Map<Venue, Set<String>> usedClientIds,
-      Map<Venue, Map<String, Withdrawal>> withdrawals,
-      List<PaperDeposit> deposits) {}
+      boolean credited) {}
 
   /** Not enough of {@code asset}: the venue refuses the action. */
   public static final class InsufficientBalance extends RuntimeException {
@@ -108,108 +102,288 @@ public final class PaperLedger {
     }
   }
 
-  private final Path file;
-  private final Clock clock;
-  private long sequence;
-  private final Map<Venue, Map<String, BigDecimal>> balances = new EnumMap<>(Venue.class);
-  private final Map<Venue, Map<String, Order>> orders = new EnumMap<>(Venue.class);
-  private final Map<Venue, Set<String>> usedClientIds = new EnumMap<>(Venue.class);
-  private final Map<Venue, Map<String, Withdrawal>> withdrawals = new EnumMap<>(Venue.class);
-  private final List<PaperDeposit> deposits = new ArrayList<>();
+  /** The ledger's database failed: nothing of the action was committed. */
+  public static final class LedgerUnavailable extends RuntimeException {
+    LedgerUnavailable(String message, SQLException cause) {
+      super(message, cause);
+    }
 
-  private PaperLedger(Path file, Clock clock) {
-    this.file = file;
-    this.clock = clock;
-    for (Venue v : Venue.values()) {
-      balances.put(v, new TreeMap<>());
-      orders.put(v, new LinkedHashMap<>());
-      usedClientIds.put(v, new HashSet<>());
-      withdrawals.put(v, new LinkedHashMap<>());
+    boolean duplicateKey() {
+      return getCause() instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23");
     }
   }
 
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private final DataSource db;
+  private final Clock clock;
+  /** Balance rows known to exist (rows are never deleted), so that a change is a plain conditional UPDATE. */
+  private final Set<String> balanceRows = ConcurrentHashMap.newKeySet();
+
+  private PaperLedger(DataSource db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
   /**
-   * Loads the ledger from {@code file}, or starts one with {@code initialBalances} when the file does not exist yet.
-   * A file that exists but cannot be read is an error: starting afresh would forget executed actions.
+   * The database's ledger, started with {@code initialBalances} if this database has none yet (by whichever node of the
+   * cluster comes first). A {@code legacyFile} (the {@code paper-ledger.json} of kimp 0.1) that exists is imported once
+   * (see {@link #importFile}) and renamed.
    */
-  public static PaperLedger open(Path file, Map<Venue, Map<String, BigDecimal>> initialBalances, Clock clock) {
-    PaperLedger ledger = new PaperLedger(file, clock);
-    if (Files.exists(file)) {
-      try {
-        Snapshot s = MAPPER.readValue(file.toFile(), Snapshot.class);
-        ledger.restore(s);
-        log.info("paper ledger loaded from {} ({} orders, {} withdrawals)", file,
-            s.orders().values().stream().mapToInt(Map::size).sum(),
-            s.withdrawals().values().stream().mapToInt(Map::size).sum());
-      } catch (IOException e) {
-        throw new UncheckedIOException("paper ledger " + file + " exists but cannot be read", e);
-      }
-    } else {
-      initialBalances.forEach((venue, assets) -> ledger.balances.get(venue).putAll(assets));
-      ledger.persist();
-      log.info("paper ledger started at {} with {}", file, initialBalances);
+  public static PaperLedger open(
+      DataSource db, Map<Venue, Map<String, BigDecimal>> initialBalances, Clock clock, Path legacyFile) {
+    PaperLedger ledger = new PaperLedger(db, clock);
+    boolean started = ledger.start(initialBalances);
+    if (legacyFile != null && Files.exists(legacyFile)) {
+      ledger.importFile(LegacyLedgerFile.read(legacyFile), initialBalances);
+    } else if (started) {
+      log.info("paper ledger started in the database with {}", initialBalances);
     }
     return ledger;
   }
 
-  private void restore(Snapshot s) {
-    if (s.version() != VERSION) {
-      throw new IllegalStateException("paper ledger " + file + " has version " + s.version() + ", expected " + VERSION);
+  private boolean start(Map<Venue, Map<String, BigDecimal>> initialBalances) {
+    try {
+      return tx(c -> {
+        if (started(c)) {
+          return false;
+        }
+        update(c, "INSERT INTO paper_ledger (id, next_id, created_at_ms) VALUES (1, 0, ?)", clock.millis());
+        for (var v : new TreeMap<>(initialBalances).entrySet()) {
+          for (var a : new TreeMap<>(v.getValue()).entrySet()) {
+            update(c, "INSERT INTO paper_balances (venue, asset, amount) VALUES (?, ?, " + NUM + ")", v.getKey().name(),
+                a.getKey(), a.getValue());
+          }
+        }
+        return true;
+      });
+    } catch (LedgerUnavailable e) {
+      if (e.duplicateKey()) {
+        return false; // another node started it at the same moment
+      }
+      throw e;
     }
-    sequence = s.sequence();
-    s.balances().forEach((v, m) -> balances.get(v).putAll(m));
-    s.orders().forEach((v, m) -> orders.get(v).putAll(m));
-    s.usedClientIds().forEach((v, ids) -> usedClientIds.get(v).addAll(ids));
-    s.withdrawals().forEach((v, m) -> withdrawals.get(v).putAll(m));
-    deposits.addAll(s.deposits());
   }
 
-  public Path file() {
-    return file;
+  /**
+   * Imports a kimp 0.1 ledger file once: its orders, withdrawals, deposits and used client ids are added (those already
+   * present are kept as they are), and each balance moves by what the file's ledger gained or lost against the initial
+   * balances, so a cluster's per-node files add up to one ledger without counting the starting capital twice. The file's
+   * hash is recorded in the same transaction; the file is then renamed {@code <name>.imported-<UTC time>}.
+   */
+  void importFile(LegacyLedgerFile file, Map<Venue, Map<String, BigDecimal>> initialBalances) {
+    LegacyLedgerFile.Snapshot s = file.snapshot();
+    Map<String, Withdrawal> byTx = new HashMap<>();
+    s.withdrawals().values().forEach(m -> m.values().forEach(w -> byTx.put(w.txId(), w)));
+    Map<Venue, Map<String, BigDecimal>> deltas = new EnumMap<>(Venue.class);
+    for (Venue v : Venue.values()) {
+      Map<String, BigDecimal> d = new TreeMap<>();
+      s.balances().getOrDefault(v, Map.of()).forEach((asset, amount) -> d.merge(asset, amount, BigDecimal::add));
+      initialBalances.getOrDefault(v, Map.of()).forEach((asset, amount) -> d.merge(asset, amount.negate(), BigDecimal::add));
+      d.values().removeIf(x -> x.signum() == 0);
+      deltas.put(v, d);
+      ensureBalanceRows(v, d.keySet());
+    }
+    boolean imported = tx(c -> {
+      if (exists(c, "SELECT 1 FROM paper_ledger_imports WHERE sha256 = ?", file.sha256())) {
+        return false;
+      }
+      for (var v : deltas.entrySet()) {
+        for (var d : v.getValue().entrySet()) {
+          move(c, v.getKey(), d.getKey(), d.getValue());
+        }
+      }
+      for (var v : s.usedClientIds().entrySet()) {
+        for (String id : new TreeSet<>(v.getValue())) {
+          if (!exists(c, "SELECT 1 FROM paper_client_ids WHERE venue = ? AND client_id = ?", v.getKey().name(), id)) {
+            update(c, "INSERT INTO paper_client_ids (venue, client_id) VALUES (?, ?)", v.getKey().name(), id);
+          }
+        }
+      }
+      for (var v : s.orders().entrySet()) {
+        for (Order o : v.getValue().values()) {
+          if (!exists(c, "SELECT 1 FROM paper_orders WHERE venue = ? AND client_id = ?", v.getKey().name(), o.clientId())) {
+            insertOrder(c, v.getKey(), o);
+          }
+          if (!exists(c, "SELECT 1 FROM paper_client_ids WHERE venue = ? AND client_id = ?", v.getKey().name(),
+              o.clientId())) {
+            update(c, "INSERT INTO paper_client_ids (venue, client_id) VALUES (?, ?)", v.getKey().name(), o.clientId());
+          }
+        }
+      }
+      for (var v : s.withdrawals().values()) {
+        for (Withdrawal w : v.values()) {
+          if (!exists(c, "SELECT 1 FROM paper_withdrawals WHERE venue = ? AND client_id = ?", w.from().name(),
+              w.clientId())) {
+            insertWithdrawal(c, w);
+          }
+        }
+      }
+      for (PaperDeposit d : s.deposits()) {
+        Withdrawal w = byTx.get(d.txId());
+        insertDeposit(c, d, w == null ? null : w.from(), w == null ? null : w.clientId());
+      }
+      update(c, "UPDATE paper_ledger SET next_id = ? WHERE id = 1 AND next_id < ?", s.sequence(), s.sequence());
+      update(c, "INSERT INTO paper_ledger_imports (sha256, file, imported_at_ms, orders, withdrawals) VALUES (?, ?, ?, ?, ?)",
+          file.sha256(), file.file().toAbsolutePath().toString(), clock.millis(), file.orderCount(),
+          file.withdrawalCount());
+      return true;
+    });
+    Path renamed =
+        file.file().resolveSibling(file.file().getFileName() + ".imported-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(clock.instant()));
+    try {
+      Files.move(file.file(), renamed);
+    } catch (IOException e) {
+      log.warn("paper ledger file {} could not be renamed ({}); it will not be imported again", file.file(), e.toString());
+      renamed = file.file();
+    }
+    if (imported) {
+      log.info("paper ledger {} imported into the database ({} orders, {} withdrawals, {} deposits); the file is now {}",
+          file.file(), file.orderCount(), file.withdrawalCount(), s.deposits().size(), renamed);
+    } else {
+      log.info("paper ledger {} was imported into the database before; the file is now {}", file.file(), renamed);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // what the start-up checks ask
+
+  /** Whether the database's ledger has started (its row exists). */
+  public static boolean started(Connection c) throws SQLException {
+    return exists(c, "SELECT 1 FROM paper_ledger WHERE id = 1");
+  }
+
+  /** The client ids of every executed order and withdrawal in the database's ledger. */
+  public static Set<String> actionClientIds(Connection c) throws SQLException {
+    Set<String> ids = new TreeSet<>();
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT client_id FROM paper_orders UNION SELECT client_id FROM paper_withdrawals");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        ids.add(rs.getString(1));
+      }
+    }
+    return ids;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
   // reads
 
-  public synchronized Map<String, Balance> balances(Venue venue) {
+  public Map<String, Balance> balances(Venue venue) {
     settle();
     Map<String, Balance> out = new LinkedHashMap<>();
-    balances.get(venue).forEach((asset, free) -> out.put(asset, new Balance(asset, free, BigDecimal.ZERO)));
+    tx(c -> {
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT asset, amount FROM paper_balances WHERE venue = ? ORDER BY asset")) {
+        ps.setString(1, venue.name());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), new Balance(rs.getString(1), plain(rs.getBigDecimal(2)), BigDecimal.ZERO));
+          }
+        }
+      }
+      return null;
+    });
     return out;
   }
 
-  public synchronized BigDecimal free(Venue venue, String asset) {
+  public BigDecimal free(Venue venue, String asset) {
     settle();
-    return balances.get(venue).getOrDefault(asset, BigDecimal.ZERO);
+    return tx(c -> amount(c, venue, asset)).orElse(BigDecimal.ZERO);
   }
 
-  public synchronized Optional<Order> order(Venue venue, String clientId) {
-    return Optional.ofNullable(orders.get(venue).get(clientId));
+  public Optional<Order> order(Venue venue, String clientId) {
+    return tx(c -> {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT client_id, order_id, coin, side, status, filled_quantity, quote_amount, fee, fee_asset, "
+                  + "updated_at_ms FROM paper_orders WHERE venue = ? AND client_id = ?")) {
+        ps.setString(1, venue.name());
+        ps.setString(2, clientId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          return Optional.of(new Order(rs.getString(1), rs.getString(2), rs.getString(3),
+              OrderSide.valueOf(rs.getString(4)), OrderStatus.valueOf(rs.getString(5)), plain(rs.getBigDecimal(6)),
+              plain(rs.getBigDecimal(7)), plain(rs.getBigDecimal(8)), rs.getString(9), rs.getLong(10)));
+        }
+      }
+    });
   }
 
   /** Whether {@code clientId} was ever sent to {@code venue} (an order, a refused order, a withdrawal). */
-  public synchronized boolean clientIdUsed(Venue venue, String clientId) {
-    return usedClientIds.get(venue).contains(clientId);
+  public boolean clientIdUsed(Venue venue, String clientId) {
+    return tx(c -> exists(c, "SELECT 1 FROM paper_client_ids WHERE venue = ? AND client_id = ?", venue.name(), clientId));
   }
 
-  public synchronized Optional<Withdrawal> withdrawal(Venue venue, String clientId) {
+  public Optional<Withdrawal> withdrawal(Venue venue, String clientId) {
     settle();
-    return Optional.ofNullable(withdrawals.get(venue).get(clientId));
+    return tx(c -> {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT client_id, withdrawal_id, venue, to_venue, coin, amount, fee, received, address, tag, tx_id, "
+                  + "created_at_ms, arrives_at_ms FROM paper_withdrawals WHERE venue = ? AND client_id = ?")) {
+        ps.setString(1, venue.name());
+        ps.setString(2, clientId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          long arrives = rs.getLong(13);
+          Long arrivesAt = rs.wasNull() ? null : arrives;
+          return Optional.of(new Withdrawal(rs.getString(1), rs.getString(2), Venue.valueOf(rs.getString(3)),
+              Venue.valueOf(rs.getString(4)), rs.getString(5), plain(rs.getBigDecimal(6)), plain(rs.getBigDecimal(7)),
+              plain(rs.getBigDecimal(8)), rs.getString(9), rs.getString(10), rs.getString(11), rs.getLong(12),
+              arrivesAt));
+        }
+      }
+    });
   }
 
   /** Whether the deposit of {@code w} has been credited at its destination. */
-  public synchronized boolean arrived(Withdrawal w) {
+  public boolean arrived(Withdrawal w) {
     settle();
-    return deposits.stream().anyMatch(d -> d.txId().equals(w.txId()) && d.credited());
+    return tx(c -> exists(c,
+        "SELECT 1 FROM paper_deposits WHERE withdrawal_venue = ? AND withdrawal_client_id = ? AND credited = TRUE",
+        w.from().name(), w.clientId()));
   }
 
-  public synchronized List<PaperDeposit> deposits(Venue venue, String coin, Instant since) {
+  public List<PaperDeposit> deposits(Venue venue, String coin, Instant since) {
     settle();
-    List<PaperDeposit> out = new ArrayList<>();
-    for (PaperDeposit d : deposits) {
-      if (d.venue() == venue && d.coin().equals(coin) && d.createdAtMs() >= since.toEpochMilli()) {
-        out.add(d);
+    return tx(c -> {
+      List<PaperDeposit> out = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT deposit_id, amount, tx_id, created_at_ms, arrives_at_ms, credited FROM paper_deposits "
+                  + "WHERE venue = ? AND coin = ? AND created_at_ms >= ? ORDER BY id")) {
+        ps.setString(1, venue.name());
+        ps.setString(2, coin);
+        ps.setLong(3, since.toEpochMilli());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            long arrives = rs.getLong(5);
+            Long arrivesAt = rs.wasNull() ? null : arrives;
+            out.add(new PaperDeposit(rs.getString(1), venue, coin, plain(rs.getBigDecimal(2)), rs.getString(3),
+                rs.getLong(4), arrivesAt, rs.getBoolean(6)));
+          }
+        }
       }
+      return out;
+    });
+  }
+
+  /** For tests and the CLI: a copy of the balances of every venue. */
+  public Map<Venue, Map<String, BigDecimal>> allBalances() {
+    Map<Venue, Map<String, BigDecimal>> out = new EnumMap<>(Venue.class);
+    for (Venue v : Venue.values()) {
+      Map<String, BigDecimal> m = new HashMap<>();
+      balances(v).forEach((asset, b) -> m.put(asset, b.free()));
+      out.put(v, m);
     }
     return out;
   }
@@ -217,15 +391,23 @@ public final class PaperLedger {
   // ---------------------------------------------------------------------------------------------------------------
   // changes
 
-  public synchronized String nextId(String prefix) {
-    sequence++;
-    return prefix + "-" + sequence;
+  public String nextId(String prefix) {
+    return prefix + "-" + tx(PaperLedger::nextNumber);
   }
 
   /** Marks {@code clientId} as seen at {@code venue} without an order (a refused order still burns its id). */
-  public synchronized void burnClientId(Venue venue, String clientId) {
-    if (usedClientIds.get(venue).add(clientId)) {
-      persist();
+  public void burnClientId(Venue venue, String clientId) {
+    try {
+      tx(c -> {
+        if (!exists(c, "SELECT 1 FROM paper_client_ids WHERE venue = ? AND client_id = ?", venue.name(), clientId)) {
+          update(c, "INSERT INTO paper_client_ids (venue, client_id) VALUES (?, ?)", venue.name(), clientId);
+        }
+        return null;
+      });
+    } catch (LedgerUnavailable e) {
+      if (!e.duplicateKey()) {
+        throw e;
+      }
     }
   }
 
@@ -233,94 +415,214 @@ public final class PaperLedger {
    * Records an executed order and moves its balances, all or nothing: when any asset would go negative nothing changes
    * and {@link InsufficientBalance} is thrown.
    */
-  public synchronized void recordOrder(Venue venue, Order order, Map<String, BigDecimal> deltas) {
+  public void recordOrder(Venue venue, Order order, Map<String, BigDecimal> deltas) {
     settle();
-    apply(venue, deltas);
-    usedClientIds.get(venue).add(order.clientId());
-    orders.get(venue).put(order.clientId(), order);
-    persist();
+    ensureBalanceRows(venue, deltas.keySet());
+    tx(c -> {
+      for (var d : new TreeMap<>(deltas).entrySet()) {
+        move(c, venue, d.getKey(), d.getValue());
+      }
+      update(c, "INSERT INTO paper_client_ids (venue, client_id) VALUES (?, ?)", venue.name(), order.clientId());
+      insertOrder(c, venue, order);
+      return null;
+    });
   }
 
   /** Takes {@code w.amount()} from the sender and puts a deposit of {@code w.received()} on its way to the receiver. */
-  public synchronized void recordWithdrawal(Withdrawal w) {
+  public void recordWithdrawal(Withdrawal w) {
     settle();
-    apply(w.from(), Map.of(w.coin(), w.amount().negate()));
-    usedClientIds.get(w.from()).add(w.clientId());
-    withdrawals.get(w.from()).put(w.clientId(), w);
-    deposits.add(
-        new PaperDeposit(nextId("paper-deposit"), w.to(), w.coin(), w.received(), w.txId(), w.createdAtMs(),
-            w.arrivesAtMs(), false));
-    persist();
+    ensureBalanceRows(w.from(), Set.of(w.coin()));
+    tx(c -> {
+      move(c, w.from(), w.coin(), w.amount().negate());
+      update(c, "INSERT INTO paper_client_ids (venue, client_id) VALUES (?, ?)", w.from().name(), w.clientId());
+      insertWithdrawal(c, w);
+      insertDeposit(c,
+          new PaperDeposit("paper-deposit-" + nextNumber(c), w.to(), w.coin(), w.received(), w.txId(), w.createdAtMs(),
+              w.arrivesAtMs(), false),
+          w.from(), w.clientId());
+      return null;
+    });
   }
 
-  private void apply(Venue venue, Map<String, BigDecimal> deltas) {
-    Map<String, BigDecimal> book = balances.get(venue);
-    for (Map.Entry<String, BigDecimal> d : deltas.entrySet()) {
-      BigDecimal after = book.getOrDefault(d.getKey(), BigDecimal.ZERO).add(d.getValue());
-      if (after.signum() < 0) {
-        throw new InsufficientBalance(
-            venue + " has " + book.getOrDefault(d.getKey(), BigDecimal.ZERO).toPlainString() + " " + d.getKey()
-                + ", needs " + d.getValue().negate().toPlainString());
-      }
-    }
-    deltas.forEach((asset, delta) -> book.merge(asset, delta, BigDecimal::add));
-  }
-
-  /** Credits every deposit whose arrival time has passed. */
+  /** Credits every deposit whose arrival time has passed, each in its own transaction, exactly once. */
   private void settle() {
-    long now = clock.millis();
-    boolean changed = false;
-    for (int i = 0; i < deposits.size(); i++) {
-      PaperDeposit d = deposits.get(i);
-      if (d.due(now)) {
-        balances.get(d.venue()).merge(d.coin(), d.amount(), BigDecimal::add);
-        deposits.set(
-            i, new PaperDeposit(d.depositId(), d.venue(), d.coin(), d.amount(), d.txId(), d.createdAtMs(),
-                d.arrivesAtMs(), true));
-        changed = true;
-        log.info("paper deposit {} {} credited at {}", d.amount().toPlainString(), d.coin(), d.venue());
+    record Due(long id, Venue venue, String coin, BigDecimal amount) {}
+    List<Due> due = tx(c -> {
+      List<Due> out = new ArrayList<>();
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT id, venue, coin, amount FROM paper_deposits WHERE credited = FALSE AND arrives_at_ms <= ? "
+                  + "ORDER BY id")) {
+        ps.setLong(1, clock.millis());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Due(rs.getLong(1), Venue.valueOf(rs.getString(2)), rs.getString(3), rs.getBigDecimal(4)));
+          }
+        }
       }
-    }
-    if (changed) {
-      persist();
+      return out;
+    });
+    for (Due d : due) {
+      ensureBalanceRows(d.venue(), Set.of(d.coin()));
+      boolean credited = tx(c -> {
+        if (update(c, "UPDATE paper_deposits SET credited = TRUE WHERE id = ? AND credited = FALSE", d.id()) == 0) {
+          return false; // another node credited it
+        }
+        move(c, d.venue(), d.coin(), d.amount());
+        return true;
+      });
+      if (credited) {
+        log.info("paper deposit {} {} credited at {}", plain(d.amount()).toPlainString(), d.coin(), d.venue());
+      }
     }
   }
 
-  private void persist() {
-    Map<Venue, Map<String, BigDecimal>> b = new EnumMap<>(Venue.class);
-    balances.forEach((v, m) -> b.put(v, new TreeMap<>(m)));
-    Map<Venue, Map<String, Order>> o = new EnumMap<>(Venue.class);
-    orders.forEach((v, m) -> o.put(v, new LinkedHashMap<>(m)));
-    Map<Venue, Set<String>> ids = new EnumMap<>(Venue.class);
-    usedClientIds.forEach((v, s) -> ids.put(v, new HashSet<>(s)));
-    Map<Venue, Map<String, Withdrawal>> w = new EnumMap<>(Venue.class);
-    withdrawals.forEach((v, m) -> w.put(v, new LinkedHashMap<>(m)));
-    Snapshot s = new Snapshot(VERSION, sequence, b, o, ids, w, new ArrayList<>(deposits));
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      if (dir != null) {
-        Files.createDirectories(dir);
-      }
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
-        out.write(MAPPER.writeValueAsBytes(s));
-        out.getFD().sync();
+  /** Moves a balance by {@code delta} under the row's lock; refuses (rolling back the transaction) below zero. */
+  private static void move(Connection c, Venue venue, String asset, BigDecimal delta) throws SQLException {
+    if (delta.signum() == 0) {
+      return;
+    }
+    int n = update(c, "UPDATE paper_balances SET amount = amount + " + NUM + " WHERE venue = ? AND asset = ? AND amount + "
+        + NUM + " >= 0", delta, venue.name(), asset, delta);
+    if (n == 1) {
+      return;
+    }
+    BigDecimal has = amount(c, venue, asset).orElse(BigDecimal.ZERO);
+    throw new InsufficientBalance(
+        venue + " has " + has.toPlainString() + " " + asset + ", needs " + delta.negate().toPlainString());
+  }
+
+  private void ensureBalanceRows(Venue venue, Set<String> assets) {
+    for (String asset : assets) {
+      String key = venue.name() + "/" + asset;
+      if (balanceRows.contains(key)) {
+        continue;
       }
       try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        tx(c -> {
+          if (!exists(c, "SELECT 1 FROM paper_balances WHERE venue = ? AND asset = ?", venue.name(), asset)) {
+            update(c, "INSERT INTO paper_balances (venue, asset, amount) VALUES (?, ?, 0)", venue.name(), asset);
+          }
+          return null;
+        });
+      } catch (LedgerUnavailable e) {
+        if (!e.duplicateKey()) {
+          throw e;
+        }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the paper ledger " + file, e);
+      balanceRows.add(key);
     }
   }
 
-  /** For tests and the CLI: a copy of the balances of every venue. */
-  public synchronized Map<Venue, Map<String, BigDecimal>> allBalances() {
-    settle();
-    Map<Venue, Map<String, BigDecimal>> out = new EnumMap<>(Venue.class);
-    balances.forEach((v, m) -> out.put(v, new HashMap<>(m)));
-    return out;
+  private static long nextNumber(Connection c) throws SQLException {
+    if (update(c, "UPDATE paper_ledger SET next_id = next_id + 1 WHERE id = 1") != 1) {
+      throw new SQLException("the paper ledger has not started (no row in paper_ledger)");
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT next_id FROM paper_ledger WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static void insertOrder(Connection c, Venue venue, Order o) throws SQLException {
+    update(c, "INSERT INTO paper_orders (venue, client_id, order_id, coin, side, status, filled_quantity, quote_amount, "
+            + "fee, fee_asset, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, " + NUM + ", " + NUM + ", " + NUM + ", ?, ?)",
+        venue.name(), o.clientId(), o.orderId(), o.coin(), o.side().name(), o.status().name(), o.filledQuantity(),
+        o.quoteAmount(), o.fee(), o.feeAsset(), o.updatedAtMs());
+  }
+
+  private static void insertWithdrawal(Connection c, Withdrawal w) throws SQLException {
+    update(c, "INSERT INTO paper_withdrawals (venue, client_id, withdrawal_id, to_venue, coin, amount, fee, received, "
+            + "address, tag, tx_id, created_at_ms, arrives_at_ms) VALUES (?, ?, ?, ?, ?, " + NUM + ", " + NUM + ", " + NUM
+            + ", ?, ?, ?, ?, ?)",
+        w.from().name(), w.clientId(), w.withdrawalId(), w.to().name(), w.coin(), w.amount(), w.fee(), w.received(),
+        w.address(), w.tag(), w.txId(), w.createdAtMs(), w.arrivesAtMs());
+  }
+
+  private static void insertDeposit(Connection c, PaperDeposit d, Venue fromVenue, String withdrawalClientId)
+      throws SQLException {
+    update(c, "INSERT INTO paper_deposits (deposit_id, venue, coin, amount, tx_id, withdrawal_venue, withdrawal_client_id, "
+            + "created_at_ms, arrives_at_ms, credited) VALUES (?, ?, ?, " + NUM + ", ?, ?, ?, ?, ?, ?)",
+        d.depositId(), d.venue().name(), d.coin(), d.amount(), d.txId(), fromVenue == null ? null : fromVenue.name(),
+        withdrawalClientId, d.createdAtMs(), d.arrivesAtMs(), d.credited());
+  }
+
+  private static Optional<BigDecimal> amount(Connection c, Venue venue, String asset) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT amount FROM paper_balances WHERE venue = ? AND asset = ?")) {
+      ps.setString(1, venue.name());
+      ps.setString(2, asset);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(plain(rs.getBigDecimal(1))) : Optional.empty();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // JDBC
+
+  private <T> T tx(Work<T> work) {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new LedgerUnavailable("paper ledger: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) {
+        ps.setNull(i + 1, Types.NULL);
+      } else if (a instanceof Long l) {
+        ps.setLong(i + 1, l);
+      } else if (a instanceof Integer n) {
+        ps.setInt(i + 1, n);
+      } else if (a instanceof Boolean b) {
+        ps.setBoolean(i + 1, b);
+      } else if (a instanceof BigDecimal d) {
+        ps.setBigDecimal(i + 1, d);
+      } else {
+        ps.setString(i + 1, a.toString());
+      }
+    }
+  }
+
+  /**
+   * A NUMERIC(38, 18) at the paper venues' scale of 8 decimals (more only where the value has them), so that an action
+   * read back equals the one the venue answered when it was made.
+   */
+  private static BigDecimal plain(BigDecimal d) {
+    BigDecimal s = d.stripTrailingZeros();
+    return s.scale() < 8 ? s.setScale(8) : s;
+  }
+
+  @Override
+  public String toString() {
+    return "PaperLedger[database]";
   }
 }

@@ -370,6 +370,6 @@ public final class PaperVenue implements ExchangeGateway {
 
   @Override
   public String toString() {
-    return "PaperVenue[" + venue + ", ledger=" + ledger.file() + "]";
+    return "PaperVenue[" + venue + ", " + ledger + "]";
   }
 }

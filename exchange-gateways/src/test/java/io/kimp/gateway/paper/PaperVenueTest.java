@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,10 +52,19 @@ class PaperVenueTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-02T01:00:00Z"));
   private final Books books = new Books();
   private Path file;
+  private HikariDataSource db;
+
+  @AfterEach
+  void closeDatabase() {
+    if (db != null) {
+      db.close();
+    }
+  }
 
   @BeforeEach
   void books() {
     file = dir.resolve("paper-ledger.json");
+    db = LedgerDatabases.h2(dir);
     long ts = clock.millis();
     books.put(new Book(Venue.BINANCE, "XRP", new double[] {0.499, 0.498}, new double[] {1000, 1000},
         new double[] {0.5, 0.51}, new double[] {100, 1000}, ts));
@@ -66,10 +77,10 @@ class PaperVenueTest {
         Duration.ofSeconds(60), faults);
   }
 
-  /** Both paper venues on a ledger opened from {@link #file} (a restart opens it again). */
+  /** Both paper venues on the database's ledger (a restart opens it again). */
   private Map<Venue, PaperVenue> open(PaperFaults faults) {
     PaperSettings s = settings(faults);
-    PaperLedger ledger = PaperLedger.open(file, START, clock);
+    PaperLedger ledger = PaperLedger.open(db, START, clock, file);
     PaperFaults.Dice dice = faults.dice();
     return Map.of(
         Venue.BINANCE, new PaperVenue(Venue.BINANCE, ledger, books, COSTS, RULES, s, dice, clock),
@@ -209,7 +220,7 @@ class PaperVenueTest {
     WithdrawalRequest w =
         new WithdrawalRequest("p-r-w", "XRP", "XRP", new BigDecimal("99"), PaperVenue.address(Venue.UPBIT, "XRP"), "1001");
     WithdrawalResult sent = await(before.get(Venue.BINANCE).withdraw(w));
-    assertThat(file).exists();
+    assertThat(file).doesNotExist();
 
     Map<Venue, PaperVenue> after = open(PaperFaults.none());
     assertThat(await(after.get(Venue.BINANCE).queryOrder("XRP", "p-r-1"))).contains(buy);
