@@ -49,13 +49,51 @@ public record DatabaseSettings(Vendor vendor, String url, String user, String pa
       return fromPostgresUri(raw, user, password, pool);
     }
     if (raw.startsWith("jdbc:h2:")) {
-      return new DatabaseSettings(Vendor.H2, raw, user, password, pool);
+      return new DatabaseSettings(Vendor.H2, durableH2(raw), user, password, pool);
     }
     if (raw.startsWith("jdbc:postgresql:")) {
       return new DatabaseSettings(Vendor.POSTGRESQL, raw, user, password, pool);
     }
     throw new ConfigException.BadValue(
         "kimp.db.url", "must be a jdbc:h2:, jdbc:postgresql: or postgres:// URL, not '" + mask(raw) + "'");
+  }
+
+  /**
+   * An H2 URL with the settings that keep an acknowledged write: {@code WRITE_DELAY=0} (H2's default of 500 ms
+   * acknowledges a commit before it is written, so a process killed in that window loses committed journal events: a
+   * persisted intent could vanish after its order went out) and {@code DB_CLOSE_ON_EXIT=FALSE} (kimp closes the database
+   * itself after the journal and the projection have stopped; H2's own shutdown hook would close it under their feet).
+   * Every H2 URL kimp opens (node, offline commands, benchmarks) passes through here, so an operator's URL cannot lose
+   * them; a URL that sets another write delay is refused.
+   */
+  static String durableH2(String raw) {
+    String[] parts = raw.split(";");
+    boolean writeDelay = false;
+    boolean closeOnExit = false;
+    for (int i = 1; i < parts.length; i++) {
+      String[] kv = parts[i].split("=", 2);
+      String key = kv[0].trim().toUpperCase(java.util.Locale.ROOT);
+      String value = kv.length > 1 ? kv[1].trim() : "";
+      if (key.equals("WRITE_DELAY")) {
+        if (!value.equals("0")) {
+          throw new ConfigException.BadValue(
+              "kimp.db.url",
+              "WRITE_DELAY=" + value + " lets H2 lose committed journal events when the process dies;"
+                  + " remove it (kimp uses WRITE_DELAY=0)");
+        }
+        writeDelay = true;
+      } else if (key.equals("DB_CLOSE_ON_EXIT")) {
+        closeOnExit = true;
+      }
+    }
+    String url = raw.endsWith(";") ? raw.substring(0, raw.length() - 1) : raw;
+    if (!writeDelay) {
+      url += ";WRITE_DELAY=0";
+    }
+    if (!closeOnExit) {
+      url += ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+    return url;
   }
 
   /** {@code postgres://user:password@host:port/db?params} → JDBC URL plus credentials. */
