@@ -73,6 +73,9 @@ public final class DurabilityBench implements Callable<Integer> {
   private static final String CYCLE_PID_PREFIX = "ArbitrageCycle|";
   /** Slack between the journal's write time and the callback's log time (same clock; guards rounding only). */
   private static final long CLOCK_SLACK_MS = 1000;
+  private static final Duration FIRST_WRITE_TIMEOUT = Duration.ofMinutes(6);
+  private static final long REFUSED = -2;
+  private static final long EXITED = -1;
   private static final Set<String> EVENT_TYPES = Arrays.stream(CycleEvent.class.getPermittedSubclasses())
       .map(Class::getSimpleName).collect(Collectors.toUnmodifiableSet());
 
@@ -87,12 +90,13 @@ public final class DurabilityBench implements Callable<Integer> {
   long seed;
 
   @Option(names = "--max-run", defaultValue = "8s",
-      description = "Each run is killed at a random moment between 0 and this long after the node started trading "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Each run is killed at a random moment up to this long after the node's first acknowledged cycle "
+          + "event (default: ${DEFAULT-VALUE}).")
   String maxRun;
 
   @Option(names = "--min-run", defaultValue = "0s",
-      description = "The earliest moment of the kill after the node started trading (default: ${DEFAULT-VALUE}).")
+      description = "The earliest moment of the kill after the node's first acknowledged cycle event (default: "
+          + "${DEFAULT-VALUE}).")
   String minRun;
 
   @Option(names = "--alternate-offline",
@@ -128,7 +132,8 @@ public final class DurabilityBench implements Callable<Integer> {
   }
 
   /** Figures of one database. {@code problems()} is what must be 0. */
-  public record Result(String database, int rounds, int nodeStarts, int startFailures, long acknowledged, long lost,
+  public record Result(String database, int rounds, int nodeStarts, int startRetries, int startFailures,
+      long acknowledged, long lost,
       long gaps, long journalEvents, long readModelRowsCompared, long readModelMismatches, int offlineReads,
       int offlineFailures, String firstProblem) {
     public long problems() {
@@ -152,7 +157,7 @@ public final class DurabilityBench implements Callable<Integer> {
     return b;
   }
 
-  /** For tests: the earliest kill moment after the node started trading (so that every round has writes). */
+  /** For tests: the earliest kill moment after the node's first acknowledged cycle event. */
   public DurabilityBench minRun(Duration min) {
     this.minRun = min.toMillis() + "ms";
     return this;
@@ -198,11 +203,12 @@ public final class DurabilityBench implements Callable<Integer> {
   }
 
   static void printTotals(List<Result> results) {
-    System.out.printf(Locale.ROOT, "%-11s %6s %7s %13s %5s %5s %9s %14s %11s %14s%n", "database", "rounds", "starts",
+    System.out.printf(Locale.ROOT, "%-11s %6s %14s %13s %5s %5s %9s %14s %11s %14s%n", "database", "rounds", "starts",
         "acknowledged", "lost", "gaps", "journal", "rows compared", "mismatches", "offline failed");
     for (Result r : results) {
-      System.out.printf(Locale.ROOT, "%-11s %6d %7s %13d %5d %5d %9d %14d %11d %14s%n", r.database(), r.rounds(),
-          r.nodeStarts() + (r.startFailures() > 0 ? "!" + r.startFailures() : ""), r.acknowledged(), r.lost(), r.gaps(),
+      System.out.printf(Locale.ROOT, "%-11s %6d %14s %13d %5d %5d %9d %14d %11d %14s%n", r.database(), r.rounds(),
+          r.nodeStarts() + (r.startRetries() > 0 ? " (" + r.startRetries() + " again)" : "")
+              + (r.startFailures() > 0 ? " FAILED " + r.startFailures() : ""), r.acknowledged(), r.lost(), r.gaps(),
           r.journalEvents(), r.readModelRowsCompared(), r.readModelMismatches(),
           r.offlineFailures() + "/" + r.offlineReads());
     }
@@ -244,6 +250,7 @@ public final class DurabilityBench implements Callable<Integer> {
     final Map<String, List<Ack>> acks = new LinkedHashMap<>();
     final List<String> symbols;
     int starts;
+    int startRetries;
     int startFailures;
     int offlineReads;
     int offlineFailures;
@@ -291,9 +298,16 @@ public final class DurabilityBench implements Callable<Integer> {
         Path log = dir.resolve(String.format(Locale.ROOT, "round-%03d.log", round));
         long delay = min + (long) (random.nextDouble() * (max - min));
         long ran = runNode(log, delay);
+        for (int retry = 1; ran == EXITED && retry <= 3; retry++) {
+          startRetries++; // e.g. a timeout of a loaded machine: not the state's fault, but counted
+          System.out.println("  round " + round + ": the node exited before its first write (" + lastLines(log, 1)
+              + "); starting it again");
+          ran = runNode(log, delay);
+        }
         if (ran < 0) {
           startFailures++;
-          problem("round " + round + ": the node did not start: " + lastLines(log, 3));
+          problem("round " + round + ": the node " + (ran == REFUSED ? "refused to start" : "did not start") + ": "
+              + lastLines(log, 3));
           break;
         }
         int roundAcks = readAcks(log);
@@ -318,8 +332,8 @@ public final class DurabilityBench implements Callable<Integer> {
         }
       }
       long acknowledged = acks.values().stream().mapToLong(List::size).sum();
-      return new Result(label, done, starts, startFailures, acknowledged, lost, gaps, journal, rowsCompared, mismatches,
-          offlineReads, offlineFailures, firstProblem);
+      return new Result(label, done, starts, startRetries, startFailures, acknowledged, lost, gaps, journal,
+          rowsCompared, mismatches, offlineReads, offlineFailures, firstProblem);
     }
 
     void problem(String p) {
@@ -331,64 +345,52 @@ public final class DurabilityBench implements Callable<Integer> {
     // -------------------------------------------------------------------------------------------------------------
     // the node
 
-    /** Starts the node, kills it {@code delayMs} after it started trading; ms it traded, or -1 if it did not start. */
+    /**
+     * Starts the node and kills it {@code delayMs} after its first acknowledged cycle event (a recovered cycle going on,
+     * or a new one); returns how long it ran after that first write (ms), {@link #REFUSED} if it refused to start (exit
+     * code 2: bad config or damaged state), {@link #EXITED} if it ended by itself otherwise. A node that writes nothing
+     * within {@link #FIRST_WRITE_TIMEOUT} is killed all the same (0).
+     */
     long runNode(Path log, long delayMs) throws Exception {
       int[] ports = freePorts(3);
       List<String> cmd = new ArrayList<>(List.of(javaCommand, "-Xms64m", "-Xmx" + nodeHeap, "-XX:+UseSerialGC",
           "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(), "run", "--simulate", "--faults",
           "-Dkimp.admin.port=" + ports[0], "-Dpekko.remote.artery.canonical.port=" + ports[1],
-          "-Dpekko.management.http.port=" + ports[2]));
+          "-Dpekko.management.http.port=" + ports[2],
+          // a loaded machine (six builds on two cores) can take longer than the default 3 s to bind a port
+          "-Dpekko.remote.artery.bind.bind-timeout=60s"));
       cmd.addAll(dbOverrides);
       Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
       starts++;
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-      while (!trading(log)) {
-        if (!p.isAlive() || System.nanoTime() > deadline) {
-          p.destroyForcibly();
-          p.waitFor(30, TimeUnit.SECONDS);
-          return -1;
-        }
+      long deadline = System.nanoTime() + FIRST_WRITE_TIMEOUT.toNanos();
+      LogTail tail = new LogTail(log);
+      boolean wrote = false;
+      while (!(wrote = tail.hasAck()) && p.isAlive() && System.nanoTime() < deadline) {
         pause(100);
       }
       long t0 = System.nanoTime();
-      p.waitFor(delayMs, TimeUnit.MILLISECONDS);
+      if (wrote) {
+        p.waitFor(delayMs, TimeUnit.MILLISECONDS);
+      }
       boolean aliveAtKill = p.isAlive();
       p.destroyForcibly(); // SIGKILL
       p.waitFor(30, TimeUnit.SECONDS);
       if (!aliveAtKill) {
-        return -1;
+        return p.exitValue() == 2 ? REFUSED : EXITED;
       }
-      return (System.nanoTime() - t0) / 1_000_000;
-    }
-
-    boolean trading(Path log) throws IOException {
-      return Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains("coins on Upbit and Binance");
+      return wrote ? (System.nanoTime() - t0) / 1_000_000 : 0;
     }
 
     /** Adds the acknowledgements the run logged; returns how many. */
     int readAcks(Path log) throws IOException {
       int n = 0;
       for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
-        if (!line.startsWith("{") || !line.contains(CYCLE_LOGGER)) {
-          continue;
+        Ack a = ack(line);
+        if (a != null) {
+          acks.computeIfAbsent(a.persistenceId, k -> new ArrayList<>()).add(a);
+          n++;
         }
-        JsonNode j;
-        try {
-          j = JSON.readTree(line);
-        } catch (IOException torn) {
-          continue; // the line the kill cut off
-        }
-        String message = j.path("message").asText("");
-        String type = message.contains(" ") ? message.substring(0, message.indexOf(' ')) : message;
-        String pid = j.path("persistenceId").asText("");
-        if (!CYCLE_LOGGER.equals(j.path("logger").asText()) || !EVENT_TYPES.contains(type)
-            || !pid.startsWith(CYCLE_PID_PREFIX)) {
-          continue;
-        }
-        long at = Instant.parse(j.path("timestamp").asText()).toEpochMilli();
-        acks.computeIfAbsent(pid, k -> new ArrayList<>()).add(new Ack(type, at));
-        n++;
       }
       return n;
     }
@@ -596,7 +598,64 @@ public final class DurabilityBench implements Callable<Integer> {
     }
   }
 
-  private record Ack(String type, long at) {}
+  /** A cycle event the node logged from its persist callback, or null for any other line (or one the kill cut off). */
+  static Ack ack(String line) {
+    if (!line.startsWith("{") || !line.contains(CYCLE_LOGGER)) {
+      return null;
+    }
+    JsonNode j;
+    try {
+      j = JSON.readTree(line);
+    } catch (IOException torn) {
+      return null;
+    }
+    String message = j.path("message").asText("");
+    String type = message.contains(" ") ? message.substring(0, message.indexOf(' ')) : message;
+    String pid = j.path("persistenceId").asText("");
+    if (!CYCLE_LOGGER.equals(j.path("logger").asText()) || !EVENT_TYPES.contains(type)
+        || !pid.startsWith(CYCLE_PID_PREFIX)) {
+      return null;
+    }
+    return new Ack(pid, type, Instant.parse(j.path("timestamp").asText()).toEpochMilli());
+  }
+
+  /** Reads a growing log from where it last stopped, looking for the first acknowledgement. */
+  private static final class LogTail {
+    private final Path log;
+    private long offset;
+    private String partial = "";
+
+    LogTail(Path log) throws IOException {
+      this.log = log;
+      this.offset = Files.exists(log) ? Files.size(log) : 0; // the rounds append to one file each; start at its end
+    }
+
+    boolean hasAck() throws IOException {
+      if (!Files.exists(log)) {
+        return false;
+      }
+      try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(log)) {
+        if (ch.size() <= offset) {
+          return false;
+        }
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(ch.size() - offset, 4 << 20));
+        ch.position(offset);
+        ch.read(buf);
+        offset += buf.position();
+        String text = partial + new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1);
+        int end = text.lastIndexOf('\n');
+        partial = end < 0 ? text : text.substring(end + 1);
+        for (String line : (end < 0 ? "" : text.substring(0, end)).split("\n")) {
+          if (ack(line) != null) {
+            return true;
+          }
+        }
+        return false;
+      }
+    }
+  }
+
+  private record Ack(String persistenceId, String type, long at) {}
 
   private record Stored(String type, long writtenAt) {}
 
