@@ -115,8 +115,8 @@ class CycleRestartTest {
   @ValueSource(strings = {"h2", "postgresql"})
   void aPendingRetrySurvivesAFullRestartAndFiresByItself(String kind) throws Exception {
     db = TestNodes.database(kind);
-    // a long enough first retry delay to stop the node while it is pending
-    Config config = TestNodes.config(db, "kimp.retry.base-delay = 3s");
+    // a first retry delay long enough to stop the node while the retry is pending
+    Config config = TestNodes.config(db, "kimp.retry.base-delay = 8s");
     ScriptedExchange exchange = TestNodes.exchange();
     FixedMarketView market = TestNodes.profitableMarket();
     exchange.script(Venue.UPBIT, Op.DEPOSIT_ADDRESS, Fault.TRANSIENT);
@@ -127,9 +127,16 @@ class CycleRestartTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> "AWAITING_RETRY".equals(status(first.readSide(), cycle)));
     first.close();
     node = null;
+    // the retry has not fired yet: only the failed first attempt reached the venue before the node stopped
+    assertThat(exchange.calls(Venue.UPBIT, Op.DEPOSIT_ADDRESS))
+        .as("deposit-address calls before the restart (a retry fired before the shutdown proves nothing)")
+        .isEqualTo(1);
 
     node = TestNodes.start(config, exchange, market, new RecordingAlertSink());
     await().atMost(Duration.ofSeconds(60)).until(() -> "COMPLETED".equals(status(node.readSide(), cycle)));
+    assertThat(exchange.calls(Venue.UPBIT, Op.DEPOSIT_ADDRESS))
+        .as("the restarted node fired the persisted retry")
+        .isGreaterThanOrEqualTo(2);
     assertOneExecutionPerIntent(exchange);
     List<Map<String, Object>> row =
         TestNodes.query(node.readSide(), "SELECT retry_count, last_retry_at FROM arbitrage_cycles WHERE id = ?", cycle);

@@ -62,7 +62,9 @@ public record DatabaseSettings(Vendor vendor, String url, String user, String pa
    * An H2 URL with the settings that keep an acknowledged write: {@code WRITE_DELAY=0} (H2's default of 500 ms
    * acknowledges a commit before it is written, so a process killed in that window loses committed journal events: a
    * persisted intent could vanish after its order went out) and {@code DB_CLOSE_ON_EXIT=FALSE} (kimp closes the database
-   * itself after the journal and the projection have stopped; H2's own shutdown hook would close it under their feet).
+   * itself after the journal and the projection have stopped; H2's own shutdown hook would close it under their feet) and
+   * {@code MAX_COMPACT_TIME=0} (no compaction when the database closes: H2 2.3.232 lost recent chunks in that step,
+   * h2database issues 4123 and 4247; H2's background housekeeping still reclaims space while the node runs).
    * Every H2 URL kimp opens (node, offline commands, benchmarks) passes through here, so an operator's URL cannot lose
    * them; a URL that sets another write delay is refused.
    */
@@ -70,6 +72,7 @@ public record DatabaseSettings(Vendor vendor, String url, String user, String pa
     String[] parts = raw.split(";");
     boolean writeDelay = false;
     boolean closeOnExit = false;
+    boolean compactTime = false;
     for (int i = 1; i < parts.length; i++) {
       String[] kv = parts[i].split("=", 2);
       String key = kv[0].trim().toUpperCase(java.util.Locale.ROOT);
@@ -84,6 +87,8 @@ public record DatabaseSettings(Vendor vendor, String url, String user, String pa
         writeDelay = true;
       } else if (key.equals("DB_CLOSE_ON_EXIT")) {
         closeOnExit = true;
+      } else if (key.equals("MAX_COMPACT_TIME")) {
+        compactTime = true;
       }
     }
     String url = raw.endsWith(";") ? raw.substring(0, raw.length() - 1) : raw;
@@ -92,6 +97,9 @@ public record DatabaseSettings(Vendor vendor, String url, String user, String pa
     }
     if (!closeOnExit) {
       url += ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+    if (!compactTime) {
+      url += ";MAX_COMPACT_TIME=0";
     }
     return url;
   }

@@ -54,9 +54,10 @@ class H2DurabilityTest {
   @Test
   void everyH2UrlGetsTheDurableSettings() {
     assertThat(settings("jdbc:h2:file:./data/kimp;DATABASE_TO_UPPER=false").url())
-        .isEqualTo("jdbc:h2:file:./data/kimp;DATABASE_TO_UPPER=false;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
-    assertThat(settings("jdbc:h2:file:./data/kimp;db_close_on_exit=false;write_delay=0;").url())
-        .isEqualTo("jdbc:h2:file:./data/kimp;db_close_on_exit=false;write_delay=0");
+        .isEqualTo(
+            "jdbc:h2:file:./data/kimp;DATABASE_TO_UPPER=false;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0");
+    assertThat(settings("jdbc:h2:file:./data/kimp;db_close_on_exit=false;write_delay=0;max_compact_time=100;").url())
+        .isEqualTo("jdbc:h2:file:./data/kimp;db_close_on_exit=false;write_delay=0;max_compact_time=100");
     assertThatThrownBy(() -> settings("jdbc:h2:file:./data/kimp;WRITE_DELAY=500"))
         .isInstanceOf(ConfigException.BadValue.class)
         .hasMessageContaining("kimp.db.url")
