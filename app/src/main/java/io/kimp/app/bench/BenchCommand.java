@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks.",
-    subcommands = {BenchCommand.Journal.class, FailoverBench.class, io.kimp.backtest.cli.BacktestBenchCommand.class})
+    subcommands = {BenchCommand.Journal.class, FailoverBench.class, DurabilityBench.class, io.kimp.backtest.cli.BacktestBenchCommand.class})
 public final class BenchCommand {
 
   @Command(
