@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kimp.app.config.KimpConfig;
 import io.kimp.core.cycle.CycleEvent;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -352,7 +351,7 @@ public final class DurabilityBench implements Callable<Integer> {
      * within {@link #FIRST_WRITE_TIMEOUT} is killed all the same (0).
      */
     long runNode(Path log, long delayMs) throws Exception {
-      int[] ports = freePorts(3);
+      int[] ports = FailoverBench.freePorts(3);
       List<String> cmd = new ArrayList<>(List.of(javaCommand, "-Xms64m", "-Xmx" + nodeHeap, "-XX:+UseSerialGC",
           "-XX:TieredStopAtLevel=1", "-jar", jar.toAbsolutePath().toString(), "run", "--simulate", "--faults",
           "-Dkimp.admin.port=" + ports[0], "-Dpekko.remote.artery.canonical.port=" + ports[1],
@@ -676,23 +675,6 @@ public final class DurabilityBench implements Callable<Integer> {
     } catch (IOException e) {
       return "(no log)";
     }
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    int[] ports = new int[n];
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        held.add(s);
-        ports[i] = s.getLocalPort();
-      }
-    } finally {
-      for (ServerSocket s : held) {
-        s.close();
-      }
-    }
-    return ports;
   }
 
   private static void pause(long millis) throws InterruptedException {

@@ -607,7 +607,8 @@ public final class FailoverBench implements Callable<Integer> {
         "");
   }
 
-  private static int[] freePorts(int n) throws IOException {
+  /** {@code n} ports free on loopback right now (also for the durability bench's nodes). */
+  static int[] freePorts(int n) throws IOException {
     int[] ports = new int[n];
     List<ServerSocket> held = new ArrayList<>();
     try {
