@@ -30,6 +30,7 @@ public final class TelegramMetrics {
             .register(registry);
     Gauge.builder("kimp.telegram.outbox.size", outbox, AtomicInteger::get)
         .description("Messages waiting in the outbox for Telegram to accept them")
+        .strongReference(true) // Micrometer holds gauge state weakly: without this a collected holder reads NaN
         .register(registry);
   }
 
