@@ -348,19 +348,38 @@ class AdminApiTest {
     assertThat(http.get("/api/v1/trading").json().get("paused").asBoolean()).isFalse();
   }
 
+  /**
+   * A chunked body (no length announced) is refused as soon as it passes the limit, before it ends: the client sends
+   * one chunk just over 16 KiB and never the last chunk, and reads a JSON 413. (It sends nothing the server does not
+   * read, so the server's close cannot reset the connection before the answer is read.)
+   */
   @Test
   void aStreamedBodyOverTheLimitIsRefusedWhileItArrives() throws Exception {
-    byte[] body = ("{\"capitalKrw\": 1" + "0".repeat(100_000) + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    java.net.http.HttpResponse<String> r =
-        java.net.http.HttpClient.newHttpClient().send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(http.base() + "/api/v1/settings"))
-                .header("Authorization", "Bearer " + AdminNodes.token(admin.dataDir()))
-                // an InputStream body has no length: it is sent chunked
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
-    assertThat(AdminHttp.JSON.readTree(r.body()).get("message").asText()).contains("too large");
+    byte[] chunk = ("{\"capitalKrw\": 1" + "0".repeat(16 * 1024) + "}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", java.net.URI.create(http.base()).getPort())) {
+      s.setSoTimeout(30_000);
+      java.io.OutputStream out = s.getOutputStream();
+      out.write(("PUT /api/v1/settings HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+              + AdminNodes.token(admin.dataDir()) + "\r\nContent-Type: application/json\r\n"
+              + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length) + "\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(chunk);
+      out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      java.io.InputStream in = s.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        assertThat(b).as("the connection closed before the answer's headers: " + head).isNotNegative();
+        head.append((char) b);
+      }
+      assertThat(head.toString()).startsWith("HTTP/1.1 413");
+      java.util.regex.Matcher length =
+          java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+      assertThat(length.find()).as(head.toString()).isTrue();
+      byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
+      assertThat(AdminHttp.JSON.readTree(body).get("message").asText()).contains("too large");
+    }
   }
 
   @Test
