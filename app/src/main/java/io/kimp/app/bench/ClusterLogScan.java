@@ -14,11 +14,13 @@ import java.util.regex.Pattern;
 
 /**
  * Reads what the nodes' logs say about membership since the last scan: which members the split-brain resolver downed
- * ({@code SBR took decision ... and is downing [addresses]}) and how often a node marked another unreachable. The
+ * ({@code SBR took decision ... and is downing [addresses]}, or {@code member gone: downing [address]} from a
+ * node's GoneMemberDowning) and how often a node marked another unreachable. The
  * harness compares the downed members with the ones it killed: any other is a false downing.
  */
 final class ClusterLogScan {
-  private static final Pattern DOWNING = Pattern.compile("SBR took decision (\\S+) and is downing \\[([^\\]]*)\\]");
+  private static final Pattern DOWNING = Pattern.compile(
+      "(?:SBR took decision (\\S+) and is downing|member gone: (downing)) \\[([^\\]]*)\\]");
   private static final Pattern PORT = Pattern.compile(":(\\d+)$");
   private static final String UNREACHABLE = "Marking node as UNREACHABLE";
 
@@ -35,8 +37,9 @@ final class ClusterLogScan {
       String text = readNew(log);
       Matcher m = DOWNING.matcher(text);
       while (m.find()) {
-        decisions.add(log.getFileName() + ": " + m.group(1) + " downing [" + m.group(2) + "]");
-        for (String address : m.group(2).split(",")) {
+        String decision = m.group(1) != null ? m.group(1) : "ProcessGone";
+        decisions.add(log.getFileName() + ": " + decision + " downing [" + m.group(3) + "]");
+        for (String address : m.group(3).split(",")) {
           Matcher p = PORT.matcher(address.trim());
           if (p.find()) {
             downed.add(Integer.parseInt(p.group(1)));

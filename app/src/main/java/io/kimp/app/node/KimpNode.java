@@ -157,6 +157,7 @@ public final class KimpNode implements AutoCloseable {
     try {
       components = wiring.apply(system);
       ClusterFormation.fromConfig(config).start(system);
+      GoneMemberDowning.start(system, GoneMemberDowning.Settings.fromConfig(config));
       Duration askTimeout = config.getDuration("kimp.execution.ask-timeout");
       ClusterSingleton singletons = ClusterSingleton.get(system);
       AtomicReference<ActorRef<Portfolio.Command>> portfolioRef = new AtomicReference<>();
