@@ -112,4 +112,33 @@ class DatabaseRefusalTest {
     TestDatabases.dropPostgresSchema(pg);
   }
 
+  /**
+   * Flyway creates its history table, empty, before it takes its lock and applies the first migration: a node that
+   * starts just then (three nodes on a new schema, as in bench failover) must wait for the migration, not refuse the
+   * database as damaged. A history that records an applied migration without the journal's table is still refused.
+   */
+  @Test
+  void aSchemaWhoseFirstMigrationAnotherNodeIsApplyingIsNotRefused() throws Exception {
+    TestDatabases.assumePostgres();
+    String pg = TestDatabases.freshPostgresSchema();
+    pgSql(pg, "CREATE TABLE \"flyway_schema_history\" (\"installed_rank\" INT NOT NULL PRIMARY KEY, \"version\" VARCHAR(50),"
+        + " \"description\" VARCHAR(200) NOT NULL, \"type\" VARCHAR(20) NOT NULL, \"script\" VARCHAR(1000) NOT NULL,"
+        + " \"checksum\" INTEGER, \"installed_by\" VARCHAR(100) NOT NULL,"
+        + " \"installed_on\" TIMESTAMP NOT NULL DEFAULT now(), \"execution_time\" INTEGER NOT NULL,"
+        + " \"success\" BOOLEAN NOT NULL)");
+    com.typesafe.config.Config config = io.kimp.app.config.KimpConfig.load(com.typesafe.config.ConfigFactory.empty(),
+        com.typesafe.config.ConfigFactory.parseString("kimp.data-dir = \"" + dir + "\"\nkimp.db { url = \"" + pg
+            + "\", user = \"" + TestDatabases.PG_USER + "\", password = \"\" }"));
+    io.kimp.app.state.StateGuard guard = io.kimp.app.state.StateGuard.of(config);
+    guard.beforeMigration(); // refused before: "has kimp's schema history but no event_journal table"
+    io.kimp.persistence.Migrations.migrate(io.kimp.persistence.DatabaseSettings.fromConfig(config));
+    guard.beforeMigration(); // migrated: passes as any healthy database does
+    guard.afterMigration(false);
+
+    pgSql(pg, "DROP TABLE event_journal CASCADE");
+    org.assertj.core.api.Assertions.assertThatThrownBy(guard::beforeMigration)
+        .hasMessageContaining("has kimp's schema history but no event_journal table");
+    TestDatabases.dropPostgresSchema(pg);
+  }
+
 }

@@ -106,7 +106,9 @@ public final class StateGuard {
       return;
     }
     try (Connection c = connect()) {
-      if (!hasTable(c, "flyway_schema_history")) {
+      // Flyway creates its history table before it takes its lock and applies the first migration (in one transaction
+      // with its history row): an empty history is a database another node is creating right now, not a damaged one.
+      if (!hasTable(c, "flyway_schema_history") || appliedMigrations(c) == 0) {
         if (!earlier.isEmpty()) {
           throw refuse("the database " + db.safeUrl() + " is empty (no kimp schema) while " + dataDir
               + " holds state of an earlier run (" + String.join(", ", earlier) + ")");
@@ -458,6 +460,14 @@ public final class StateGuard {
   }
 
   /** Whether the connection's schema has table {@code name} (as created: lower case, or upper case by H2's default). */
+  /** How many migrations Flyway recorded as applied (its table and column names are quoted lower case on both). */
+  private static long appliedMigrations(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE \"success\"")) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
   private static boolean hasTable(Connection c, String name) throws SQLException {
     for (String n : List.of(name, name.toUpperCase(java.util.Locale.ROOT))) {
       try (ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), n, new String[] {"TABLE"})) {
