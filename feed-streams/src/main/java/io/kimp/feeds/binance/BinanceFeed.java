@@ -6,6 +6,7 @@ import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.source.ConnectionState;
+import io.kimp.feeds.source.Ticks;
 import io.kimp.feeds.source.WebSocketConnection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public final class BinanceFeed {
               Map<Long, SharedKillSwitch> running = new ConcurrentHashMap<>();
               AtomicLong newestLive = new AtomicLong(-1);
               Source<String, ?> rotations =
-                  Source.tick(Duration.ZERO, s.binanceRotateAfter(), "scheduled").merge(early.second());
+                  Ticks.nowAndEvery(s.binanceRotateAfter(), "scheduled").merge(early.second());
               Source<List<RawFrame>, NotUsed> merged = rotations
                   .zipWithIndex()
                   .flatMapMerge(

@@ -6,6 +6,7 @@ import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.source.ConnectionState;
 import io.kimp.feeds.source.ReconnectLog;
+import io.kimp.feeds.source.Ticks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class UsdKrwFeed {
           state.attempt(!first.getAndSet(false));
           UsdKrwParser parser = new UsdKrwParser(stats, s.usdKrwJsonPointer());
           AtomicBoolean opened = new AtomicBoolean();
-          return Source.tick(Duration.ZERO, s.usdKrwPollInterval(), "poll")
+          return Ticks.nowAndEvery(s.usdKrwPollInterval(), "poll")
               .mapAsync(1, t -> poll(http, s.usdKrwUrl(), mat))
               .map(
                   body -> {
