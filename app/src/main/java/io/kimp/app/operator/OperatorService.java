@@ -9,10 +9,8 @@ import io.kimp.core.market.Direction;
 import io.kimp.core.market.MarketView;
 import io.kimp.core.portfolio.Portfolio;
 import io.kimp.core.strategy.PremiumMath;
+import io.kimp.persistence.readmodel.CycleQueries;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -40,16 +38,12 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  */
 public final class OperatorService implements OperatorActions {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OperatorService.class);
-  private static final List<String> OPEN_STATUSES =
-      List.of(CycleStatus.STARTED, CycleStatus.INITIAL_TRADE_COMPLETED, CycleStatus.AWAITING_REBALANCE,
-              CycleStatus.REBALANCING_IN_PROGRESS, CycleStatus.REBALANCE_TRADE_COMPLETED, CycleStatus.AWAITING_RETRY,
-              CycleStatus.DEAD_LETTER)
-          .stream().map(Enum::name).toList();
 
   private final ActorSystem<?> system;
   private final Supplier<ActorRef<Portfolio.Command>> portfolio;
   private final Supplier<ActorRef<DeadLetterQueue.Command>> deadLetters;
   private final DataSource readSide;
+  private final CycleQueries cycles;
   private final MarketView market;
   private final List<Supplier<ComponentHealth>> probes;
   private final ZoneId tradingDay;
@@ -74,6 +68,7 @@ public final class OperatorService implements OperatorActions {
     this.portfolio = portfolio;
     this.deadLetters = deadLetters;
     this.readSide = readSide;
+    this.cycles = new CycleQueries(readSide);
     this.vendor = vendor;
     this.market = market;
     this.probes = List.copyOf(probes);
@@ -133,11 +128,7 @@ public final class OperatorService implements OperatorActions {
   @Override
   public CompletionStage<EngineStatus> status() {
     CompletionStage<Portfolio.Snapshot> snap = portfolio();
-    CompletionStage<int[]> counts =
-        query(c -> new int[] {
-          count(c, "SELECT COUNT(*) FROM arbitrage_cycles WHERE status IN (" + placeholders(OPEN_STATUSES.size()) + ")",
-              OPEN_STATUSES.toArray()),
-        });
+    CompletionStage<int[]> counts = query(() -> new int[] {cycles.openCycles()});
     CompletionStage<List<DeadLetterQueue.Entry>> dlq = deadLetters(true);
     return snap.thenCombine(counts, (s, n) -> new Object[] {s, n})
         .thenCombine(dlq, (sn, d) -> {
@@ -163,138 +154,32 @@ public final class OperatorService implements OperatorActions {
 
   @Override
   public CompletionStage<List<CycleRow>> cycles(CycleQuery q) {
-    StringBuilder sql =
-        new StringBuilder(
-            "SELECT c.id, c.symbol, c.direction, c.status, c.rebalance_symbol, c.retry_count, c.initial_investment_krw,"
-                + " c.total_net_profit_krw, c.start_time, c.locked_at,"
-                + " (SELECT t.side FROM trades t WHERE t.cycle_id = c.id ORDER BY t.created_at DESC, t.id DESC"
-                + "  FETCH FIRST 1 ROWS ONLY) AS last_side"
-                + " FROM arbitrage_cycles c WHERE 1 = 1");
-    List<Object> args = new ArrayList<>();
-    if (q.status() != null) {
-      sql.append(" AND c.status = ?");
-      args.add(q.status().name());
-    }
-    if (q.symbol() != null) {
-      sql.append(" AND c.symbol = ?");
-      args.add(q.symbol());
-    }
-    if (q.openOnly()) {
-      sql.append(" AND c.status IN (").append(placeholders(OPEN_STATUSES.size())).append(")");
-      args.addAll(OPEN_STATUSES);
-    }
-    sql.append(" ORDER BY c.start_time DESC, c.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY");
-    args.add(q.offset());
-    args.add(q.limit());
-    return query(c -> {
-      List<CycleRow> rows = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-        bind(ps, args.toArray());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String side = rs.getString("last_side");
-            rows.add(new CycleRow(
-                rs.getObject("id", UUID.class), rs.getString("symbol"), Direction.valueOf(rs.getString("direction")),
-                CycleStatus.valueOf(rs.getString("status")),
-                rs.getString("rebalance_symbol") == null ? Leg.INITIAL : Leg.REBALANCE,
-                side == null ? null : Step.valueOf(side), rs.getInt("retry_count"),
-                rs.getBigDecimal("initial_investment_krw"), rs.getBigDecimal("total_net_profit_krw"),
-                instant(rs, "start_time"), instant(rs, "locked_at")));
-          }
-        }
-      }
-      return rows;
-    });
+    CycleQueries.Filter f = new CycleQueries.Filter(q.status(), q.symbol(), q.openOnly(), q.offset(), q.limit());
+    return query(() -> cycles.cycles(f).stream()
+        .map(r -> new CycleRow(
+            r.id(), r.symbol(), Direction.valueOf(r.direction()), CycleStatus.valueOf(r.status()),
+            r.rebalanceSymbol() == null ? Leg.INITIAL : Leg.REBALANCE,
+            r.lastSide() == null ? null : Step.valueOf(r.lastSide()), r.retryCount(), r.initialInvestmentKrw(),
+            r.totalNetProfitKrw(), r.startTime(), r.lockedAt()))
+        .toList());
   }
 
-  /** A cycle's row of the {@code arbitrage_cycles} read table (columns in camel case). */
-  public record CycleRecord(
-      UUID id, String symbol, String direction, String status, Instant startTime, Instant endTime,
-      String initialTradeId, String rebalanceTradeId, String rebalanceSymbol, BigDecimal premiumPercent,
-      BigDecimal totalNetProfitKrw, BigDecimal totalNetProfitPercent, BigDecimal initialInvestmentKrw,
-      String errorDetails, Instant lockedAt, int retryCount, Instant lastRetryAt, Instant nextRetryAt,
-      String failureReason, Instant updatedAt) {}
-
-  /** One attempt of one step: a row of the {@code trades} read table (columns in camel case). */
-  public record TradeRecord(
-      String id, UUID cycleId, String tradeType, String symbol, String exchange, String side, String status,
-      int attempt, BigDecimal price, BigDecimal quantity, BigDecimal quoteAmount, BigDecimal fee, String feeAsset,
-      BigDecimal netProfitKrw, BigDecimal investmentKrw, String details, String txId, String errorMessage,
-      Instant createdAt, Instant updatedAt) {}
-
   /** The cycle's read-table row, if the projection has it. */
-  public CompletionStage<java.util.Optional<CycleRecord>> cycle(UUID cycleId) {
-    return query(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM arbitrage_cycles WHERE id = ?")) {
-        ps.setObject(1, cycleId);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return java.util.Optional.empty();
-          }
-          return java.util.Optional.of(new CycleRecord(
-              rs.getObject("id", UUID.class), rs.getString("symbol"), rs.getString("direction"),
-              rs.getString("status"), instant(rs, "start_time"), instant(rs, "end_time"),
-              rs.getString("initial_trade_id"), rs.getString("rebalance_trade_id"), rs.getString("rebalance_symbol"),
-              rs.getBigDecimal("premium_percent"), rs.getBigDecimal("total_net_profit_krw"),
-              rs.getBigDecimal("total_net_profit_percent"), rs.getBigDecimal("initial_investment_krw"),
-              rs.getString("error_details"), instant(rs, "locked_at"), rs.getInt("retry_count"),
-              instant(rs, "last_retry_at"), instant(rs, "next_retry_at"), rs.getString("failure_reason"),
-              instant(rs, "updated_at")));
-        }
-      }
-    });
+  public CompletionStage<java.util.Optional<CycleQueries.CycleRecord>> cycle(UUID cycleId) {
+    return query(() -> cycles.cycle(cycleId));
   }
 
   /** The cycle's step attempts, oldest first. */
-  public CompletionStage<List<TradeRecord>> trades(UUID cycleId) {
-    return query(c -> {
-      List<TradeRecord> rows = new ArrayList<>();
-      try (PreparedStatement ps =
-          c.prepareStatement("SELECT * FROM trades WHERE cycle_id = ? ORDER BY created_at, id")) {
-        ps.setObject(1, cycleId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            rows.add(new TradeRecord(
-                rs.getString("id"), rs.getObject("cycle_id", UUID.class), rs.getString("trade_type"),
-                rs.getString("symbol"), rs.getString("exchange"), rs.getString("side"), rs.getString("status"),
-                rs.getInt("attempt"), rs.getBigDecimal("price"), rs.getBigDecimal("quantity"),
-                rs.getBigDecimal("quote_amount"), rs.getBigDecimal("fee"), rs.getString("fee_asset"),
-                rs.getBigDecimal("net_profit_krw"), rs.getBigDecimal("investment_krw"), rs.getString("details"),
-                rs.getString("tx_id"), rs.getString("error_message"), instant(rs, "created_at"),
-                instant(rs, "updated_at")));
-          }
-        }
-      }
-      return rows;
-    });
+  public CompletionStage<List<CycleQueries.TradeRecord>> trades(UUID cycleId) {
+    return query(() -> cycles.trades(cycleId));
   }
 
   /**
    * Cycles per status in the read tables, and the step attempts that were retries (attempt number above 1): the
    * operations metrics sample these.
    */
-  public record CycleCounts(java.util.Map<CycleStatus, Integer> byStatus, long retriedAttempts) {}
-
-  public CompletionStage<CycleCounts> cycleCounts() {
-    return query(c -> {
-      java.util.Map<CycleStatus, Integer> byStatus = new java.util.EnumMap<>(CycleStatus.class);
-      for (CycleStatus s : CycleStatus.values()) {
-        if (s != CycleStatus.IDLE) { // an entity's state between cycles, never a cycle's
-          byStatus.put(s, 0);
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM arbitrage_cycles GROUP BY status");
-          ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          try {
-            byStatus.put(CycleStatus.valueOf(rs.getString(1)), rs.getInt(2));
-          } catch (IllegalArgumentException unknown) {
-            // a status of a newer kimp version: not counted here
-          }
-        }
-      }
-      return new CycleCounts(byStatus, count(c, "SELECT COUNT(*) FROM trades WHERE attempt > 1"));
-    });
+  public CompletionStage<CycleQueries.CycleCounts> cycleCounts() {
+    return query(cycles::counts);
   }
 
   @Override
@@ -357,24 +242,13 @@ public final class OperatorService implements OperatorActions {
   public CompletionStage<DailySummary> dailySummary(LocalDate day) {
     OffsetDateTime from = day.atStartOfDay(tradingDay).toOffsetDateTime();
     OffsetDateTime to = day.plusDays(1).atStartOfDay(tradingDay).toOffsetDateTime();
-    CompletionStage<Object[]> numbers =
-        query(c -> new Object[] {
-          count(c, "SELECT COUNT(*) FROM arbitrage_cycles WHERE start_time >= ? AND start_time < ?", from, to),
-          count(c, "SELECT COUNT(*) FROM arbitrage_cycles WHERE status = 'COMPLETED' AND end_time >= ? AND end_time < ?",
-              from, to),
-          count(c, "SELECT COUNT(*) FROM arbitrage_cycles WHERE status = 'DEAD_LETTER' AND locked_at >= ? "
-              + "AND locked_at < ?", from, to),
-          sum(c, "SELECT COALESCE(SUM(total_net_profit_krw), 0) FROM arbitrage_cycles WHERE status = 'COMPLETED' "
-              + "AND end_time >= ? AND end_time < ?", from, to),
-          count(c, "SELECT COUNT(*) FROM arbitrage_cycles WHERE status IN (" + placeholders(OPEN_STATUSES.size()) + ")",
-              OPEN_STATUSES.toArray()),
-        });
+    CompletionStage<CycleQueries.DayNumbers> numbers = query(() -> cycles.day(from, to));
     return numbers.thenCombine(portfolio(), (n, s) -> new Object[] {n, s})
         .thenCombine(deadLetters(true), (ns, d) -> {
-          Object[] n = (Object[]) ns[0];
+          CycleQueries.DayNumbers n = (CycleQueries.DayNumbers) ns[0];
           Portfolio.Snapshot s = (Portfolio.Snapshot) ns[1];
-          return new DailySummary(day, (Integer) n[0], (Integer) n[1], (Integer) n[2], (BigDecimal) n[3],
-              s.equityKrw(), (Integer) n[4], d.size(), s.paused());
+          return new DailySummary(day, n.started(), n.completed(), n.deadLettered(), n.netProfitKrw(),
+              s.equityKrw(), n.openNow(), d.size(), s.paused());
         });
   }
 
@@ -403,53 +277,18 @@ public final class OperatorService implements OperatorActions {
   }
 
   private interface SqlWork<T> {
-    T run(Connection c) throws SQLException;
+    T run() throws SQLException;
   }
 
   private <T> CompletionStage<T> query(SqlWork<T> work) {
     return CompletableFuture.supplyAsync(() -> {
-      try (Connection c = readSide.getConnection()) {
-        return work.run(c);
+      try {
+        return work.run();
       } catch (SQLException e) {
         log.debug("read-table query failed", e);
         throw new IllegalStateException("read tables: " + SqlErrors.describe(e), e);
       }
     }, jdbc);
-  }
-
-  private static int count(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
-  }
-
-  private static BigDecimal sum(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBigDecimal(1);
-      }
-    }
-  }
-
-  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      ps.setObject(i + 1, args[i]);
-    }
-  }
-
-  private static String placeholders(int n) {
-    return String.join(", ", java.util.Collections.nCopies(n, "?"));
-  }
-
-  private static Instant instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
   }
 
   static Instant instant(Timestamp t) {

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.typesafe.config.Config;
 import io.kimp.app.metrics.TelegramMetrics;
-import io.kimp.app.telegram.BotApiClient.PollOutcome;
-import io.kimp.app.telegram.BotApiClient.SendOutcome;
-import io.kimp.app.telegram.BotApiClient.Update;
 import io.kimp.core.CborSerializable;
 import io.kimp.core.alert.Alert;
 import io.kimp.core.alert.AlertSink;
@@ -15,17 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -58,6 +49,10 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * the previous trading day and sends it as a {@code DAILY_SUMMARY} alert.
  *
  * <p>Delivery is at least once: when a request times out after Telegram took it, the message is sent again.
+ *
+ * <p>This class holds the protocol, the journal (events and state) and the wiring; each concern is a class of its own
+ * working on the state: {@link OutboxDelivery} (sending, pacing on the injected clock, retries), {@link CommandPolling}
+ * ({@code getUpdates} and the operator commands) and {@link DailySummaries} (the daily timer and catch-up).
  */
 public final class TelegramNotifier
     extends EventSourcedBehavior<TelegramNotifier.Command, TelegramNotifier.Event, TelegramNotifier.State> {
@@ -67,7 +62,9 @@ public final class TelegramNotifier
 
   // ---- protocol
 
-  public sealed interface Command extends CborSerializable {}
+  public sealed interface Command extends CborSerializable
+      permits Publish, GetOutbox, SendDailySummary, OutboxDelivery.SendDue, OutboxDelivery.SendCompleted,
+          CommandPolling.PollDue, CommandPolling.Polled, CommandPolling.CommandAnswered, DailySummaries.SummaryFetched {}
 
   /** Send {@code alert} to the operators; {@code replyTo} (may be null) hears whether it was enqueued. */
   public record Publish(Alert alert, ActorRef<Published> replyTo) implements Command {}
@@ -89,22 +86,8 @@ public final class TelegramNotifier
   /** Send the summary of trading day {@code day} unless it was sent already (the daily timer sends this too). */
   public record SendDailySummary(LocalDate day) implements Command {}
 
-  private enum SendDue implements Command {
-    INSTANCE
-  }
-
-  private enum PollDue implements Command {
-    INSTANCE
-  }
-
-  private record SendCompleted(long attempt, long seq, SendOutcome outcome) implements Command {}
-
-  private record Polled(long attempt, PollOutcome outcome) implements Command {}
-
-  private record CommandAnswered(String chatId, String command, String outcome, String text) implements Command {}
-
-  private record SummaryFetched(LocalDate day, OperatorActions.DailySummary summary, Throwable error)
-      implements Command {}
+  // the concerns' own messages: OutboxDelivery.SendDue/SendCompleted, CommandPolling.PollDue/Polled/CommandAnswered,
+  // DailySummaries.SummaryFetched
 
   // ---- events
 
@@ -228,22 +211,7 @@ public final class TelegramNotifier
     return alert -> notifier.tell(new Publish(alert, null));
   }
 
-  // ---- behavior
-
-  private static final String SEND_TIMER = "send";
-  private static final String POLL_TIMER = "poll";
-  private static final String SUMMARY_TIMER = "summary";
-
-  private final ActorContext<Command> context;
-  private final TimerScheduler<Command> timers;
-  private final TelegramSettings settings;
-  private final AlertSettings alertSettings;
-  private final OperatorActions actions;
-  private final TelegramMetrics metrics;
-  private final Clock clock;
-  private final BotApiClient api;
-  private final AlertFormatter formatter;
-  private final CommandReplies replies;
+  // ---- behavior: the outbox's journal; delivery, commands and the daily summary are each a class of their own
 
   /**
    * Ids of HTTP requests, unique in the JVM: an answer to a request of an earlier incarnation of this actor (after a
@@ -251,29 +219,36 @@ public final class TelegramNotifier
    */
   private static final AtomicLong REQUESTS = new AtomicLong();
 
-  // delivery and polling progress: not persisted, rebuilt from nothing after a restart
-  private long sendInFlight = -1;
-  private long nextSendAtNanos = System.nanoTime();
-  private int sendFailures;
-  private final Set<Long> plainText = new HashSet<>();
-  private long pollInFlight = -1;
-  private int pollFailures;
-  private final Set<LocalDate> summariesInFlight = new HashSet<>();
+  static long nextRequestId() {
+    return REQUESTS.incrementAndGet();
+  }
+
+  private final ActorContext<Command> context;
+  private final TelegramSettings settings;
+  private final AlertSettings alertSettings;
+  private final TelegramMetrics metrics;
+  private final Clock clock;
+  private final AlertFormatter formatter;
+  // not persisted: rebuilt from the state after a restart
+  private final OutboxDelivery delivery;
+  private final CommandPolling commands;
+  private final DailySummaries summaries;
 
   private TelegramNotifier(
       ActorContext<Command> context, TimerScheduler<Command> timers, TelegramSettings settings, AlertSettings alerts,
       OperatorActions actions, TelegramMetrics metrics, Clock clock) {
     super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.context = context;
-    this.timers = timers;
     this.settings = settings;
     this.alertSettings = alerts;
-    this.actions = actions;
     this.metrics = metrics;
     this.clock = clock;
-    this.api = new BotApiClient(context.getSystem(), settings);
     this.formatter = new AlertFormatter(alerts.zone(), settings.maxFieldLength());
-    this.replies = new CommandReplies(settings.maxFieldLength(), clock);
+    BotApiClient api = new BotApiClient(context.getSystem(), settings);
+    this.delivery = new OutboxDelivery(context, timers, settings, metrics, clock, api);
+    this.commands = new CommandPolling(context, timers, settings, metrics, actions, api,
+        new CommandReplies(settings.maxFieldLength(), clock));
+    this.summaries = new DailySummaries(context, timers, settings, alerts, actions, clock);
   }
 
   @Override
@@ -298,9 +273,9 @@ public final class TelegramNotifier
                   .info(
                       "Telegram notifier up ({}): {} message(s) waiting in the outbox, commands {}", settings.apiUrl(),
                       s.outbox().size(), settings.commandsEnabled() ? "from chat " + settings.chatId() : "off");
-              trySend(s);
-              poll(s);
-              scheduleSummary(s);
+              delivery.trySend(s);
+              commands.poll(s);
+              summaries.schedule(s);
             })
         .build();
   }
@@ -312,19 +287,34 @@ public final class TelegramNotifier
         .onCommand(Publish.class, this::onPublish)
         .onCommand(GetOutbox.class, (s, c) -> Effect().reply(c.replyTo(), new OutboxView(s.outbox(), s.lastUpdateId(),
             s.lastSummaryDay())))
-        .onCommand(SendDue.class, (s, c) -> {
-          trySend(s);
+        .onCommand(OutboxDelivery.SendDue.class, (s, c) -> {
+          delivery.trySend(s);
           return Effect().none();
         })
-        .onCommand(SendCompleted.class, this::onSendCompleted)
-        .onCommand(PollDue.class, (s, c) -> {
-          poll(s);
+        .onCommand(OutboxDelivery.SendCompleted.class, (s, c) -> delivery.completed(s, c)
+            .map(e -> Effect().persist(e).thenRun(this::enqueuedThenSend))
+            .orElseGet(() -> Effect().none()))
+        .onCommand(CommandPolling.PollDue.class, (s, c) -> {
+          commands.poll(s);
           return Effect().none();
         })
-        .onCommand(Polled.class, this::onPolled)
-        .onCommand(CommandAnswered.class, this::onCommandAnswered)
-        .onCommand(SendDailySummary.class, this::onSendDailySummary)
-        .onCommand(SummaryFetched.class, this::onSummaryFetched)
+        .onCommand(CommandPolling.Polled.class, (s, c) -> commands.polled(s, c)
+            .map(consumed -> Effect().persist(new UpdatesConsumed(consumed.lastUpdateId())).thenRun(st -> {
+              consumed.run();
+              commands.poll(st);
+            }))
+            .orElseGet(() -> Effect().none()))
+        .onCommand(CommandPolling.CommandAnswered.class, (s, c) -> {
+          metrics.command(c.command(), c.outcome());
+          return Effect()
+              .persist(enqueue(s, c.chatId(), null, "/" + c.command(), c.text(), clock.instant()))
+              .thenRun(this::enqueuedThenSend);
+        })
+        .onCommand(SendDailySummary.class, (s, c) -> {
+          summaries.requested(s, c);
+          return Effect().none();
+        })
+        .onCommand(DailySummaries.SummaryFetched.class, this::onSummaryFetched)
         .build();
   }
 
@@ -350,6 +340,26 @@ public final class TelegramNotifier
             });
   }
 
+  private Effect<Event, State> onSummaryFetched(State s, DailySummaries.SummaryFetched c) {
+    Optional<Alert> summary = summaries.fetched(s, c);
+    if (summary.isEmpty()) {
+      return Effect().none();
+    }
+    Alert alert = summary.get();
+    Instant now = clock.instant();
+    List<Event> events = new ArrayList<>();
+    events.add(new SummaryTaken(c.day(), now));
+    events.addAll(enqueue(s, settings.chatId(), alert.dedupeKey(), alert.kind().name(), formatter.format(alert), now));
+    return Effect()
+        .persist(events)
+        .thenRun(
+            st -> {
+              enqueuedThenSend(st);
+              summaries.schedule(st);
+            });
+  }
+
+  /** {@code markup} as outbox messages (split where it exceeds Telegram's length), numbered after the state's last. */
   private List<Event> enqueue(State s, String chatId, String dedupeKey, String origin, String markup, Instant now) {
     List<String> parts = MarkdownV2.split(markup, settings.maxMessageLength());
     List<Event> events = new ArrayList<>(parts.size());
@@ -361,286 +371,13 @@ public final class TelegramNotifier
 
   private void enqueuedThenSend(State st) {
     metrics.outboxSize(st.outbox().size());
-    trySend(st);
+    delivery.trySend(st);
   }
 
   private static <T> void reply(ActorRef<T> to, T message) {
     if (to != null) {
       to.tell(message);
     }
-  }
-
-  // ---- delivery
-
-  /** Sends the oldest message if nothing is in flight and the chat's pace allows; otherwise arms the send timer. */
-  private void trySend(State s) {
-    if (sendInFlight >= 0 || s.outbox().isEmpty()) {
-      return;
-    }
-    long wait = nextSendAtNanos - System.nanoTime();
-    if (wait > 0) {
-      timers.startSingleTimer(SEND_TIMER, SendDue.INSTANCE, Duration.ofNanos(wait));
-      return;
-    }
-    OutboxEntry e = s.head().orElseThrow();
-    long attempt = REQUESTS.incrementAndGet();
-    sendInFlight = attempt;
-    boolean plain = plainText.contains(e.seq());
-    context.pipeToSelf(
-        api.sendMessage(e.chatId(), plain ? MarkdownV2.toPlain(e.text()) : e.text(), !plain),
-        (outcome, err) ->
-            new SendCompleted(attempt, e.seq(), outcome != null ? outcome : new SendOutcome.Transient("network",
-                settings.mask(String.valueOf(err)))));
-  }
-
-  private Effect<Event, State> onSendCompleted(State s, SendCompleted c) {
-    if (c.attempt() != sendInFlight) {
-      return Effect().none();
-    }
-    sendInFlight = -1;
-    Optional<OutboxEntry> head = s.head().filter(e -> e.seq() == c.seq());
-    if (head.isEmpty()) {
-      trySend(s);
-      return Effect().none();
-    }
-    OutboxEntry entry = head.get();
-    SendOutcome o = c.outcome();
-    if (o instanceof SendOutcome.Sent sent) {
-      if (sendFailures > 0) {
-        context.getLog().info("Telegram accepts messages again after {} failed attempt(s)", sendFailures);
-      }
-      sendFailures = 0;
-      plainText.remove(entry.seq());
-      paceAfter(settings.minIntervalPerChat());
-      metrics.sent();
-      return Effect().persist(new Delivered(entry.seq(), sent.messageId(), clock.instant())).thenRun(this::enqueuedThenSend);
-    }
-    if (o instanceof SendOutcome.RetryAfter r) {
-      metrics.sendFailed("rate_limited");
-      context.getLog().warn("Telegram rate limit: waiting {} s as told (retry_after)", r.delay().toSeconds());
-      paceAfter(r.delay());
-    } else if (o instanceof SendOutcome.Transient t) {
-      metrics.sendFailed(t.failureClass());
-      sendFailures++;
-      Duration delay = settings.backoff(sendFailures);
-      if (sendFailures == 1 || sendFailures % 10 == 0) {
-        context.getLog()
-            .warn("Telegram send failed ({}: {}), attempt {}; retrying in {} ms; {} message(s) kept in the outbox",
-                t.failureClass(), t.detail(), sendFailures, delay.toMillis(), s.outbox().size());
-      }
-      paceAfter(delay);
-    } else if (o instanceof SendOutcome.CannotParse p) {
-      metrics.sendFailed("bad_markup");
-      if (plainText.add(entry.seq())) {
-        context.getLog()
-            .error("Telegram could not parse message {} ({}): {}; sending it as plain text. Markup was: {}",
-                entry.seq(), entry.origin(), p.description(), settings.mask(entry.text()));
-        paceAfter(settings.minIntervalPerChat());
-      } else {
-        return drop(entry, p.description());
-      }
-    } else if (o instanceof SendOutcome.Misconfigured m) {
-      metrics.sendFailed("misconfigured");
-      sendFailures++;
-      context.getLog()
-          .error("Telegram refuses kimp's messages ({}): check kimp.telegram.bot-token and kimp.telegram.chat-id; "
-              + "{} message(s) kept in the outbox, retrying in {}", m.description(), s.outbox().size(),
-              settings.backoffMax());
-      paceAfter(settings.backoffMax());
-    } else if (o instanceof SendOutcome.Rejected r) {
-      metrics.sendFailed("rejected");
-      return drop(entry, r.description());
-    }
-    trySend(s);
-    return Effect().none();
-  }
-
-  private Effect<Event, State> drop(OutboxEntry entry, String reason) {
-    plainText.remove(entry.seq());
-    context.getLog()
-        .error("Telegram rejected message {} ({}) for good: {}. It is dropped from the outbox; its text was: {}",
-            entry.seq(), entry.origin(), reason, settings.mask(entry.text()));
-    paceAfter(settings.minIntervalPerChat());
-    return Effect().persist(new Dropped(entry.seq(), reason, clock.instant())).thenRun(this::enqueuedThenSend);
-  }
-
-  private void paceAfter(Duration d) {
-    nextSendAtNanos = System.nanoTime() + d.toNanos();
-  }
-
-  // ---- commands
-
-  private void poll(State s) {
-    if (!settings.commandsEnabled() || pollInFlight >= 0) {
-      return;
-    }
-    long attempt = REQUESTS.incrementAndGet();
-    pollInFlight = attempt;
-    context.pipeToSelf(
-        api.getUpdates(s.lastUpdateId() + 1, settings.pollTimeout()),
-        (outcome, err) -> new Polled(attempt, outcome != null ? outcome : new PollOutcome.Failed("network",
-            settings.mask(String.valueOf(err)))));
-  }
-
-  private Effect<Event, State> onPolled(State s, Polled c) {
-    if (c.attempt() != pollInFlight) {
-      return Effect().none();
-    }
-    pollInFlight = -1;
-    if (c.outcome() instanceof PollOutcome.Failed f) {
-      pollFailures++;
-      Duration delay = settings.backoff(pollFailures);
-      if (pollFailures == 1 || pollFailures % 10 == 0) {
-        String hint = "conflict".equals(f.failureClass())
-            ? " (another process polls this bot's updates: only one kimp cluster may use a bot token)"
-            : "";
-        context.getLog().warn("Telegram getUpdates failed ({}: {}){}; polling again in {} ms", f.failureClass(),
-            f.detail(), hint, delay.toMillis());
-      }
-      timers.startSingleTimer(POLL_TIMER, PollDue.INSTANCE, delay);
-      return Effect().none();
-    }
-    pollFailures = 0;
-    List<Update> fresh =
-        ((PollOutcome.Updates) c.outcome()).updates().stream().filter(u -> u.updateId() > s.lastUpdateId()).toList();
-    if (fresh.isEmpty()) {
-      poll(s);
-      return Effect().none();
-    }
-    long last = fresh.stream().mapToLong(Update::updateId).max().orElseThrow();
-    List<Runnable> toRun = new ArrayList<>();
-    for (Update u : fresh) {
-      if (!settings.chatId().equals(u.chatId())) {
-        metrics.ignored("foreign_chat");
-        context.getLog()
-            .warn("Ignored a Telegram message from chat {} (user {} @{}): only chat {} may command kimp", u.chatId(),
-                u.fromId(), u.fromUsername(), settings.chatId());
-        continue;
-      }
-      Optional<OperatorCommand> command = OperatorCommand.parse(u.text());
-      if (command.isEmpty()) {
-        metrics.ignored("not_a_command");
-        continue;
-      }
-      toRun.add(() -> execute(u, command.get()));
-    }
-    return Effect()
-        .persist(new UpdatesConsumed(last))
-        .thenRun(
-            st -> {
-              toRun.forEach(Runnable::run);
-              poll(st);
-            });
-  }
-
-  private void execute(Update u, OperatorCommand command) {
-    String by = "telegram:" + (u.fromUsername() != null ? "@" + u.fromUsername() : Long.toString(u.fromId()));
-    context.getLog().info("Telegram command /{} from {}", command.name(), by);
-    CompletionStage<String> answer;
-    try {
-      answer = answer(command, by);
-    } catch (RuntimeException e) {
-      answer = CompletableFuture.failedFuture(e);
-    }
-    String outcome = command instanceof OperatorCommand.Invalid ? "invalid" : "ok";
-    context.pipeToSelf(
-        answer.toCompletableFuture().orTimeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS),
-        (text, err) ->
-            err == null
-                ? new CommandAnswered(u.chatId(), command.name(), outcome, text)
-                : new CommandAnswered(u.chatId(), command.name(), "failed", replies.failed(command.name(), err)));
-  }
-
-  private CompletionStage<String> answer(OperatorCommand c, String by) {
-    if (c instanceof OperatorCommand.Status) {
-      return actions.status().thenApply(replies::status);
-    }
-    if (c instanceof OperatorCommand.Premiums) {
-      return actions.premiums().thenApply(replies::premiums);
-    }
-    if (c instanceof OperatorCommand.Cycles) {
-      return actions.cycles(OperatorActions.CycleQuery.open(100)).thenApply(replies::cycles);
-    }
-    if (c instanceof OperatorCommand.DeadLetters) {
-      return actions.deadLetters(true).thenApply(replies::deadLetters);
-    }
-    if (c instanceof OperatorCommand.Recover r) {
-      return actions.recover(r.cycleId(), by).thenApply(replies::recovered);
-    }
-    if (c instanceof OperatorCommand.Pause p) {
-      return actions.pause(by, p.reason()).thenApply(replies::tradingSwitched);
-    }
-    if (c instanceof OperatorCommand.Resume) {
-      return actions.resume(by).thenApply(replies::tradingSwitched);
-    }
-    String problem = c instanceof OperatorCommand.Invalid i ? i.problem() : null;
-    return CompletableFuture.completedFuture(CommandReplies.help(problem));
-  }
-
-  private Effect<Event, State> onCommandAnswered(State s, CommandAnswered c) {
-    metrics.command(c.command(), c.outcome());
-    return Effect()
-        .persist(enqueue(s, c.chatId(), null, "/" + c.command(), c.text(), clock.instant()))
-        .thenRun(this::enqueuedThenSend);
-  }
-
-  // ---- daily summary
-
-  /** Arms the timer for the next summary, and catches up on one missed while no notifier ran. */
-  private void scheduleSummary(State s) {
-    if (!alertSettings.dailySummaryEnabled()) {
-      return;
-    }
-    ZonedDateTime now = clock.instant().atZone(alertSettings.zone());
-    ZonedDateTime todayAt = now.toLocalDate().atTime(alertSettings.dailySummaryAt()).atZone(alertSettings.zone());
-    ZonedDateTime lastDue = now.isBefore(todayAt) ? todayAt.minusDays(1) : todayAt;
-    LocalDate missed = lastDue.toLocalDate().minusDays(1);
-    if (s.lastSummaryDay() != null && s.lastSummaryDay().isBefore(missed)) {
-      context.getSelf().tell(new SendDailySummary(missed));
-    }
-    ZonedDateTime next = lastDue.plusDays(1);
-    timers.startSingleTimer(
-        SUMMARY_TIMER, new SendDailySummary(next.toLocalDate().minusDays(1)), Duration.between(now, next));
-  }
-
-  private Effect<Event, State> onSendDailySummary(State s, SendDailySummary c) {
-    if (s.lastSummaryDay() != null && !c.day().isAfter(s.lastSummaryDay())) {
-      context.getLog().debug("Daily summary of {} already sent", c.day());
-      return Effect().none();
-    }
-    if (summariesInFlight.add(c.day())) {
-      context.pipeToSelf(
-          actions.dailySummary(c.day()).toCompletableFuture()
-              .orTimeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS),
-          (summary, err) -> new SummaryFetched(c.day(), summary, err));
-    }
-    return Effect().none();
-  }
-
-  private Effect<Event, State> onSummaryFetched(State s, SummaryFetched c) {
-    summariesInFlight.remove(c.day());
-    if (c.error() != null) {
-      context.getLog()
-          .warn("Daily summary of {} unavailable ({}); trying again in {}", c.day(), c.error().toString(),
-              settings.backoffMax());
-      timers.startSingleTimer("summary-retry-" + c.day(), new SendDailySummary(c.day()), settings.backoffMax());
-      return Effect().none();
-    }
-    if (s.lastSummaryDay() != null && !c.day().isAfter(s.lastSummaryDay())) {
-      return Effect().none();
-    }
-    Instant now = clock.instant();
-    Alert alert = AlertFormatter.dailySummary(c.summary(), now);
-    List<Event> events = new ArrayList<>();
-    events.add(new SummaryTaken(c.day(), now));
-    events.addAll(enqueue(s, settings.chatId(), alert.dedupeKey(), alert.kind().name(), formatter.format(alert), now));
-    return Effect()
-        .persist(events)
-        .thenRun(
-            st -> {
-              enqueuedThenSend(st);
-              scheduleSummary(st);
-            });
   }
 
   // ---- events

@@ -58,11 +58,19 @@ import org.slf4j.LoggerFactory;
  * seen before, even after a failed request; kimp never resends one (every attempt gets a new id), and a refusal is treated
  * as "an order may exist": the caller reconciles.
  *
- * <p>Withdrawals carry no client id at Upbit. The uuid of each withdrawal this process sent is remembered by client id;
- * after a restart a withdrawal is found by currency, amount (sent + fee = requested) and creation within
- * {@link UpbitSettings#withdrawalMatchWindow()}, skipping withdrawals already matched to other client ids. Upbit's
- * withdrawal list has no destination address, so two equal withdrawals of the same coin inside the window cannot be told
- * apart after a restart: the older one is taken.
+ * <p>Withdrawals carry no client id at Upbit, so a withdrawal is told apart from others in three ways, first that applies:
+ * <ol>
+ *   <li>by its uuid: the one this process saw accepted (remembered by client id), or the one the caller recorded from the
+ *       journal ({@link #queryWithdrawal(WithdrawalRequest, String, Instant)}), looked up with {@code GET /v1/withdraw};
+ *   <li>otherwise (the reply was lost: a restart, a failover, a hand-off mid-request) by the {@link WithdrawalTag} that
+ *       {@link #withdraw} wrote into the last digits of the amount sent, derived from the client id: among Upbit's
+ *       withdrawals of the coin, one whose amount carries the tag, whose amount plus fee is the requested amount (less at
+ *       most 0.1 %), made within {@link UpbitSettings#withdrawalMatchWindow()} and not before the request was sent (less
+ *       {@link #CLOCK_SKEW}) when the send time is known, and not already matched to another client id;
+ *   <li>none carries the tag: the request never reached Upbit (empty).
+ * </ol>
+ * Only when the amount is too small for a tag digit (it costs at most 1 bp), or two requests' tags collide, can two
+ * withdrawals match: then the oldest is taken and a warning logged.
  *
  * <p>A market buy ({@code ord_type=price}) reserves the fee on top of {@code price}; the price sent is
  * {@code floor(quoteAmount / (1 + taker fee))} so that price plus fee never exceeds the request's {@code quoteAmount}.
