@@ -3,7 +3,7 @@ package io.kimp.backtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
-import io.kimp.fixtures.sim.ScriptedRecording;
+import io.kimp.simulator.ScriptedRecording;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;

@@ -32,7 +32,7 @@ import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.MarketFeeds;
 import io.kimp.fixtures.db.TestDatabases;
 import io.kimp.fixtures.scripted.RecordingAlertSink;
-import io.kimp.fixtures.sim.ScriptedRecording;
+import io.kimp.simulator.ScriptedRecording;
 import io.kimp.gateway.Gateways;
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -8,7 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
 import io.kimp.fixtures.db.TestDatabases;
-import io.kimp.fixtures.sim.SimVenue;
+import io.kimp.simulator.SimVenue;
 import io.kimp.fixtures.telegram.FakeTelegramBotApi;
 import java.nio.file.Path;
 import java.time.Duration;

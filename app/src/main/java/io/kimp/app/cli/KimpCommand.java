@@ -18,7 +18,6 @@ import picocli.CommandLine.Command;
       TradingCommand.class,
       ProjectionsCommand.class,
       BackupCommand.class,
-      io.kimp.app.bench.BenchCommand.class,
       io.kimp.backtest.cli.BacktestCommand.class,
     })
 public final class KimpCommand {}

@@ -12,7 +12,7 @@ import io.kimp.feeds.FeedSettings;
 import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.MarketFeeds;
 import io.kimp.feeds.SimulatedVenues;
-import io.kimp.fixtures.sim.SimulatorConfig;
+import io.kimp.simulator.SimulatorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.kimp.core.market.Venue;
 import io.kimp.feeds.MarketFeeds;
 import io.kimp.feeds.SimulatedVenues;
-import io.kimp.fixtures.sim.SimulatorConfig;
+import io.kimp.simulator.SimulatorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.MarketFeeds;
 import io.kimp.feeds.SimulatedVenues;
 import io.kimp.feeds.parse.Reject;
-import io.kimp.fixtures.sim.SimVenue;
+import io.kimp.simulator.SimVenue;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;

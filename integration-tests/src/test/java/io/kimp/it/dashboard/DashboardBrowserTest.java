@@ -10,7 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
 import io.kimp.fixtures.db.TestDatabases;
-import io.kimp.fixtures.sim.SimulatorConfig;
+import io.kimp.simulator.SimulatorConfig;
 import io.kimp.it.TestNodes;
 import java.nio.file.Files;
 import java.nio.file.Path;

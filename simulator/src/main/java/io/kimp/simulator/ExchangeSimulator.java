@@ -1,0 +1,574 @@
+package io.kimp.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kimp.simulator.SimHttpServer.Reply;
+import io.kimp.simulator.SimHttpServer.Respond;
+import io.kimp.simulator.SimHttpServer.Upgrade;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.ClassicActorSystemProvider;
+import org.apache.pekko.japi.Pair;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Upbit and Binance market data on loopback, speaking their public protocols: Upbit's {@code /websocket/v1} (the
+ * subscription request is checked and refused with Upbit's error JSON when wrong; frames are binary; DEFAULT or SIMPLE
+ * keys; text {@code PING} answered with {@code {"status":"UP"}}), Binance's {@code /stream?streams=…} (combined wrapper)
+ * and {@code /ws/<stream>} (raw), with ping frames when idle and at most 1024 streams per connection; the REST market
+ * lists {@code GET /v1/market/all} and {@code GET /api/v3/exchangeInfo}; and a USD/KRW endpoint
+ * ({@code {"rates":{"KRW":…}}}). Driven by the {@link PriceModel}, by candle CSVs or by a kimp recording.
+ *
+ * <p>Faults on demand: drop a venue's connections (clean close), cut them at the TCP level (the client sees 1006), send
+ * garbage frames, stall a venue, announce a Binance server shutdown. {@code kimp run --simulate} starts one with
+ * {@link #start} and points the feeds at its URLs.
+ */
+public final class ExchangeSimulator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ExchangeSimulator.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HOST = "127.0.0.1";
+  private static final String JSON_TYPE = "application/json";
+
+  private final ClassicActorSystemProvider system;
+  private final SimulatorConfig config;
+  private final EventLoopGroup io = SimHttpServer.group(Math.min(2, Runtime.getRuntime().availableProcessors()));
+  private final Map<SimVenue, Set<SimConnection>> connections = new EnumMap<>(SimVenue.class);
+  private final Map<SimVenue, AtomicLong> accepted = new EnumMap<>(SimVenue.class);
+  private final Map<SimVenue, LongAdder> updatesSent = new EnumMap<>(SimVenue.class);
+  private final Map<SimVenue, Long> stalledUntil = new ConcurrentHashMap<>();
+  private final AtomicLong upbitSeq = new AtomicLong();
+  private final AtomicLong binanceSeq = new AtomicLong(1_000_000);
+  private final PriceModel model;
+  private final UpdateSource source;
+  private volatile Consumer<MarketUpdate> sentListener;
+  private volatile String lastUpbitRequest;
+  private volatile String usdKrwBody;
+  private volatile boolean running = true;
+  private SimHttpServer upbitHttp;
+  private SimHttpServer binanceHttp;
+  private TcpFaultProxy upbitProxy;
+  private TcpFaultProxy binanceProxy;
+  private Thread pump;
+
+  private ExchangeSimulator(ClassicActorSystemProvider system, SimulatorConfig config) {
+    this.system = system;
+    this.config = config;
+    for (SimVenue v : SimVenue.values()) {
+      connections.put(v, ConcurrentHashMap.newKeySet());
+      accepted.put(v, new AtomicLong());
+      updatesSent.put(v, new LongAdder());
+    }
+    this.usdKrwBody = usdKrwJson(config.usdKrw());
+    if (config.upbitCandles() != null && config.binanceCandles() != null) {
+      this.model = null;
+      this.source =
+          new CandleSource(
+              config.upbitCandles(), config.binanceCandles(), config.candleCoin(), config.usdtKrw(), upbitSeq,
+              binanceSeq);
+    } else {
+      this.model = new PriceModel(config, upbitSeq, binanceSeq);
+      this.source = model;
+    }
+  }
+
+  /** Binds both venues on loopback (ephemeral ports) and starts the market. */
+  public static CompletionStage<ExchangeSimulator> start(ClassicActorSystemProvider system, SimulatorConfig config) {
+    ExchangeSimulator sim = new ExchangeSimulator(system, config);
+    CompletionStage<SimHttpServer> up = SimHttpServer.bind(sim.io, HOST, null, sim::upbit);
+    CompletionStage<SimHttpServer> bn = SimHttpServer.bind(sim.io, HOST, config.binancePingInterval(), sim::binance);
+    return up.thenCombine(bn, Pair::create)
+        .thenCompose(
+            p -> {
+              sim.upbitHttp = p.first();
+              sim.binanceHttp = p.second();
+              if (!config.faultProxy()) {
+                return CompletableFuture.completedFuture(sim);
+              }
+              return TcpFaultProxy.start(system, HOST, p.first().port())
+                  .thenCombine(TcpFaultProxy.start(system, HOST, p.second().port()), Pair::create)
+                  .thenApply(
+                      proxies -> {
+                        sim.upbitProxy = proxies.first();
+                        sim.binanceProxy = proxies.second();
+                        return sim;
+                      });
+            })
+        .thenApply(
+            s -> {
+              s.pump = new Thread(s.config.recording() != null ? s::playRecording : s::runModel, "exchange-simulator");
+              s.pump.setDaemon(true);
+              s.pump.start();
+              log.info("exchange simulator: Upbit {}, Binance {}", s.upbitWebSocketUrl(), s.binanceWebSocketUrl());
+              return s;
+            });
+  }
+
+  // ---------------------------------------------------------------- URLs
+
+  private int publicPort(SimVenue v) {
+    TcpFaultProxy proxy = v == SimVenue.UPBIT ? upbitProxy : binanceProxy;
+    return proxy != null ? proxy.port() : (v == SimVenue.UPBIT ? upbitHttp : binanceHttp).port();
+  }
+
+  /** {@code kimp.feeds.upbit.websocket-url}. */
+  public String upbitWebSocketUrl() {
+    return "ws://" + HOST + ":" + publicPort(SimVenue.UPBIT) + "/websocket/v1";
+  }
+
+  /** {@code kimp.feeds.upbit.rest-url}. */
+  public String upbitRestUrl() {
+    return "http://" + HOST + ":" + publicPort(SimVenue.UPBIT);
+  }
+
+  /** {@code kimp.feeds.binance.websocket-url}. */
+  public String binanceWebSocketUrl() {
+    return "ws://" + HOST + ":" + publicPort(SimVenue.BINANCE);
+  }
+
+  /** {@code kimp.feeds.binance.rest-url}. */
+  public String binanceRestUrl() {
+    return "http://" + HOST + ":" + publicPort(SimVenue.BINANCE);
+  }
+
+  /** {@code kimp.feeds.fx.usd-krw-url} (answers {@code {"rates":{"KRW":…}}}). */
+  public String usdKrwUrl() {
+    return upbitRestUrl() + "/fx/usdkrw";
+  }
+
+  public SimulatorConfig config() {
+    return config;
+  }
+
+  // ---------------------------------------------------------------- control and faults
+
+  /** Changes the premium regime of the price model (no effect when playing candles or a recording). */
+  public void setPremium(double percent, double swingPercent, Duration period) {
+    if (model != null) {
+      model.setPremium(percent, swingPercent, period.toMillis());
+    }
+  }
+
+  public void setUsdKrw(double rate) {
+    usdKrwBody = usdKrwJson(rate);
+  }
+
+  /** Closes every connection of {@code venue} cleanly (close frame 1000); returns how many. */
+  public int dropConnections(SimVenue venue) {
+    int n = 0;
+    for (SimConnection c : connections.get(venue)) {
+      c.close();
+      n++;
+    }
+    return n;
+  }
+
+  /** Cuts every connection of {@code venue} at the TCP level, no close frame (the client sees 1006); returns how many. */
+  public int abortConnections(SimVenue venue) {
+    TcpFaultProxy proxy = venue == SimVenue.UPBIT ? upbitProxy : binanceProxy;
+    if (proxy != null) {
+      return proxy.abortAll();
+    }
+    int n = 0;
+    for (SimConnection c : connections.get(venue)) {
+      c.fail();
+      n++;
+    }
+    return n;
+  }
+
+  /** Sends {@code n} malformed frames (bad JSON, truncated, bad numbers, crossed books, unknown symbols and types). */
+  public void sendGarbage(SimVenue venue, int n) {
+    List<String> garbage = garbage(venue, config.coins().get(0));
+    for (SimConnection c : connections.get(venue)) {
+      for (int i = 0; i < n; i++) {
+        c.send(garbage.get(i % garbage.size()));
+      }
+    }
+  }
+
+  /** The venue sends nothing for {@code d} (its connections stay open). */
+  public void stall(SimVenue venue, Duration d) {
+    stalledUntil.put(venue, System.currentTimeMillis() + d.toMillis());
+  }
+
+  /** Ends a stall early. */
+  public void resume(SimVenue venue) {
+    stalledUntil.remove(venue);
+  }
+
+  /** Binance announces a server shutdown on every connection. */
+  public void announceServerShutdown() {
+    String notice = BinanceWire.serverShutdown(System.currentTimeMillis());
+    for (SimConnection c : connections.get(SimVenue.BINANCE)) {
+      c.send(notice);
+    }
+  }
+
+  /**
+   * Called on the pump thread with every update of the model just before it goes out to the clients (not for stalled
+   * venues); tests and benchmarks use it to know what was sent. Keep it cheap.
+   */
+  public void onUpdate(Consumer<MarketUpdate> listener) {
+    this.sentListener = listener;
+  }
+
+  public int openConnections(SimVenue venue) {
+    return connections.get(venue).size();
+  }
+
+  public long acceptedConnections(SimVenue venue) {
+    return accepted.get(venue).get();
+  }
+
+  public long updatesSent(SimVenue venue) {
+    return updatesSent.get(venue).sum();
+  }
+
+  /** Frames the clients were too slow to take. */
+  public long framesDropped(SimVenue venue) {
+    long n = 0;
+    for (SimConnection c : connections.get(venue)) {
+      n += c.dropped.sum();
+    }
+    return n;
+  }
+
+  /** The newest Upbit subscription request received. */
+  public Optional<String> lastUpbitRequest() {
+    return Optional.ofNullable(lastUpbitRequest);
+  }
+
+  /** The streams of Binance's open connections. */
+  public List<Set<String>> binanceSubscriptions() {
+    List<Set<String>> out = new ArrayList<>();
+    for (SimConnection c : connections.get(SimVenue.BINANCE)) {
+      out.add(c.streams);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (pump != null) {
+      pump.interrupt();
+    }
+    for (SimVenue v : SimVenue.values()) {
+      dropConnections(v);
+    }
+    List<CompletableFuture<?>> stops = new ArrayList<>();
+    for (SimHttpServer b : Arrays.asList(upbitHttp, binanceHttp)) {
+      if (b != null) {
+        CompletableFuture<Void> unbound = new CompletableFuture<>();
+        b.unbind().addListener(f -> unbound.complete(null));
+        stops.add(unbound);
+      }
+    }
+    for (TcpFaultProxy p : Arrays.asList(upbitProxy, binanceProxy)) {
+      if (p != null) {
+        stops.add(p.stop().toCompletableFuture());
+      }
+    }
+    try {
+      CompletableFuture.allOf(stops.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("exchange simulator did not unbind cleanly", e);
+    }
+    io.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private Reply upbit(FullHttpRequest req) {
+    String path = SimHttpServer.uri(req).path();
+    if (path.equals("/websocket/v1")) {
+      return new Upgrade(ch -> register(new SimConnection(SimVenue.UPBIT, ch, Set.of(), false, this::onUpbitRequest)));
+    }
+    if (path.equals("/v1/market/all")) {
+      return json(upbitMarkets());
+    }
+    if (path.equals("/fx/usdkrw")) {
+      return json(usdKrwBody);
+    }
+    return new Respond(HttpResponseStatus.NOT_FOUND, null, "");
+  }
+
+  private Reply binance(FullHttpRequest req) {
+    QueryStringDecoder uri = SimHttpServer.uri(req);
+    String path = uri.path();
+    if (path.equals("/api/v3/exchangeInfo")) {
+      return json(binanceExchangeInfo());
+    }
+    boolean combined = path.equals("/stream");
+    if (combined || path.startsWith("/ws/")) {
+      Set<String> streams = new LinkedHashSet<>();
+      String list = combined ? uri.parameters().getOrDefault("streams", List.of("")).get(0) : path.substring(4);
+      for (String s : list.split("/")) {
+        if (!s.isBlank()) {
+          streams.add(s);
+        }
+      }
+      if (streams.isEmpty() || streams.size() > 1024) {
+        return new Respond(HttpResponseStatus.BAD_REQUEST, JSON_TYPE,
+            "{\"code\":-1121,\"msg\":\"Invalid number of streams: " + streams.size() + "\"}");
+      }
+      Set<String> subscribed = Set.copyOf(streams);
+      return new Upgrade(ch -> register(new SimConnection(SimVenue.BINANCE, ch, subscribed, combined, (c, t) -> {})));
+    }
+    return new Respond(HttpResponseStatus.NOT_FOUND, null, "");
+  }
+
+  private static Reply json(String body) {
+    return new Respond(HttpResponseStatus.OK, JSON_TYPE, body);
+  }
+
+  private void onUpbitRequest(SimConnection c, String text) {
+    if (text.trim().equals("PING")) {
+      c.send("{\"status\":\"UP\"}");
+      return;
+    }
+    lastUpbitRequest = text;
+    try {
+      c.subscription = UpbitWire.parse(text);
+    } catch (UpbitWire.Refused e) {
+      c.send(UpbitWire.error(e.name, e.getMessage()));
+      c.close();
+    }
+  }
+
+  /** Counts the connection among the venue's open ones until its channel closes. */
+  private SimConnection register(SimConnection c) {
+    connections.get(c.venue).add(c);
+    accepted.get(c.venue).incrementAndGet();
+    c.closed().addListener(f -> connections.get(c.venue).remove(c));
+    return c;
+  }
+
+  private String upbitMarkets() {
+    StringBuilder b = new StringBuilder("[");
+    List<String> markets = new ArrayList<>(config.coins());
+    markets.add("USDT");
+    markets.add("UPONLY"); // listed on Upbit only: not a common market
+    for (String coin : markets) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append("{\"market\":\"KRW-").append(coin).append("\",\"korean_name\":\"").append(coin)
+          .append("\",\"english_name\":\"").append(coin).append("\"}");
+    }
+    b.append(",{\"market\":\"BTC-ETH\",\"korean_name\":\"이더리움\",\"english_name\":\"Ethereum\"}]");
+    return b.toString();
+  }
+
+  private String binanceExchangeInfo() {
+    StringBuilder b = new StringBuilder("{\"timezone\":\"UTC\",\"serverTime\":").append(System.currentTimeMillis())
+        .append(",\"symbols\":[");
+    List<String[]> symbols = new ArrayList<>();
+    for (String coin : config.coins()) {
+      symbols.add(new String[] {coin, "USDT", "TRADING"});
+    }
+    symbols.add(new String[] {"BNONLY", "USDT", "TRADING"});
+    symbols.add(new String[] {"UPONLY", "USDT", "BREAK"}); // halted on Binance: not common
+    symbols.add(new String[] {"ETH", "BTC", "TRADING"});
+    for (int i = 0; i < symbols.size(); i++) {
+      String[] s = symbols.get(i);
+      b.append(i > 0 ? "," : "").append("{\"symbol\":\"").append(s[0]).append(s[1]).append("\",\"status\":\"")
+          .append(s[2]).append("\",\"baseAsset\":\"").append(s[0]).append("\",\"quoteAsset\":\"").append(s[1])
+          .append("\"}");
+    }
+    return b.append("]}").toString();
+  }
+
+  private static String usdKrwJson(double rate) {
+    return "{\"base\":\"USD\",\"rates\":{\"KRW\":" + rate + "}}";
+  }
+
+  private static List<String> garbage(SimVenue venue, String coin) {
+    if (venue == SimVenue.UPBIT) {
+      String code = "KRW-" + coin;
+      return List.of(
+          "this is not json",
+          "{\"ty\":\"ticker\",\"cd\":\"" + code + "\",\"tp\":",
+          "{\"ty\":\"ticker\",\"cd\":\"" + code + "\",\"tp\":-1,\"tms\":1}",
+          "{\"ty\":\"ticker\",\"cd\":\"" + code + "\",\"tp\":\"NaN\",\"tms\":1}",
+          "{\"ty\":\"orderbook\",\"cd\":\"" + code + "\",\"tms\":1,\"obu\":[{\"ap\":100,\"bp\":200,\"as\":1,\"bs\":1}]}",
+          "{\"ty\":\"ticker\",\"cd\":\"KRW-NOSUCHCOIN\",\"tp\":1,\"tms\":1}",
+          "{\"ty\":\"mystery\",\"cd\":\"" + code + "\"}",
+          "{\"ty\":\"trade\",\"tp\":1}");
+    }
+    String sym = coin.toLowerCase(Locale.ROOT) + "usdt";
+    String up = coin + "USDT";
+    return List.of(
+        "<html>502 Bad Gateway</html>",
+        "{\"stream\":\"" + sym + "@bookTicker\",\"data\":{\"u\":1,\"s\":\"" + up + "\",\"b\":",
+        "{\"stream\":\"" + sym + "@bookTicker\",\"data\":{\"u\":1,\"s\":\"" + up
+            + "\",\"b\":\"0\",\"B\":\"1\",\"a\":\"1\",\"A\":\"1\"}}",
+        "{\"stream\":\"" + sym + "@bookTicker\",\"data\":{\"u\":1,\"s\":\"" + up
+            + "\",\"b\":\"NaN\",\"B\":\"1\",\"a\":\"1\",\"A\":\"1\"}}",
+        "{\"stream\":\"" + sym + "@bookTicker\",\"data\":{\"u\":1,\"s\":\"" + up
+            + "\",\"b\":\"2\",\"B\":\"1\",\"a\":\"1\",\"A\":\"1\"}}",
+        "{\"stream\":\"nosuchusdt@bookTicker\",\"data\":{\"u\":1,\"s\":\"NOSUCHUSDT\",\"b\":\"1\",\"B\":\"1\","
+            + "\"a\":\"2\",\"A\":\"1\"}}",
+        "{\"stream\":\"" + sym + "@kline_1m\",\"data\":{\"e\":\"kline\",\"s\":\"" + up + "\"}}",
+        "{\"stream\":\"" + sym + "@trade\",\"data\":{\"e\":\"trade\",\"s\":\"" + up + "\",\"p\":\"1\"}}");
+  }
+
+  // ---------------------------------------------------------------- the pump
+
+  private void runModel() {
+    double rate = config.updatesPerSecond();
+    long interval = rate > 0 ? (long) (1e9 / rate) : 0;
+    long next = System.nanoTime();
+    while (running) {
+      long now = System.nanoTime();
+      if (interval > 0) {
+        if (now < next) {
+          LockSupport.parkNanos(Math.min(next - now, 1_000_000));
+          continue;
+        }
+        next += interval;
+        if (now - next > 1_000_000_000L) {
+          next = now; // fell behind by more than a second (paused, GC): do not burst
+        }
+      } else if (connections.get(SimVenue.UPBIT).isEmpty() && connections.get(SimVenue.BINANCE).isEmpty()) {
+        LockSupport.parkNanos(1_000_000);
+        continue;
+      }
+      MarketUpdate u = source.next(System.currentTimeMillis(), now);
+      if (stalled(u.venue())) {
+        continue;
+      }
+      broadcast(u, interval == 0);
+    }
+  }
+
+  private boolean stalled(SimVenue v) {
+    Long until = stalledUntil.get(v);
+    if (until == null) {
+      return false;
+    }
+    if (System.currentTimeMillis() >= until) {
+      stalledUntil.remove(v);
+      return false;
+    }
+    return true;
+  }
+
+  private void broadcast(MarketUpdate u, boolean waitForSlowClients) {
+    Consumer<MarketUpdate> l = sentListener;
+    if (l != null) {
+      l.accept(u);
+    }
+    byte[] simple = null;
+    byte[] other = null;
+    for (SimConnection c : connections.get(u.venue())) {
+      if (!c.ready() || !c.wants(u)) {
+        continue;
+      }
+      // connections reading the same shape share the frame
+      boolean alt = c.altShape();
+      byte[] frame = alt ? simple : other;
+      if (frame == null) {
+        frame = c.format(u);
+        if (alt) {
+          simple = frame;
+        } else {
+          other = frame;
+        }
+      }
+      if (waitForSlowClients) {
+        while (running && !c.send(frame) && connections.get(u.venue()).contains(c)) {
+          c.dropped.decrement(); // not dropped: retried until the client takes it
+          LockSupport.parkNanos(20_000); // leave the CPU to the connections draining the queue
+        }
+      } else {
+        c.send(frame);
+      }
+    }
+    updatesSent.get(u.venue()).increment();
+  }
+
+  /** Plays a kimp recording's frames to the clients at the recorded pace (× speed): Upbit binary, Binance text. */
+  private void playRecording() {
+    double speed = config.recordingSpeed() > 0 ? config.recordingSpeed() : 1.0;
+    long firstT = -1;
+    long start = System.nanoTime();
+    try (BufferedReader r = Files.newBufferedReader(config.recording(), StandardCharsets.UTF_8)) {
+      String line;
+      while (running && (line = r.readLine()) != null) {
+        JsonNode n;
+        try {
+          n = JSON.readTree(line);
+        } catch (IOException e) {
+          continue; // a damaged line of the recording: skipped
+        }
+        if (n == null || !n.has("t") || !n.has("venue") || !n.has("frame")) {
+          continue;
+        }
+        long t = n.get("t").asLong();
+        if (firstT < 0) {
+          firstT = t;
+        }
+        long due = start + (long) ((t - firstT) * 1_000_000L / speed);
+        long wait;
+        while (running && (wait = due - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        String frame = n.get("frame").asText();
+        switch (n.get("venue").asText()) {
+          case "upbit":
+            sendRaw(SimVenue.UPBIT, frame);
+            break;
+          case "binance":
+            sendRaw(SimVenue.BINANCE, frame);
+            break;
+          case "fx":
+            usdKrwBody = frame;
+            break;
+          default:
+            break;
+        }
+      }
+    } catch (IOException e) {
+      log.error("exchange simulator cannot read the recording {}", config.recording(), e);
+    }
+  }
+
+  private void sendRaw(SimVenue v, String frame) {
+    if (stalled(v)) {
+      return;
+    }
+    byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
+    for (SimConnection c : connections.get(v)) {
+      if (c.ready()) {
+        c.send(bytes);
+      }
+    }
+    updatesSent.get(v).increment();
+  }
+}

@@ -1,0 +1,33 @@
+package io.kimp.simulator;
+
+/**
+ * One simulated market change, before it is put on the wire in a venue's format. Prices in the venue's quote currency.
+ * The wire texts are cached per format: every connection asking for the same format sends the same bytes.
+ *
+ * @param seq the venue's monotonic id (Binance update / trade id), shared by every connection: overlapping connections see
+ *     the same ids, as on Binance
+ * @param sentNanos {@link System#nanoTime()} when the model emitted it (for the latency benchmark)
+ */
+public record MarketUpdate(
+    SimVenue venue,
+    Kind kind,
+    String coin,
+    double bid,
+    double bidSize,
+    double ask,
+    double askSize,
+    double price,
+    double size,
+    double volume24h,
+    long seq,
+    long ts,
+    long sentNanos) {
+
+  /** What changed. */
+  public enum Kind {
+    BOOK,
+    TRADE,
+    TICKER,
+    DEPTH
+  }
+}

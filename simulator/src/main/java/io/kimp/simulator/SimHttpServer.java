@@ -1,0 +1,238 @@
+package io.kimp.simulator;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The simulator's HTTP and WebSocket transport on Netty: one listening socket per venue, plain HTTP answers for REST and
+ * a WebSocket upgrade for the market-data paths. The venue's protocol (which paths, what to answer) is the
+ * {@link Route} function's; this class only moves bytes. Close frames are answered, pings ponged; with
+ * {@code pingWhenIdle} the server sends a ping frame whenever it wrote nothing for that long (Binance). All venues share
+ * the event-loop threads given to {@link #group}.
+ */
+final class SimHttpServer {
+  private static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+  /** What a request gets: a plain response, or a WebSocket whose messages go to the connection {@code open} returns. */
+  sealed interface Reply {}
+
+  record Respond(HttpResponseStatus status, String contentType, String body) implements Reply {}
+
+  record Upgrade(Function<Channel, Socket> open) implements Reply {}
+
+  /** The server's side of an open WebSocket. */
+  interface Socket {
+    /** A message from the client, text and binary alike (as text). Event loop. */
+    void received(String text);
+
+    /** The socket's send buffer has room again after it was full. Event loop. */
+    void writable();
+  }
+
+  private final Channel listener;
+
+  private SimHttpServer(Channel listener) {
+    this.listener = listener;
+  }
+
+  /** Event-loop threads for the simulator's venues. */
+  static EventLoopGroup group(int threads) {
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory("exchange-simulator-io", true), NioIoHandler.newFactory());
+  }
+
+  /** Binds {@code host} on an ephemeral port; {@code routes} decides per request. */
+  static CompletableFuture<SimHttpServer> bind(
+      EventLoopGroup group, String host, Duration pingWhenIdle, Function<FullHttpRequest, Reply> routes) {
+    CompletableFuture<SimHttpServer> bound = new CompletableFuture<>();
+    new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_SNDBUF, 128 * 1024)
+        .childHandler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                ch.pipeline()
+                    // a request line long enough for 1024 Binance streams, so that their count is what is refused
+                    .addLast(new HttpServerCodec(MAX_MESSAGE_BYTES, 8192, 8192))
+                    .addLast(new HttpObjectAggregator(MAX_MESSAGE_BYTES))
+                    .addLast(new Requests(routes, pingWhenIdle));
+              }
+            })
+        .bind(host, 0)
+        .addListener((ChannelFutureListener) f -> {
+          if (f.isSuccess()) {
+            bound.complete(new SimHttpServer(f.channel()));
+          } else {
+            bound.completeExceptionally(f.cause());
+          }
+        });
+    return bound;
+  }
+
+  int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  ChannelFuture unbind() {
+    return listener.close();
+  }
+
+  /** The path of {@code req}'s URI, and its query. */
+  static QueryStringDecoder uri(FullHttpRequest req) {
+    return new QueryStringDecoder(req.uri());
+  }
+
+  private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final Function<FullHttpRequest, Reply> routes;
+    private final Duration pingWhenIdle;
+
+    Requests(Function<FullHttpRequest, Reply> routes, Duration pingWhenIdle) {
+      this.routes = routes;
+      this.pingWhenIdle = pingWhenIdle;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      if (req.decoderResult().isFailure()) {
+        respond(ctx, req, new Respond(HttpResponseStatus.BAD_REQUEST, null, ""));
+        return;
+      }
+      Reply reply = routes.apply(req);
+      if (reply instanceof Respond r) {
+        respond(ctx, req, r);
+        return;
+      }
+      Upgrade up = (Upgrade) reply;
+      if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+        respond(ctx, req, new Respond(HttpResponseStatus.BAD_REQUEST, "text/plain; charset=UTF-8", "WebSocket only"));
+        return;
+      }
+      WebSocketServerHandshaker hs =
+          new WebSocketServerHandshakerFactory("ws://" + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null,
+              true, MAX_MESSAGE_BYTES)
+              .newHandshaker(req);
+      if (hs == null) {
+        WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+        return;
+      }
+      Channel ch = ctx.channel();
+      hs.handshake(ch, req).addListener((ChannelFutureListener) f -> {
+        if (!f.isSuccess()) {
+          ch.close();
+          return;
+        }
+        Socket socket = up.open().apply(ch);
+        if (pingWhenIdle != null) {
+          ch.pipeline().addLast(new IdleStateHandler(0, pingWhenIdle.toMillis(), 0, TimeUnit.MILLISECONDS));
+        }
+        ch.pipeline().addLast(new WebSocketFrameAggregator(MAX_MESSAGE_BYTES)).addLast(new Frames(hs, socket));
+        ch.pipeline().remove(this);
+      });
+    }
+
+    private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, Respond r) {
+      ByteBuf body = Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8);
+      FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), body);
+      if (r.contentType() != null) {
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+      }
+      HttpUtil.setContentLength(res, body.readableBytes());
+      boolean keepAlive = HttpUtil.isKeepAlive(req);
+      HttpUtil.setKeepAlive(res, keepAlive);
+      ChannelFuture sent = ctx.writeAndFlush(res);
+      if (!keepAlive) {
+        sent.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+  }
+
+  /** An open WebSocket: close frames answered, pings ponged, pings sent when idle, messages to the socket. */
+  private static final class Frames extends SimpleChannelInboundHandler<WebSocketFrame> {
+    private final WebSocketServerHandshaker hs;
+    private final Socket socket;
+
+    Frames(WebSocketServerHandshaker hs, Socket socket) {
+      this.hs = hs;
+      this.socket = socket;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+      if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+        socket.received(frame.content().toString(StandardCharsets.UTF_8));
+      } else if (frame instanceof PingWebSocketFrame) {
+        ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+      } else if (frame instanceof CloseWebSocketFrame) {
+        hs.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+      if (ctx.channel().isWritable()) {
+        socket.writable();
+      }
+      super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE) {
+        ctx.writeAndFlush(new PingWebSocketFrame());
+        return;
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+  }
+}
