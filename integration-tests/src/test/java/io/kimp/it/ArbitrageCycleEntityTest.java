@@ -159,7 +159,10 @@ class ArbitrageCycleEntityTest {
     Portfolio.Reserve again = portfolio.expectMessageClass(Portfolio.Reserve.class);
     assertThat(again.cycleId()).isEqualTo(first.cycleId());
     ledger.tell(again);
-    awaitStatus(CycleStatus.STARTED);
+    portfolio.awaitAssert(Duration.ofSeconds(15), () -> {
+      assertThat(entity.getState().cycle()).isNotNull();
+      return null;
+    });
     assertThat(entity.getState().cycle().cycleId()).isEqualTo(first.cycleId());
     assertThat(entity.getState().cycle().investmentKrw()).isEqualByComparingTo(reserved);
     assertThat(entity.getState().capitalRequest()).isNull();
