@@ -290,12 +290,15 @@ public final class ArbitrageCycle
     } else if (input instanceof CapitalDenied x) {
       answerTo = awaitingCapital.remove(x.cycleId());
     }
+    CycleReply reply = d.reply() != null || answerTo == null || answerTo != replyTo
+        ? d.reply()
+        : CycleReply.refused(null, input.getClass().getSimpleName() + " has no effect in " + state.status());
     ActorRef<StatusReply<CycleReply>> to = answerTo;
     var effect = d.events().isEmpty() ? Effect().none() : Effect().persist(d.events());
     effect = effect.thenRun(s -> afterDecision(s, d));
-    return to == null || d.reply() == null
+    return to == null || reply == null
         ? effect.thenNoReply()
-        : effect.thenReply(to, s -> d.reply().accepted() ? StatusReply.success(d.reply()) : StatusReply.error(d.reply().message()));
+        : effect.thenReply(to, s -> reply.accepted() ? StatusReply.success(reply) : StatusReply.error(reply.message()));
   }
 
   /** The decision's events are persisted: log them, run its effects, and passivate only when nothing is open. */
