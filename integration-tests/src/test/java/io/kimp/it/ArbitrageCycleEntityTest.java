@@ -7,7 +7,6 @@ import io.kimp.core.alert.AlertKind;
 import io.kimp.core.config.CoreSettings;
 import io.kimp.core.cycle.ArbitrageCycle;
 import io.kimp.core.cycle.CycleEvent;
-import io.kimp.core.cycle.CycleInput;
 import io.kimp.core.cycle.CycleReply;
 import io.kimp.core.cycle.CycleRules;
 import io.kimp.core.cycle.CycleState;
@@ -24,6 +23,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -56,7 +56,7 @@ class ArbitrageCycleEntityTest {
   private RecordingAlertSink alerts;
   private TestProbe<Portfolio.Command> portfolio;
   private TestProbe<DeadLetterQueue.Command> deadLetters;
-  private TestProbe<CycleReply> replies;
+  private TestProbe<StatusReply<CycleReply>> replies;
   private EventSourcedBehaviorTestKit<ArbitrageCycle.Command, CycleEvent, CycleState> entity;
 
   @BeforeEach
@@ -92,45 +92,85 @@ class ArbitrageCycleEntityTest {
     });
   }
 
-  /** Idle → the portfolio is asked → granted → STARTED, the requester told. */
+  private ArbitrageCycle.Start startCommand() {
+    return new ArbitrageCycle.Start(TestNodes.opportunity("XRP"), replies.ref());
+  }
+
+  /** Idle → the capital request is persisted and the portfolio asked → granted → STARTED, the requester told. */
   private UUID start() {
-    var result = entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Start(TestNodes.opportunity("XRP")), replies.ref()));
-    assertThat(result.events()).isEmpty();
+    var result = entity.runCommand(startCommand());
+    assertThat(result.events()).singleElement().isInstanceOf(CycleEvent.CapitalRequested.class);
     Portfolio.Reserve reserve = portfolio.expectMessageClass(Portfolio.Reserve.class);
     assertThat(reserve.symbol()).isEqualTo("XRP");
+    assertThat(reserve.cycleId()).isEqualTo(result.events().get(0).cycleId());
     reserve.replyTo().tell(new Portfolio.ReserveReply(reserve.cycleId(), true, new BigDecimal("280000"), null));
-    CycleReply reply = replies.receiveMessage();
-    assertThat(reply.accepted()).isTrue();
-    assertThat(reply.cycleId()).isEqualTo(reserve.cycleId());
+    StatusReply<CycleReply> reply = replies.receiveMessage();
+    assertThat(reply.isSuccess()).isTrue();
+    assertThat(reply.getValue().cycleId()).isEqualTo(reserve.cycleId());
     return reserve.cycleId();
   }
 
+  private String refusal() {
+    StatusReply<CycleReply> reply = replies.receiveMessage();
+    assertThat(reply.isError()).as("refused").isTrue();
+    return reply.getError().getMessage();
+  }
+
   private void assertDuplicateRefused() {
-    var result = entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Start(TestNodes.opportunity("XRP")), replies.ref()));
+    var result = entity.runCommand(startCommand());
     assertThat(result.events()).isEmpty();
-    CycleReply reply = replies.receiveMessage();
-    assertThat(reply.accepted()).isFalse();
-    assertThat(reply.message()).startsWith("duplicate");
+    assertThat(refusal()).startsWith("duplicate");
   }
 
   private CycleReply get() {
-    entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Get(), replies.ref()));
-    return replies.receiveMessage();
+    return entity.<StatusReply<CycleReply>>runCommand(ArbitrageCycle.Get::new).reply().getValue();
   }
 
   @Test
-  void idleRefusesWhenThePortfolioDeniesAndPersistsNothing() {
-    entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Start(TestNodes.opportunity("XRP")), replies.ref()));
+  void idleRefusesWhenThePortfolioDeniesAndStartsNoCycle() {
+    entity.runCommand(startCommand());
     Portfolio.Reserve reserve = portfolio.expectMessageClass(Portfolio.Reserve.class);
     // a second opportunity while the reservation is pending is a duplicate
-    entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Start(TestNodes.opportunity("XRP")), replies.ref()));
-    assertThat(replies.receiveMessage().message()).startsWith("duplicate");
+    assertDuplicateRefused();
     reserve.replyTo().tell(new Portfolio.ReserveReply(reserve.cycleId(), false, BigDecimal.ZERO, "trading paused"));
-    CycleReply reply = replies.receiveMessage();
-    assertThat(reply.accepted()).isFalse();
-    assertThat(reply.message()).isEqualTo("trading paused");
+    assertThat(refusal()).isEqualTo("trading paused");
     assertThat(entity.getState().cycle()).isNull();
+    assertThat(entity.getState().capitalRequest()).isNull();
     assertThat(get().state().status()).isEqualTo(CycleStatus.IDLE);
+  }
+
+  /**
+   * A restart between the capital request and the portfolio's answer: recovery asks again for the same cycle, and the
+   * portfolio's one reservation ends up used by the cycle (a real portfolio: its reserved amount is the cycle's).
+   */
+  @Test
+  void aRestartBetweenTheCapitalRequestAndTheGrantFinishesTheRequest() {
+    var ledger = kit.spawn(Portfolio.create(io.kimp.core.portfolio.PortfolioSettings.defaults(), alerts, Clock.systemUTC()));
+    TestProbe<Portfolio.ReserveReply> lost = kit.createTestProbe();
+    TestProbe<Portfolio.Snapshot> snapshots = kit.createTestProbe();
+    entity.runCommand(startCommand());
+    Portfolio.Reserve first = portfolio.expectMessageClass(Portfolio.Reserve.class);
+    // the portfolio reserves, but its answer never reaches the entity: it restarts first
+    ledger.tell(new Portfolio.Reserve(first.symbol(), first.cycleId(), first.capKrw(), lost.ref()));
+    BigDecimal reserved = lost.receiveMessage().amountKrw();
+    assertThat(reserved).isPositive();
+    entity.restart();
+    assertThat(entity.getState().capitalRequest().cycleId()).isEqualTo(first.cycleId());
+    Portfolio.Reserve again = portfolio.expectMessageClass(Portfolio.Reserve.class);
+    assertThat(again.cycleId()).isEqualTo(first.cycleId());
+    ledger.tell(again);
+    portfolio.awaitAssert(Duration.ofSeconds(15), () -> {
+      assertThat(entity.getState().cycle()).isNotNull();
+      return null;
+    });
+    assertThat(entity.getState().cycle().cycleId()).isEqualTo(first.cycleId());
+    assertThat(entity.getState().cycle().investmentKrw()).isEqualByComparingTo(reserved);
+    assertThat(entity.getState().capitalRequest()).isNull();
+    ledger.tell(new Portfolio.GetSnapshot(snapshots.ref()));
+    Portfolio.Snapshot s = snapshots.receiveMessage();
+    assertThat(s.reservedKrw()).isEqualByComparingTo(reserved);
+    assertThat(s.reservations()).containsOnlyKeys("XRP");
+    assertThat(s.reservations().get("XRP").cycleId()).isEqualTo(first.cycleId());
   }
 
   @Test
@@ -171,8 +211,8 @@ class ArbitrageCycleEntityTest {
     Portfolio.Release release = portfolio.expectMessageClass(Portfolio.Release.class);
     assertThat(release.cycleId()).isEqualTo(id);
     assertThat(release.realizedPnlKrw()).isEqualByComparingTo(entity.getState().cycle().netProfitKrw());
-    entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Start(TestNodes.opportunity("XRP")), replies.ref()));
-    assertThat(replies.receiveMessage().message()).contains("still releasing its capital");
+    entity.runCommand(startCommand());
+    assertThat(refusal()).contains("still releasing its capital");
     release.replyTo().tell(new Portfolio.Released(id));
     portfolio.awaitAssert(() -> {
       assertThat(entity.getState().cycle().capitalReleased()).isTrue();
@@ -210,8 +250,8 @@ class ArbitrageCycleEntityTest {
     });
     assertDuplicateRefused();
 
-    entity.runCommand(new ArbitrageCycle.Handle(new CycleInput.Discard(id, "bad coin"), replies.ref()));
-    assertThat(replies.receiveMessage().accepted()).isTrue();
+    entity.runCommand(new ArbitrageCycle.Discard(id, "bad coin", replies.ref()));
+    assertThat(replies.receiveMessage().isSuccess()).isTrue();
     assertThat(status()).isEqualTo(CycleStatus.FAILED);
     Portfolio.Release release = portfolio.expectMessageClass(Portfolio.Release.class);
     assertThat(release.realizedPnlKrw()).isEqualByComparingTo("0"); // nothing had moved

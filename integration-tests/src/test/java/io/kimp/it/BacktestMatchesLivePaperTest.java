@@ -240,7 +240,7 @@ class BacktestMatchesLivePaperTest {
 
     // the same cycles, decided step by step in the same order
     List<String> initialKimchi = List.of(
-        "started XRP KIMCHI 800000 KRW",
+        "CapitalRequested", "started XRP KIMCHI 800000 KRW",
         "requested INITIAL BUY #1 XRP at BINANCE", "completed INITIAL BUY",
         "requested INITIAL WITHDRAW #1 XRP at BINANCE", "completed INITIAL WITHDRAW",
         "requested INITIAL DEPOSIT #1 XRP at UPBIT", "completed INITIAL DEPOSIT",
@@ -253,7 +253,7 @@ class BacktestMatchesLivePaperTest {
         "CycleCompleted", "CapitalReleased");
     assertThat(replayed.steps()).hasSize(2);
     assertThat(replayed.steps().get(0)).containsExactlyElementsOf(initialKimchi);
-    assertThat(replayed.steps().get(1)).startsWith("started TRX REVERSE 1000000 KRW").contains("rebalance in XRP")
+    assertThat(replayed.steps().get(1)).startsWith("CapitalRequested", "started TRX REVERSE 1000000 KRW").contains("rebalance in XRP")
         .doesNotContain("rebalance deferred, best XRP").endsWith("CycleCompleted", "CapitalReleased");
     assertThat(live.steps()).containsExactlyElementsOf(replayed.steps());
 

@@ -178,7 +178,7 @@ class CycleLifecycleTest {
       types.add(e.get("type").asText());
     }
     assertThat(types)
-        .startsWith("CycleStarted", "StepRequested", "StepCompleted")
+        .startsWith("CapitalRequested", "CycleStarted", "StepRequested", "StepCompleted")
         .contains("RebalanceDeferred", "RebalanceStarted", "CycleCompleted");
     String rebuilt = run(concat(new String[] {"projections", "rebuild"}, db));
     assertThat(rebuilt).contains("2 cycles");

@@ -2,104 +2,127 @@ package io.kimp.core.cycle;
 
 import io.kimp.core.CborSerializable;
 import io.kimp.core.alert.AlertSink;
-import io.kimp.core.cycle.CycleEffect.CancelOrder;
-import io.kimp.core.cycle.CycleEffect.CancelTimer;
-import io.kimp.core.cycle.CycleEffect.FetchMarket;
-import io.kimp.core.cycle.CycleEffect.PlaceOrder;
-import io.kimp.core.cycle.CycleEffect.PollTransfer;
-import io.kimp.core.cycle.CycleEffect.PublishAlert;
-import io.kimp.core.cycle.CycleEffect.ReconcileOrder;
-import io.kimp.core.cycle.CycleEffect.ReconcileWithdrawal;
-import io.kimp.core.cycle.CycleEffect.RegisterDeadLetter;
-import io.kimp.core.cycle.CycleEffect.ReleaseCapital;
-import io.kimp.core.cycle.CycleEffect.ReserveCapital;
-import io.kimp.core.cycle.CycleEffect.ResolveAddress;
-import io.kimp.core.cycle.CycleEffect.ScheduleTimer;
-import io.kimp.core.cycle.CycleEffect.Withdraw;
-import io.kimp.core.cycle.CycleInput.AddressFailed;
-import io.kimp.core.cycle.CycleInput.AddressResolved;
+import io.kimp.core.cycle.CycleEvent.CapitalRequested;
 import io.kimp.core.cycle.CycleInput.CapitalDenied;
 import io.kimp.core.cycle.CycleInput.CapitalGranted;
-import io.kimp.core.cycle.CycleInput.CapitalReleaseAcked;
-import io.kimp.core.cycle.CycleInput.DeadLetterAcked;
 import io.kimp.core.cycle.CycleInput.MarketSnapshot;
-import io.kimp.core.cycle.CycleInput.Reconciled;
-import io.kimp.core.cycle.CycleInput.Start;
 import io.kimp.core.cycle.CycleInput.TimerFired;
-import io.kimp.core.cycle.CycleInput.TransferPolled;
-import io.kimp.core.cycle.CycleInput.VenueReplied;
+import io.kimp.core.cycle.CycleInput.TimerKind;
 import io.kimp.core.dlq.DeadLetterQueue;
 import io.kimp.core.market.MarketView;
 import io.kimp.core.portfolio.Portfolio;
 import io.kimp.core.settings.RuntimeSettings;
-import io.kimp.core.venue.ExchangeGateway;
-import io.kimp.core.venue.FailureClass;
-import io.kimp.core.venue.VenueException;
+import io.kimp.core.strategy.Opportunity;
 import io.kimp.core.venue.Venues;
-import io.kimp.core.venue.WithdrawalResult;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
-import org.slf4j.Logger;
 import org.slf4j.MDC;
 
 /**
  * One symbol's arbitrage cycle: a sharded, event-sourced entity keyed by symbol. Sharding makes it the only writer for its
- * symbol in the cluster; its journal is the cycle's history. It wraps the pure {@link CycleRules}: each state's command
- * handler asks the rules for a {@link Decision}, persists its events (intents before actions), then runs its effects
- * against the venues, the portfolio, the dead-letter queue, timers and alerts. Venue answers come back as commands.
+ * symbol in the cluster; its journal is the cycle's history. Every message goes through {@link CycleRules#decide}, the
+ * only state table: the decision's events are persisted (intents before actions), then its effects are run by the
+ * {@link EffectRunner} (the backtester's runner too), whose answers come back to this entity as private messages.
+ *
+ * <p>Public protocol: {@link Start}, {@link Get}, {@link Recover}, {@link Discard}, each answered with a
+ * {@link StatusReply} (a refusal is an error reply). A {@code Start} is answered once the portfolio has.
  */
-public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Command, CycleEvent, CycleState> {
+public final class ArbitrageCycle
+    extends EventSourcedBehaviorWithEnforcedReplies<ArbitrageCycle.Command, CycleEvent, CycleState> {
 
   public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "ArbitrageCycle");
 
-  /** Every message to the entity: a rules input, and who (if anyone) awaits the reply. */
+  // ---- public protocol
+
   public sealed interface Command extends CborSerializable {}
 
-  public record Handle(CycleInput input, ActorRef<CycleReply> replyTo) implements Command {
-    public static Handle internal(CycleInput input) {
-      return new Handle(input, null);
+  /** A command owed a reply: the rules' input it stands for, and who awaits the answer. */
+  public sealed interface Request extends Command {
+    CycleInput.Operator input();
+
+    ActorRef<StatusReply<CycleReply>> replyTo();
+  }
+
+  public record Start(Opportunity opportunity, ActorRef<StatusReply<CycleReply>> replyTo) implements Request {
+    public CycleInput.Operator input() {
+      return new CycleInput.Start(opportunity);
     }
   }
 
+  public record Get(ActorRef<StatusReply<CycleReply>> replyTo) implements Request {
+    public CycleInput.Operator input() {
+      return new CycleInput.Get();
+    }
+  }
+
+  public record Recover(UUID cycleId, String by, ActorRef<StatusReply<CycleReply>> replyTo) implements Request {
+    public CycleInput.Operator input() {
+      return new CycleInput.Recover(cycleId, by);
+    }
+  }
+
+  public record Discard(UUID cycleId, String reason, ActorRef<StatusReply<CycleReply>> replyTo) implements Request {
+    public CycleInput.Operator input() {
+      return new CycleInput.Discard(cycleId, reason);
+    }
+  }
+
+  /** The command for an operator's input. */
+  public static Request request(CycleInput.Operator input, ActorRef<StatusReply<CycleReply>> replyTo) {
+    if (input instanceof CycleInput.Start s) {
+      return new Start(s.opportunity(), replyTo);
+    } else if (input instanceof CycleInput.Get) {
+      return new Get(replyTo);
+    } else if (input instanceof CycleInput.Recover r) {
+      return new Recover(r.cycleId(), r.by(), replyTo);
+    }
+    CycleInput.Discard d = (CycleInput.Discard) input;
+    return new Discard(d.cycleId(), d.reason(), replyTo);
+  }
+
+  // ---- private protocol: only this entity's own adapters create these
+
+  /** An answer to one of the cycle's effects (venue, portfolio, dead-letter queue, market), a timer, or Wake. */
+  private record Answer(CycleInput input) implements Command {}
+
+  /** Nothing to handle (e.g. a failed acknowledgement: the redelivery timer covers it). */
+  private enum Ignore implements Command {
+    INSTANCE
+  }
+
   /** The entity has been idle long enough to leave memory (and the remembered set). */
-  enum IdleTimeout implements Command {
+  private enum IdleTimeout implements Command {
     INSTANCE
   }
 
   /** Sharding's stop message (passivation, hand-off, shutdown). */
-  enum Stop implements Command {
-    INSTANCE
-  }
-
-  /** An answer that needs no handling (e.g. a failed acknowledgement: the redelivery timer covers it). */
-  enum Ignore implements Command {
+  private enum Stop implements Command {
     INSTANCE
   }
 
@@ -137,23 +160,21 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
   public static void init(ActorSystem<?> system, Dependencies deps) {
     RuntimeSettings.get(system);
     ClusterSharding.get(system)
-        .init(
-            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), ctx.getShard(), deps))
-                .withStopMessage(Stop.INSTANCE));
+        .init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), ctx.getShard(), deps)).withStopMessage(Stop.INSTANCE));
   }
 
-  /** Reaches any symbol's entity through sharding. */
+  /** Reaches any symbol's entity through sharding; an error reply becomes a refused {@link CycleReply}. */
   public static CycleDirectory directory(ActorSystem<?> system, Duration timeout) {
     ClusterSharding sharding = ClusterSharding.get(system);
     return (symbol, input) ->
-        sharding.entityRefFor(ENTITY_KEY, symbol).ask(replyTo -> new Handle(input, replyTo), timeout);
+        sharding.entityRefFor(ENTITY_KEY, symbol)
+            .<StatusReply<CycleReply>>ask(replyTo -> request(input, replyTo), timeout)
+            .thenApply(r -> r.isSuccess() ? r.getValue() : CycleReply.refused(null, r.getError().getMessage()));
   }
 
   public static Behavior<Command> create(
-      String symbol, ActorRef<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand> shard,
-      Dependencies deps) {
-    return Behaviors.setup(
-        ctx -> Behaviors.withTimers(timers -> new ArbitrageCycle(symbol, ctx, timers, shard, deps)));
+      String symbol, ActorRef<ClusterSharding.ShardCommand> shard, Dependencies deps) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ArbitrageCycle(symbol, ctx, timers, shard, deps)));
   }
 
   private final String symbol;
@@ -161,18 +182,11 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
   private final TimerScheduler<Command> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Dependencies deps;
-  private final CycleRules rules;
-  private final RuntimeSettings runtime;
-  private final Logger log;
   private final String tag;
-  /** A Start waiting for the portfolio: further starts are refused until it is answered. Not persisted on purpose. */
-  private PendingStart pendingStart;
-
-  private record PendingStart(UUID cycleId, ActorRef<CycleReply> replyTo) {}
-
-  private interface StateRules {
-    Decision decide(CycleState state, CycleInput input, Instant now);
-  }
+  private final EffectRunner runner;
+  private final EffectRunner.Loop loop;
+  /** Who awaits the answer to a Start whose capital is requested (lost with a restart: the asker times out). */
+  private final Map<UUID, ActorRef<StatusReply<CycleReply>>> awaitingCapital = new HashMap<>();
 
   private ArbitrageCycle(
       String symbol,
@@ -188,10 +202,48 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
     this.timers = timers;
     this.shard = shard;
     this.deps = deps;
-    this.rules = deps.rules();
-    this.runtime = RuntimeSettings.get(ctx.getSystem());
-    this.log = ctx.getLog();
     this.tag = tagFor(symbol, deps.tags());
+    this.runner = new EffectRunner(ports(ctx.getSystem(), deps));
+    this.loop = new EffectRunner.Loop() {
+      @Override
+      public void deliver(CompletionStage<CycleInput> answer) {
+        ctx.pipeToSelf(answer, (in, t) -> in == null ? Ignore.INSTANCE : new Answer(in));
+      }
+
+      @Override
+      public void startTimer(TimerFired fired, Duration delay) {
+        timers.startSingleTimer(fired.kind(), new Answer(fired), delay);
+      }
+
+      @Override
+      public void cancelTimer(TimerKind kind) {
+        timers.cancel(kind);
+      }
+    };
+  }
+
+  /** The live ports: the venues, the portfolio and dead-letter singletons, the alert sink, the market view. */
+  private static EffectRunner.Ports ports(ActorSystem<?> system, Dependencies deps) {
+    RuntimeSettings runtime = RuntimeSettings.get(system);
+    Duration timeout = deps.askTimeout();
+    EffectRunner.Capital capital = new EffectRunner.Capital() {
+      @Override
+      public CompletionStage<EffectRunner.Grant> reserve(String symbol, UUID cycleId, BigDecimal capKrw) {
+        return AskPattern.<Portfolio.Command, Portfolio.ReserveReply>ask(deps.portfolio(),
+                r -> new Portfolio.Reserve(symbol, cycleId, capKrw, r), timeout, system.scheduler())
+            .thenApply(r -> new EffectRunner.Grant(r.granted(), r.amountKrw(), r.reason()));
+      }
+
+      @Override
+      public CompletionStage<?> release(String symbol, UUID cycleId, BigDecimal pnlKrw) {
+        return AskPattern.<Portfolio.Command, Portfolio.Released>ask(deps.portfolio(),
+            r -> new Portfolio.Release(symbol, cycleId, pnlKrw, r), timeout, system.scheduler());
+      }
+    };
+    EffectRunner.DeadLetters deadLetters = entry -> AskPattern.<DeadLetterQueue.Command, DeadLetterQueue.Registered>ask(
+        deps.deadLetters(), r -> new DeadLetterQueue.Register(entry, r), timeout, system.scheduler());
+    return new EffectRunner.Ports(deps.venues(), capital, deadLetters, deps.alerts(),
+        () -> new MarketSnapshot(Map.copyOf(deps.market().freshQuotes()), runtime.finalizerMinProfitPercent()));
   }
 
   @Override
@@ -209,292 +261,73 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
     return Set.of(tag);
   }
 
-  // ---- command handling: one handler per state, each the rules of that state
+  // ---- commands: every input goes to the rules
 
   @Override
-  public CommandHandler<Command, CycleEvent, CycleState> commandHandler() {
-    CommandHandlerBuilder<Command, CycleEvent, CycleState> b = newCommandHandlerBuilder();
-    b.forState(s -> s.status() == CycleStatus.IDLE || s.status() == CycleStatus.COMPLETED
-            || s.status() == CycleStatus.FAILED)
-        .onCommand(Handle.class, (s, c) -> handle(s, c, rules::idle))
-        .onCommand(IdleTimeout.class, this::onIdleTimeout);
-    b.forState(s -> s.status() == CycleStatus.STARTED || s.status() == CycleStatus.REBALANCING_IN_PROGRESS)
-        .onCommand(Handle.class, (s, c) -> handle(s, c, rules::legRunning));
-    b.forState(s -> s.status() == CycleStatus.INITIAL_TRADE_COMPLETED
-            || s.status() == CycleStatus.AWAITING_REBALANCE)
-        .onCommand(Handle.class, (s, c) -> handle(s, c, rules::choosingRebalance));
-    b.forState(s -> s.status() == CycleStatus.REBALANCE_TRADE_COMPLETED)
-        .onCommand(Handle.class, (s, c) -> handle(s, c, rules::settling));
-    b.forState(s -> s.status() == CycleStatus.AWAITING_RETRY)
-        .onCommand(Handle.class, (s, c) -> handle(s, c, rules::awaitingRetry));
-    b.forState(s -> s.status() == CycleStatus.DEAD_LETTER)
-        .onCommand(Handle.class, (s, c) -> handle(s, c, rules::deadLetter));
-    // an open cycle is never passivated: it must keep its timers
-    b.forAnyState()
-        .onCommand(IdleTimeout.class, (s, c) -> Effect().none())
-        .onCommand(Ignore.class, (s, c) -> Effect().none())
-        .onCommand(Stop.class, (s, c) -> Effect().stop());
-    return b.build();
+  public CommandHandlerWithReply<Command, CycleEvent, CycleState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Request.class, (s, r) -> decide(s, r.input(), r.replyTo()))
+        .onCommand(Answer.class, (s, a) -> decide(s, a.input(), null))
+        .onCommand(Ignore.class, (s, c) -> Effect().noReply())
+        .onCommand(IdleTimeout.class, this::onIdleTimeout)
+        .onCommand(Stop.class, (s, c) -> Effect().stop().thenNoReply())
+        .build();
   }
 
-  private Effect<CycleEvent, CycleState> handle(CycleState state, Handle cmd, StateRules stateRules) {
-    setMdc(state);
+  private ReplyEffect<CycleEvent, CycleState> decide(
+      CycleState state, CycleInput input, ActorRef<StatusReply<CycleReply>> replyTo) {
+    Decision d = deps.rules().decide(state, input, deps.clock().instant());
+    ActorRef<StatusReply<CycleReply>> answerTo = replyTo;
+    for (CycleEvent e : d.events()) {
+      if (e instanceof CapitalRequested r && replyTo != null) {
+        awaitingCapital.put(r.cycleId(), replyTo); // answered with the portfolio's answer
+        answerTo = null;
+      }
+    }
+    if (input instanceof CapitalGranted g) {
+      answerTo = awaitingCapital.remove(g.cycleId());
+    } else if (input instanceof CapitalDenied x) {
+      answerTo = awaitingCapital.remove(x.cycleId());
+    }
+    CycleReply reply = d.reply() != null || answerTo == null || answerTo != replyTo
+        ? d.reply()
+        : CycleReply.refused(null, input.getClass().getSimpleName() + " has no effect in " + state.status());
+    ActorRef<StatusReply<CycleReply>> to = answerTo;
+    var effect = d.events().isEmpty() ? Effect().none() : Effect().persist(d.events());
+    effect = effect.thenRun(s -> afterDecision(s, d));
+    return to == null || reply == null
+        ? effect.thenNoReply()
+        : effect.thenReply(to, s -> reply.accepted() ? StatusReply.success(reply) : StatusReply.error(reply.message()));
+  }
+
+  /** The decision's events are persisted: log them, run its effects, and passivate only when nothing is open. */
+  private void afterDecision(CycleState s, Decision d) {
+    setMdc(s);
     try {
-      Instant now = deps.clock().instant();
-      CycleInput in = cmd.input();
-      ActorRef<CycleReply> replyTo = cmd.replyTo();
-      if (in instanceof Start && pendingStart != null) {
-        return replyOnly(
-            replyTo,
-            CycleReply.refused(pendingStart.cycleId(),
-                "duplicate: capital for cycle " + pendingStart.cycleId() + " is being reserved"));
+      for (CycleEvent e : d.events()) {
+        ctx.getLog().info("{} {}", e.getClass().getSimpleName(), CycleEventSummary.of(e));
       }
-      if (in instanceof CapitalGranted g || in instanceof CapitalDenied) {
-        UUID id = in instanceof CapitalGranted g2 ? g2.cycleId() : ((CapitalDenied) in).cycleId();
-        if (pendingStart == null || !pendingStart.cycleId().equals(id)) {
-          return Effect().none(); // an answer nobody waits for any more (the entity restarted)
-        }
-        replyTo = pendingStart.replyTo();
-        pendingStart = null;
-      }
-      Decision d;
-      if (in instanceof CycleInput.Get) {
-        d = Decision.reply(CycleReply.view(state));
-      } else if (in instanceof CycleInput.Wake) {
-        d = rules.onRecovery(state, now);
-      } else {
-        d = stateRules.decide(state, in, now);
-      }
-      if (in instanceof Start) {
-        for (CycleEffect e : d.effects()) {
-          if (e instanceof ReserveCapital r) {
-            pendingStart = new PendingStart(r.cycleId(), replyTo);
-            replyTo = null; // answered when the portfolio has
-          }
-        }
-      }
-      return persistAndRun(d, replyTo);
+      runner.run(s, d.effects(), loop);
     } finally {
       clearMdc();
     }
-  }
-
-  private Effect<CycleEvent, CycleState> persistAndRun(Decision d, ActorRef<CycleReply> replyTo) {
-    if (d.events().isEmpty()) {
-      return Effect()
-          .none()
-          .thenRun(
-              s -> {
-                run(s, d.effects());
-                reply(replyTo, d.reply());
-                armIdleTimer(s);
-              });
-    }
-    return Effect()
-        .persist(d.events())
-        .thenRun(
-            s -> {
-              setMdc(s);
-              try {
-                for (CycleEvent e : d.events()) {
-                  log.info("{} {}", e.getClass().getSimpleName(), summary(e));
-                }
-                run(s, d.effects());
-                reply(replyTo, d.reply());
-                armIdleTimer(s);
-              } finally {
-                clearMdc();
-              }
-            });
-  }
-
-  private Effect<CycleEvent, CycleState> replyOnly(ActorRef<CycleReply> replyTo, CycleReply reply) {
-    return Effect().none().thenRun(s -> reply(replyTo, reply));
-  }
-
-  private static void reply(ActorRef<CycleReply> replyTo, CycleReply reply) {
-    if (replyTo != null && reply != null) {
-      replyTo.tell(reply);
-    }
-  }
-
-  private Effect<CycleEvent, CycleState> onIdleTimeout(CycleState s, IdleTimeout t) {
-    boolean released = s.cycle() == null || s.cycle().capitalReleased();
-    if (pendingStart == null && released) {
-      shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
-    }
-    return Effect().none();
-  }
-
-  private void armIdleTimer(CycleState s) {
-    boolean idle = !s.status().isOpen() && (s.cycle() == null || s.cycle().capitalReleased()) && pendingStart == null;
-    if (idle) {
+    if (idle(s)) {
       timers.startSingleTimer(IdleTimeout.INSTANCE, IdleTimeout.INSTANCE, deps.passivateAfterIdle());
     } else {
-      timers.cancel(IdleTimeout.INSTANCE);
+      timers.cancel(IdleTimeout.INSTANCE); // an open cycle is never passivated: it must keep its timers
     }
   }
 
-  // ---- effects
+  private static boolean idle(CycleState s) {
+    return !s.status().isOpen() && (s.cycle() == null || s.cycle().capitalReleased()) && s.capitalRequest() == null;
+  }
 
-  private void run(CycleState state, List<CycleEffect> effects) {
-    for (CycleEffect e : effects) {
-      try {
-        runOne(state, e);
-      } catch (RuntimeException ex) {
-        // a gateway that throws instead of failing its stage: same as a failed stage
-        log.error("effect {} threw", e.getClass().getSimpleName(), ex);
-        feedFailure(e, ex);
-      }
+  private ReplyEffect<CycleEvent, CycleState> onIdleTimeout(CycleState s, IdleTimeout t) {
+    if (idle(s)) {
+      shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
     }
-  }
-
-  private void runOne(CycleState state, CycleEffect e) {
-    if (e instanceof PlaceOrder p) {
-      String id = p.request().clientId();
-      pipe(() -> gateway(p).placeOrder(p.request()),
-          r -> VenueReplied.order(id, r), t -> venueFailure(p.venue(), id, t));
-    } else if (e instanceof Withdraw w) {
-      String id = w.request().clientId();
-      pipe(() -> deps.venues().of(w.venue()).withdraw(w.request()),
-          r -> VenueReplied.withdrawal(id, r), t -> venueFailure(w.venue(), id, t));
-    } else if (e instanceof ReconcileOrder r) {
-      pipe(() -> deps.venues().of(r.venue()).queryOrder(r.coin(), r.clientId()),
-          o -> new Reconciled(r.clientId(), o.isPresent(), o.orElse(null), null, null),
-          t -> new Reconciled(r.clientId(), false, null, null, String.valueOf(VenueException.classify(r.venue(), t).getMessage())));
-    } else if (e instanceof ReconcileWithdrawal r) {
-      String id = r.request().clientId();
-      StepAttempt cur = state.cycle() != null ? state.cycle().current() : null;
-      Instant sentAt = cur != null && id.equals(cur.clientId()) ? cur.requestedAt() : null;
-      pipe(() -> deps.venues().of(r.venue()).queryWithdrawal(r.request(), null, sentAt),
-          o -> new Reconciled(id, o.isPresent(), null, o.orElse(null), null),
-          t -> new Reconciled(id, false, null, null, String.valueOf(VenueException.classify(r.venue(), t).getMessage())));
-    } else if (e instanceof CancelOrder c) {
-      pipe(() -> deps.venues().of(c.venue()).cancelOrder(c.coin(), c.clientId()),
-          o -> new Reconciled(c.clientId(), true, o, null, null),
-          t -> new Reconciled(c.clientId(), false, null, null, "cancel failed: " + VenueException.classify(c.venue(), t).getMessage()));
-    } else if (e instanceof PollTransfer p) {
-      pollTransfer(state, p);
-    } else if (e instanceof ResolveAddress a) {
-      pipe(() -> deps.venues().of(a.venue()).depositAddress(a.coin(), a.network()),
-          addr -> new AddressResolved(a.cycleId(), a.leg(), addr),
-          t -> {
-            VenueException ve = VenueException.classify(a.venue(), t);
-            return new AddressFailed(a.cycleId(), a.leg(), ve.failureClass(), ve.getMessage());
-          });
-    } else if (e instanceof ReserveCapital r) {
-      ctx.ask(
-          Portfolio.ReserveReply.class,
-          deps.portfolio(),
-          deps.askTimeout(),
-          replyTo -> new Portfolio.Reserve(symbol, r.cycleId(), r.opportunity().maxSizeKrw(), replyTo),
-          (reply, err) -> {
-            if (err != null) {
-              return Handle.internal(new CapitalDenied(r.cycleId(), "portfolio did not answer: " + err.getMessage()));
-            }
-            return Handle.internal(
-                reply.granted()
-                    ? new CapitalGranted(r.cycleId(), r.opportunity(), reply.amountKrw())
-                    : new CapitalDenied(r.cycleId(), reply.reason()));
-          });
-    } else if (e instanceof ReleaseCapital r) {
-      ctx.ask(
-          Portfolio.Released.class,
-          deps.portfolio(),
-          deps.askTimeout(),
-          replyTo -> new Portfolio.Release(symbol, r.cycleId(), r.realizedPnlKrw(), replyTo),
-          (reply, err) -> err != null ? Ignore.INSTANCE : Handle.internal(new CapitalReleaseAcked(r.cycleId())));
-    } else if (e instanceof RegisterDeadLetter r) {
-      ctx.ask(
-          DeadLetterQueue.Registered.class,
-          deps.deadLetters(),
-          deps.askTimeout(),
-          replyTo -> new DeadLetterQueue.Register(r.entry(), replyTo),
-          (reply, err) ->
-              err != null ? Ignore.INSTANCE : Handle.internal(new DeadLetterAcked(r.entry().cycleId())));
-    } else if (e instanceof ScheduleTimer t) {
-      timers.startSingleTimer(t.kind(), Handle.internal(new TimerFired(t.kind(), t.ref())), t.delay());
-    } else if (e instanceof CancelTimer t) {
-      timers.cancel(t.kind());
-    } else if (e instanceof FetchMarket) {
-      ctx.getSelf().tell(
-          Handle.internal(
-              new MarketSnapshot(Map.copyOf(deps.market().freshQuotes()), runtime.finalizerMinProfitPercent())));
-    } else if (e instanceof PublishAlert a) {
-      deps.alerts().publish(a.alert());
-    } else {
-      throw new IllegalStateException("unhandled effect " + e);
-    }
-  }
-
-  private ExchangeGateway gateway(PlaceOrder p) {
-    return deps.venues().of(p.venue());
-  }
-
-  private void pollTransfer(CycleState state, PollTransfer p) {
-    ExchangeGateway from = deps.venues().of(p.from());
-    ExchangeGateway to = deps.venues().of(p.to());
-    String withdrawalId = acceptedWithdrawalId(state, p.withdrawal().clientId());
-    CompletableFuture<WithdrawalResult> sent =
-        safe(() -> from.queryWithdrawal(p.withdrawal(), withdrawalId, null))
-            .thenApply(o -> o.orElse(null))
-            .exceptionally(t -> null) // the sending side's status is a bonus; the deposit is the truth
-            .toCompletableFuture();
-    CompletableFuture<List<io.kimp.core.venue.Deposit>> deposits =
-        safe(() -> to.deposits(p.coin(), p.since())).toCompletableFuture();
-    ctx.pipeToSelf(
-        sent.thenCombine(deposits, (w, ds) -> new TransferPolled(p.clientId(), w, ds, null)),
-        (r, t) ->
-            Handle.internal(
-                t != null
-                    ? new TransferPolled(p.clientId(), null, List.of(),
-                        VenueException.classify(p.to(), t).getMessage())
-                    : r));
-  }
-
-  /**
-   * The venue's id of the accepted withdrawal sent as {@code clientId}, from the journal: a gateway on another node (after
-   * a hand-off or failover) or after a restart did not see it accepted.
-   */
-  private static String acceptedWithdrawalId(CycleState state, String clientId) {
-    if (state.cycle() == null) {
-      return null;
-    }
-    for (Leg leg : Leg.values()) {
-      StepRecord r = state.cycle().completed(leg, Step.WITHDRAW).orElse(null);
-      if (r != null && r.withdrawal() != null && clientId.equals(r.withdrawal().clientId())) {
-        return r.withdrawal().withdrawalId();
-      }
-    }
-    return null;
-  }
-
-  private <T> void pipe(
-      Supplier<CompletionStage<T>> call,
-      java.util.function.Function<T, CycleInput> onSuccess,
-      java.util.function.Function<Throwable, CycleInput> onFailure) {
-    ctx.pipeToSelf(safe(call), (r, t) -> Handle.internal(t != null ? onFailure.apply(t) : onSuccess.apply(r)));
-  }
-
-  private static <T> CompletionStage<T> safe(Supplier<CompletionStage<T>> call) {
-    try {
-      return call.get();
-    } catch (RuntimeException ex) {
-      return CompletableFuture.failedFuture(ex);
-    }
-  }
-
-  private static CycleInput venueFailure(io.kimp.core.market.Venue venue, String clientId, Throwable t) {
-    VenueException ve = VenueException.classify(venue, t);
-    return VenueReplied.failed(clientId, ve.failureClass(), ve.getMessage());
-  }
-
-  private void feedFailure(CycleEffect e, RuntimeException ex) {
-    if (e instanceof PlaceOrder p) {
-      ctx.getSelf().tell(Handle.internal(venueFailure(p.venue(), p.request().clientId(), ex)));
-    } else if (e instanceof Withdraw w) {
-      ctx.getSelf().tell(Handle.internal(venueFailure(w.venue(), w.request().clientId(), ex)));
-    }
+    return Effect().noReply();
   }
 
   // ---- recovery and events
@@ -502,25 +335,23 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
   @Override
   public SignalHandler<CycleState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state -> {
-              setMdc(state);
-              try {
-                if (state.cycle() != null) {
-                  log.info("recovered in {} (cycle {})", state.status(), state.cycle().cycleId());
-                }
-                ctx.getSelf().tell(Handle.internal(new CycleInput.Wake()));
-              } finally {
-                clearMdc();
-              }
-            })
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          setMdc(state);
+          try {
+            if (state.cycle() != null) {
+              ctx.getLog().info("recovered in {} (cycle {})", state.status(), state.cycle().cycleId());
+            }
+          } finally {
+            clearMdc();
+          }
+          ctx.getSelf().tell(new Answer(new CycleInput.Wake()));
+        })
         .build();
   }
 
   @Override
   public EventHandler<CycleState, CycleEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(rules::apply);
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(deps.rules()::apply);
   }
 
   private void setMdc(CycleState s) {
@@ -535,32 +366,5 @@ public final class ArbitrageCycle extends EventSourcedBehavior<ArbitrageCycle.Co
   private static void clearMdc() {
     MDC.remove("symbol");
     MDC.remove("cycleId");
-  }
-
-  private static String summary(CycleEvent e) {
-    if (e instanceof CycleEvent.StepRequested r) {
-      return r.attempt().leg() + " " + r.attempt().step() + " #" + r.attempt().attempt() + " at "
-          + r.attempt().venue() + " clientId=" + r.attempt().clientId();
-    }
-    if (e instanceof CycleEvent.StepCompleted c) {
-      return c.record().leg() + " " + c.record().step() + " at " + c.record().venue();
-    }
-    if (e instanceof CycleEvent.StepFailed f) {
-      return f.leg() + " " + f.step() + " " + f.failureClass() + ": " + f.reason();
-    }
-    if (e instanceof CycleEvent.RetryScheduled r) {
-      return "retry " + r.retryCount() + " at " + r.nextRetryAt();
-    }
-    if (e instanceof CycleEvent.CycleDeadLettered d) {
-      return d.failureClass() + ": " + d.reason();
-    }
-    if (e instanceof CycleEvent.CycleCompleted c) {
-      return "net " + c.netProfitKrw().toPlainString() + " KRW (" + c.netProfitPercent().toPlainString() + " %)";
-    }
-    if (e instanceof CycleEvent.CycleStarted s) {
-      return s.opportunity().direction() + " " + s.investmentKrw().toPlainString() + " KRW, premium "
-          + String.format("%.3f", s.opportunity().premiumPercent()) + " %";
-    }
-    return "";
   }
 }

@@ -29,7 +29,9 @@ import java.util.UUID;
   @JsonSubTypes.Type(value = CycleEvent.CycleCompleted.class, name = "CycleCompleted"),
   @JsonSubTypes.Type(value = CycleEvent.CapitalReleased.class, name = "CapitalReleased"),
   @JsonSubTypes.Type(value = CycleEvent.CycleRecovered.class, name = "CycleRecovered"),
-  @JsonSubTypes.Type(value = CycleEvent.CycleDiscarded.class, name = "CycleDiscarded")
+  @JsonSubTypes.Type(value = CycleEvent.CycleDiscarded.class, name = "CycleDiscarded"),
+  @JsonSubTypes.Type(value = CycleEvent.CapitalRequested.class, name = "CapitalRequested"),
+  @JsonSubTypes.Type(value = CycleEvent.CapitalRefused.class, name = "CapitalRefused")
 })
 public sealed interface CycleEvent extends CborSerializable {
 
@@ -123,4 +125,13 @@ public sealed interface CycleEvent extends CborSerializable {
   record CycleRecovered(UUID cycleId, String by, Instant at) implements CycleEvent {}
 
   record CycleDiscarded(UUID cycleId, String reason, Instant at) implements CycleEvent {}
+
+  /**
+   * The portfolio was asked to fund cycle {@code cycleId} for this opportunity. Until it answers (the cycle starts, or
+   * {@link CapitalRefused}), further starts are refused, and a restart asks again (the reservation is idempotent).
+   */
+  record CapitalRequested(UUID cycleId, String symbol, Opportunity opportunity, Instant at) implements CycleEvent {}
+
+  /** The portfolio refused (or did not answer) the capital request: no cycle. */
+  record CapitalRefused(UUID cycleId, String reason, Instant at) implements CycleEvent {}
 }

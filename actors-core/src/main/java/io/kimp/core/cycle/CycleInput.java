@@ -40,19 +40,25 @@ import java.util.UUID;
 })
 public sealed interface CycleInput extends CborSerializable {
 
-  /** Start a cycle on this opportunity (refused while one is open). */
-  record Start(Opportunity opportunity) implements CycleInput {}
+  /**
+   * The inputs anyone may send a cycle (operators, the strategy, the dead-letter queue): what {@link CycleDirectory}
+   * carries. The others are answers to the cycle's own effects, which only the cycle's own adapters deliver.
+   */
+  sealed interface Operator extends CycleInput permits Start, Get, Recover, Discard {}
 
-  record Get() implements CycleInput {}
+  /** Start a cycle on this opportunity (refused while one is open). */
+  record Start(Opportunity opportunity) implements Operator {}
+
+  record Get() implements Operator {}
 
   /** The entity has (re)started from its journal: derive timers, reconcile in-flight actions. */
   record Wake() implements CycleInput {}
 
   /** Operator: resume a dead-lettered cycle from its failed step, retry count reset. */
-  record Recover(UUID cycleId, String by) implements CycleInput {}
+  record Recover(UUID cycleId, String by) implements Operator {}
 
   /** Operator: close a dead-lettered cycle; its capital is released and nothing more is attempted. */
-  record Discard(UUID cycleId, String reason) implements CycleInput {}
+  record Discard(UUID cycleId, String reason) implements Operator {}
 
   record CapitalGranted(UUID cycleId, Opportunity opportunity, BigDecimal amountKrw) implements CycleInput {}
 

@@ -24,7 +24,9 @@ import io.kimp.core.cycle.CycleEffect.ReserveCapital;
 import io.kimp.core.cycle.CycleEffect.ResolveAddress;
 import io.kimp.core.cycle.CycleEffect.ScheduleTimer;
 import io.kimp.core.cycle.CycleEffect.Withdraw;
+import io.kimp.core.cycle.CycleEvent.CapitalRefused;
 import io.kimp.core.cycle.CycleEvent.CapitalReleased;
+import io.kimp.core.cycle.CycleEvent.CapitalRequested;
 import io.kimp.core.cycle.CycleEvent.CycleCompleted;
 import io.kimp.core.cycle.CycleEvent.CycleDeadLettered;
 import io.kimp.core.cycle.CycleEvent.CycleDiscarded;
@@ -148,9 +150,15 @@ public final class CycleRules {
   }
 
   /** IDLE, COMPLETED and FAILED: no open cycle. Starts cycles; finishes handing the last one's capital back. */
-  public Decision idle(CycleState state, CycleInput input, Instant now) {
+  private Decision idle(CycleState state, CycleInput input, Instant now) {
     Cycle last = state.cycle();
+    CycleState.CapitalRequest pending = state.capitalRequest();
     if (input instanceof Start start) {
+      if (pending != null) {
+        return Decision.reply(
+            CycleReply.refused(pending.cycleId(),
+                "duplicate: capital for cycle " + pending.cycleId() + " is being reserved"));
+      }
       if (last != null && !last.capitalReleased()) {
         return Decision.reply(
             CycleReply.refused(last.cycleId(), "previous cycle " + last.cycleId() + " is still releasing its capital"));
@@ -164,9 +172,15 @@ public final class CycleRules {
         return Decision.reply(CycleReply.refused(null, "opportunity has no USDT/KRW rate"));
       }
       UUID cycleId = ids.get();
-      return new Decision.Builder().effect(new ReserveCapital(cycleId, opp)).build();
+      return new Decision.Builder()
+          .event(new CapitalRequested(cycleId, state.symbol(), opp, now))
+          .effect(new ReserveCapital(cycleId, opp))
+          .build();
     }
     if (input instanceof CapitalGranted granted) {
+      if (pending == null || !pending.cycleId().equals(granted.cycleId())) {
+        return Decision.none(); // an answer to a request already settled (e.g. asked again by recovery)
+      }
       if (last != null && !last.capitalReleased()) {
         // cannot happen while the entity serializes starts; refuse rather than open a second cycle
         return Decision.reply(CycleReply.refused(granted.cycleId(), "previous cycle still open"));
@@ -185,7 +199,13 @@ public final class CycleRules {
       return d.reply(CycleReply.accepted(granted.cycleId(), "cycle started")).build();
     }
     if (input instanceof CapitalDenied denied) {
-      return Decision.reply(CycleReply.refused(denied.cycleId(), denied.reason()));
+      if (pending == null || !pending.cycleId().equals(denied.cycleId())) {
+        return Decision.none();
+      }
+      return new Decision.Builder()
+          .event(new CapitalRefused(denied.cycleId(), denied.reason(), now))
+          .reply(CycleReply.refused(denied.cycleId(), denied.reason()))
+          .build();
     }
     if (last != null && !last.capitalReleased()) {
       if (input instanceof CapitalReleaseAcked ack && ack.cycleId().equals(last.cycleId())) {
@@ -204,7 +224,7 @@ public final class CycleRules {
   }
 
   /** STARTED and REBALANCING_IN_PROGRESS: a leg is running, one step at a time. */
-  public Decision legRunning(CycleState state, CycleInput input, Instant now) {
+  private Decision legRunning(CycleState state, CycleInput input, Instant now) {
     Cycle c = state.cycle();
     StepAttempt cur = c.current();
     Decision.Builder d = new Decision.Builder();
@@ -298,7 +318,7 @@ public final class CycleRules {
   }
 
   /** INITIAL_TRADE_COMPLETED and AWAITING_REBALANCE: waiting for a coin that carries the capital home profitably. */
-  public Decision choosingRebalance(CycleState state, CycleInput input, Instant now) {
+  private Decision choosingRebalance(CycleState state, CycleInput input, Instant now) {
     Cycle c = state.cycle();
     Decision.Builder d = new Decision.Builder();
     if (input instanceof MarketSnapshot m) {
@@ -345,7 +365,7 @@ public final class CycleRules {
   }
 
   /** REBALANCE_TRADE_COMPLETED: both legs sold; the result is settled against the initial investment. */
-  public Decision settling(CycleState state, CycleInput input, Instant now) {
+  private Decision settling(CycleState state, CycleInput input, Instant now) {
     if (input instanceof Start) {
       return refuseDuplicate(state.cycle());
     }
@@ -353,7 +373,7 @@ public final class CycleRules {
   }
 
   /** AWAITING_RETRY: a step failed transiently; the failed step resumes when the retry is due. */
-  public Decision awaitingRetry(CycleState state, CycleInput input, Instant now) {
+  private Decision awaitingRetry(CycleState state, CycleInput input, Instant now) {
     Cycle c = state.cycle();
     if (input instanceof TimerFired t && t.kind() == RETRY_DUE && c.cycleId().toString().equals(t.ref())) {
       if (c.nextRetryAt() != null && now.isBefore(c.nextRetryAt())) {
@@ -374,7 +394,7 @@ public final class CycleRules {
   }
 
   /** DEAD_LETTER: waits for an operator; recorded with the dead-letter queue until it acknowledges. */
-  public Decision deadLetter(CycleState state, CycleInput input, Instant now) {
+  private Decision deadLetter(CycleState state, CycleInput input, Instant now) {
     Cycle c = state.cycle();
     Decision.Builder d = new Decision.Builder();
     if (input instanceof Recover r) {
@@ -418,6 +438,11 @@ public final class CycleRules {
   public Decision onRecovery(CycleState state, Instant now) {
     Cycle c = state.cycle();
     Decision.Builder d = new Decision.Builder();
+    CycleState.CapitalRequest pending = state.capitalRequest();
+    if (pending != null) {
+      // asked before the restart, answer lost: ask again (the portfolio answers a repeated request as the first)
+      d.effect(new ReserveCapital(pending.cycleId(), pending.opportunity()));
+    }
     if (c == null) {
       return d.build();
     }
@@ -900,7 +925,14 @@ public final class CycleRules {
       b.status = CycleStatus.STARTED;
       b.statusSince = e.at();
       b.leg = Leg.INITIAL;
-      return new CycleState(state.symbol(), b.build(), state.cyclesStarted() + 1);
+      return new CycleState(state.symbol(), b.build(), state.cyclesStarted() + 1, null);
+    }
+    if (event instanceof CapitalRequested e) {
+      return state.withCapitalRequest(new CycleState.CapitalRequest(e.cycleId(), e.opportunity(), e.at()));
+    }
+    if (event instanceof CapitalRefused e) {
+      CycleState.CapitalRequest r = state.capitalRequest();
+      return r != null && r.cycleId().equals(e.cycleId()) ? state.withCapitalRequest(null) : state;
     }
     Cycle c = state.cycle();
     if (c == null || !c.cycleId().equals(event.cycleId())) {

@@ -1,15 +1,25 @@
 package io.kimp.core.cycle;
 
 import io.kimp.core.CborSerializable;
+import io.kimp.core.strategy.Opportunity;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * The state of one symbol's cycle entity: its newest cycle (open, or the last closed one) and how many it has run.
+ * The state of one symbol's cycle entity: its newest cycle (open, or the last closed one), how many it has run, and the
+ * capital request it is waiting on (persisted, so that recovery finishes it).
+ *
+ * @param capitalRequest the cycle the portfolio is asked to fund, or null
  */
-public record CycleState(String symbol, Cycle cycle, long cyclesStarted) implements CborSerializable {
+public record CycleState(String symbol, Cycle cycle, long cyclesStarted, CapitalRequest capitalRequest)
+    implements CborSerializable {
+
+  /** A reservation asked of the portfolio and not answered yet. */
+  public record CapitalRequest(UUID cycleId, Opportunity opportunity, Instant at) implements CborSerializable {}
 
   public static CycleState empty(String symbol) {
-    return new CycleState(symbol, null, 0);
+    return new CycleState(symbol, null, 0, null);
   }
 
   public CycleStatus status() {
@@ -22,6 +32,10 @@ public record CycleState(String symbol, Cycle cycle, long cyclesStarted) impleme
   }
 
   CycleState with(Cycle c) {
-    return new CycleState(symbol, c, cyclesStarted);
+    return new CycleState(symbol, c, cyclesStarted, capitalRequest);
+  }
+
+  CycleState withCapitalRequest(CapitalRequest r) {
+    return new CycleState(symbol, cycle, cyclesStarted, r);
   }
 }

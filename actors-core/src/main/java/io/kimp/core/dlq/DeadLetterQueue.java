@@ -223,7 +223,7 @@ public final class DeadLetterQueue
       return Effect()
           .reply(replyTo, new Outcome(cycleId, "CONFLICT", "an operation on " + cycleId + " is in progress", null));
     }
-    CycleInput input = recover ? new CycleInput.Recover(cycleId, by) : new CycleInput.Discard(cycleId, reason);
+    CycleInput.Operator input = recover ? new CycleInput.Recover(cycleId, by) : new CycleInput.Discard(cycleId, reason);
     context.pipeToSelf(
         cycles.ask(entry.get().deadLetter().symbol(), input).toCompletableFuture()
             .orTimeout(askTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS),

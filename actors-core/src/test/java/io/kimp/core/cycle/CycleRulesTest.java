@@ -135,9 +135,14 @@ class CycleRulesTest {
   /** Runs the cycle from idle to STARTED with the initial BUY in flight. */
   private Decision start() {
     Decision reserve = feed(new Start(opportunity()));
-    assertThat(reserve.events()).isEmpty();
+    assertThat(reserve.events()).singleElement().isInstanceOf(CycleEvent.CapitalRequested.class);
     ReserveCapital r = effects(reserve, ReserveCapital.class).get(0);
     return feed(new CapitalGranted(r.cycleId(), r.opportunity(), new BigDecimal("280000")));
+  }
+
+  /** The requested capital is granted. */
+  private Decision start2() {
+    return feed(new CapitalGranted(ID, opportunity(), new BigDecimal("280000")));
   }
 
   /** BUY 100 XRP at 2 USDT on Binance (fee 0.1 XRP) → address → WITHDRAW 99.9 → DEPOSIT → SELL at Upbit. */
@@ -170,12 +175,39 @@ class CycleRulesTest {
   @Nested
   class HappyPath {
     @Test
-    void startAsksForCapitalFirstAndPersistsNothing() {
+    void startPersistsTheCapitalRequestThenAsksForTheCapital() {
       Decision d = feed(new Start(opportunity()));
-      assertThat(d.events()).isEmpty();
+      assertThat(d.events()).singleElement().isInstanceOfSatisfying(CycleEvent.CapitalRequested.class,
+          e -> assertThat(e.cycleId()).isEqualTo(ID));
       assertThat(d.reply()).isNull();
       assertThat(effects(d, ReserveCapital.class)).singleElement().satisfies(r -> assertThat(r.cycleId()).isEqualTo(ID));
       assertThat(state.status()).isEqualTo(CycleStatus.IDLE);
+      assertThat(state.capitalRequest().cycleId()).isEqualTo(ID);
+    }
+
+    @Test
+    void aStartWhileCapitalIsRequestedIsADuplicate() {
+      feed(new Start(opportunity()));
+      ids.add(UUID.randomUUID());
+      Decision d = feed(new Start(opportunity()));
+      assertThat(d.events()).isEmpty();
+      assertThat(d.effects()).isEmpty();
+      assertThat(d.reply().accepted()).isFalse();
+      assertThat(d.reply().message()).startsWith("duplicate").contains(ID.toString());
+    }
+
+    @Test
+    void recoveryAsksAgainForTheRequestedCapitalAndIgnoresAStaleAnswer() {
+      Decision asked = feed(new Start(opportunity()));
+      Decision again = rules.onRecovery(state, now);
+      assertThat(again.events()).isEmpty();
+      assertThat(effects(again, ReserveCapital.class)).containsExactlyElementsOf(effects(asked, ReserveCapital.class));
+      assertThat(feed(new CapitalGranted(UUID.randomUUID(), opportunity(), new BigDecimal("1"))).isEmpty()).isTrue();
+      start2();
+      assertThat(state.capitalRequest()).isNull();
+      // the same grant once more (the first ask's answer arriving after the second's) changes nothing
+      assertThat(feed(new CapitalGranted(ID, opportunity(), new BigDecimal("280000"))).isEmpty()).isTrue();
+      assertThat(rules.onRecovery(state, now).effects()).noneMatch(ReserveCapital.class::isInstance);
     }
 
     @Test
@@ -196,10 +228,12 @@ class CycleRulesTest {
     }
 
     @Test
-    void deniedCapitalIsRefusedWithoutEvents() {
+    void deniedCapitalEndsTheRequestWithoutACycle() {
       feed(new Start(opportunity()));
       Decision d = feed(new CapitalDenied(ID, "max concurrent cycles"));
-      assertThat(d.events()).isEmpty();
+      assertThat(d.events()).singleElement().isInstanceOf(CycleEvent.CapitalRefused.class);
+      assertThat(state.capitalRequest()).isNull();
+      assertThat(state.cycle()).isNull();
       assertThat(d.reply().accepted()).isFalse();
       assertThat(d.reply().message()).contains("max concurrent");
       assertThat(state.status()).isEqualTo(CycleStatus.IDLE);

@@ -78,7 +78,7 @@ final class ReplayCommand implements Callable<Integer> {
       OpportunitySink toCycles = o -> {
         offered.incrementAndGet();
         sharding.entityRefFor(ArbitrageCycle.ENTITY_KEY, o.symbol())
-            .tell(ArbitrageCycle.Handle.internal(new CycleInput.Start(o)));
+            .tell(new ArbitrageCycle.Start(o, node.system().ignoreRef()));
       };
       MarketFeeds feeds =
           MarketFeeds.replay(node.system(), fs, fs.detector(c), state.get(), file, speed,

@@ -23,7 +23,7 @@ public final class MeteredCycleDirectory implements CycleDirectory {
   }
 
   @Override
-  public CompletionStage<CycleReply> ask(String symbol, CycleInput input) {
+  public CompletionStage<CycleReply> ask(String symbol, CycleInput.Operator input) {
     CompletionStage<CycleReply> reply = cycles.ask(symbol, input);
     if (!(input instanceof CycleInput.Start)) {
       return reply;

@@ -79,7 +79,7 @@ class RecordingBacktestTest {
   }
 
   private static final List<String> INITIAL_LEG = List.of(
-      "CycleStarted", "requested INITIAL BUY", "completed INITIAL BUY", "requested INITIAL WITHDRAW",
+      "CapitalRequested", "CycleStarted", "requested INITIAL BUY", "completed INITIAL BUY", "requested INITIAL WITHDRAW",
       "completed INITIAL WITHDRAW", "requested INITIAL DEPOSIT", "completed INITIAL DEPOSIT", "requested INITIAL SELL",
       "completed INITIAL SELL");
   private static final List<String> REBALANCE_LEG = List.of(

@@ -200,7 +200,7 @@ class AdminApiTest {
     assertThat(one.get("trades")).hasSize(8);
     List<String> types = new ArrayList<>();
     one.get("events").forEach(e -> types.add(e.get("type").asText()));
-    assertThat(types).startsWith("CycleStarted").contains("RebalanceStarted").endsWith("CapitalReleased");
+    assertThat(types).startsWith("CapitalRequested", "CycleStarted").contains("RebalanceStarted").endsWith("CapitalReleased");
     assertThat(one.get("events").get(0).get("sequenceNr").asLong()).isPositive();
   }
 

@@ -97,7 +97,7 @@ class TwoNodeOperationsTest {
     TestNodes.dropDatabase(db);
   }
 
-  private static CycleReply ask(CycleDirectory cycles, String symbol, CycleInput input) throws Exception {
+  private static CycleReply ask(CycleDirectory cycles, String symbol, CycleInput.Operator input) throws Exception {
     return cycles.ask(symbol, input).toCompletableFuture().get(15, TimeUnit.SECONDS);
   }
 

@@ -1,0 +1,39 @@
+package io.kimp.core.cycle;
+
+/** The one-line summary of a cycle event that the entity logs next to the event's name. */
+final class CycleEventSummary {
+  private CycleEventSummary() {}
+
+  static String of(CycleEvent e) {
+    if (e instanceof CycleEvent.StepRequested r) {
+      return r.attempt().leg() + " " + r.attempt().step() + " #" + r.attempt().attempt() + " at "
+          + r.attempt().venue() + " clientId=" + r.attempt().clientId();
+    }
+    if (e instanceof CycleEvent.StepCompleted c) {
+      return c.record().leg() + " " + c.record().step() + " at " + c.record().venue();
+    }
+    if (e instanceof CycleEvent.StepFailed f) {
+      return f.leg() + " " + f.step() + " " + f.failureClass() + ": " + f.reason();
+    }
+    if (e instanceof CycleEvent.RetryScheduled r) {
+      return "retry " + r.retryCount() + " at " + r.nextRetryAt();
+    }
+    if (e instanceof CycleEvent.CycleDeadLettered d) {
+      return d.failureClass() + ": " + d.reason();
+    }
+    if (e instanceof CycleEvent.CycleCompleted c) {
+      return "net " + c.netProfitKrw().toPlainString() + " KRW (" + c.netProfitPercent().toPlainString() + " %)";
+    }
+    if (e instanceof CycleEvent.CycleStarted s) {
+      return s.opportunity().direction() + " " + s.investmentKrw().toPlainString() + " KRW, premium "
+          + String.format("%.3f", s.opportunity().premiumPercent()) + " %";
+    }
+    if (e instanceof CycleEvent.CapitalRequested r) {
+      return "cycle " + r.cycleId() + " asks for up to " + r.opportunity().maxSizeKrw() + " KRW";
+    }
+    if (e instanceof CycleEvent.CapitalRefused r) {
+      return r.reason();
+    }
+    return "";
+  }
+}
