@@ -53,18 +53,25 @@ public final class MarketFeeds {
   /** The dispatcher id of the market-data stream (reference.conf). */
   public static final String DISPATCHER = "kimp.feeds.dispatcher";
 
-  /** Optional hooks: a frame tap (recording) and a decision probe (benchmarks, latency metrics). */
-  public record Options(MarketPipeline.FrameTap tap, MarketPipeline.DecisionProbe probe) {
+  /**
+   * Optional hooks: a frame tap (recording), a decision probe (benchmarks, latency metrics) and the clock of planned
+   * rotations (tests: a manual one).
+   */
+  public record Options(MarketPipeline.FrameTap tap, MarketPipeline.DecisionProbe probe, FeedTimers timers) {
     public static Options none() {
-      return new Options(null, null);
+      return new Options(null, null, FeedTimers.WALL_CLOCK);
     }
 
     public Options withTap(MarketPipeline.FrameTap t) {
-      return new Options(t, probe);
+      return new Options(t, probe, timers);
     }
 
     public Options withProbe(MarketPipeline.DecisionProbe p) {
-      return new Options(tap, p);
+      return new Options(tap, p, timers);
+    }
+
+    public Options withTimers(FeedTimers t) {
+      return new Options(tap, probe, t);
     }
   }
 
@@ -158,7 +165,8 @@ public final class MarketFeeds {
     for (int i = 0; i < shards.size(); i++) {
       ConnectionState c = new ConnectionState("binance-" + i);
       connections.add(c);
-      sources.add(BinanceFeed.shard(system, s, shards.get(i), coins, stats.get(FeedVenue.BINANCE), c));
+      sources.add(
+          BinanceFeed.shard(system, s, shards.get(i), coins, stats.get(FeedVenue.BINANCE), c, options.timers()));
     }
     if (s.usdKrwConfigured()) {
       ConnectionState fx = new ConnectionState("fx-usd-krw");

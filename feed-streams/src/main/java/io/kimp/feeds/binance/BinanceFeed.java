@@ -1,20 +1,18 @@
 package io.kimp.feeds.binance;
 
 import io.kimp.feeds.FeedSettings;
+import io.kimp.feeds.FeedTimers;
 import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.source.ConnectionState;
 import io.kimp.feeds.source.WebSocketConnection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
@@ -71,7 +69,8 @@ public final class BinanceFeed {
       List<String> streams,
       CoinResolver coins,
       FrameStats stats,
-      ConnectionState state) {
+      ConnectionState state,
+      FeedTimers timers) {
     String url = url(s.binanceWebSocketUrl(), streams);
     return Source.<List<RawFrame>, NotUsed>fromMaterializer(
             (mat, attrs) -> {
@@ -80,7 +79,7 @@ public final class BinanceFeed {
               Map<Long, SharedKillSwitch> running = new ConcurrentHashMap<>();
               AtomicLong newestLive = new AtomicLong(-1);
               Source<String, ?> rotations =
-                  Source.tick(Duration.ZERO, s.binanceRotateAfter(), "scheduled").merge(early.second());
+                  timers.every(s.binanceRotateAfter(), "scheduled").merge(early.second());
               Source<List<RawFrame>, NotUsed> merged = rotations
                   .zipWithIndex()
                   .flatMapMerge(
@@ -99,9 +98,7 @@ public final class BinanceFeed {
                                     // this generation delivers: retire the older ones once what they still have in
                                     // flight has arrived
                                     newestLive.accumulateAndGet(gen, Math::max);
-                                    CompletableFuture.delayedExecutor(
-                                            s.binanceRotationOverlap().toMillis(), TimeUnit.MILLISECONDS)
-                                        .execute(() -> retireOlder(running, gen));
+                                    timers.after(s.binanceRotationOverlap(), () -> retireOlder(running, gen));
                                   }
                                   return f;
                                 })
