@@ -8,7 +8,6 @@ import io.kimp.core.market.OpportunityDetector;
 import io.kimp.core.market.Plausibility;
 import io.kimp.core.portfolio.PortfolioSettings;
 import io.kimp.core.strategy.OpportunityRule;
-import io.kimp.feeds.source.WebSocketConnection;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -37,7 +36,6 @@ public record FeedSettings(
     Duration maxBackoff,
     double randomFactor,
     Duration idleTimeout,
-    WebSocketConnection.Client webSocketClient,
     String upbitWebSocketUrl,
     String upbitRestUrl,
     String upbitFormat,
@@ -74,7 +72,7 @@ public record FeedSettings(
   public FeedSettings withSymbols(List<String> coins) {
     return new FeedSettings(
         List.copyOf(coins), staleAfter, opportunityCooldown, volumeCapFraction, evaluationSizeKrw, minBackoff, maxBackoff,
-        randomFactor, idleTimeout, webSocketClient, upbitWebSocketUrl, upbitRestUrl, upbitFormat, upbitTypes,
+        randomFactor, idleTimeout, upbitWebSocketUrl, upbitRestUrl, upbitFormat, upbitTypes,
         upbitKeepAlive,
         binanceWebSocketUrl, binanceRestUrl, binanceStreams, binanceMaxStreamsPerConnection, binanceRotateAfter,
         binanceRotationOverlap,
@@ -86,7 +84,7 @@ public record FeedSettings(
       String upbitWs, String upbitRest, String binanceWs, String binanceRest, String usdKrw) {
     return new FeedSettings(
         symbols, staleAfter, opportunityCooldown, volumeCapFraction, evaluationSizeKrw, minBackoff, maxBackoff,
-        randomFactor, idleTimeout, webSocketClient, upbitWs, upbitRest, upbitFormat, upbitTypes, upbitKeepAlive, binanceWs, binanceRest,
+        randomFactor, idleTimeout, upbitWs, upbitRest, upbitFormat, upbitTypes, upbitKeepAlive, binanceWs, binanceRest,
         binanceStreams, binanceMaxStreamsPerConnection, binanceRotateAfter, binanceRotationOverlap,
         usdKrw == null ? "" : usdKrw,
         usdKrwJsonPointer, usdKrwPollInterval);
@@ -159,6 +157,7 @@ public record FeedSettings(
     if (rotate.compareTo(Duration.ofHours(24)) >= 0) {
       throw new ConfigException.BadValue(p + "binance.rotate-after", "must be below Binance's 24 h connection limit");
     }
+    removedClientKey(c, p + "websocket-client");
     String usdUrl = c.getString(p + "fx.usd-krw-url").trim();
     if (!usdUrl.isEmpty()) {
       url(p + "fx.usd-krw-url", usdUrl, "http", "https");
@@ -173,7 +172,6 @@ public record FeedSettings(
         max,
         random,
         CoreSettings.positive(c, p + "idle-timeout"),
-        client(c, p + "websocket-client"),
         url(p + "upbit.websocket-url", c.getString(p + "upbit.websocket-url"), "ws", "wss"),
         url(p + "upbit.rest-url", c.getString(p + "upbit.rest-url"), "http", "https"),
         format,
@@ -245,12 +243,11 @@ public record FeedSettings(
     return new ArrayList<>(out);
   }
 
-  private static WebSocketConnection.Client client(Config c, String path) {
-    WebSocketConnection.Client client = WebSocketConnection.Client.parse(c.getString(path));
-    if (client == null) {
-      throw new ConfigException.BadValue(path, "must be jdk, netty or pekko-http, not '" + c.getString(path) + "'");
+  /** {@code websocket-client} is gone (one client is left): a configuration still asking for another one is refused. */
+  private static void removedClientKey(Config c, String path) {
+    if (c.hasPath(path) && !c.getString(path).trim().equalsIgnoreCase("jdk")) {
+      throw new ConfigException.BadValue(path, "was removed: kimp has one WebSocket client (the JDK's); delete the key");
     }
-    return client;
   }
 
   private static Duration nonNegative(Config c, String path) {

@@ -68,6 +68,10 @@ class FeedSettingsTest {
         .hasMessageContaining("kimp.feeds.reconnect.max-backoff");
     assertThatThrownBy(() -> with("kimp.feeds.fx.usd-krw-url = \"ftp://rates\""))
         .hasMessageContaining("kimp.feeds.fx.usd-krw-url");
+    // the removed client choice: only the one client left may still be named
+    assertThatThrownBy(() -> with("kimp.feeds.websocket-client = netty"))
+        .hasMessageContaining("kimp.feeds.websocket-client").hasMessageContaining("removed");
+    assertThat(with("kimp.feeds.websocket-client = jdk").symbols()).isNotEmpty();
   }
 
   @Test

@@ -32,7 +32,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * its first frame, so whatever the old one still had in flight arrives. No frame is lost in between; the events both
  * deliver during the overlap carry the same update ids and the copies are dropped by {@code MarketState}. Each
  * generation is itself a restarting connection, so a drop is re-established with backoff. Pings are answered with pongs
- * by the WebSocket client itself (the JDK's and Pekko HTTP's both do).
+ * by the WebSocket client itself (the JDK's does).
  */
 public final class BinanceFeed {
   private BinanceFeed() {}
@@ -129,7 +129,6 @@ public final class BinanceFeed {
       BoundedSourceQueue<String> early) {
     return WebSocketConnection.source(
         system,
-        s.webSocketClient(),
         FeedVenue.BINANCE,
         () -> url,
         WebSocketConnection.Outgoing::nothing,

@@ -72,7 +72,6 @@ public final class UpbitFeed {
     List<String> codes = codes(s.symbols());
     return WebSocketConnection.source(
         system,
-        s.webSocketClient(),
         FeedVenue.UPBIT,
         s::upbitWebSocketUrl,
         () ->

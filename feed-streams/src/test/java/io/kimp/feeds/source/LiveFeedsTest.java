@@ -27,11 +27,6 @@ class LiveFeedsTest {
   /** A liveness guard for the waits, not a claim about elapsed time (the machine is shared). */
   private static final Duration LIVENESS = Duration.ofMinutes(1);
 
-  /** Config selecting the WebSocket client under test (the default here: the JDK's). */
-  protected String client() {
-    return "kimp.feeds.websocket-client = jdk\n";
-  }
-
   private final ActorTestKit kit = ActorTestKit.create();
   private SimulatedVenues venues;
   private MarketFeeds feeds;
@@ -55,7 +50,7 @@ class LiveFeedsTest {
 
   private MarketFeeds start(double premium, String overrides) throws Exception {
     venues = SimulatedVenues.start(kit.system(), premium, List.of("XRP", "ETH", "SOL"), 300);
-    feeds = venues.startFeeds(kit.system(), client() + overrides);
+    feeds = venues.startFeeds(kit.system(), overrides);
     return feeds;
   }
 
@@ -97,8 +92,7 @@ class LiveFeedsTest {
     feeds =
         venues.startFeeds(
             kit.system(),
-            client()
-                + "kimp.feeds.binance.max-streams-per-connection = 4\n"
+            "kimp.feeds.binance.max-streams-per-connection = 4\n"
                 + "kimp.feeds.fx.usd-krw-url = \"" + venues.sim().usdKrwUrl() + "\"\n"
                 + "kimp.feeds.fx.poll-interval = 200ms\n");
     // 3 coins × 4 streams over connections of at most 4 streams
@@ -197,7 +191,7 @@ class LiveFeedsTest {
     // lower-case codes are refused by Upbit (INVALID_PARAM)
     venues = SimulatedVenues.start(kit.system(), 0.0, List.of("XRP"), 100);
     ConnectionState state = new ConnectionState("upbit");
-    var frames = venues.upbitOnly(kit.system(), client(), List.of("xrp"), state);
+    var frames = venues.upbitOnly(kit.system(), "", List.of("xrp"), state);
     await().atMost(LIVENESS).untilAsserted(() -> {
       assertThat(venues.sim().acceptedConnections(SimVenue.UPBIT)).isGreaterThanOrEqualTo(2);
       assertThat(state.reconnects()).isPositive();
