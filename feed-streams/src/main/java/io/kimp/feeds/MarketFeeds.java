@@ -121,7 +121,7 @@ public final class MarketFeeds {
     if (!s.autoSymbols()) {
       return CompletableFuture.completedFuture(s);
     }
-    return SymbolUniverse.common(system, s.upbitRestUrl(), s.binanceRestUrl()).thenApply(s::withSymbols);
+    return SymbolUniverse.common(system, s.upbit().restUrl(), s.binance().restUrl()).thenApply(s::withSymbols);
   }
 
   /** Starts the live sources for resolved settings (a symbol list, not {@code auto}). */
@@ -161,7 +161,7 @@ public final class MarketFeeds {
     sources.add(UpbitFeed.source(system, s, coins, stats.get(FeedVenue.UPBIT), upbit));
 
     List<List<String>> shards =
-        BinanceFeed.shards(BinanceFeed.streams(s.symbols(), s.binanceStreams()), s.binanceMaxStreamsPerConnection());
+        BinanceFeed.shards(BinanceFeed.streams(s.symbols(), s.binance().streams()), s.binance().maxStreamsPerConnection());
     for (int i = 0; i < shards.size(); i++) {
       ConnectionState c = new ConnectionState("binance-" + i);
       connections.add(c);
@@ -209,7 +209,7 @@ public final class MarketFeeds {
       OpportunitySink sink,
       Options options) {
     FrameParsers parsers =
-        new FrameParsers(s.autoSymbols() ? CoinResolver.open() : CoinResolver.of(s.symbols()), s.usdKrwJsonPointer());
+        new FrameParsers(s.autoSymbols() ? CoinResolver.open() : CoinResolver.of(s.symbols()), s.fx().jsonPointer());
     Map<FeedVenue, FrameStats> stats = new EnumMap<>(FeedVenue.class);
     for (FeedVenue v : FeedVenue.values()) {
       stats.put(v, parsers.stats(v));

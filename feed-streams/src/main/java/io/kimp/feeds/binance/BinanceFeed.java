@@ -71,7 +71,7 @@ public final class BinanceFeed {
       FrameStats stats,
       ConnectionState state,
       FeedTimers timers) {
-    String url = url(s.binanceWebSocketUrl(), streams);
+    String url = url(s.binance().webSocketUrl(), streams);
     return Source.<List<RawFrame>, NotUsed>fromMaterializer(
             (mat, attrs) -> {
               Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> early =
@@ -79,7 +79,7 @@ public final class BinanceFeed {
               Map<Long, SharedKillSwitch> running = new ConcurrentHashMap<>();
               AtomicLong newestLive = new AtomicLong(-1);
               Source<String, ?> rotations =
-                  timers.every(s.binanceRotateAfter(), "scheduled").merge(early.second());
+                  timers.every(s.binance().rotateAfter(), "scheduled").merge(early.second());
               Source<List<RawFrame>, NotUsed> merged = rotations
                   .zipWithIndex()
                   .flatMapMerge(
@@ -98,7 +98,7 @@ public final class BinanceFeed {
                                     // this generation delivers: retire the older ones once what they still have in
                                     // flight has arrived
                                     newestLive.accumulateAndGet(gen, Math::max);
-                                    timers.after(s.binanceRotationOverlap(), () -> retireOlder(running, gen));
+                                    timers.after(s.binance().rotationOverlap(), () -> retireOlder(running, gen));
                                   }
                                   return f;
                                 })
@@ -143,7 +143,7 @@ public final class BinanceFeed {
           };
         },
         state,
-        s.restartSettings(),
-        s.idleTimeout());
+        s.connection().restartSettings(),
+        s.connection().idleTimeout());
   }
 }

@@ -73,17 +73,17 @@ public final class UpbitFeed {
     return WebSocketConnection.source(
         system,
         FeedVenue.UPBIT,
-        s::upbitWebSocketUrl,
+        () -> s.upbit().webSocketUrl(),
         () ->
             new WebSocketConnection.Outgoing(
-                subscription(UUID.randomUUID().toString(), s.upbitTypes(), codes, s.upbitFormat()), "PING",
-                s.upbitKeepAlive()),
+                subscription(UUID.randomUUID().toString(), s.upbit().types(), codes, s.upbit().format()), "PING",
+                s.upbit().keepAlive()),
         () -> {
           UpbitParser parser = new UpbitParser(stats, coins);
           return f -> f.withEvent(parser.parse(f));
         },
         state,
-        s.restartSettings(),
-        s.idleTimeout());
+        s.connection().restartSettings(),
+        s.connection().idleTimeout());
   }
 }
