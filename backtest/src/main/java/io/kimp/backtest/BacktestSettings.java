@@ -123,7 +123,7 @@ public record BacktestSettings(
       replay = new RecordingReplay(
           new OpportunityDetector.Settings(live.cooldown(),
               new OpportunityRule.Settings(rule.minSpreadPercent(), rule.sizeKrw(), volumeCap, rule.costs())),
-          feeds.usdKrwJsonPointer());
+          feeds.fx().jsonPointer());
       staleAfter = feeds.staleAfter();
     } else {
       staleAfter = CoreSettings.positive(c, "kimp.backtest.stale-after");

@@ -37,7 +37,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * </ol>
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar io.kimp.bench.EndToEndBenchmark [--seconds 10] [--rate 20000]
- * [--format SIMPLE|DEFAULT] [--client jdk|netty|pekko-http]}
+ * [--format SIMPLE|DEFAULT]}
  */
 public final class EndToEndBenchmark {
   private static final int RING = 1 << 22;
@@ -52,8 +52,7 @@ public final class EndToEndBenchmark {
     int seconds = intArg(args, "--seconds", 10);
     int rate = intArg(args, "--rate", 20_000);
     String format = strArg(args, "--format", "SIMPLE");
-    String client = strArg(args, "--client", "jdk");
-    new EndToEndBenchmark().run(seconds, rate, format, client);
+    new EndToEndBenchmark().run(seconds, rate, format);
   }
 
   /** The machine's 1-minute load average: the numbers mean little when it is far above the core count. */
@@ -65,15 +64,15 @@ public final class EndToEndBenchmark {
     return new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
   }
 
-  private void run(int seconds, int rate, String format, String client) throws Exception {
-    System.out.printf("end-to-end: %d cores, %s Upbit frames, %s WebSocket client, %d s per phase, load average %.1f%n",
-        Runtime.getRuntime().availableProcessors(), format, client, seconds, load());
-    Result max = phase(0, seconds, format, client);
+  private void run(int seconds, int rate, String format) throws Exception {
+    System.out.printf("end-to-end: %d cores, %s Upbit frames, JDK WebSocket client, %d s per phase, load average %.1f%n",
+        Runtime.getRuntime().availableProcessors(), format, seconds, load());
+    Result max = phase(0, seconds, format);
     System.out.printf("throughput (unthrottled):   %,12.0f msgs/s decided (%,.0f frames/s received)   "
             + "p50 %s  p99 %s  (emit→decision)%n",
         max.decidedPerSecond, max.framesPerSecond, us(max.wire, 50), us(max.wire, 99));
     System.out.println("  " + max.perMessage());
-    Result fixed = phase(rate, seconds, format, client);
+    Result fixed = phase(rate, seconds, format);
     System.out.printf("latency at %,d msgs/s:     %,12.0f msgs/s decided   %s%n", rate, fixed.decidedPerSecond,
         fixed.perMessage());
     System.out.printf("  emit→decision (Binance, through both WebSocket ends): p50 %s  p90 %s  p99 %s  p99.9 %s  max %s"
@@ -119,7 +118,7 @@ public final class EndToEndBenchmark {
     }
   }
 
-  private Result phase(int rate, int seconds, String format, String client) throws Exception {
+  private Result phase(int rate, int seconds, String format) throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench");
     // the venues are not in kimp's JVM in production: the simulator (Netty servers and a pump thread of its own) gets an
     // actor system of its own too, for what it still runs on Pekko (the TCP fault proxy, off here), so that nothing of
@@ -141,7 +140,6 @@ public final class EndToEndBenchmark {
                 "kimp.feeds.upbit.websocket-url = \"" + sim.upbitWebSocketUrl() + "\"\n"
                     + "kimp.feeds.binance.websocket-url = \"" + sim.binanceWebSocketUrl() + "\"\n"
                     + "kimp.feeds.upbit.format = " + format + "\n"
-                    + "kimp.feeds.websocket-client = " + client + "\n"
                     + "kimp.feeds.idle-timeout = 60s\n")
             .withFallback(ConfigFactory.load());
     FeedSettings s = FeedSettings.from(c);

@@ -8,7 +8,6 @@ import io.kimp.core.market.OpportunityDetector;
 import io.kimp.core.market.Plausibility;
 import io.kimp.core.portfolio.PortfolioSettings;
 import io.kimp.core.strategy.OpportunityRule;
-import io.kimp.feeds.source.WebSocketConnection;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,74 +21,206 @@ import java.util.regex.Pattern;
 import org.apache.pekko.stream.RestartSettings;
 
 /**
- * The feeds' settings from {@code kimp.feeds.*}, validated at start-up: every problem is a {@link ConfigException} naming
- * the key.
+ * The feeds' settings from {@code kimp.feeds.*}, parsed once at the edge ({@link #from}) into typed groups, each read and
+ * validated by its own named factory: every problem is a {@link ConfigException} naming the key. The groups are small
+ * records; a copy with other symbols or endpoints is made with {@link #withSymbols} / {@link #withEndpoints}.
  *
- * @param symbols the watched coins, or empty when {@code auto} (resolve from the venues' market lists)
+ * @param market what is watched and when a quote counts ({@code symbols}, {@code stale-after}, the detector's keys)
+ * @param connection how every connection is kept up ({@code reconnect.*}, {@code idle-timeout})
+ * @param upbit {@code upbit.*}
+ * @param binance {@code binance.*}
+ * @param fx {@code fx.*}
  */
-public record FeedSettings(
-    List<String> symbols,
-    Duration staleAfter,
-    Duration opportunityCooldown,
-    double volumeCapFraction,
-    double evaluationSizeKrw,
-    Duration minBackoff,
-    Duration maxBackoff,
-    double randomFactor,
-    Duration idleTimeout,
-    WebSocketConnection.Client webSocketClient,
-    String upbitWebSocketUrl,
-    String upbitRestUrl,
-    String upbitFormat,
-    List<String> upbitTypes,
-    Duration upbitKeepAlive,
-    String binanceWebSocketUrl,
-    String binanceRestUrl,
-    List<String> binanceStreams,
-    int binanceMaxStreamsPerConnection,
-    Duration binanceRotateAfter,
-    Duration binanceRotationOverlap,
-    String usdKrwUrl,
-    String usdKrwJsonPointer,
-    Duration usdKrwPollInterval) {
+public record FeedSettings(Market market, Connection connection, Upbit upbit, Binance binance, Fx fx) {
 
+  private static final String P = "kimp.feeds.";
   private static final Pattern COIN = Pattern.compile("[A-Z0-9]{1,15}");
   private static final Set<String> UPBIT_TYPES = Set.of("ticker", "trade", "orderbook");
   private static final Pattern BINANCE_STREAM =
       Pattern.compile("bookTicker|trade|aggTrade|miniTicker|ticker|depth(5|10|20)(@100ms)?");
 
+  /**
+   * @param symbols the watched coins, or empty when {@code auto} (resolve from the venues' market lists)
+   */
+  public record Market(
+      List<String> symbols,
+      Duration staleAfter,
+      Duration opportunityCooldown,
+      double volumeCapFraction,
+      double evaluationSizeKrw) {
+    public static Market from(Config c) {
+      double cap = c.getDouble(P + "volume-cap-fraction");
+      if (!(cap > 0) || cap > 1) {
+        throw new ConfigException.BadValue(P + "volume-cap-fraction", "must be in (0, 1], not " + cap);
+      }
+      double size = c.getDouble(P + "evaluation-size-krw");
+      if (size < 0) {
+        throw new ConfigException.BadValue(P + "evaluation-size-krw", "must not be negative");
+      }
+      return new Market(
+          FeedSettings.symbols(c, P + "symbols"),
+          CoreSettings.positive(c, P + "stale-after"),
+          nonNegative(c, P + "opportunity-cooldown"),
+          cap,
+          size);
+    }
+
+    public Market withSymbols(List<String> coins) {
+      return new Market(List.copyOf(coins), staleAfter, opportunityCooldown, volumeCapFraction, evaluationSizeKrw);
+    }
+  }
+
+  /** Reconnect backoff and the idle timeout of every connection. */
+  public record Connection(Duration minBackoff, Duration maxBackoff, double randomFactor, Duration idleTimeout) {
+    public static Connection from(Config c) {
+      Duration min = CoreSettings.positive(c, P + "reconnect.min-backoff");
+      Duration max = CoreSettings.positive(c, P + "reconnect.max-backoff");
+      if (max.compareTo(min) < 0) {
+        throw new ConfigException.BadValue(P + "reconnect.max-backoff", "must not be below reconnect.min-backoff");
+      }
+      double random = c.getDouble(P + "reconnect.random-factor");
+      if (random < 0 || random > 1) {
+        throw new ConfigException.BadValue(P + "reconnect.random-factor", "must be between 0 and 1");
+      }
+      removedClientKey(c, P + "websocket-client");
+      return new Connection(min, max, random, CoreSettings.positive(c, P + "idle-timeout"));
+    }
+
+    public RestartSettings restartSettings() {
+      return RestartSettings.create(minBackoff, maxBackoff, randomFactor);
+    }
+  }
+
+  /** Upbit's endpoints and subscription. */
+  public record Upbit(String webSocketUrl, String restUrl, String format, List<String> types, Duration keepAlive) {
+    public static Upbit from(Config c) {
+      String p = P + "upbit.";
+      String format = c.getString(p + "format").trim().toUpperCase(Locale.ROOT);
+      if (!format.equals("DEFAULT") && !format.equals("SIMPLE")) {
+        throw new ConfigException.BadValue(p + "format", "must be DEFAULT or SIMPLE, not '" + format + "'");
+      }
+      List<String> types = c.getStringList(p + "types");
+      for (String t : types) {
+        if (!UPBIT_TYPES.contains(t)) {
+          throw new ConfigException.BadValue(p + "types", "unknown type '" + t + "' (ticker, trade, orderbook)");
+        }
+      }
+      if (types.isEmpty()) {
+        throw new ConfigException.BadValue(p + "types", "must not be empty");
+      }
+      return new Upbit(
+          url(p + "websocket-url", c.getString(p + "websocket-url"), "ws", "wss"),
+          url(p + "rest-url", c.getString(p + "rest-url"), "http", "https"),
+          format,
+          List.copyOf(types),
+          CoreSettings.positive(c, p + "keep-alive"));
+    }
+
+    public Upbit withUrls(String ws, String rest) {
+      return new Upbit(ws, rest, format, types, keepAlive);
+    }
+  }
+
+  /** Binance's endpoints, streams and connection rotation. */
+  public record Binance(
+      String webSocketUrl,
+      String restUrl,
+      List<String> streams,
+      int maxStreamsPerConnection,
+      Duration rotateAfter,
+      Duration rotationOverlap) {
+    public static Binance from(Config c) {
+      String p = P + "binance.";
+      List<String> streams = c.getStringList(p + "streams");
+      for (String s : streams) {
+        if (!BINANCE_STREAM.matcher(s).matches()) {
+          throw new ConfigException.BadValue(p + "streams", "unsupported stream '" + s + "'");
+        }
+      }
+      if (streams.isEmpty()) {
+        throw new ConfigException.BadValue(p + "streams", "must not be empty");
+      }
+      int perConnection = CoreSettings.atLeast(c, p + "max-streams-per-connection", 1);
+      if (perConnection > 1024) {
+        throw new ConfigException.BadValue(p + "max-streams-per-connection", "Binance allows at most 1024");
+      }
+      Duration rotate = CoreSettings.positive(c, p + "rotate-after");
+      if (rotate.compareTo(Duration.ofHours(24)) >= 0) {
+        throw new ConfigException.BadValue(p + "rotate-after", "must be below Binance's 24 h connection limit");
+      }
+      return new Binance(
+          url(p + "websocket-url", c.getString(p + "websocket-url"), "ws", "wss"),
+          url(p + "rest-url", c.getString(p + "rest-url"), "http", "https"),
+          List.copyOf(streams),
+          perConnection,
+          rotate,
+          CoreSettings.positive(c, p + "rotation-overlap"));
+    }
+
+    public Binance withUrls(String ws, String rest) {
+      return new Binance(ws, rest, streams, maxStreamsPerConnection, rotateAfter, rotationOverlap);
+    }
+  }
+
+  /**
+   * The optional USD/KRW poller.
+   *
+   * @param usdKrwUrl empty = off
+   */
+  public record Fx(String usdKrwUrl, String jsonPointer, Duration pollInterval) {
+    public static Fx from(Config c) {
+      String p = P + "fx.";
+      String usdUrl = c.getString(p + "usd-krw-url").trim();
+      if (!usdUrl.isEmpty()) {
+        url(p + "usd-krw-url", usdUrl, "http", "https");
+      }
+      return new Fx(usdUrl, c.getString(p + "usd-krw-json-pointer"), CoreSettings.positive(c, p + "poll-interval"));
+    }
+
+    public boolean configured() {
+      return !usdKrwUrl.isBlank();
+    }
+
+    public Fx withUrl(String url) {
+      return new Fx(url == null ? "" : url, jsonPointer, pollInterval);
+    }
+  }
+
+  /** Reads and validates {@code kimp.feeds.*}. */
+  public static FeedSettings from(Config c) {
+    return new FeedSettings(Market.from(c), Connection.from(c), Upbit.from(c), Binance.from(c), Fx.from(c));
+  }
+
+  // ---- the questions most callers ask
+
+  /** The watched coins; empty when {@code auto}. */
+  public List<String> symbols() {
+    return market.symbols();
+  }
+
+  public Duration staleAfter() {
+    return market.staleAfter();
+  }
+
   public boolean autoSymbols() {
-    return symbols.isEmpty();
+    return market.symbols().isEmpty();
   }
 
   public boolean usdKrwConfigured() {
-    return !usdKrwUrl.isBlank();
-  }
-
-  public RestartSettings restartSettings() {
-    return RestartSettings.create(minBackoff, maxBackoff, randomFactor);
+    return fx.configured();
   }
 
   /** A copy watching {@code coins}. */
   public FeedSettings withSymbols(List<String> coins) {
-    return new FeedSettings(
-        List.copyOf(coins), staleAfter, opportunityCooldown, volumeCapFraction, evaluationSizeKrw, minBackoff, maxBackoff,
-        randomFactor, idleTimeout, webSocketClient, upbitWebSocketUrl, upbitRestUrl, upbitFormat, upbitTypes,
-        upbitKeepAlive,
-        binanceWebSocketUrl, binanceRestUrl, binanceStreams, binanceMaxStreamsPerConnection, binanceRotateAfter,
-        binanceRotationOverlap,
-        usdKrwUrl, usdKrwJsonPointer, usdKrwPollInterval);
+    return new FeedSettings(market.withSymbols(coins), connection, upbit, binance, fx);
   }
 
-  /** A copy with other venue endpoints (the simulator's). */
+  /** A copy with other venue endpoints (the simulator's); {@code usdKrw} null = no USD/KRW poller. */
   public FeedSettings withEndpoints(
       String upbitWs, String upbitRest, String binanceWs, String binanceRest, String usdKrw) {
     return new FeedSettings(
-        symbols, staleAfter, opportunityCooldown, volumeCapFraction, evaluationSizeKrw, minBackoff, maxBackoff,
-        randomFactor, idleTimeout, webSocketClient, upbitWs, upbitRest, upbitFormat, upbitTypes, upbitKeepAlive, binanceWs, binanceRest,
-        binanceStreams, binanceMaxStreamsPerConnection, binanceRotateAfter, binanceRotationOverlap,
-        usdKrw == null ? "" : usdKrw,
-        usdKrwJsonPointer, usdKrwPollInterval);
+        market, connection, upbit.withUrls(upbitWs, upbitRest), binance.withUrls(binanceWs, binanceRest),
+        fx.withUrl(usdKrw));
   }
 
   /** Which market values are believed ({@code kimp.feeds.plausibility}): the others are refused and counted. */
@@ -110,86 +241,6 @@ public record FeedSettings(
         CoreSettings.positive(c, p + "max-clock-skew"));
   }
 
-  public static FeedSettings from(Config c) {
-    String p = "kimp.feeds.";
-    Duration min = CoreSettings.positive(c, p + "reconnect.min-backoff");
-    Duration max = CoreSettings.positive(c, p + "reconnect.max-backoff");
-    if (max.compareTo(min) < 0) {
-      throw new ConfigException.BadValue(p + "reconnect.max-backoff", "must not be below reconnect.min-backoff");
-    }
-    double random = c.getDouble(p + "reconnect.random-factor");
-    if (random < 0 || random > 1) {
-      throw new ConfigException.BadValue(p + "reconnect.random-factor", "must be between 0 and 1");
-    }
-    double cap = c.getDouble(p + "volume-cap-fraction");
-    if (!(cap > 0) || cap > 1) {
-      throw new ConfigException.BadValue(p + "volume-cap-fraction", "must be in (0, 1], not " + cap);
-    }
-    double size = c.getDouble(p + "evaluation-size-krw");
-    if (size < 0) {
-      throw new ConfigException.BadValue(p + "evaluation-size-krw", "must not be negative");
-    }
-    String format = c.getString(p + "upbit.format").trim().toUpperCase(Locale.ROOT);
-    if (!format.equals("DEFAULT") && !format.equals("SIMPLE")) {
-      throw new ConfigException.BadValue(p + "upbit.format", "must be DEFAULT or SIMPLE, not '" + format + "'");
-    }
-    List<String> types = c.getStringList(p + "upbit.types");
-    for (String t : types) {
-      if (!UPBIT_TYPES.contains(t)) {
-        throw new ConfigException.BadValue(p + "upbit.types", "unknown type '" + t + "' (ticker, trade, orderbook)");
-      }
-    }
-    if (types.isEmpty()) {
-      throw new ConfigException.BadValue(p + "upbit.types", "must not be empty");
-    }
-    List<String> streams = c.getStringList(p + "binance.streams");
-    for (String s : streams) {
-      if (!BINANCE_STREAM.matcher(s).matches()) {
-        throw new ConfigException.BadValue(p + "binance.streams", "unsupported stream '" + s + "'");
-      }
-    }
-    if (streams.isEmpty()) {
-      throw new ConfigException.BadValue(p + "binance.streams", "must not be empty");
-    }
-    int perConnection = CoreSettings.atLeast(c, p + "binance.max-streams-per-connection", 1);
-    if (perConnection > 1024) {
-      throw new ConfigException.BadValue(p + "binance.max-streams-per-connection", "Binance allows at most 1024");
-    }
-    Duration rotate = CoreSettings.positive(c, p + "binance.rotate-after");
-    if (rotate.compareTo(Duration.ofHours(24)) >= 0) {
-      throw new ConfigException.BadValue(p + "binance.rotate-after", "must be below Binance's 24 h connection limit");
-    }
-    String usdUrl = c.getString(p + "fx.usd-krw-url").trim();
-    if (!usdUrl.isEmpty()) {
-      url(p + "fx.usd-krw-url", usdUrl, "http", "https");
-    }
-    return new FeedSettings(
-        symbols(c, p + "symbols"),
-        CoreSettings.positive(c, p + "stale-after"),
-        nonNegative(c, p + "opportunity-cooldown"),
-        cap,
-        size,
-        min,
-        max,
-        random,
-        CoreSettings.positive(c, p + "idle-timeout"),
-        client(c, p + "websocket-client"),
-        url(p + "upbit.websocket-url", c.getString(p + "upbit.websocket-url"), "ws", "wss"),
-        url(p + "upbit.rest-url", c.getString(p + "upbit.rest-url"), "http", "https"),
-        format,
-        List.copyOf(types),
-        CoreSettings.positive(c, p + "upbit.keep-alive"),
-        url(p + "binance.websocket-url", c.getString(p + "binance.websocket-url"), "ws", "wss"),
-        url(p + "binance.rest-url", c.getString(p + "binance.rest-url"), "http", "https"),
-        List.copyOf(streams),
-        perConnection,
-        rotate,
-        CoreSettings.positive(c, p + "binance.rotation-overlap"),
-        usdUrl,
-        c.getString(p + "fx.usd-krw-json-pointer"),
-        CoreSettings.positive(c, p + "fx.poll-interval"));
-  }
-
   /**
    * The detector's settings: the cooldown and the trading rule at {@code kimp.strategy.min-spread-percent}, the costs of
    * {@code kimp.fees.*}, and the evaluation size (configured, or what the portfolio's sizing rule gives a cycle).
@@ -199,10 +250,11 @@ public record FeedSettings(
     if (!(minSpread > 0)) {
       throw new ConfigException.BadValue("kimp.strategy.min-spread-percent", "must be positive");
     }
-    double sizeKrw = evaluationSizeKrw > 0 ? evaluationSizeKrw : sizeFromPortfolio(CoreSettings.portfolio(c));
+    double sizeKrw =
+        market.evaluationSizeKrw() > 0 ? market.evaluationSizeKrw() : sizeFromPortfolio(CoreSettings.portfolio(c));
     return new OpportunityDetector.Settings(
-        opportunityCooldown,
-        new OpportunityRule.Settings(minSpread, sizeKrw, volumeCapFraction, CoreSettings.costs(c)));
+        market.opportunityCooldown(),
+        new OpportunityRule.Settings(minSpread, sizeKrw, market.volumeCapFraction(), CoreSettings.costs(c)));
   }
 
   static double sizeFromPortfolio(PortfolioSettings s) {
@@ -245,12 +297,11 @@ public record FeedSettings(
     return new ArrayList<>(out);
   }
 
-  private static WebSocketConnection.Client client(Config c, String path) {
-    WebSocketConnection.Client client = WebSocketConnection.Client.parse(c.getString(path));
-    if (client == null) {
-      throw new ConfigException.BadValue(path, "must be jdk, netty or pekko-http, not '" + c.getString(path) + "'");
+  /** {@code websocket-client} is gone (one client is left): a configuration still asking for another one is refused. */
+  private static void removedClientKey(Config c, String path) {
+    if (c.hasPath(path) && !c.getString(path).trim().equalsIgnoreCase("jdk")) {
+      throw new ConfigException.BadValue(path, "was removed: kimp has one WebSocket client (the JDK's); delete the key");
     }
-    return client;
   }
 
   private static Duration nonNegative(Config c, String path) {

@@ -53,18 +53,25 @@ public final class MarketFeeds {
   /** The dispatcher id of the market-data stream (reference.conf). */
   public static final String DISPATCHER = "kimp.feeds.dispatcher";
 
-  /** Optional hooks: a frame tap (recording) and a decision probe (benchmarks, latency metrics). */
-  public record Options(MarketPipeline.FrameTap tap, MarketPipeline.DecisionProbe probe) {
+  /**
+   * Optional hooks: a frame tap (recording), a decision probe (benchmarks, latency metrics) and the clock of planned
+   * rotations (tests: a manual one).
+   */
+  public record Options(MarketPipeline.FrameTap tap, MarketPipeline.DecisionProbe probe, FeedTimers timers) {
     public static Options none() {
-      return new Options(null, null);
+      return new Options(null, null, FeedTimers.WALL_CLOCK);
     }
 
     public Options withTap(MarketPipeline.FrameTap t) {
-      return new Options(t, probe);
+      return new Options(t, probe, timers);
     }
 
     public Options withProbe(MarketPipeline.DecisionProbe p) {
-      return new Options(tap, p);
+      return new Options(tap, p, timers);
+    }
+
+    public Options withTimers(FeedTimers t) {
+      return new Options(tap, probe, t);
     }
   }
 
@@ -114,7 +121,7 @@ public final class MarketFeeds {
     if (!s.autoSymbols()) {
       return CompletableFuture.completedFuture(s);
     }
-    return SymbolUniverse.common(system, s.upbitRestUrl(), s.binanceRestUrl()).thenApply(s::withSymbols);
+    return SymbolUniverse.common(system, s.upbit().restUrl(), s.binance().restUrl()).thenApply(s::withSymbols);
   }
 
   /** Starts the live sources for resolved settings (a symbol list, not {@code auto}). */
@@ -154,11 +161,12 @@ public final class MarketFeeds {
     sources.add(UpbitFeed.source(system, s, coins, stats.get(FeedVenue.UPBIT), upbit));
 
     List<List<String>> shards =
-        BinanceFeed.shards(BinanceFeed.streams(s.symbols(), s.binanceStreams()), s.binanceMaxStreamsPerConnection());
+        BinanceFeed.shards(BinanceFeed.streams(s.symbols(), s.binance().streams()), s.binance().maxStreamsPerConnection());
     for (int i = 0; i < shards.size(); i++) {
       ConnectionState c = new ConnectionState("binance-" + i);
       connections.add(c);
-      sources.add(BinanceFeed.shard(system, s, shards.get(i), coins, stats.get(FeedVenue.BINANCE), c));
+      sources.add(
+          BinanceFeed.shard(system, s, shards.get(i), coins, stats.get(FeedVenue.BINANCE), c, options.timers()));
     }
     if (s.usdKrwConfigured()) {
       ConnectionState fx = new ConnectionState("fx-usd-krw");
@@ -201,7 +209,7 @@ public final class MarketFeeds {
       OpportunitySink sink,
       Options options) {
     FrameParsers parsers =
-        new FrameParsers(s.autoSymbols() ? CoinResolver.open() : CoinResolver.of(s.symbols()), s.usdKrwJsonPointer());
+        new FrameParsers(s.autoSymbols() ? CoinResolver.open() : CoinResolver.of(s.symbols()), s.fx().jsonPointer());
     Map<FeedVenue, FrameStats> stats = new EnumMap<>(FeedVenue.class);
     for (FeedVenue v : FeedVenue.values()) {
       stats.put(v, parsers.stats(v));

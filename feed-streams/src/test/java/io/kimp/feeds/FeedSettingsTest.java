@@ -31,16 +31,46 @@ class FeedSettingsTest {
   void defaultsWatchTwentyCoinsOnThePublicEndpoints() {
     FeedSettings s = with("");
     assertThat(s.symbols()).hasSize(20).contains("BTC", "XRP", "APT").doesNotContain("USDT");
-    assertThat(s.upbitWebSocketUrl()).isEqualTo("wss://api.upbit.com/websocket/v1");
-    assertThat(s.binanceWebSocketUrl()).isEqualTo("wss://stream.binance.com:9443");
-    assertThat(s.binanceRotateAfter()).isLessThan(Duration.ofHours(24));
-    assertThat(s.minBackoff()).isLessThanOrEqualTo(Duration.ofSeconds(1));
-    assertThat(s.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.upbit().webSocketUrl()).isEqualTo("wss://api.upbit.com/websocket/v1");
+    assertThat(s.binance().webSocketUrl()).isEqualTo("wss://stream.binance.com:9443");
+    assertThat(s.binance().rotateAfter()).isLessThan(Duration.ofHours(24));
+    assertThat(s.connection().minBackoff()).isLessThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(s.connection().maxBackoff()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.usdKrwConfigured()).isFalse();
     OpportunityDetector.Settings d = s.detector(ConfigFactory.load());
     assertThat(d.rule().minSpreadPercent()).isEqualTo(0.5);
     assertThat(d.rule().sizeKrw()).isEqualTo(250_000); // FIXED_AMOUNT
     assertThat(d.rule().volumeCapFraction()).isEqualTo(0.01);
+  }
+
+  @Test
+  void theConfigIsParsedOnceIntoTypedGroupsWithReferenceConfDefaults() {
+    FeedSettings s = with("kimp.feeds.fx.usd-krw-url = \"https://rates.example/usd\"");
+    assertThat(s.market().staleAfter()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.market().opportunityCooldown()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.market().volumeCapFraction()).isEqualTo(0.01);
+    assertThat(s.market().evaluationSizeKrw()).isZero();
+    assertThat(s.connection()).isEqualTo(new FeedSettings.Connection(
+        Duration.ofMillis(500), Duration.ofSeconds(30), 0.2, Duration.ofSeconds(30)));
+    assertThat(s.upbit()).isEqualTo(new FeedSettings.Upbit("wss://api.upbit.com/websocket/v1", "https://api.upbit.com",
+        "SIMPLE", List.of("ticker", "trade", "orderbook"), Duration.ofSeconds(60)));
+    assertThat(s.binance()).isEqualTo(new FeedSettings.Binance("wss://stream.binance.com:9443",
+        "https://api.binance.com", List.of("bookTicker", "trade", "depth5@100ms", "miniTicker"), 1024,
+        Duration.ofHours(23), Duration.ofSeconds(5)));
+    assertThat(s.fx()).isEqualTo(new FeedSettings.Fx("https://rates.example/usd", "/rates/KRW", Duration.ofSeconds(60)));
+    assertThat(s.usdKrwConfigured()).isTrue();
+
+    // copies change what they name and nothing else
+    FeedSettings sim = s.withEndpoints("ws://127.0.0.1:1/up", "http://127.0.0.1:1", "ws://127.0.0.1:2", "http://127.0.0.1:2",
+        null).withSymbols(List.of("XRP"));
+    assertThat(sim.upbit().webSocketUrl()).isEqualTo("ws://127.0.0.1:1/up");
+    assertThat(sim.binance().restUrl()).isEqualTo("http://127.0.0.1:2");
+    assertThat(sim.usdKrwConfigured()).isFalse();
+    assertThat(sim.symbols()).containsExactly("XRP");
+    assertThat(sim.connection()).isEqualTo(s.connection());
+    assertThat(sim.binance().rotateAfter()).isEqualTo(s.binance().rotateAfter());
+    assertThat(sim.upbit().types()).isEqualTo(s.upbit().types());
+    assertThat(sim.staleAfter()).isEqualTo(s.staleAfter());
   }
 
   @Test
@@ -68,6 +98,10 @@ class FeedSettingsTest {
         .hasMessageContaining("kimp.feeds.reconnect.max-backoff");
     assertThatThrownBy(() -> with("kimp.feeds.fx.usd-krw-url = \"ftp://rates\""))
         .hasMessageContaining("kimp.feeds.fx.usd-krw-url");
+    // the removed client choice: only the one client left may still be named
+    assertThatThrownBy(() -> with("kimp.feeds.websocket-client = netty"))
+        .hasMessageContaining("kimp.feeds.websocket-client").hasMessageContaining("removed");
+    assertThat(with("kimp.feeds.websocket-client = jdk").symbols()).isNotEmpty();
   }
 
   @Test
@@ -86,7 +120,7 @@ class FeedSettingsTest {
     try (SimulatedVenues venues = SimulatedVenues.start(kit.system(), 0, List.of("XRP", "ETH", "SOL"), 10)) {
       FeedSettings auto = FeedSettings.from(venues.config("kimp.feeds.symbols = auto"));
       FeedSettings resolved =
-          MarketFeeds.resolveSymbols(kit.system(), auto).toCompletableFuture().get(10, TimeUnit.SECONDS);
+          MarketFeeds.resolveSymbols(kit.system(), auto).toCompletableFuture().get(1, TimeUnit.MINUTES); // liveness guard
       // UPONLY is on Upbit only (and halted on Binance), BNONLY on Binance only, USDT is the rate market
       assertThat(resolved.symbols()).containsExactly("ETH", "SOL", "XRP");
     }

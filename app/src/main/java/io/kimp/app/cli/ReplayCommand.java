@@ -58,7 +58,7 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (ticks) {
       Config c = config.load();
-      TickPrinter.Summary s = TickPrinter.print(file, System.out, System.err, FeedSettings.from(c).usdKrwJsonPointer());
+      TickPrinter.Summary s = TickPrinter.print(file, System.out, System.err, FeedSettings.from(c).fx().jsonPointer());
       System.err.println(s);
       return 0;
     }

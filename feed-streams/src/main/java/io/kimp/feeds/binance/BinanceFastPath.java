@@ -10,6 +10,7 @@ import io.kimp.core.market.MarketEvent.TradeEvent;
 import io.kimp.core.market.Venue;
 import io.kimp.feeds.parse.Checks;
 import io.kimp.feeds.parse.CoinResolver;
+import io.kimp.feeds.parse.ExchangeTime;
 import io.kimp.feeds.parse.FieldNames;
 import io.kimp.feeds.parse.FrameScanner;
 import io.kimp.feeds.parse.MarketCodes;
@@ -99,7 +100,8 @@ final class BinanceFastPath extends ScanningFastPath {
   protected MarketEvent event(long at) {
     seen = 0;
     kind = 0;
-    eventTime = updateId = tradeId = tradeTime = -1;
+    updateId = tradeId = -1;
+    eventTime = tradeTime = ExchangeTime.ABSENT;
     symbolStart = symbolEnd = streamStart = streamEnd = -1;
     b = bq = a = aq = p = q = c = Double.NaN;
     bidLevels = askLevels = -1;
@@ -171,7 +173,7 @@ final class BinanceFastPath extends ScanningFastPath {
         }
         break;
       case EVENT_TIME:
-        eventTime = in.integer();
+        eventTime = ExchangeTime.present(in.integer());
         break;
       case SYMBOL:
         in.readString();
@@ -185,7 +187,7 @@ final class BinanceFastPath extends ScanningFastPath {
         tradeId = in.integer();
         break;
       case TRADE_TIME:
-        tradeTime = in.integer();
+        tradeTime = ExchangeTime.present(in.integer());
         break;
       case BID:
         b = in.number();
@@ -249,7 +251,7 @@ final class BinanceFastPath extends ScanningFastPath {
       if (Checks.price(p) != null || Checks.size(q) != null) {
         throw DECLINE;
       }
-      long ts = tradeTime > 0 ? tradeTime : eventTime > 0 ? eventTime : at;
+      long ts = ExchangeTime.choose(tradeTime, eventTime, at);
       return new TradeEvent(Venue.BINANCE, coin, p, q, ts, at, tradeId >= 0 ? tradeId : MarketEvent.NO_SEQUENCE);
     }
     if (kind == KIND_TICKER) {
@@ -257,7 +259,7 @@ final class BinanceFastPath extends ScanningFastPath {
       if (Checks.price(c) != null || (!Double.isNaN(q) && Checks.size(q) != null)) {
         throw DECLINE;
       }
-      return new TickerEvent(Venue.BINANCE, coin, c, q, eventTime > 0 ? eventTime : at, at);
+      return new TickerEvent(Venue.BINANCE, coin, c, q, ExchangeTime.choose(eventTime, at), at);
     }
     if (bidLevels >= 0 || askLevels >= 0) {
       return depth(at);
@@ -268,7 +270,9 @@ final class BinanceFastPath extends ScanningFastPath {
           || b >= a) {
         throw DECLINE;
       }
-      Book book = Book.top(Venue.BINANCE, coin, b, bq, a, aq, at); // bookTicker carries no time: the receive time
+      // bookTicker carries no time: the receive time (a time field that is there must still be an epoch)
+      Book book =
+          Book.top(Venue.BINANCE, coin, b, bq, a, aq, ExchangeTime.receiveTimeUnlessBad(eventTime, tradeTime, at));
       return new BookEvent(book, true, at, updateId >= 0 ? updateId : MarketEvent.NO_SEQUENCE);
     }
     throw DECLINE;
@@ -295,7 +299,7 @@ final class BinanceFastPath extends ScanningFastPath {
     Book book =
         new Book(
             Venue.BINANCE, coin, Arrays.copyOf(bidP, bidLevels), Arrays.copyOf(bidS, bidLevels),
-            Arrays.copyOf(askP, askLevels), Arrays.copyOf(askS, askLevels), eventTime > 0 ? eventTime : at);
+            Arrays.copyOf(askP, askLevels), Arrays.copyOf(askS, askLevels), ExchangeTime.choose(eventTime, at));
     return new BookEvent(book, false, at, updateId >= 0 ? updateId : MarketEvent.NO_SEQUENCE);
   }
 

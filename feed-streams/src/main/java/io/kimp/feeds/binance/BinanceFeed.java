@@ -1,21 +1,18 @@
 package io.kimp.feeds.binance;
 
 import io.kimp.feeds.FeedSettings;
+import io.kimp.feeds.FeedTimers;
 import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.source.ConnectionState;
-import io.kimp.feeds.source.Ticks;
 import io.kimp.feeds.source.WebSocketConnection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
@@ -35,7 +32,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * its first frame, so whatever the old one still had in flight arrives. No frame is lost in between; the events both
  * deliver during the overlap carry the same update ids and the copies are dropped by {@code MarketState}. Each
  * generation is itself a restarting connection, so a drop is re-established with backoff. Pings are answered with pongs
- * by the WebSocket client itself (the JDK's and Pekko HTTP's both do).
+ * by the WebSocket client itself (the JDK's does).
  */
 public final class BinanceFeed {
   private BinanceFeed() {}
@@ -72,8 +69,9 @@ public final class BinanceFeed {
       List<String> streams,
       CoinResolver coins,
       FrameStats stats,
-      ConnectionState state) {
-    String url = url(s.binanceWebSocketUrl(), streams);
+      ConnectionState state,
+      FeedTimers timers) {
+    String url = url(s.binance().webSocketUrl(), streams);
     return Source.<List<RawFrame>, NotUsed>fromMaterializer(
             (mat, attrs) -> {
               Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> early =
@@ -81,7 +79,7 @@ public final class BinanceFeed {
               Map<Long, SharedKillSwitch> running = new ConcurrentHashMap<>();
               AtomicLong newestLive = new AtomicLong(-1);
               Source<String, ?> rotations =
-                  Ticks.nowAndEvery(s.binanceRotateAfter(), "scheduled").merge(early.second());
+                  timers.every(s.binance().rotateAfter(), "scheduled").merge(early.second());
               Source<List<RawFrame>, NotUsed> merged = rotations
                   .zipWithIndex()
                   .flatMapMerge(
@@ -100,9 +98,7 @@ public final class BinanceFeed {
                                     // this generation delivers: retire the older ones once what they still have in
                                     // flight has arrived
                                     newestLive.accumulateAndGet(gen, Math::max);
-                                    CompletableFuture.delayedExecutor(
-                                            s.binanceRotationOverlap().toMillis(), TimeUnit.MILLISECONDS)
-                                        .execute(() -> retireOlder(running, gen));
+                                    timers.after(s.binance().rotationOverlap(), () -> retireOlder(running, gen));
                                   }
                                   return f;
                                 })
@@ -133,7 +129,6 @@ public final class BinanceFeed {
       BoundedSourceQueue<String> early) {
     return WebSocketConnection.source(
         system,
-        s.webSocketClient(),
         FeedVenue.BINANCE,
         () -> url,
         WebSocketConnection.Outgoing::nothing,
@@ -148,7 +143,7 @@ public final class BinanceFeed {
           };
         },
         state,
-        s.restartSettings(),
-        s.idleTimeout());
+        s.connection().restartSettings(),
+        s.connection().idleTimeout());
   }
 }

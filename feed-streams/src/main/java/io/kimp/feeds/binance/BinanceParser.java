@@ -10,6 +10,7 @@ import io.kimp.core.market.MarketEvent.TradeEvent;
 import io.kimp.core.market.Venue;
 import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.CoinResolver;
+import io.kimp.feeds.parse.ExchangeTime;
 import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.parse.JsonFrameParser;
 import io.kimp.feeds.parse.JsonFrames;
@@ -87,8 +88,8 @@ public final class BinanceParser extends JsonFrameParser {
   private void reset() {
     event = null;
     symbol = null;
-    eventTime = -1;
-    tradeTime = -1;
+    eventTime = ExchangeTime.ABSENT;
+    tradeTime = ExchangeTime.ABSENT;
     updateId = -1;
     tradeId = -1;
     b = bq = a = aq = p = q = c = Double.NaN;
@@ -175,7 +176,7 @@ public final class BinanceParser extends JsonFrameParser {
         event = JsonFrames.text(jp);
         break;
       case "E":
-        eventTime = JsonFrames.integer(jp, -1);
+        eventTime = ExchangeTime.present(JsonFrames.integer(jp, ExchangeTime.NOT_AN_EPOCH));
         break;
       case "s":
         symbol = JsonFrames.text(jp);
@@ -188,7 +189,7 @@ public final class BinanceParser extends JsonFrameParser {
         tradeId = JsonFrames.integer(jp, -1);
         break;
       case "T":
-        tradeTime = JsonFrames.integer(jp, -1);
+        tradeTime = ExchangeTime.present(JsonFrames.integer(jp, ExchangeTime.NOT_AN_EPOCH));
         break;
       case "b":
         b = JsonFrames.number(jp);
@@ -267,7 +268,7 @@ public final class BinanceParser extends JsonFrameParser {
             if (coin == null || !price(p, "price", frame) || !size(q, "quantity", frame)) {
               return null;
             }
-            long ts = tradeTime > 0 ? tradeTime : eventTime > 0 ? eventTime : at;
+            long ts = ExchangeTime.choose(tradeTime, eventTime, at);
             return new TradeEvent(Venue.BINANCE, coin, p, q, ts, at, tradeId >= 0 ? tradeId : MarketEvent.NO_SEQUENCE);
           }
         case "24hrMiniTicker":
@@ -280,7 +281,7 @@ public final class BinanceParser extends JsonFrameParser {
             if (!Double.isNaN(q) && !size(q, "quantity", frame)) {
               return null; // the volume is optional, but when sent it must be sane
             }
-            return new TickerEvent(Venue.BINANCE, coin, c, q, eventTime > 0 ? eventTime : at, at);
+            return new TickerEvent(Venue.BINANCE, coin, c, q, ExchangeTime.choose(eventTime, at), at);
           }
         default:
           return reject(Reject.UNKNOWN_TYPE, event, frame);
@@ -304,7 +305,8 @@ public final class BinanceParser extends JsonFrameParser {
       return reject(Reject.CROSSED_BOOK, "bid " + b + " >= ask " + a, frame);
     }
     long at = frame.receivedAt();
-    Book book = Book.top(Venue.BINANCE, coin, b, bq, a, aq, at); // bookTicker carries no time: the receive time
+    // bookTicker carries no time: the receive time (a time field that is there must still be an epoch)
+    Book book = Book.top(Venue.BINANCE, coin, b, bq, a, aq, ExchangeTime.receiveTimeUnlessBad(eventTime, tradeTime, at));
     return new BookEvent(book, true, at, updateId >= 0 ? updateId : MarketEvent.NO_SEQUENCE);
   }
 
@@ -339,7 +341,7 @@ public final class BinanceParser extends JsonFrameParser {
     Book book =
         new Book(
             Venue.BINANCE, coin, Arrays.copyOf(bidP, bidLevels), Arrays.copyOf(bidS, bidLevels),
-            Arrays.copyOf(askP, askLevels), Arrays.copyOf(askS, askLevels), eventTime > 0 ? eventTime : at);
+            Arrays.copyOf(askP, askLevels), Arrays.copyOf(askS, askLevels), ExchangeTime.choose(eventTime, at));
     return new BookEvent(book, false, at, updateId >= 0 ? updateId : MarketEvent.NO_SEQUENCE);
   }
 

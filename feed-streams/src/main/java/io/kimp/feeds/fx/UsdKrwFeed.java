@@ -38,15 +38,15 @@ public final class UsdKrwFeed {
     Materializer mat = Materializer.matFromSystem(system);
     Http http = Http.get(system.classicSystem());
     AtomicBoolean first = new AtomicBoolean(true);
-    ReconnectLog reconnects = new ReconnectLog("USD/KRW rate", s.usdKrwUrl(), s.restartSettings());
+    ReconnectLog reconnects = new ReconnectLog("USD/KRW rate", s.fx().usdKrwUrl(), s.connection().restartSettings());
     return RestartSource.withBackoff(
-        ReconnectLog.quiet(s.restartSettings()),
+        ReconnectLog.quiet(s.connection().restartSettings()),
         () -> {
           state.attempt(!first.getAndSet(false));
-          UsdKrwParser parser = new UsdKrwParser(stats, s.usdKrwJsonPointer());
+          UsdKrwParser parser = new UsdKrwParser(stats, s.fx().jsonPointer());
           AtomicBoolean opened = new AtomicBoolean();
-          return Ticks.nowAndEvery(s.usdKrwPollInterval(), "poll")
-              .mapAsync(1, t -> poll(http, s.usdKrwUrl(), mat))
+          return Ticks.nowAndEvery(s.fx().pollInterval(), "poll")
+              .mapAsync(1, t -> poll(http, s.fx().usdKrwUrl(), mat))
               .map(
                   body -> {
                     long now = System.currentTimeMillis();

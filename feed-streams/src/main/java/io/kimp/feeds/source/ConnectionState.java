@@ -18,6 +18,7 @@ public final class ConnectionState {
   private final LongAdder frames = new LongAdder();
   private volatile long connectedSince;
   private volatile long lastMessageAt;
+  private volatile long lastAttemptNanos;
   private volatile String lastError;
   // frames-per-second window, written by the connection's stream thread
   private volatile long windowStart = System.currentTimeMillis();
@@ -36,6 +37,7 @@ public final class ConnectionState {
 
   /** A connection attempt begins; {@code retry} when it replaces one that ended (not the first, not a rotation). */
   public void attempt(boolean retry) {
+    lastAttemptNanos = System.nanoTime();
     attempts.increment();
     if (retry) {
       reconnects.increment();
@@ -101,6 +103,11 @@ public final class ConnectionState {
 
   public long reconnects() {
     return reconnects.sum();
+  }
+
+  /** {@link System#nanoTime()} when the latest connection attempt began (0 before the first). */
+  public long lastAttemptNanos() {
+    return lastAttemptNanos;
   }
 
   public long attempts() {

@@ -10,6 +10,7 @@ import io.kimp.core.market.MarketEvent.TradeEvent;
 import io.kimp.core.market.Venue;
 import io.kimp.feeds.parse.Checks;
 import io.kimp.feeds.parse.CoinResolver;
+import io.kimp.feeds.parse.ExchangeTime;
 import io.kimp.feeds.parse.FieldNames;
 import io.kimp.feeds.parse.FrameScanner;
 import io.kimp.feeds.parse.MarketCodes;
@@ -27,6 +28,8 @@ import java.util.Arrays;
  */
 final class UpbitFastPath extends ScanningFastPath {
   private static final int MAX_LEVELS = 64;
+  /** The exchange time of a ticker or trade that carries no time field at all: no epoch (refused, as before). */
+  private static final long NO_TIME = -1;
 
   private static final int TYPE = 0;
   private static final int CODE = 1;
@@ -77,8 +80,8 @@ final class UpbitFastPath extends ScanningFastPath {
     double price = Double.NaN;
     double volume = Double.NaN;
     double acc24h = Double.NaN;
-    long ts = -1;
-    long tradeTs = -1;
+    long ts = ExchangeTime.ABSENT;
+    long tradeTs = ExchangeTime.ABSENT;
     int levels = -1;
     int seen = 0;
     in.beginObject();
@@ -123,7 +126,7 @@ final class UpbitFastPath extends ScanningFastPath {
         case TS:
         case TRADE_TS:
           {
-            long v = in.integer();
+            long v = ExchangeTime.present(in.integer());
             if (f == TS) {
               ts = v;
             } else {
@@ -147,14 +150,14 @@ final class UpbitFastPath extends ScanningFastPath {
         if (Checks.price(price) != null || (!Double.isNaN(acc24h) && Checks.size(acc24h) != null)) {
           throw DECLINE;
         }
-        return new TickerEvent(Venue.UPBIT, coin, price, acc24h, ts > 0 ? ts : tradeTs, at);
+        return new TickerEvent(Venue.UPBIT, coin, price, acc24h, ExchangeTime.choose(ts, tradeTs, NO_TIME), at);
       case KIND_TRADE:
         if (Checks.price(price) != null || Checks.size(volume) != null) {
           throw DECLINE;
         }
-        return new TradeEvent(Venue.UPBIT, coin, price, volume, tradeTs > 0 ? tradeTs : ts, at, MarketEvent.NO_SEQUENCE);
+        return new TradeEvent(Venue.UPBIT, coin, price, volume, ExchangeTime.choose(tradeTs, ts, NO_TIME), at, MarketEvent.NO_SEQUENCE);
       default:
-        return book(coin, levels, ts > 0 ? ts : at, at);
+        return book(coin, levels, ExchangeTime.choose(ts, at), at);
     }
   }
 

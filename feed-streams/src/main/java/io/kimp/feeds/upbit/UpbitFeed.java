@@ -72,19 +72,18 @@ public final class UpbitFeed {
     List<String> codes = codes(s.symbols());
     return WebSocketConnection.source(
         system,
-        s.webSocketClient(),
         FeedVenue.UPBIT,
-        s::upbitWebSocketUrl,
+        () -> s.upbit().webSocketUrl(),
         () ->
             new WebSocketConnection.Outgoing(
-                subscription(UUID.randomUUID().toString(), s.upbitTypes(), codes, s.upbitFormat()), "PING",
-                s.upbitKeepAlive()),
+                subscription(UUID.randomUUID().toString(), s.upbit().types(), codes, s.upbit().format()), "PING",
+                s.upbit().keepAlive()),
         () -> {
           UpbitParser parser = new UpbitParser(stats, coins);
           return f -> f.withEvent(parser.parse(f));
         },
         state,
-        s.restartSettings(),
-        s.idleTimeout());
+        s.connection().restartSettings(),
+        s.connection().idleTimeout());
   }
 }

@@ -10,6 +10,7 @@ import io.kimp.core.market.MarketEvent.TradeEvent;
 import io.kimp.core.market.Venue;
 import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.CoinResolver;
+import io.kimp.feeds.parse.ExchangeTime;
 import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.parse.JsonFrameParser;
 import io.kimp.feeds.parse.JsonFrames;
@@ -33,6 +34,8 @@ import java.util.Arrays;
  */
 public final class UpbitParser extends JsonFrameParser {
   private static final int MAX_LEVELS = 64;
+  /** The exchange time of a ticker or trade that carries no time field at all: no epoch (refused, as before). */
+  private static final long NO_TIME = -1;
 
   private final CoinResolver coins;
   private final double[] askP = new double[MAX_LEVELS];
@@ -68,8 +71,8 @@ public final class UpbitParser extends JsonFrameParser {
     double price = Double.NaN;
     double volume = Double.NaN;
     double acc24h = Double.NaN;
-    long ts = -1;
-    long tradeTs = -1;
+    long ts = ExchangeTime.ABSENT;
+    long tradeTs = ExchangeTime.ABSENT;
     levels = 0;
     badLevel = false;
     boolean sawUnits = false;
@@ -100,11 +103,11 @@ public final class UpbitParser extends JsonFrameParser {
           break;
         case "timestamp":
         case "tms":
-          ts = JsonFrames.integer(p, -1);
+          ts = ExchangeTime.present(JsonFrames.integer(p, ExchangeTime.NOT_AN_EPOCH));
           break;
         case "trade_timestamp":
         case "ttms":
-          tradeTs = JsonFrames.integer(p, -1);
+          tradeTs = ExchangeTime.present(JsonFrames.integer(p, ExchangeTime.NOT_AN_EPOCH));
           break;
         case "orderbook_units":
         case "obu":
@@ -143,7 +146,7 @@ public final class UpbitParser extends JsonFrameParser {
         if (!price(price, "trade_price", frame) || (!Double.isNaN(acc24h) && !size(acc24h, "acc_trade_price_24h", frame))) {
           return null;
         }
-        return new TickerEvent(Venue.UPBIT, coin, price, acc24h, ts > 0 ? ts : tradeTs, at);
+        return new TickerEvent(Venue.UPBIT, coin, price, acc24h, ExchangeTime.choose(ts, tradeTs, NO_TIME), at);
       case "trade":
         if (!price(price, "trade_price", frame)) {
           return null;
@@ -152,9 +155,9 @@ public final class UpbitParser extends JsonFrameParser {
           return null;
         }
         return new TradeEvent(
-            Venue.UPBIT, coin, price, volume, tradeTs > 0 ? tradeTs : ts, at, MarketEvent.NO_SEQUENCE);
+            Venue.UPBIT, coin, price, volume, ExchangeTime.choose(tradeTs, ts, NO_TIME), at, MarketEvent.NO_SEQUENCE);
       case "orderbook":
-        return book(coin, sawUnits, ts > 0 ? ts : at, frame);
+        return book(coin, sawUnits, ExchangeTime.choose(ts, at), frame);
       default:
         return reject(Reject.UNKNOWN_TYPE, type, frame);
     }

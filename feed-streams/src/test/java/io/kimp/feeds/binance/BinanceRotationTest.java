@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.kimp.core.market.MarketEvent.BookEvent;
 import io.kimp.core.market.MarketState;
 import io.kimp.core.market.Venue;
+import io.kimp.feeds.ManualFeedTimers;
 import io.kimp.feeds.MarketFeeds;
 import io.kimp.feeds.SimulatedVenues;
 import io.kimp.feeds.source.ConnectionState;
@@ -25,14 +26,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Binance's 24 h connection limit, compressed to seconds: the feed replaces its connection on schedule (and on a
- * serverShutdown notice) with an overlap, and not one bookTicker update is lost or applied twice.
+ * Binance's 24 h connection limit, on a manual clock: the feed replaces its connection when the clock passes
+ * {@code rotate-after} (and at once on a serverShutdown notice, with the clock standing still), closes the old one when
+ * the clock passes the overlap, and not one bookTicker update is lost or applied twice. The clock is the test's: nothing
+ * here depends on how fast the machine is (the waits are liveness guards, not claims about elapsed time).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BinanceRotationTest {
+  private static final Duration ROTATE_AFTER = Duration.ofHours(23);
+  private static final Duration OVERLAP = Duration.ofSeconds(5);
+  private static final Duration LIVENESS = Duration.ofMinutes(1);
+
   private final ActorTestKit kit = ActorTestKit.create();
   private SimulatedVenues venues;
   private MarketFeeds feeds;
+  private final ManualFeedTimers clock = new ManualFeedTimers();
   private final Map<String, NavigableSet<Long>> sent = new ConcurrentHashMap<>();
   private final Map<String, List<Long>> applied = new ConcurrentHashMap<>();
   private final AtomicLong duplicates = new AtomicLong();
@@ -48,7 +56,7 @@ class BinanceRotationTest {
     kit.shutdownTestKit();
   }
 
-  private ConnectionState start(String rotateAfter) throws Exception {
+  private ConnectionState start(ManualFeedTimers timers) throws Exception {
     sent.clear();
     applied.clear();
     duplicates.set(0);
@@ -57,10 +65,10 @@ class BinanceRotationTest {
     feeds =
         venues.startFeeds(
             kit.system(),
-            "kimp.feeds.binance.rotate-after = " + rotateAfter + "\n"
-                + "kimp.feeds.binance.rotation-overlap = 300ms\n"
+            "kimp.feeds.binance.rotate-after = 23h\n"
+                + "kimp.feeds.binance.rotation-overlap = 5s\n"
                 + "kimp.feeds.binance.streams = [bookTicker]",
-            MarketFeeds.Options.none().withProbe((frame, result, offered) -> {
+            MarketFeeds.Options.none().withTimers(timers).withProbe((frame, result, offered) -> {
               if (frame.event() instanceof BookEvent b && b.venue() == Venue.BINANCE) {
                 if (result == MarketState.Applied.DUPLICATE) {
                   duplicates.incrementAndGet();
@@ -79,34 +87,69 @@ class BinanceRotationTest {
     }
   }
 
-  @Test
-  void scheduledRotationsLoseNothingAndApplyNothingTwice() throws Exception {
-    ConnectionState binance = start("2s");
-    await().atMost(Duration.ofSeconds(20)).until(() -> binance.rotations() >= 3);
-    long appliedBefore = applied.get("XRP").size();
-    await().atMost(Duration.ofSeconds(2)).until(() -> applied.get("XRP").size() > appliedBefore + 50);
+  private int appliedCount(String coin) {
+    List<Long> l = applied.get(coin);
+    return l == null ? 0 : l.size();
+  }
 
-    assertThat(venues.sim().acceptedConnections(SimVenue.BINANCE)).isGreaterThanOrEqualTo(4);
+  /** Waits until {@code n} more XRP updates were applied. */
+  private void moreApplied(int n) {
+    int before = appliedCount("XRP");
+    await().atMost(LIVENESS).until(() -> appliedCount("XRP") > before + n);
+  }
+
+  @Test
+  void rotationsHappenWhenTheClockPassesRotateAfterAndLoseNothing() throws Exception {
+    ConnectionState binance = start(clock);
+    moreApplied(20);
+    for (int round = 1; round <= 3; round++) {
+      final int r = round;
+      Duration untilDue = ROTATE_AFTER.multipliedBy(r).minus(clock.elapsed());
+      // a millisecond short of rotate-after: no rotation
+      clock.advance(untilDue.minusMillis(1));
+      assertThat(clock.periodicFired()).isEqualTo(r - 1);
+      moreApplied(20);
+      assertThat(binance.rotations()).isEqualTo(r - 1);
+      assertThat(venues.sim().acceptedConnections(SimVenue.BINANCE)).isEqualTo(r);
+
+      // the clock passes it: a new connection, and the old one keeps streaming through the overlap
+      clock.advance(Duration.ofMillis(1));
+      assertThat(clock.periodicFired()).isEqualTo(r);
+      await().atMost(LIVENESS).until(() -> binance.rotations() == r);
+      await().atMost(LIVENESS).until(() -> venues.sim().acceptedConnections(SimVenue.BINANCE) == r + 1);
+      await().atMost(LIVENESS).until(() -> clock.pendingActions() == 1); // the new one delivered: retire planned
+      moreApplied(20);
+      assertThat(venues.sim().openConnections(SimVenue.BINANCE)).as("the overlap has not passed").isEqualTo(2);
+
+      // the overlap passes on the clock: the old connection is closed
+      clock.advance(OVERLAP);
+      await().atMost(LIVENESS).until(() -> venues.sim().openConnections(SimVenue.BINANCE) == 1);
+    }
+    moreApplied(50);
     assertThat(binance.reconnects()).isZero(); // rotations are planned, not failures
     assertThat(duplicates.get()).as("the overlap delivered copies, and they were dropped").isPositive();
     assertNoGapNoDuplicate("XRP");
     assertNoGapNoDuplicate("ETH");
-    // the old connections were closed: only the current one (maybe with its successor) is open
-    await().atMost(Duration.ofSeconds(3)).until(() -> venues.sim().openConnections(SimVenue.BINANCE) <= 2);
     assertThat(binance.connected()).isTrue();
   }
 
   @Test
-  void aServerShutdownNoticeRotatesAtOnce() throws Exception {
-    ConnectionState binance = start("1h");
-    await().atMost(Duration.ofSeconds(10)).until(() -> applied.containsKey("XRP") && applied.get("XRP").size() > 20);
+  void aServerShutdownNoticeRotatesWithoutTheClockMoving() throws Exception {
+    ManualFeedTimers still = new ManualFeedTimers();
+    ConnectionState binance = start(still);
+    moreApplied(20);
     assertThat(binance.rotations()).isZero();
     venues.sim().announceServerShutdown();
-    await().atMost(Duration.ofSeconds(3)).until(() -> binance.rotations() == 1);
-    await().atMost(Duration.ofSeconds(3)).until(() -> venues.sim().acceptedConnections(SimVenue.BINANCE) == 2);
-    long appliedBefore = applied.get("XRP").size();
-    await().atMost(Duration.ofSeconds(3)).until(() -> applied.get("XRP").size() > appliedBefore + 100);
-    await().atMost(Duration.ofSeconds(3)).until(() -> venues.sim().openConnections(SimVenue.BINANCE) == 1);
+    await().atMost(LIVENESS).until(() -> binance.rotations() == 1);
+    assertThat(still.periodicFired()).as("the clock did not move: the notice rotated").isZero();
+    await().atMost(LIVENESS).until(() -> venues.sim().acceptedConnections(SimVenue.BINANCE) == 2);
+    // the first connection's retire (a no-op) and the new one's are planned
+    await().atMost(LIVENESS).until(() -> still.pendingActions() == 2);
+    moreApplied(100);
+    assertThat(venues.sim().openConnections(SimVenue.BINANCE)).isEqualTo(2);
+    still.advance(OVERLAP);
+    await().atMost(LIVENESS).until(() -> venues.sim().openConnections(SimVenue.BINANCE) == 1);
+    moreApplied(20);
     assertNoGapNoDuplicate("XRP");
   }
 

@@ -18,13 +18,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The live feeds against the exchange simulator on loopback: real WebSockets, real reconnects, real garbage. */
+/**
+ * The live feeds against the exchange simulator on loopback: real WebSockets, real reconnects, real garbage. No claim
+ * here is about elapsed wall-clock time: every wait is a liveness guard.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveFeedsTest {
-  /** Config selecting the WebSocket client under test (the default here: the JDK's). */
-  protected String client() {
-    return "kimp.feeds.websocket-client = jdk\n";
-  }
+  /** A liveness guard for the waits, not a claim about elapsed time (the machine is shared). */
+  private static final Duration LIVENESS = Duration.ofMinutes(1);
 
   private final ActorTestKit kit = ActorTestKit.create();
   private SimulatedVenues venues;
@@ -49,14 +50,14 @@ class LiveFeedsTest {
 
   private MarketFeeds start(double premium, String overrides) throws Exception {
     venues = SimulatedVenues.start(kit.system(), premium, List.of("XRP", "ETH", "SOL"), 300);
-    feeds = venues.startFeeds(kit.system(), client() + overrides);
+    feeds = venues.startFeeds(kit.system(), overrides);
     return feeds;
   }
 
   @Test
   void bothVenuesStreamIntoPremiumsAndOpportunities() throws Exception {
     start(3.0, "kimp.feeds.upbit.keep-alive = 300ms");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(LIVENESS).untilAsserted(() -> {
       assertThat(feeds.market().premiums()).containsKeys("XRP", "ETH", "SOL");
       assertThat(feeds.market().usdtKrw()).isPresent();
       assertThat(venues.offered()).isNotEmpty();
@@ -91,57 +92,57 @@ class LiveFeedsTest {
     feeds =
         venues.startFeeds(
             kit.system(),
-            client()
-                + "kimp.feeds.binance.max-streams-per-connection = 4\n"
+            "kimp.feeds.binance.max-streams-per-connection = 4\n"
                 + "kimp.feeds.fx.usd-krw-url = \"" + venues.sim().usdKrwUrl() + "\"\n"
                 + "kimp.feeds.fx.poll-interval = 200ms\n");
     // 3 coins × 4 streams over connections of at most 4 streams
     assertThat(feeds.connections()).extracting(ConnectionState::name)
         .containsExactly("upbit", "binance-0", "binance-1", "binance-2", "fx-usd-krw");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    await().atMost(LIVENESS).untilAsserted(() -> {
       assertThat(venues.sim().binanceSubscriptions()).hasSize(3).allSatisfy(s -> assertThat(s).hasSize(4));
       assertThat(feeds.market().usdKrw()).hasValue(1380.0);
       assertThat(feeds.market().premium("SOL").orElseThrow().usdKimchiPercent()).isFinite();
       assertThat(feeds.health().healthy()).isTrue();
     });
     venues.sim().setUsdKrw(1390.5);
-    await().atMost(Duration.ofSeconds(3)).until(() -> feeds.market().usdKrw().getAsDouble() == 1390.5);
+    await().atMost(LIVENESS).until(() -> feeds.market().usdKrw().getAsDouble() == 1390.5);
     assertThat(feeds.frameStats(FeedVenue.FX).rejectedTotal()).isZero();
   }
 
   @Test
-  void aDroppedConnectionIsBackWithinTwoSecondsOfTheBackoff() throws Exception {
+  void aDroppedConnectionIsReestablishedAfterTheBackoff() throws Exception {
     start(0.0, "");
     ConnectionState upbit = feeds.connections().get(0);
     ConnectionState binance = feeds.connections().get(1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> upbit.connected() && binance.connected());
+    await().atMost(LIVENESS).until(() -> upbit.connected() && binance.connected());
 
-    // a clean close by the venue (1000)
+    // a clean close by the venue (1000): re-established by itself, not before min-backoff (200 ms here)
     long dropAt = System.nanoTime();
     assertThat(venues.sim().dropConnections(SimVenue.UPBIT)).isEqualTo(1);
-    // min-backoff 200 ms (+20 % jitter) + 2 s
-    await().atMost(Duration.ofMillis(2_240)).until(() -> venues.sim().acceptedConnections(SimVenue.UPBIT) == 2);
+    await().atMost(LIVENESS).until(() -> venues.sim().acceptedConnections(SimVenue.UPBIT) == 2);
+    assertThat(Duration.ofNanos(upbit.lastAttemptNanos() - dropAt)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
     long frames = upbit.frames();
-    await().atMost(Duration.ofSeconds(2)).until(() -> upbit.frames() > frames);
+    await().atMost(LIVENESS).until(() -> upbit.frames() > frames);
     assertThat(upbit.reconnects()).isEqualTo(1);
-    assertThat(Duration.ofNanos(System.nanoTime() - dropAt)).isLessThan(Duration.ofMillis(4_240));
 
     // a connection cut without a close frame (the client sees 1006)
+    long abortAt = System.nanoTime();
     assertThat(venues.sim().abortConnections(SimVenue.BINANCE)).isPositive();
-    await().atMost(Duration.ofMillis(2_240)).until(() -> venues.sim().acceptedConnections(SimVenue.BINANCE) == 2);
+    await().atMost(LIVENESS).until(() -> venues.sim().acceptedConnections(SimVenue.BINANCE) == 2);
+    assertThat(Duration.ofNanos(binance.lastAttemptNanos() - abortAt)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
     long bnFrames = binance.frames();
-    await().atMost(Duration.ofSeconds(2)).until(() -> binance.frames() > bnFrames && binance.connected());
+    await().atMost(LIVENESS).until(() -> binance.frames() > bnFrames && binance.connected());
     assertThat(binance.reconnects()).isEqualTo(1);
   }
 
   @Test
   void garbageFramesAreCountedAndTheStreamSurvives() throws Exception {
     start(0.0, "");
-    await().atMost(Duration.ofSeconds(10)).until(() -> feeds.frameStats(FeedVenue.BINANCE).events() > 10
+    await().atMost(LIVENESS).until(() -> feeds.frameStats(FeedVenue.BINANCE).events() > 10
         && feeds.frameStats(FeedVenue.UPBIT).events() > 10);
     venues.sim().sendGarbage(SimVenue.UPBIT, 16);
     venues.sim().sendGarbage(SimVenue.BINANCE, 16);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+    await().atMost(LIVENESS).untilAsserted(() -> {
       assertThat(feeds.frameStats(FeedVenue.UPBIT).rejectedTotal()).isEqualTo(16);
       assertThat(feeds.frameStats(FeedVenue.BINANCE).rejectedTotal()).isEqualTo(16);
     });
@@ -161,26 +162,27 @@ class LiveFeedsTest {
     assertThat(venues.sim().acceptedConnections(SimVenue.UPBIT)).isEqualTo(1);
     assertThat(venues.sim().acceptedConnections(SimVenue.BINANCE)).isEqualTo(1);
     long events = feeds.frameStats(FeedVenue.UPBIT).events();
-    await().atMost(Duration.ofSeconds(2)).until(() -> feeds.frameStats(FeedVenue.UPBIT).events() > events);
+    await().atMost(LIVENESS).until(() -> feeds.frameStats(FeedVenue.UPBIT).events() > events);
   }
 
   @Test
   void noOpportunityWhileASideIsStale() throws Exception {
-    start(3.0, "kimp.feeds.stale-after = 1s\nkimp.feeds.idle-timeout = 20s");
-    await().atMost(Duration.ofSeconds(10)).until(() -> !venues.offered().isEmpty());
+    start(3.0, "kimp.feeds.stale-after = 1s\nkimp.feeds.idle-timeout = 5m");
+    await().atMost(LIVENESS).until(() -> !venues.offered().isEmpty());
 
-    venues.sim().stall(SimVenue.BINANCE, Duration.ofSeconds(4));
+    venues.sim().stall(SimVenue.BINANCE, Duration.ofHours(1)); // until resumed below
     // once every Binance price is older than 1 s, nothing more may be offered
-    await().atMost(Duration.ofSeconds(3)).until(() -> feeds.market().freshQuotes().isEmpty());
+    await().atMost(LIVENESS).until(() -> feeds.market().freshQuotes().isEmpty());
     int offeredWhenStale = venues.offered().size();
     long suppressed = feeds.detectorStats().suppressedStale();
-    await().atMost(Duration.ofSeconds(2)).until(() -> feeds.detectorStats().suppressedStale() > suppressed + 20);
+    await().atMost(LIVENESS).until(() -> feeds.detectorStats().suppressedStale() > suppressed + 20);
     assertThat(venues.offered()).hasSize(offeredWhenStale);
     assertThat(feeds.market().freshQuotes()).isEmpty();
     assertThat(feeds.health().healthy()).isFalse();
 
     // Binance is back: opportunities are offered again
-    await().atMost(Duration.ofSeconds(6)).until(() -> venues.offered().size() > offeredWhenStale);
+    venues.sim().resume(SimVenue.BINANCE);
+    await().atMost(LIVENESS).until(() -> venues.offered().size() > offeredWhenStale);
     assertThat(venues.sim().acceptedConnections(SimVenue.BINANCE)).isEqualTo(1); // a stall is no disconnect
   }
 
@@ -189,8 +191,8 @@ class LiveFeedsTest {
     // lower-case codes are refused by Upbit (INVALID_PARAM)
     venues = SimulatedVenues.start(kit.system(), 0.0, List.of("XRP"), 100);
     ConnectionState state = new ConnectionState("upbit");
-    var frames = venues.upbitOnly(kit.system(), client(), List.of("xrp"), state);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+    var frames = venues.upbitOnly(kit.system(), "", List.of("xrp"), state);
+    await().atMost(LIVENESS).untilAsserted(() -> {
       assertThat(venues.sim().acceptedConnections(SimVenue.UPBIT)).isGreaterThanOrEqualTo(2);
       assertThat(state.reconnects()).isPositive();
       assertThat(state.lastError()).contains("INVALID_PARAM");
