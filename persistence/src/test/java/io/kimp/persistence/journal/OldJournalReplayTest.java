@@ -168,7 +168,11 @@ class OldJournalReplayTest {
     }
   }
 
-  /** Every field of {@code expected} must be in {@code actual} with an equal value (arrays: same length, in order). */
+  /**
+   * Every field of {@code expected} must be in {@code actual} with an equal value (arrays: same length, in order). Numbers
+   * compare by value: the committed states were rendered through a tree that dropped trailing zeros. Scale is checked
+   * through the read tables (their {@code details} column is the text of the order, the withdrawal or the deposit).
+   */
   static void diff(JsonNode expected, JsonNode actual, String path, List<String> out) {
     if (actual == null || actual.isMissingNode()) {
       out.add(path + ": missing, expected " + expected);
