@@ -409,7 +409,9 @@ public final class DurabilityBench implements Callable<Integer> {
                 + "FROM event_journal WHERE persistence_id LIKE '" + CYCLE_PID_PREFIX + "%' "
                 + "ORDER BY persistence_id, sequence_number")) {
           while (rs.next()) {
-            String m = rs.getString(3);
+            String manifest = rs.getString(3);
+            // the class name, with "#<version>" when the event has a Jackson migration
+            String m = manifest.indexOf('#') < 0 ? manifest : manifest.substring(0, manifest.indexOf('#'));
             journal.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
                 .add(new Stored(m.substring(Math.max(m.lastIndexOf('$'), m.lastIndexOf('.')) + 1), rs.getLong(4)));
             events++;

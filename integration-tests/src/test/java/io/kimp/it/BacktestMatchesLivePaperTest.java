@@ -23,10 +23,10 @@ import io.kimp.core.cycle.CycleEvent.StepRequested;
 import io.kimp.core.cycle.CycleInput;
 import io.kimp.core.cycle.CycleReply;
 import io.kimp.core.cycle.Step;
+import io.kimp.core.cycle.journal.FilledOrder;
 import io.kimp.core.market.MarketState;
 import io.kimp.core.portfolio.Portfolio;
 import io.kimp.core.strategy.Opportunity;
-import io.kimp.core.venue.OrderResult;
 import io.kimp.feeds.FeedSettings;
 import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.MarketFeeds;
@@ -358,7 +358,7 @@ class BacktestMatchesLivePaperTest {
 
   /** What an order left on the account after its fee: coins for a buy, quote for a sell. */
   private static BigDecimal received(StepCompleted c) {
-    OrderResult o = c.record().order();
+    FilledOrder o = c.order();
     boolean buy = c.record().step() == Step.BUY;
     BigDecimal gross = buy ? o.filledQuantity() : o.quoteAmount();
     String asset = buy ? c.record().coin() : c.record().venue().quoteCurrency();

@@ -3,8 +3,8 @@ package io.kimp.core.cycle;
 import io.kimp.core.CborSerializable;
 import io.kimp.core.market.Direction;
 import io.kimp.core.market.Venue;
-import io.kimp.core.strategy.Opportunity;
-import io.kimp.core.strategy.RebalancePlan;
+import io.kimp.core.cycle.journal.OpportunityAtStart;
+import io.kimp.core.cycle.journal.RebalanceChoice;
 import io.kimp.core.venue.FailureClass;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -25,7 +25,7 @@ public record Cycle(
     UUID cycleId,
     String symbol,
     Direction direction,
-    Opportunity opportunity,
+    OpportunityAtStart opportunity,
     Instant startedAt,
     BigDecimal investmentKrw,
     BigDecimal investmentQuote,
@@ -33,7 +33,7 @@ public record Cycle(
     CycleStatus status,
     Instant statusSince,
     Leg leg,
-    RebalancePlan rebalancePlan,
+    RebalanceChoice rebalancePlan,
     Instant awaitingRebalanceSince,
     boolean rebalanceOverdueAlerted,
     StepAttempt current,
@@ -103,7 +103,7 @@ public record Cycle(
     UUID cycleId;
     String symbol;
     Direction direction;
-    Opportunity opportunity;
+    OpportunityAtStart opportunity;
     Instant startedAt;
     BigDecimal investmentKrw;
     BigDecimal investmentQuote;
@@ -111,7 +111,7 @@ public record Cycle(
     CycleStatus status;
     Instant statusSince;
     Leg leg;
-    RebalancePlan rebalancePlan;
+    RebalanceChoice rebalancePlan;
     Instant awaitingRebalanceSince;
     boolean rebalanceOverdueAlerted;
     StepAttempt current;

@@ -1,16 +1,31 @@
 package io.kimp.core.cycle;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.kimp.core.CborSerializable;
-import io.kimp.core.strategy.Opportunity;
-import io.kimp.core.strategy.RebalancePlan;
+import io.kimp.core.cycle.journal.DepositSeen;
+import io.kimp.core.cycle.journal.FilledOrder;
+import io.kimp.core.cycle.journal.OpportunityAtStart;
+import io.kimp.core.cycle.journal.OrderIntent;
+import io.kimp.core.cycle.journal.RebalanceChoice;
+import io.kimp.core.cycle.journal.WithdrawalIntent;
+import io.kimp.core.cycle.journal.WithdrawalSent;
+import io.kimp.core.market.Venue;
 import io.kimp.core.venue.FailureClass;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Everything that happens to a cycle, in the order it happened. The journal is the truth; state is a fold of these. */
+/**
+ * Everything that happens to a cycle, in the order it happened. The journal is the truth; state is a fold of these.
+ *
+ * <p>These are the journal's own flat records: their values are the journal's types ({@code io.kimp.core.cycle.journal}),
+ * never a port's records, so a port may change without changing the journal. Their wire form is a contract with every
+ * journal already written: type names ({@link JsonSubTypes}) and class names never change; a changed field needs a
+ * {@code JacksonMigration} registered under {@code pekko.serialization.jackson.migrations} (see
+ * {@code docs/journal-compatibility.md}).
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = CycleEvent.CycleStarted.class, name = "CycleStarted"),
@@ -43,18 +58,52 @@ public sealed interface CycleEvent extends CborSerializable {
   record CycleStarted(
       UUID cycleId,
       String symbol,
-      Opportunity opportunity,
+      OpportunityAtStart opportunity,
       BigDecimal investmentKrw,
       BigDecimal investmentQuote,
       BigDecimal usdtKrw,
       Instant at)
       implements CycleEvent {}
 
-  /** The intent: persisted before the external action it names. */
-  record StepRequested(UUID cycleId, StepAttempt attempt) implements CycleEvent {
+  /**
+   * The intent: persisted before the external action it names (wire version 2, {@code StepRequestedMigration}).
+   *
+   * @param venue where the action happens (for DEPOSIT: the receiving venue)
+   * @param order set for BUY and SELL
+   * @param withdrawal set for WITHDRAW; for DEPOSIT, the withdrawal being waited for
+   * @param deadline when the step counts as stuck
+   */
+  record StepRequested(
+      UUID cycleId,
+      Leg leg,
+      Step step,
+      int attemptNumber,
+      String clientId,
+      Venue venue,
+      String coin,
+      OrderIntent order,
+      WithdrawalIntent withdrawal,
+      Instant requestedAt,
+      Instant deadline)
+      implements CycleEvent {
+
+    /** The request of a new attempt (unresolved, no unknown outcome seen yet). */
+    public static StepRequested of(UUID cycleId, StepAttempt a) {
+      return new StepRequested(
+          cycleId, a.leg(), a.step(), a.attempt(), a.clientId(), a.venue(), a.coin(), a.order(), a.withdrawal(),
+          a.requestedAt(), a.deadline());
+    }
+
+    /** The attempt this request starts, as the state holds it. */
+    @JsonIgnore
+    public StepAttempt attempt() {
+      return new StepAttempt(
+          leg, step, attemptNumber, clientId, venue, coin, order, withdrawal, requestedAt, deadline, true, false);
+    }
+
     @Override
     public Instant at() {
-      return attempt.requestedAt();
+      return requestedAt;
     }
   }
 
@@ -67,10 +116,40 @@ public sealed interface CycleEvent extends CborSerializable {
    */
   record StepNotPlaced(UUID cycleId, String clientId, Instant at) implements CycleEvent {}
 
-  record StepCompleted(UUID cycleId, StepRecord record) implements CycleEvent {
+  /**
+   * A step completed, with what the venue reported (wire version 2, {@code StepCompletedMigration}): {@code order} for
+   * BUY/SELL, {@code withdrawal} (with the request it answered, {@code withdrawalRequest}) for WITHDRAW, {@code deposit}
+   * for DEPOSIT.
+   */
+  record StepCompleted(
+      UUID cycleId,
+      Leg leg,
+      Step step,
+      String clientId,
+      Venue venue,
+      String coin,
+      FilledOrder order,
+      WithdrawalIntent withdrawalRequest,
+      WithdrawalSent withdrawal,
+      DepositSeen deposit,
+      Instant completedAt)
+      implements CycleEvent {
+
+    public static StepCompleted of(UUID cycleId, StepRecord r) {
+      return new StepCompleted(
+          cycleId, r.leg(), r.step(), r.clientId(), r.venue(), r.coin(), r.order(), r.withdrawalRequest(),
+          r.withdrawal(), r.deposit(), r.completedAt());
+    }
+
+    /** The completed step, as the state holds it. */
+    @JsonIgnore
+    public StepRecord record() {
+      return new StepRecord(leg, step, clientId, venue, coin, order, withdrawalRequest, withdrawal, deposit, completedAt);
+    }
+
     @Override
     public Instant at() {
-      return record.completedAt();
+      return completedAt;
     }
   }
 
@@ -102,13 +181,13 @@ public sealed interface CycleEvent extends CborSerializable {
   record DeadLetterRegistered(UUID cycleId, Instant at) implements CycleEvent {}
 
   /** No coin carries the capital home profitably enough yet. */
-  record RebalanceDeferred(UUID cycleId, String reason, RebalancePlan bestCandidate, Instant at)
+  record RebalanceDeferred(UUID cycleId, String reason, RebalanceChoice bestCandidate, Instant at)
       implements CycleEvent {}
 
   /** The cycle has waited longer than {@code kimp.strategy.max-rebalance-wait}; alerted once. */
   record RebalanceOverdue(UUID cycleId, Instant waitingSince, Instant at) implements CycleEvent {}
 
-  record RebalanceStarted(UUID cycleId, RebalancePlan plan, Instant at) implements CycleEvent {}
+  record RebalanceStarted(UUID cycleId, RebalanceChoice plan, Instant at) implements CycleEvent {}
 
   /** Settled: the home-currency result of the whole cycle. */
   record CycleCompleted(

@@ -59,6 +59,13 @@ import io.kimp.core.cycle.CycleInput.TimerFired;
 import io.kimp.core.cycle.CycleInput.TimerKind;
 import io.kimp.core.cycle.CycleInput.TransferPolled;
 import io.kimp.core.cycle.CycleInput.VenueReplied;
+import io.kimp.core.cycle.journal.DepositSeen;
+import io.kimp.core.cycle.journal.FilledOrder;
+import io.kimp.core.cycle.journal.OpportunityAtStart;
+import io.kimp.core.cycle.journal.OrderIntent;
+import io.kimp.core.cycle.journal.RebalanceChoice;
+import io.kimp.core.cycle.journal.WithdrawalIntent;
+import io.kimp.core.cycle.journal.WithdrawalSent;
 import io.kimp.core.market.Direction;
 import io.kimp.core.market.Venue;
 import io.kimp.core.strategy.Opportunity;
@@ -192,7 +199,8 @@ public final class CycleRules {
               : granted.amountKrw();
       CycleStarted started =
           new CycleStarted(
-              granted.cycleId(), state.symbol(), opp, granted.amountKrw(), quote, opp.usdtKrw(), now);
+              granted.cycleId(), state.symbol(), OpportunityAtStart.of(opp), granted.amountKrw(), quote,
+              opp.usdtKrw(), now);
       Decision.Builder d = new Decision.Builder().event(started);
       CycleState next = apply(state, started);
       advance(next.cycle(), now, d);
@@ -329,7 +337,7 @@ public final class CycleRules {
       BigDecimal minProfit =
           m.finalizerMinProfitPercent() != null ? m.finalizerMinProfitPercent() : settings.finalizerMinProfitPercent();
       if (best.isPresent() && best.get().expectedProfitPercent().compareTo(minProfit) >= 0) {
-        RebalanceStarted started = new RebalanceStarted(c.cycleId(), best.get(), now);
+        RebalanceStarted started = new RebalanceStarted(c.cycleId(), RebalanceChoice.of(best.get()), now);
         d.event(started).effect(new CancelTimer(REBALANCE_CHECK));
         advance(apply(state, started).cycle(), now, d);
         return d.build();
@@ -340,7 +348,7 @@ public final class CycleRules {
                       + " %, below the " + pct(minProfit) + " % minimum")
               .orElse("no fresh quotes to carry " + from.quoteCurrency() + " home");
       if (c.status() == CycleStatus.INITIAL_TRADE_COMPLETED) {
-        d.event(new RebalanceDeferred(c.cycleId(), reason, best.orElse(null), now));
+        d.event(new RebalanceDeferred(c.cycleId(), reason, best.map(RebalanceChoice::of).orElse(null), now));
       }
       Instant since = c.awaitingRebalanceSince() != null ? c.awaitingRebalanceSince() : now;
       if (!c.rebalanceOverdueAlerted()
@@ -516,7 +524,7 @@ public final class CycleRules {
       case BUY: {
         OrderRequest req = OrderRequest.marketBuy(clientId, coin, legBudget(c));
         StepAttempt a = attempt(c, next, attempt, clientId, c.legBuyVenue(), req, null, now, settings.orderTimeout());
-        d.event(new StepRequested(c.cycleId(), a))
+        d.event(StepRequested.of(c.cycleId(), a))
             .effect(new PlaceOrder(a.venue(), req))
             .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.orderTimeout()));
         break;
@@ -528,20 +536,20 @@ public final class CycleRules {
       }
       case DEPOSIT: {
         StepRecord w = c.completed(c.leg(), Step.WITHDRAW).orElseThrow();
-        WithdrawalRequest wr = w.withdrawalRequest();
+        WithdrawalIntent wr = w.withdrawalRequest();
         StepAttempt a =
             attempt(c, next, attempt, clientId, c.legSellVenue(), null, wr, now, settings.depositTimeout());
-        d.event(new StepRequested(c.cycleId(), a))
+        d.event(StepRequested.of(c.cycleId(), a))
             .effect(pollTransfer(c, a))
             .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.depositTimeout()));
         break;
       }
       case SELL: {
-        Deposit dep = c.completed(c.leg(), Step.DEPOSIT).orElseThrow().deposit();
+        DepositSeen dep = c.completed(c.leg(), Step.DEPOSIT).orElseThrow().deposit();
         OrderRequest req = OrderRequest.marketSell(clientId, coin, dep.amount());
         StepAttempt a =
             attempt(c, next, attempt, clientId, c.legSellVenue(), req, null, now, settings.orderTimeout());
-        d.event(new StepRequested(c.cycleId(), a))
+        d.event(StepRequested.of(c.cycleId(), a))
             .effect(new PlaceOrder(a.venue(), req))
             .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.orderTimeout()));
         break;
@@ -558,11 +566,12 @@ public final class CycleRules {
       String clientId,
       Venue venue,
       OrderRequest order,
-      WithdrawalRequest withdrawal,
+      WithdrawalIntent withdrawal,
       Instant now,
       Duration timeout) {
     return new StepAttempt(
-        c.leg(), step, attempt, clientId, venue, c.legCoin(), order, withdrawal, now, now.plus(timeout), true, false);
+        c.leg(), step, attempt, clientId, venue, c.legCoin(), OrderIntent.of(order), withdrawal, now,
+        now.plus(timeout), true, false);
   }
 
   private Decision requestWithdrawal(Cycle c, DepositAddress address, Instant now, Decision.Builder d) {
@@ -576,7 +585,7 @@ public final class CycleRules {
       return fail(c, c.leg(), Step.WITHDRAW, null, FailureClass.PERMANENT,
           coin + " needs a destination tag and " + c.legSellVenue() + " gave none", true, now, d);
     }
-    OrderResult buy = c.completed(c.leg(), Step.BUY).orElseThrow().order();
+    FilledOrder buy = c.completed(c.leg(), Step.BUY).orElseThrow().order();
     BigDecimal amount = rule.roundDown(netCoin(buy, coin));
     String violation = rule.violation(amount);
     if (violation != null) {
@@ -588,8 +597,9 @@ public final class CycleRules {
     WithdrawalRequest req =
         new WithdrawalRequest(clientId, coin, rule.network(), amount, address.address(), address.tag());
     StepAttempt a =
-        attempt(c, Step.WITHDRAW, attempt, clientId, c.legBuyVenue(), null, req, now, settings.withdrawTimeout());
-    return d.event(new StepRequested(c.cycleId(), a))
+        attempt(c, Step.WITHDRAW, attempt, clientId, c.legBuyVenue(), null, WithdrawalIntent.of(req), now,
+            settings.withdrawTimeout());
+    return d.event(StepRequested.of(c.cycleId(), a))
         .effect(new Withdraw(a.venue(), req))
         .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.withdrawTimeout()))
         .build();
@@ -655,9 +665,9 @@ public final class CycleRules {
 
   private Optional<Deposit> matchDeposit(Cycle c, StepAttempt cur, TransferPolled p) {
     StepRecord w = c.completed(cur.leg(), Step.WITHDRAW).orElseThrow();
-    WithdrawalResult sent = p.withdrawal() != null ? p.withdrawal() : w.withdrawal();
-    String txId = sent.txId();
-    BigDecimal expected = sent.amount();
+    // the sending venue's newest word on the withdrawal, else what it said when the WITHDRAW step completed
+    String txId = p.withdrawal() != null ? p.withdrawal().txId() : w.withdrawal().txId();
+    BigDecimal expected = p.withdrawal() != null ? p.withdrawal().amount() : w.withdrawal().amount();
     Instant notBefore = w.completedAt().minus(CLOCK_SKEW);
     if (p.deposits() == null) {
       return Optional.empty();
@@ -696,9 +706,9 @@ public final class CycleRules {
       Decision.Builder d) {
     StepCompleted done =
         new StepCompleted(
-            state.cycle().cycleId(),
-            new StepRecord(cur.leg(), cur.step(), cur.clientId(), cur.venue(), cur.coin(), order,
-                cur.step() == Step.WITHDRAW ? cur.withdrawal() : null, withdrawal, deposit, now));
+            state.cycle().cycleId(), cur.leg(), cur.step(), cur.clientId(), cur.venue(), cur.coin(),
+            FilledOrder.of(order), cur.step() == Step.WITHDRAW ? cur.withdrawal() : null, WithdrawalSent.of(withdrawal),
+            DepositSeen.of(deposit), now);
     d.event(done).effect(new CancelTimer(STEP_DEADLINE));
     CycleState next = apply(state, done);
     Cycle n = next.cycle();
@@ -848,32 +858,32 @@ public final class CycleRules {
   }
 
   private static BigDecimal initialProceeds(Cycle c) {
-    OrderResult sell = c.completed(Leg.INITIAL, Step.SELL).orElseThrow().order();
+    FilledOrder sell = c.completed(Leg.INITIAL, Step.SELL).orElseThrow().order();
     return netQuote(sell, c.direction().sellVenue().quoteCurrency());
   }
 
   /** Coins received by a buy, net of a fee charged in the coin. */
-  static BigDecimal netCoin(OrderResult buy, String coin) {
+  static BigDecimal netCoin(FilledOrder buy, String coin) {
     BigDecimal fee = buy.fee() != null && coin.equals(buy.feeAsset()) ? buy.fee() : BigDecimal.ZERO;
     return buy.filledQuantity().subtract(fee);
   }
 
   /** Quote received by a sell, net of a fee charged in the quote. */
-  static BigDecimal netQuote(OrderResult sell, String quote) {
+  static BigDecimal netQuote(FilledOrder sell, String quote) {
     BigDecimal fee = sell.fee() != null && quote.equals(sell.feeAsset()) ? sell.fee() : BigDecimal.ZERO;
     return sell.quoteAmount().subtract(fee);
   }
 
   private CycleEffect reconcile(StepAttempt cur) {
     return cur.step() == Step.WITHDRAW
-        ? new ReconcileWithdrawal(cur.venue(), cur.withdrawal())
+        ? new ReconcileWithdrawal(cur.venue(), cur.withdrawal().toRequest())
         : new ReconcileOrder(cur.venue(), cur.coin(), cur.clientId());
   }
 
   private static PollTransfer pollTransfer(Cycle c, StepAttempt cur) {
     StepRecord w = c.completed(cur.leg(), Step.WITHDRAW).orElseThrow();
     return new PollTransfer(
-        cur.clientId(), cur.venue().other(), cur.withdrawal(), cur.venue(), cur.coin(),
+        cur.clientId(), cur.venue().other(), cur.withdrawal().toRequest(), cur.venue(), cur.coin(),
         w.completedAt().minus(CLOCK_SKEW));
   }
 

@@ -2,12 +2,13 @@ package io.kimp.core.cycle;
 
 import io.kimp.core.CborSerializable;
 import io.kimp.core.market.Venue;
-import io.kimp.core.venue.OrderRequest;
-import io.kimp.core.venue.WithdrawalRequest;
+import io.kimp.core.cycle.journal.OrderIntent;
+import io.kimp.core.cycle.journal.WithdrawalIntent;
 import java.time.Instant;
 
 /**
- * One attempt of one step: the intent persisted before the external action.
+ * One attempt of one step: the intent persisted before the external action. Part of the cycle's state (and its
+ * snapshots), folded from {@link CycleEvent.StepRequested} and the events about the attempt's outcome.
  *
  * @param venue where the action happens (for DEPOSIT: the receiving venue)
  * @param order set for BUY and SELL
@@ -25,8 +26,8 @@ public record StepAttempt(
     String clientId,
     Venue venue,
     String coin,
-    OrderRequest order,
-    WithdrawalRequest withdrawal,
+    OrderIntent order,
+    WithdrawalIntent withdrawal,
     Instant requestedAt,
     Instant deadline,
     boolean unresolved,

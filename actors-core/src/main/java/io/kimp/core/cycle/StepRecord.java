@@ -2,15 +2,16 @@ package io.kimp.core.cycle;
 
 import io.kimp.core.CborSerializable;
 import io.kimp.core.market.Venue;
-import io.kimp.core.venue.Deposit;
-import io.kimp.core.venue.OrderResult;
-import io.kimp.core.venue.WithdrawalRequest;
-import io.kimp.core.venue.WithdrawalResult;
+import io.kimp.core.cycle.journal.DepositSeen;
+import io.kimp.core.cycle.journal.FilledOrder;
+import io.kimp.core.cycle.journal.WithdrawalIntent;
+import io.kimp.core.cycle.journal.WithdrawalSent;
 import java.time.Instant;
 
 /**
  * A completed step and what the venue reported: {@code order} for BUY/SELL, {@code withdrawal} (with the request it
- * answered, {@code withdrawalRequest}) for WITHDRAW, {@code deposit} for DEPOSIT.
+ * answered, {@code withdrawalRequest}) for WITHDRAW, {@code deposit} for DEPOSIT. Part of the cycle's state (and its
+ * snapshots), folded from {@link CycleEvent.StepCompleted}: it holds the journal's types, not the ports'.
  */
 public record StepRecord(
     Leg leg,
@@ -18,9 +19,9 @@ public record StepRecord(
     String clientId,
     Venue venue,
     String coin,
-    OrderResult order,
-    WithdrawalRequest withdrawalRequest,
-    WithdrawalResult withdrawal,
-    Deposit deposit,
+    FilledOrder order,
+    WithdrawalIntent withdrawalRequest,
+    WithdrawalSent withdrawal,
+    DepositSeen deposit,
     Instant completedAt)
     implements CborSerializable {}

@@ -258,7 +258,7 @@ class CycleRulesTest {
       assertThat(req.tag()).isEqualTo("42");
       assertThat(effects(w, Withdraw.class).get(0).venue()).isEqualTo(Venue.BINANCE);
       assertThat(events(w, StepRequested.class)).singleElement()
-          .satisfies(e -> assertThat(e.attempt().withdrawal()).isEqualTo(req));
+          .satisfies(e -> assertThat(e.withdrawal().toRequest()).isEqualTo(req)); // the intent is what went out
     }
 
     @Test

@@ -327,9 +327,12 @@ public final class StateGuard {
     Set<String> ids = new HashSet<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT event_payload FROM event_journal WHERE persistence_id LIKE ? AND event_ser_manifest LIKE ?")) {
+            "SELECT event_payload FROM event_journal WHERE persistence_id LIKE ? "
+                + "AND (event_ser_manifest LIKE ? OR event_ser_manifest LIKE ?)")) {
       ps.setString(1, CYCLE_IDS);
+      // the class name, with "#<version>" since the event has a Jackson migration (docs/journal-compatibility.md)
       ps.setString(2, "%StepRequested");
+      ps.setString(3, "%StepRequested#%");
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Matcher m = CLIENT_ID.matcher(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1));
