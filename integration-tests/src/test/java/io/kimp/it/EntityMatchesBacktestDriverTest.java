@@ -209,16 +209,16 @@ class EntityMatchesBacktestDriverTest {
     return head;
   }
 
-  private static String order(OrderResult o) {
+  private static String order(io.kimp.core.cycle.journal.FilledOrder o) {
     return o == null ? "-" : o.venueOrderId() + " " + o.status() + " " + o.filledQuantity() + "@" + o.averagePrice()
         + " =" + o.quoteAmount() + " fee " + o.fee() + " " + o.feeAsset();
   }
 
-  private static String withdrawal(WithdrawalResult w) {
+  private static String withdrawal(io.kimp.core.cycle.journal.WithdrawalSent w) {
     return w == null ? "-" : w.withdrawalId() + " " + w.status() + " " + w.amount() + " " + w.coin() + " " + w.txId();
   }
 
-  private static String deposit(Deposit d) {
+  private static String deposit(io.kimp.core.cycle.journal.DepositSeen d) {
     return d == null ? "-" : d.depositId() + " " + d.amount() + " " + d.coin() + " " + d.txId() + " " + d.status();
   }
 

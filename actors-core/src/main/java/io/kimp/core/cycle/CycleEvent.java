@@ -209,7 +209,7 @@ public sealed interface CycleEvent extends CborSerializable {
    * The portfolio was asked to fund cycle {@code cycleId} for this opportunity. Until it answers (the cycle starts, or
    * {@link CapitalRefused}), further starts are refused, and a restart asks again (the reservation is idempotent).
    */
-  record CapitalRequested(UUID cycleId, String symbol, Opportunity opportunity, Instant at) implements CycleEvent {}
+  record CapitalRequested(UUID cycleId, String symbol, OpportunityAtStart opportunity, Instant at) implements CycleEvent {}
 
   /** The portfolio refused (or did not answer) the capital request: no cycle. */
   record CapitalRefused(UUID cycleId, String reason, Instant at) implements CycleEvent {}

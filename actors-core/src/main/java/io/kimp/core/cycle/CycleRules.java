@@ -180,7 +180,7 @@ public final class CycleRules {
       }
       UUID cycleId = ids.get();
       return new Decision.Builder()
-          .event(new CapitalRequested(cycleId, state.symbol(), opp, now))
+          .event(new CapitalRequested(cycleId, state.symbol(), OpportunityAtStart.of(opp), now))
           .effect(new ReserveCapital(cycleId, opp))
           .build();
     }
@@ -449,7 +449,7 @@ public final class CycleRules {
     CycleState.CapitalRequest pending = state.capitalRequest();
     if (pending != null) {
       // asked before the restart, answer lost: ask again (the portfolio answers a repeated request as the first)
-      d.effect(new ReserveCapital(pending.cycleId(), pending.opportunity()));
+      d.effect(new ReserveCapital(pending.cycleId(), pending.opportunity().toOpportunity()));
     }
     if (c == null) {
       return d.build();

@@ -22,4 +22,10 @@ public record OpportunityAtStart(
         o.symbol(), o.direction(), o.premiumPercent(), o.netEdgePercent(), o.maxSizeKrw(), o.buyPrice(),
         o.sellPrice(), o.usdtKrw(), o.observedAt());
   }
+
+  /** The port's record again (a capital request asked again after a restart). */
+  public Opportunity toOpportunity() {
+    return new Opportunity(
+        symbol, direction, premiumPercent, netEdgePercent, maxSizeKrw, buyPrice, sellPrice, usdtKrw, observedAt);
+  }
 }
