@@ -505,7 +505,7 @@ pages.backtests = main => {
       const k = r.kpis || {};
       body.append(el('tr', { 'data-report': r.name },
         el('td', {}, el('a', { href: r.href, text: r.name })),
-        el('td', { title: r.writtenAt || '', text: r.writtenAt ? time(r.writtenAt) : '' }),
+        el('td', {}, r.writtenAt ? time(r.writtenAt) : ''),
         el('td', { text: k.cycles ?? '' }),
         el('td', { class: signClass(Number(k.totalPnlKrw)), text: k.totalPnlKrw === undefined ? '' : krw(k.totalPnlKrw) })));
     }
