@@ -462,6 +462,92 @@ pages.system = main => {
   setInterval(load, 5000);
 };
 
+pages.backtests = main => {
+  const FIELDS = [['upbit', 'bt.upbit'], ['binance', 'bt.binance'], ['fx', 'bt.fx']];
+  const form = el('form', { class: 'backtest', id: 'backtest', novalidate: '' });
+  const out = el('p', { class: 'result', id: 'bt-result', role: 'alert' });
+  const bar = el('progress', { id: 'bt-progress', max: '100', value: '0', 'aria-labelledby': 'bt-progress-label' });
+  const barText = el('span', { id: 'bt-progress-text' });
+  const { table: reports, body } = table(['bt.report', 'bt.written', 'bt.cycles', 'bt.pnl'], 'bt-reports');
+  main.append(el('h1', { 'data-i18n': 'bt.title' }), el('h2', { 'data-i18n': 'bt.run' }), form, out,
+    el('div', { class: 'bt-progress' }, el('span', { id: 'bt-progress-label', 'data-i18n': 'bt.progress' }), bar, barText),
+    el('h2', { 'data-i18n': 'bt.reports' }), reports);
+  const field = (name, label, input) => {
+    input.id = 'bt-' + name; input.name = name; input.setAttribute('aria-describedby', 'bt-err-' + name);
+    form.append(el('label', { for: input.id, 'data-i18n': label }), input,
+      el('span', { class: 'field-error', id: 'bt-err-' + name, 'aria-live': 'polite' }));
+  };
+  for (const [name, label] of FIELDS) field(name, label, el('select'));
+  field('symbol', 'bt.symbol', el('input', { type: 'text', value: 'BTC', autocomplete: 'off' }));
+  field('from', 'bt.from', el('input', { type: 'text', placeholder: '2025-06-01' }));
+  field('to', 'bt.to', el('input', { type: 'text', placeholder: '2025-07-01' }));
+  field('lenient', 'bt.lenient', el('input', { type: 'checkbox' }));
+  const start = el('button', { type: 'submit', class: 'primary', id: 'bt-start', 'data-i18n': 'bt.start' });
+  form.append(el('span'), start);
+
+  function guess(files, name) { // a sensible default per select: the file whose name says which market it holds
+    const n = files.map(f => f.name.toLowerCase());
+    const i = n.findIndex(f => name === 'fx' ? /usd|krw|fx/.test(f) && !/upbit|binance/.test(f) : f.includes(name));
+    return i >= 0 ? files[i].name : (files[0] && files[0].name);
+  }
+  async function load() {
+    const o = await data('backtests');
+    for (const [name] of FIELDS) {
+      const sel = form.elements[name];
+      const keep = sel.value;
+      sel.replaceChildren(...o.files.map(f => el('option', { value: f.name, text: f.name })));
+      sel.value = keep && o.files.some(f => f.name === keep) ? keep : guess(o.files, name);
+    }
+    if (!o.files.length) { out.className = 'result'; out.textContent = t('bt.noFiles', { dir: o.dataDir }); }
+    body.replaceChildren();
+    if (!o.reports.length) body.append(el('tr', {}, el('td', { colspan: 4, 'data-i18n': 'bt.none' })));
+    for (const r of o.reports) {
+      const k = r.kpis || {};
+      body.append(el('tr', { 'data-report': r.name },
+        el('td', {}, el('a', { href: r.href, text: r.name })),
+        el('td', {}, r.writtenAt ? time(r.writtenAt) : ''),
+        el('td', { text: k.cycles ?? '' }),
+        el('td', { class: signClass(Number(k.totalPnlKrw)), text: k.totalPnlKrw === undefined ? '' : krw(k.totalPnlKrw) })));
+    }
+    if (o.run) show(o.run);
+    applyLabels(main);
+  }
+  let shownDone = null;
+  function show(run) {
+    bar.value = run.percent ?? 0;
+    bar.dataset.state = run.state;
+    barText.textContent = run.state === 'idle' ? t('bt.idle')
+      : `${run.name} — ${t('bt.' + run.state)} ${run.state === 'failed' ? '' : (run.percent ?? 0).toFixed(1) + ' %'}`;
+    start.disabled = ['reading', 'running', 'writing'].includes(run.state);
+    if (run.state === 'failed' && run.error) { out.className = 'result error'; out.textContent = run.error; }
+    if (run.state === 'done' && shownDone !== run.name) { shownDone = run.name; load(); }
+  }
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
+    for (const e of form.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
+    out.className = 'result'; out.textContent = '';
+    const req = { lenient: form.elements.lenient.checked };
+    for (const f of ['upbit', 'binance', 'fx', 'symbol', 'from', 'to']) req[f] = form.elements[f].value.trim();
+    const res = await fetch('/ui/data/backtests', { method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify(req) });
+    if (res.status === 401) { location.href = '/ui/login'; return; }
+    let json = {};
+    try { json = await res.json(); } catch (e) { json = { message: String(res.status) }; }
+    if (res.ok) { shownDone = null; return; }
+    out.className = 'result error';
+    out.textContent = `${res.status}: ${json.message || ''}`;
+    if (json.field && $('#bt-err-' + json.field)) {
+      $('#bt-err-' + json.field).textContent = json.message;
+      form.elements[json.field].setAttribute('aria-invalid', 'true');
+    }
+  });
+  const es = new EventSource('/ui/data/backtests/events');
+  es.addEventListener('backtest', ev => show(JSON.parse(ev.data)));
+  load();
+};
+
 // ---- boot
 
 function route() {

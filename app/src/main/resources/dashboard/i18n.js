@@ -21,6 +21,13 @@ const T = {
     'sys.title': 'System', 'sys.version': 'Version', 'sys.uptime': 'Uptime', 'sys.node': 'Node', 'sys.components': 'Components',
     'sys.feeds': 'Feed connections', 'sys.cluster': 'Cluster members and shards', 'sys.alerts': 'Alert outbox (Telegram)',
     'sys.up': 'up', 'sys.down': 'down', 'sys.msgs': 'msgs/s', 'sys.lastFrame': 'last frame',
+    'nav.backtests': 'Backtests', 'bt.title': 'Backtests', 'bt.run': 'Run a backtest', 'bt.upbit': 'Upbit KRW candles',
+    'bt.binance': 'Binance USDT candles', 'bt.fx': 'USD/KRW rates', 'bt.symbol': 'Coin', 'bt.from': 'From (UTC)',
+    'bt.to': 'To (UTC)', 'bt.lenient': 'Skip bad rows', 'bt.start': 'Start', 'bt.progress': 'Progress',
+    'bt.reports': 'Reports', 'bt.report': 'Report', 'bt.written': 'Written', 'bt.cycles': 'Cycles', 'bt.pnl': 'PnL',
+    'bt.noFiles': 'No CSV files in {dir}.', 'bt.none': 'No reports yet.', 'bt.open': 'Open',
+    'bt.reading': 'reading', 'bt.running': 'replaying', 'bt.writing': 'writing the report', 'bt.done': 'done',
+    'bt.failed': 'failed', 'bt.idle': 'no backtest running',
   },
   ko: {
     'nav.board': '김프 현황', 'nav.cycles': '사이클', 'nav.dlq': '실패 대기열', 'nav.money': '자금', 'nav.system': '시스템',
@@ -43,6 +50,13 @@ const T = {
     'sys.title': '시스템', 'sys.version': '버전', 'sys.uptime': '가동 시간', 'sys.node': '노드', 'sys.components': '구성 요소',
     'sys.feeds': '시세 연결', 'sys.cluster': '클러스터 멤버와 샤드', 'sys.alerts': '알림 발송함 (텔레그램)',
     'sys.up': '연결', 'sys.down': '끊김', 'sys.msgs': '메시지/초', 'sys.lastFrame': '마지막 수신',
+    'nav.backtests': '백테스트', 'bt.title': '백테스트', 'bt.run': '백테스트 실행', 'bt.upbit': '업비트 KRW 캔들',
+    'bt.binance': '바이낸스 USDT 캔들', 'bt.fx': 'USD/KRW 환율', 'bt.symbol': '코인', 'bt.from': '시작 (UTC)',
+    'bt.to': '종료 (UTC)', 'bt.lenient': '잘못된 행 건너뛰기', 'bt.start': '시작', 'bt.progress': '진행',
+    'bt.reports': '보고서', 'bt.report': '보고서', 'bt.written': '작성', 'bt.cycles': '사이클', 'bt.pnl': '손익',
+    'bt.noFiles': '{dir}에 CSV 파일이 없습니다.', 'bt.none': '보고서가 아직 없습니다.', 'bt.open': '열기',
+    'bt.reading': '읽는 중', 'bt.running': '재생 중', 'bt.writing': '보고서 작성 중', 'bt.done': '완료',
+    'bt.failed': '실패', 'bt.idle': '실행 중인 백테스트 없음',
   },
 };
 

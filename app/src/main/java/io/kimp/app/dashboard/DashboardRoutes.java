@@ -4,9 +4,11 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.formFieldOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.getFromFile;
 import static org.apache.pekko.http.javadsl.server.Directives.getFromResource;
 import static org.apache.pekko.http.javadsl.server.Directives.getFromResourceDirectory;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalCookie;
@@ -46,6 +48,7 @@ import org.apache.pekko.http.javadsl.model.headers.HttpCookiePair;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +64,7 @@ public final class DashboardRoutes {
   public static final String COOKIE = "kimp_session";
   static final String CSRF_HEADER = "X-CSRF-Token";
   private static final String RESOURCES = "dashboard";
-  private static final List<String> PAGES = List.of("cycles", "dlq", "money", "system");
+  private static final List<String> PAGES = List.of("cycles", "dlq", "money", "system", "backtests");
   private static final DateTimeFormatter COOKIE_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -73,6 +76,7 @@ public final class DashboardRoutes {
   private final Supplier<Object> equity;
   private final java.util.concurrent.Executor blocking;
   private final String loginPage;
+  private final Backtests backtests;
 
   /**
    * @param api the admin API's {@code /v1} routes, for an actor name ({@code dashboard})
@@ -82,7 +86,9 @@ public final class DashboardRoutes {
    */
   public DashboardRoutes(
       AdminToken token, Sessions sessions, LiveFeed feed, Function<String, Route> api,
-      Supplier<Map<String, Object>> system, Supplier<Object> equity, java.util.concurrent.Executor blocking) {
+      Supplier<Map<String, Object>> system, Supplier<Object> equity, java.util.concurrent.Executor blocking,
+      Backtests backtests) {
+    this.backtests = backtests;
     this.blocking = blocking;
     this.token = token;
     this.sessions = sessions;
@@ -96,6 +102,12 @@ public final class DashboardRoutes {
   public Route route() {
     return concat(
         pathSingleSlash(() -> get(() -> redirect(Uri.create("/ui/"), StatusCodes.SEE_OTHER))),
+        // a backtest's report: self-contained HTML with its own inline style and script, so its own policy
+        pathPrefix(segment("ui").slash("reports"), () -> respondWithHeaders(reportHeaders(), () ->
+            signedIn(session -> path(segment().slash(segment()), (run, file) -> get(() ->
+                backtests.reportFile(run, file).map(f -> getFromFile(f.toFile()))
+                    .orElseGet(() -> complete(ApiJson.error(StatusCodes.NOT_FOUND, "not_found",
+                        "no such report file")))))))),
         pathPrefix("ui", () -> respondWithHeaders(securityHeaders(), () -> concat(
             path("login", () -> concat(
                 get(() -> login(StatusCodes.OK, "")),
@@ -113,8 +125,49 @@ public final class DashboardRoutes {
                     java.util.concurrent.CompletableFuture.supplyAsync(system, blocking).thenApply(ApiJson::ok)))),
                 path(segment("data").slash("equity"), () -> get(() -> completeWithFuture(
                     java.util.concurrent.CompletableFuture.supplyAsync(equity, blocking).thenApply(ApiJson::ok)))),
+                path(segment("data").slash("backtests"), () -> concat(
+                    get(() -> completeWithFuture(java.util.concurrent.CompletableFuture
+                        .supplyAsync(backtests::overview, blocking).thenApply(ApiJson::ok))),
+                    post(() -> entity(Unmarshaller.entityToString(), this::startBacktest)))),
+                path(segment("data").slash("backtests").slash("events"), () -> get(() ->
+                    completeOK(backtests.watch().keepAlive(java.time.Duration.ofSeconds(15),
+                        org.apache.pekko.http.javadsl.model.sse.ServerSentEvent::heartbeat),
+                        EventStreamMarshalling.toEventStream()))),
                 path("logout", () -> post(this::signOut)),
                 pathPrefix("api", () -> api.apply("dashboard"))))))));
+  }
+
+  // ---- backtests
+
+  private Route startBacktest(String body) {
+    com.fasterxml.jackson.databind.JsonNode json;
+    try {
+      json = ApiJson.MAPPER.readTree(body);
+    } catch (IOException e) {
+      return complete(ApiJson.error(StatusCodes.BAD_REQUEST, "bad_request", "the body is not JSON"));
+    }
+    if (json == null || !json.isObject()) {
+      return complete(ApiJson.error(StatusCodes.BAD_REQUEST, "bad_request", "the body must be a JSON object"));
+    }
+    java.util.concurrent.CompletionStage<HttpResponse> answer;
+    try {
+      answer = backtests.start(json).thenApply(m -> ApiJson.response(StatusCodes.ACCEPTED, m));
+    } catch (Backtests.Refused e) {
+      return complete(refused(e));
+    }
+    return completeWithFuture(answer.exceptionally(e -> {
+      Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+      if (c instanceof Backtests.Refused r) {
+        return refused(r);
+      }
+      return ApiJson.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal", String.valueOf(c.getMessage()));
+    }));
+  }
+
+  private static HttpResponse refused(Backtests.Refused e) {
+    org.apache.pekko.http.javadsl.model.StatusCode status = StatusCodes.get(e.status());
+    String code = e.status() == 409 ? "conflict" : e.status() >= 500 ? "internal" : "bad_request";
+    return ApiJson.error(status, code, e.getMessage(), e.field());
   }
 
   // ---- sign-in
@@ -228,6 +281,17 @@ public final class DashboardRoutes {
 
   private static Route reject() {
     return org.apache.pekko.http.javadsl.server.Directives.reject();
+  }
+
+  /** A report may run its own inline script and style, and load nothing from anywhere. */
+  private static List<HttpHeader> reportHeaders() {
+    return List.of(
+        RawHeader.create("Content-Security-Policy",
+            "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+                + "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"),
+        RawHeader.create("X-Content-Type-Options", "nosniff"),
+        RawHeader.create("Referrer-Policy", "same-origin"),
+        RawHeader.create("Cache-Control", "no-store"));
   }
 
   private static List<HttpHeader> securityHeaders() {

@@ -25,7 +25,6 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.BroadcastHub;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -39,7 +38,8 @@ import org.apache.pekko.stream.javadsl.Source;
  *       dead-letters, and a version of the cycle tables (pages reload their lists when it changes).</li>
  * </ul>
  * A browser first gets a {@code snapshot} (every row and the last hour's premium history), then the shared streams.
- * A slow browser loses its oldest buffered events, never slows the others.
+ * A slow browser never slows the others, and never falls behind: what it cannot take yet is conflated per coin (the
+ * newest row wins) and sent as one event when it can.
  */
 public final class LiveFeed {
   static final Duration SCAN = Duration.ofMillis(25);
@@ -56,7 +56,7 @@ public final class LiveFeed {
   private final Executor jdbc;
   private final java.util.function.Supplier<ComponentHealth> feedsHealth;
   private final Map<String, ArrayDeque<double[]>> history = new ConcurrentHashMap<>();
-  private final Source<ServerSentEvent, NotUsed> shared;
+  private final Source<Conflation.Update, NotUsed> shared;
 
   public LiveFeed(
       ActorSystem<?> system, OperatorService operator, DataSource readSide, Executor jdbc,
@@ -68,30 +68,33 @@ public final class LiveFeed {
     this.feedsHealth = feedsHealth;
     Materializer mat = Materializer.matFromSystem(system);
     Tracker tracker = new Tracker();
-    Source<ServerSentEvent, NotUsed> rows =
+    Source<Conflation.Update, NotUsed> rows =
         Source.tick(Duration.ZERO, SCAN, "scan")
             .map(t -> tracker.changes(System.currentTimeMillis()))
-            .filter(r -> r.size() > 0)
-            .map(r -> ServerSentEvent.create(JSON.writeValueAsString(r), "board"))
+            .filter(r -> !r.isEmpty())
+            .map(Conflation.Update::ofRows)
             .mapMaterializedValue(c -> NotUsed.getInstance())
-            .runWith(BroadcastHub.of(ServerSentEvent.class, 64), mat);
-    Source<ServerSentEvent, NotUsed> status =
+            .runWith(BroadcastHub.of(Conflation.Update.class, 64), mat);
+    Source<Conflation.Update, NotUsed> status =
         Source.tick(Duration.ZERO, STATUS, "status")
             .mapAsync(1, t -> status().exceptionally(e -> {
               ObjectNode n = JSON.createObjectNode();
               n.put("error", String.valueOf(e.getMessage()));
               return n;
             }))
-            .map(n -> ServerSentEvent.create(JSON.writeValueAsString(n), "status"))
+            .map(n -> Conflation.Update.ofStatus(JSON.writeValueAsString(n)))
             .mapMaterializedValue(c -> NotUsed.getInstance())
-            .runWith(BroadcastHub.of(ServerSentEvent.class, 8), mat);
+            .runWith(BroadcastHub.of(Conflation.Update.class, 8), mat);
     this.shared = rows.merge(status);
   }
 
-  /** One browser's stream: its snapshot, then the shared updates, with heartbeats through idle proxies. */
+  /**
+   * One browser's stream: its snapshot, then the shared updates conflated for it ({@link Conflation}: a browser that
+   * cannot keep up gets each coin's latest row, never a backlog of old ones), with heartbeats through idle proxies.
+   */
   public Source<ServerSentEvent, NotUsed> connect() {
     return Source.lazySingle(() -> ServerSentEvent.create(JSON.writeValueAsString(snapshot()), "snapshot"))
-        .concat(shared.buffer(256, OverflowStrategy.dropHead()))
+        .concat(shared.via(Conflation.flow()))
         .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat);
   }
 
@@ -187,8 +190,8 @@ public final class LiveFeed {
     private final Map<String, long[]> sent = new HashMap<>(); // coin -> {at sent, sent at, stale 0/1}
     private long lastSample;
 
-    ArrayNode changes(long now) {
-      ArrayNode out = JSON.createArrayNode();
+    Map<String, Conflation.Row> changes(long now) throws com.fasterxml.jackson.core.JsonProcessingException {
+      Map<String, Conflation.Row> out = new java.util.LinkedHashMap<>();
       boolean sample = now - lastSample >= HISTORY_STEP;
       if (sample) {
         lastSample = now;
@@ -209,7 +212,7 @@ public final class LiveFeed {
         }
         boolean flipped = s != null && (s[2] == 1) != r.stale();
         if (due || flipped) {
-          out.add(row(r, now));
+          out.put(coin, new Conflation.Row(r.at(), JSON.writeValueAsString(row(r, now))));
           sent.put(coin, new long[] {r.at(), now, r.stale() ? 1 : 0});
         }
       }
