@@ -30,15 +30,7 @@ public final class StepCompletedMigration extends JacksonMigration {
   public JsonNode transform(int fromVersion, JsonNode json) {
     ObjectNode root = (ObjectNode) json;
     if (fromVersion < 2) {
-      JsonNode record = root.remove("record");
-      if (record != null && record.isObject()) {
-        for (String field : LIFTED) {
-          JsonNode value = record.get(field);
-          if (value != null) {
-            root.set(field, value);
-          }
-        }
-      }
+      NestedFields.lift(root, "record", LIFTED);
     }
     return root;
   }

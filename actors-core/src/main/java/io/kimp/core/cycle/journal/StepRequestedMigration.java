@@ -31,14 +31,8 @@ public final class StepRequestedMigration extends JacksonMigration {
   public JsonNode transform(int fromVersion, JsonNode json) {
     ObjectNode root = (ObjectNode) json;
     if (fromVersion < 2) {
-      JsonNode attempt = root.remove("attempt");
-      if (attempt != null && attempt.isObject()) {
-        for (String field : LIFTED) {
-          JsonNode value = attempt.get(field);
-          if (value != null) {
-            root.set(field, value);
-          }
-        }
+      ObjectNode attempt = NestedFields.lift(root, "attempt", LIFTED);
+      if (attempt != null) {
         JsonNode number = attempt.get("attempt");
         if (number != null) {
           root.set("attemptNumber", number);
