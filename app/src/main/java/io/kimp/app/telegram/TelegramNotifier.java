@@ -3,7 +3,6 @@ package io.kimp.app.telegram;
 import io.kimp.app.operator.OperatorActions;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.typesafe.config.Config;
 import io.kimp.app.metrics.TelegramMetrics;
 import io.kimp.core.CborSerializable;
 import io.kimp.core.alert.Alert;
@@ -179,15 +178,10 @@ public final class TelegramNotifier
   // ---- creation and wiring
 
   /**
-   * The notifier for {@code config}'s {@code kimp.telegram.*} and {@code kimp.alerts.*}: the persistent Telegram outbox, or
-   * when Telegram is disabled or has no token, a behavior that writes alerts to the log. Fails (naming the key) on bad
-   * configuration.
+   * The notifier for {@code kimp.telegram.*} and {@code kimp.alerts.*}: the persistent Telegram outbox, or when Telegram
+   * is disabled or has no token, a behavior that writes alerts to the log. Its timing (pacing, the daily summary, command
+   * polling) follows {@code clock}.
    */
-  public static Behavior<Command> create(Config config, OperatorActions actions, TelegramMetrics metrics) {
-    return create(
-        TelegramSettings.fromConfig(config), AlertSettings.fromConfig(config), actions, metrics, Clock.systemUTC());
-  }
-
   public static Behavior<Command> create(
       TelegramSettings settings, AlertSettings alerts, OperatorActions actions, TelegramMetrics metrics, Clock clock) {
     if (!settings.active()) {

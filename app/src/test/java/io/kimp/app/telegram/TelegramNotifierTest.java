@@ -519,7 +519,8 @@ class TelegramNotifierTest {
         NotifierTestSystems.config(api.apiUrl(), dir.resolve("off"), "kimp.telegram.bot-token = \"\"");
     ActorRef<Command> notifier =
         fakeHost.spawn(
-            TelegramNotifier.create(config, new RecordingOperatorActions(), new TelegramMetrics(new SimpleMeterRegistry())));
+            TelegramNotifier.create(TelegramSettings.fromConfig(config), AlertSettings.fromConfig(config),
+                new RecordingOperatorActions(), new TelegramMetrics(new SimpleMeterRegistry()), Clock.systemUTC()));
     TestProbe<Published> probe = fakeHost.createTestProbe(Published.class);
 
     notifier.tell(new Publish(alert(AlertKind.NODE_STARTED, "n1", "Node started", Map.of()), probe.ref()));
@@ -548,7 +549,8 @@ class TelegramNotifierTest {
     ActorRef<Command> proxy =
         TelegramNotifier.initSingleton(
             kit.system(),
-            TelegramNotifier.create(config, new RecordingOperatorActions(), new TelegramMetrics(new SimpleMeterRegistry())));
+            TelegramNotifier.create(TelegramSettings.fromConfig(config), AlertSettings.fromConfig(config),
+                new RecordingOperatorActions(), new TelegramMetrics(new SimpleMeterRegistry()), Clock.systemUTC()));
     TelegramNotifier.alertSink(proxy)
         .publish(alert(AlertKind.NODE_STARTED, "127.0.0.1", "Node started", Map.of("roles", "trader")));
 
