@@ -490,6 +490,41 @@ class TelegramNotifierTest {
   }
 
   @Test
+  void theDailySummaryIsDueOnTheInjectedClockOncePerDay() throws Exception {
+    // 2026-11-05 08:59 KST; the summary of the previous trading day is due at 09:00 KST
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-04T23:59:00Z"));
+    Rig rig = new Rig("clock-summary", clock, "kimp.alerts.daily-summary.enabled = on");
+    assertThat(rig.outbox().nextSummaryAt()).isEqualTo(Instant.parse("2026-11-05T00:00:00Z"));
+
+    // the checks arrive (here sent by the test, as the scheduler sends them); only the clock decides what is due
+    rig.notifier.tell(DailySummaries.SummaryDue.INSTANCE);
+    rig.outbox();
+    assertThat(rig.actions.calls()).isEmpty();
+
+    clock.advance(Duration.ofMinutes(2)); // 09:01 KST
+    rig.notifier.tell(DailySummaries.SummaryDue.INSTANCE);
+    assertThat(rig.outbox().nextSummaryAt()).isEqualTo(Instant.parse("2026-11-06T00:00:00Z"));
+    assertThat(rig.actions.calls()).containsExactly("summary 2026-11-04");
+    await().atMost(PATIENCE).until(() -> rig.api.messages().size() == 1);
+    assertThat(rig.api.messages().get(0).text()).contains("Daily summary 2026-11-04");
+
+    clock.set(Instant.parse("2026-11-05T23:59:59Z")); // 08:59:59 KST the next day: none yet
+    rig.notifier.tell(DailySummaries.SummaryDue.INSTANCE);
+    rig.notifier.tell(DailySummaries.SummaryDue.INSTANCE);
+    rig.outbox();
+    assertThat(rig.actions.calls()).containsExactly("summary 2026-11-04");
+    assertThat(rig.api.messages()).hasSize(1);
+
+    clock.advance(Duration.ofSeconds(2)); // 09:00:01 KST
+    rig.notifier.tell(DailySummaries.SummaryDue.INSTANCE);
+    rig.outbox();
+    assertThat(rig.actions.calls()).containsExactly("summary 2026-11-04", "summary 2026-11-05");
+    await().atMost(PATIENCE).until(() -> rig.api.messages().size() == 2);
+    assertThat(rig.api.messages().get(1).text()).contains("Daily summary 2026-11-05");
+    assertThat(rig.outbox().nextSummaryAt()).isEqualTo(Instant.parse("2026-11-07T00:00:00Z"));
+  }
+
+  @Test
   void aMissedDailySummaryIsCaughtUpAtStart() throws Exception {
     // the summary of 11-03 was sent; the notifier was down over 11-05 09:00 KST, when 11-04's was due
     ManualClock clock = new ManualClock(Instant.parse("2026-11-04T01:00:00Z"));
