@@ -15,6 +15,7 @@ import io.kimp.app.metrics.MeteredCycleDirectory;
 import io.kimp.core.cycle.CycleDirectory;
 import io.kimp.core.cycle.CycleInput;
 import io.kimp.core.market.OpportunityDetector;
+import io.kimp.core.portfolio.PortfolioCapacity;
 import io.kimp.core.settings.RuntimeSettings;
 import io.kimp.core.market.MarketState;
 import io.kimp.core.market.OpportunitySink;
@@ -104,7 +105,9 @@ public final class TradingNode implements AutoCloseable {
       String mode = settings.node().tradingMode().name().toLowerCase(java.util.Locale.ROOT);
       RuntimeSettings runtime = RuntimeSettings.get(system);
       OpportunityDetector.Settings detector =
-          settings.market().detector().withMinSpreadFrom(() -> runtime.minSpreadPercent().doubleValue());
+          settings.market().detector().withMinSpreadFrom(() -> runtime.minSpreadPercent().doubleValue())
+              // no start is offered while the portfolio would refuse it (every slot held, no capital, paused)
+              .withStartGate(PortfolioCapacity.get(system));
       MarketFeeds feeds =
           MarketFeeds.start(system, fs, detector, stateRef.get(), toCycles, MarketFeeds.Options.none());
       feedsRef.set(feeds);
