@@ -2,14 +2,13 @@ package io.kimp.core.portfolio;
 
 import io.kimp.core.CborSerializable;
 import io.kimp.core.market.StartGate;
+import io.kimp.core.settings.ClusterTopics;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,17 +102,7 @@ public final class PortfolioCapacity implements Extension, StartGate {
   private final ActorRef<Topic.Command<Capacity>> topic;
 
   private PortfolioCapacity(ActorSystem<?> system) {
-    this.topic = system.systemActorOf(Topic.create(Capacity.class, TOPIC_NAME), "kimp-capacity-topic", Props.empty());
-    ActorRef<Capacity> subscriber =
-        system.systemActorOf(
-            Behaviors.receiveMessage(
-                c -> {
-                  accept(c);
-                  return Behaviors.same();
-                }),
-            "kimp-capacity-subscriber",
-            Props.empty());
-    topic.tell(Topic.subscribe(subscriber));
+    this.topic = ClusterTopics.follow(system, Capacity.class, TOPIC_NAME, "capacity", this::accept);
   }
 
   /** Whether a start found at {@code now} may be offered (and if so, it counts against the room). */
