@@ -11,7 +11,6 @@ import io.kimp.core.cycle.ArbitrageCycle;
 import io.kimp.core.cycle.CycleInput;
 import io.kimp.core.market.MarketState;
 import io.kimp.core.market.OpportunitySink;
-import io.kimp.core.portfolio.PortfolioCapacity;
 import io.kimp.feeds.FeedSettings;
 import io.kimp.feeds.MarketFeeds;
 import io.kimp.feeds.record.TickPrinter;
@@ -86,9 +85,7 @@ final class ReplayCommand implements Callable<Integer> {
             .tell(new ArbitrageCycle.Start(o, node.system().ignoreRef()));
       };
       MarketFeeds feeds =
-          MarketFeeds.replay(node.system(), fs,
-              settings.market().detector()
-                  .withStartGate(PortfolioCapacity.get(node.system())), state.get(), file, speed,
+          MarketFeeds.replay(node.system(), fs, settings.market().detector(), state.get(), file, speed,
               (line, why, text) -> {
                 badLines.incrementAndGet();
                 System.err.println(file + ":" + line + ": " + why + " (skipped)");
