@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -470,6 +471,23 @@ class TelegramNotifierTest {
 
     assertThat(reply.text()).startsWith("Trading active");
     assertThat(after.actions.calls()).containsExactly("resume by telegram:@alice");
+  }
+
+  @Test
+  void aFailedPollWaitsOutItsBackoffOnTheInjectedClock() throws Exception {
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-04T01:00:00Z"));
+    Rig rig = new Rig("poll-clock", clock, "kimp.telegram.backoff { min = 1h, max = 1h, random-factor = 0 }");
+    await().atMost(PATIENCE).until(() -> rig.api.getUpdatesCalls() >= 1);
+    LoggingTestKit.warn("Telegram getUpdates failed").expect(rig.kit.system(), () -> {
+      rig.api.goDown();
+      return null;
+    });
+    rig.api.comeUp();
+    int before = rig.api.getUpdatesCalls();
+
+    // the hour passes on the notifier's clock only: the next poll follows it, not the scheduler's hour
+    clock.advance(Duration.ofHours(1));
+    await().atMost(PATIENCE).until(() -> rig.api.getUpdatesCalls() > before);
   }
 
   // ---- daily summary
