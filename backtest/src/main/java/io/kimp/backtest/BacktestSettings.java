@@ -90,15 +90,11 @@ public record BacktestSettings(
     }
     Duration transfer = CoreSettings.positive(c, "kimp.backtest.transfer-delay");
     CycleSettings cycle = CoreSettings.cycle(c);
-    if (cycle.depositTimeout().compareTo(transfer) <= 0) {
+    if (cycle.transfer().depositTimeout().compareTo(transfer) <= 0) {
       Duration raised = transfer.multipliedBy(2);
-      warnings.add("kimp.transfer.deposit-timeout " + cycle.depositTimeout() + " is not above the transfer delay "
+      warnings.add("kimp.transfer.deposit-timeout " + cycle.transfer().depositTimeout() + " is not above the transfer delay "
           + transfer + ": raised to " + raised + " for this run (every deposit would otherwise time out)");
-      cycle = new CycleSettings(
-          cycle.retryBaseDelay(), cycle.maxAttempts(), cycle.retryAlertThreshold(), cycle.orderTimeout(),
-          cycle.withdrawTimeout(), raised, cycle.pollInterval(), cycle.reconcileInterval(),
-          cycle.unknownOutcomeGrace(), cycle.rebalanceCheckInterval(), cycle.maxRebalanceWait(),
-          cycle.finalizerMinProfitPercent(), cycle.redeliveryInterval(), cycle.costs(), cycle.transfers());
+      cycle = cycle.withTransfer(cycle.transfer().withDepositTimeout(raised));
     }
     double halfSpreadBps = fraction(c, "kimp.backtest.half-spread-bps", 0, 500);
     double depth = fraction(c, "kimp.backtest.depth-fraction", 0, 1);

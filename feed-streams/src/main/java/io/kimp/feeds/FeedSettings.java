@@ -7,6 +7,7 @@ import io.kimp.core.config.CoreSettings;
 import io.kimp.core.market.OpportunityDetector;
 import io.kimp.core.market.Plausibility;
 import io.kimp.core.portfolio.PortfolioSettings;
+import io.kimp.core.strategy.TradingCosts;
 import io.kimp.core.strategy.OpportunityRule;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -246,15 +247,18 @@ public record FeedSettings(Market market, Connection connection, Upbit upbit, Bi
    * {@code kimp.fees.*}, and the evaluation size (configured, or what the portfolio's sizing rule gives a cycle).
    */
   public OpportunityDetector.Settings detector(Config c) {
-    double minSpread = CoreSettings.decimal(c, "kimp.strategy.min-spread-percent").doubleValue();
+    return detector(CoreSettings.portfolio(c), CoreSettings.costs(c));
+  }
+
+  /** {@link #detector(Config)} from settings already read. */
+  public OpportunityDetector.Settings detector(PortfolioSettings portfolio, TradingCosts costs) {
+    double minSpread = portfolio.minSpreadPercent().doubleValue();
     if (!(minSpread > 0)) {
       throw new ConfigException.BadValue("kimp.strategy.min-spread-percent", "must be positive");
     }
-    double sizeKrw =
-        market.evaluationSizeKrw() > 0 ? market.evaluationSizeKrw() : sizeFromPortfolio(CoreSettings.portfolio(c));
+    double sizeKrw = market.evaluationSizeKrw() > 0 ? market.evaluationSizeKrw() : sizeFromPortfolio(portfolio);
     return new OpportunityDetector.Settings(
-        market.opportunityCooldown(),
-        new OpportunityRule.Settings(minSpread, sizeKrw, market.volumeCapFraction(), CoreSettings.costs(c)));
+        market.opportunityCooldown(), new OpportunityRule.Settings(minSpread, sizeKrw, market.volumeCapFraction(), costs));
   }
 
   static double sizeFromPortfolio(PortfolioSettings s) {

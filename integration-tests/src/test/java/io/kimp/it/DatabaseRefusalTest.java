@@ -129,7 +129,7 @@ class DatabaseRefusalTest {
     com.typesafe.config.Config config = io.kimp.app.config.KimpConfig.load(com.typesafe.config.ConfigFactory.empty(),
         com.typesafe.config.ConfigFactory.parseString("kimp.data-dir = \"" + dir + "\"\nkimp.db { url = \"" + pg
             + "\", user = \"" + TestDatabases.PG_USER + "\", password = \"\" }"));
-    io.kimp.app.state.StateGuard guard = io.kimp.app.state.StateGuard.of(config);
+    io.kimp.app.state.StateGuard guard = io.kimp.app.state.StateGuard.of(io.kimp.app.config.KimpSettings.from(config).storage());
     guard.beforeMigration(); // refused before: "has kimp's schema history but no event_journal table"
     io.kimp.persistence.Migrations.migrate(io.kimp.persistence.DatabaseSettings.fromConfig(config));
     guard.beforeMigration(); // migrated: passes as any healthy database does

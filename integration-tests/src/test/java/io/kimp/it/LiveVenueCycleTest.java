@@ -112,7 +112,7 @@ class LiveVenueCycleTest {
       }
     };
     return KimpNode.start(config, system ->
-        new NodeComponents(Gateways.create(config, system, noBooks, () -> KimpNode.paperLedgerDatabase(system, config)), market, new RecordingAlertSink(), Clock.systemUTC()));
+        new NodeComponents(Gateways.create(config, system, noBooks, () -> KimpNode.paperLedgerDatabase(system, io.kimp.persistence.DatabaseSettings.fromConfig(config))), market, new RecordingAlertSink(), Clock.systemUTC()));
   }
 
   private UUID startCycle() throws Exception {

@@ -27,19 +27,23 @@ public final class CoreSettings {
 
   public static CycleSettings cycle(Config c) {
     return new CycleSettings(
-        positive(c, "kimp.retry.base-delay"),
-        atLeast(c, "kimp.retry.max-attempts", 1),
-        atLeast(c, "kimp.alerts.retry-threshold", 1),
-        positive(c, "kimp.execution.order-timeout"),
-        positive(c, "kimp.execution.withdraw-timeout"),
-        positive(c, "kimp.transfer.deposit-timeout"),
-        positive(c, "kimp.transfer.poll-interval"),
-        positive(c, "kimp.execution.reconcile-interval"),
-        positive(c, "kimp.execution.unknown-outcome-grace"),
-        positive(c, "kimp.strategy.rebalance-check-interval"),
-        positive(c, "kimp.strategy.max-rebalance-wait"),
-        decimal(c, "kimp.strategy.finalizer-min-profit-percent"),
-        positive(c, "kimp.execution.redelivery-interval"),
+        new CycleSettings.RetryPolicy(
+            positive(c, "kimp.retry.base-delay"),
+            atLeast(c, "kimp.retry.max-attempts", 1),
+            atLeast(c, "kimp.alerts.retry-threshold", 1)),
+        new CycleSettings.Execution(
+            positive(c, "kimp.execution.order-timeout"),
+            positive(c, "kimp.execution.withdraw-timeout"),
+            positive(c, "kimp.execution.reconcile-interval"),
+            positive(c, "kimp.execution.unknown-outcome-grace"),
+            positive(c, "kimp.execution.redelivery-interval")),
+        new CycleSettings.TransferPolling(
+            positive(c, "kimp.transfer.deposit-timeout"),
+            positive(c, "kimp.transfer.poll-interval")),
+        new CycleSettings.RebalancePolicy(
+            positive(c, "kimp.strategy.rebalance-check-interval"),
+            positive(c, "kimp.strategy.max-rebalance-wait"),
+            decimal(c, "kimp.strategy.finalizer-min-profit-percent")),
         costs(c),
         transfers(c));
   }

@@ -107,7 +107,7 @@ public sealed interface CycleInput extends CborSerializable {
 
   /**
    * The market's fresh quotes, and the rebalance threshold in force when they were read (the runtime setting kept by
-   * {@code RuntimeSettings}); a null threshold means the configured {@link CycleSettings#finalizerMinProfitPercent()}.
+   * {@code RuntimeSettings}); a null threshold means the configured {@link CycleSettings.RebalancePolicy#finalizerMinProfitPercent()}.
    */
   record MarketSnapshot(Map<String, CoinQuote> quotes, BigDecimal finalizerMinProfitPercent) implements CycleInput {
 

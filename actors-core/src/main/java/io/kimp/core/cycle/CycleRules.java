@@ -263,7 +263,7 @@ public final class CycleRules {
             ? onWithdrawal(state, cur, r.withdrawal(), now, d)
             : onOrder(state, cur, r.order(), now, d);
       }
-      if (now.isBefore(cur.requestedAt().plus(settings.unknownOutcomeGrace()))) {
+      if (now.isBefore(cur.requestedAt().plus(settings.execution().unknownOutcomeGrace()))) {
         return keepReconciling(c, cur, "not found yet", now, d);
       }
       // definitively never placed
@@ -335,7 +335,7 @@ public final class CycleRules {
       Optional<RebalancePlan> best =
           RebalancePlanner.best(from, held, c.investmentQuote(), m.quotes().values(), settings.costs());
       BigDecimal minProfit =
-          m.finalizerMinProfitPercent() != null ? m.finalizerMinProfitPercent() : settings.finalizerMinProfitPercent();
+          m.finalizerMinProfitPercent() != null ? m.finalizerMinProfitPercent() : settings.rebalance().finalizerMinProfitPercent();
       if (best.isPresent() && best.get().expectedProfitPercent().compareTo(minProfit) >= 0) {
         RebalanceStarted started = new RebalanceStarted(c.cycleId(), RebalanceChoice.of(best.get()), now);
         d.event(started).effect(new CancelTimer(REBALANCE_CHECK));
@@ -352,7 +352,7 @@ public final class CycleRules {
       }
       Instant since = c.awaitingRebalanceSince() != null ? c.awaitingRebalanceSince() : now;
       if (!c.rebalanceOverdueAlerted()
-          && Duration.between(since, now).compareTo(settings.maxRebalanceWait()) >= 0) {
+          && Duration.between(since, now).compareTo(settings.rebalance().maxWait()) >= 0) {
         d.event(new RebalanceOverdue(c.cycleId(), since, now));
         d.effect(
             alert(
@@ -360,7 +360,7 @@ public final class CycleRules {
                 "Cycle waiting for a rebalance coin for " + Duration.between(since, now).toMinutes() + " min", now,
                 "reason", reason));
       }
-      return d.effect(new ScheduleTimer(REBALANCE_CHECK, c.cycleId().toString(), settings.rebalanceCheckInterval()))
+      return d.effect(new ScheduleTimer(REBALANCE_CHECK, c.cycleId().toString(), settings.rebalance().checkInterval()))
           .build();
     }
     if (input instanceof TimerFired t && t.kind() == REBALANCE_CHECK) {
@@ -523,10 +523,10 @@ public final class CycleRules {
     switch (next) {
       case BUY: {
         OrderRequest req = OrderRequest.marketBuy(clientId, coin, legBudget(c));
-        StepAttempt a = attempt(c, next, attempt, clientId, c.legBuyVenue(), req, null, now, settings.orderTimeout());
+        StepAttempt a = attempt(c, next, attempt, clientId, c.legBuyVenue(), req, null, now, settings.execution().orderTimeout());
         d.event(StepRequested.of(c.cycleId(), a))
             .effect(new PlaceOrder(a.venue(), req))
-            .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.orderTimeout()));
+            .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.execution().orderTimeout()));
         break;
       }
       case WITHDRAW: {
@@ -538,20 +538,20 @@ public final class CycleRules {
         StepRecord w = c.completed(c.leg(), Step.WITHDRAW).orElseThrow();
         WithdrawalIntent wr = w.withdrawalRequest();
         StepAttempt a =
-            attempt(c, next, attempt, clientId, c.legSellVenue(), null, wr, now, settings.depositTimeout());
+            attempt(c, next, attempt, clientId, c.legSellVenue(), null, wr, now, settings.transfer().depositTimeout());
         d.event(StepRequested.of(c.cycleId(), a))
             .effect(pollTransfer(c, a))
-            .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.depositTimeout()));
+            .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.transfer().depositTimeout()));
         break;
       }
       case SELL: {
         DepositSeen dep = c.completed(c.leg(), Step.DEPOSIT).orElseThrow().deposit();
         OrderRequest req = OrderRequest.marketSell(clientId, coin, dep.amount());
         StepAttempt a =
-            attempt(c, next, attempt, clientId, c.legSellVenue(), req, null, now, settings.orderTimeout());
+            attempt(c, next, attempt, clientId, c.legSellVenue(), req, null, now, settings.execution().orderTimeout());
         d.event(StepRequested.of(c.cycleId(), a))
             .effect(new PlaceOrder(a.venue(), req))
-            .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.orderTimeout()));
+            .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.execution().orderTimeout()));
         break;
       }
       default:
@@ -598,10 +598,10 @@ public final class CycleRules {
         new WithdrawalRequest(clientId, coin, rule.network(), amount, address.address(), address.tag());
     StepAttempt a =
         attempt(c, Step.WITHDRAW, attempt, clientId, c.legBuyVenue(), null, WithdrawalIntent.of(req), now,
-            settings.withdrawTimeout());
+            settings.execution().withdrawTimeout());
     return d.event(StepRequested.of(c.cycleId(), a))
         .effect(new Withdraw(a.venue(), req))
-        .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.withdrawTimeout()))
+        .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.execution().withdrawTimeout()))
         .build();
   }
 
@@ -657,10 +657,10 @@ public final class CycleRules {
     if (!now.isBefore(cur.deadline())) {
       String why = p.error() != null ? " (last poll failed: " + p.error() + ")" : "";
       return fail(c, cur.leg(), cur.step(), cur.clientId(), FailureClass.TRANSIENT,
-          cur.coin() + " deposit not credited at " + cur.venue() + " within " + settings.depositTimeout() + why,
+          cur.coin() + " deposit not credited at " + cur.venue() + " within " + settings.transfer().depositTimeout() + why,
           true, now, d);
     }
-    return d.effect(new ScheduleTimer(POLL_DUE, cur.clientId(), settings.pollInterval())).build();
+    return d.effect(new ScheduleTimer(POLL_DUE, cur.clientId(), settings.transfer().pollInterval())).build();
   }
 
   private Optional<Deposit> matchDeposit(Cycle c, StepAttempt cur, TransferPolled p) {
@@ -724,7 +724,7 @@ public final class CycleRules {
 
   private Decision unknownOutcome(Cycle c, StepAttempt cur, String reason, Instant now, Decision.Builder d) {
     d.event(new StepOutcomeUnknown(c.cycleId(), cur.clientId(), reason, now));
-    return d.effect(new ScheduleTimer(RECONCILE_DUE, cur.clientId(), settings.reconcileInterval())).build();
+    return d.effect(new ScheduleTimer(RECONCILE_DUE, cur.clientId(), settings.execution().reconcileInterval())).build();
   }
 
   /** Query again later, unless the step is long past its deadline: then it is stuck, a transient failure. */
@@ -735,7 +735,7 @@ public final class CycleRules {
           cur.step() + " " + cur.clientId() + " unresolved after " + Duration.between(cur.requestedAt(), now)
               + " (" + why + ")", false, now, d);
     }
-    return d.effect(new ScheduleTimer(RECONCILE_DUE, cur.clientId(), settings.reconcileInterval())).build();
+    return d.effect(new ScheduleTimer(RECONCILE_DUE, cur.clientId(), settings.execution().reconcileInterval())).build();
   }
 
   /**
@@ -757,7 +757,7 @@ public final class CycleRules {
         .effect(new CancelTimer(RECONCILE_DUE))
         .effect(new CancelTimer(POLL_DUE));
     int failures = c.retryCount() + 1;
-    if (cls == FailureClass.PERMANENT || failures >= settings.maxAttempts()) {
+    if (cls == FailureClass.PERMANENT || failures >= settings.retry().maxAttempts()) {
       String why =
           cls == FailureClass.PERMANENT
               ? reason
@@ -768,10 +768,10 @@ public final class CycleRules {
       registerDeadLetter(dead, d);
       return d.build();
     }
-    Duration delay = settings.retryDelay(failures);
+    Duration delay = settings.retry().delay(failures);
     d.event(new RetryScheduled(c.cycleId(), failures, now.plus(delay), now))
         .effect(new ScheduleTimer(RETRY_DUE, c.cycleId().toString(), delay));
-    if (failures == settings.retryAlertThreshold()) {
+    if (failures == settings.retry().alertThreshold()) {
       d.effect(
           alert(AlertKind.RETRY_THRESHOLD_REACHED, Alert.Severity.WARNING, c,
               "Cycle failed " + failures + " times; retrying in " + delay.toMinutes() + " min", now,
@@ -801,7 +801,7 @@ public final class CycleRules {
       pnl = c.steps().isEmpty() ? BigDecimal.ZERO : c.investmentKrw().negate();
     }
     d.effect(new ReleaseCapital(c.cycleId(), pnl))
-        .effect(new ScheduleTimer(REDELIVER, c.cycleId().toString(), settings.redeliveryInterval()));
+        .effect(new ScheduleTimer(REDELIVER, c.cycleId().toString(), settings.execution().redeliveryInterval()));
   }
 
   private void registerDeadLetter(Cycle c, Decision.Builder d) {
@@ -816,7 +816,7 @@ public final class CycleRules {
                     c.cycleId(), c.symbol(), CycleStatus.running(c.leg()), c.leg(), step,
                     c.failureClass() == null ? null : c.failureClass().name(), c.failureReason(), c.retryCount(),
                     c.statusSince())))
-        .effect(new ScheduleTimer(REDELIVER, c.cycleId().toString(), settings.redeliveryInterval()));
+        .effect(new ScheduleTimer(REDELIVER, c.cycleId().toString(), settings.execution().redeliveryInterval()));
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -890,11 +890,11 @@ public final class CycleRules {
   private Duration timeoutOf(Step step) {
     switch (step) {
       case WITHDRAW:
-        return settings.withdrawTimeout();
+        return settings.execution().withdrawTimeout();
       case DEPOSIT:
-        return settings.depositTimeout();
+        return settings.transfer().depositTimeout();
       default:
-        return settings.orderTimeout();
+        return settings.execution().orderTimeout();
     }
   }
 

@@ -13,13 +13,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Applies {@link OpportunityRule#detect} to a coin each time one of its inputs changes in the {@link MarketState}, and offers
- * what it finds to the {@link OpportunitySink}, guarded twice:
+ * what it finds to the {@link OpportunitySink}, guarded three times:
  *
  * <ul>
  *   <li>stale guard: a coin whose newest Upbit event, Binance event or USDT/KRW rate is older than the stale limit emits
  *       nothing (a dead feed must never look like a premium); each suppressed evaluation is counted;
  *   <li>cooldown: after an offer, the coin is not offered again for {@code cooldown}, so a persisting edge does not flood its
- *       cycle entity with a start per tick (the entity refuses starts while a cycle is open anyway).
+ *       cycle entity with a start per tick (the entity refuses starts while a cycle is open anyway);
+ *   <li>capacity: while the portfolio would refuse any new cycle (every slot held, no capital free, trading paused), what
+ *       is found is not offered, and the coin does not cool down, so it is offered as soon as there is room again. Each
+ *       start not offered is counted. The portfolio stays the authority: a start offered as a slot fills is refused there.
  * </ul>
  *
  * <p>Not an actor on purpose: it runs inside the market-data stream stage that applied the event, on the same thread, with
@@ -34,8 +37,10 @@ public final class OpportunityDetector {
    * @param rule the trading rule's thresholds and costs
    * @param minSpreadPercent where the current minimum net edge comes from when it can change at runtime (the node's
    *     runtime settings, set cluster-wide through the admin API); null: {@code rule}'s fixed value
+   * @param startGate whether the portfolio has room for the start (the node's copy of its capacity); null: always offer
    */
-  public record Settings(Duration cooldown, OpportunityRule.Settings rule, DoubleSupplier minSpreadPercent) {
+  public record Settings(
+      Duration cooldown, OpportunityRule.Settings rule, DoubleSupplier minSpreadPercent, StartGate startGate) {
     public Settings {
       Objects.requireNonNull(rule, "rule");
       if (cooldown.isNegative()) {
@@ -44,12 +49,17 @@ public final class OpportunityDetector {
     }
 
     public Settings(Duration cooldown, OpportunityRule.Settings rule) {
-      this(cooldown, rule, null);
+      this(cooldown, rule, null, null);
     }
 
     /** These settings, with the minimum net edge read from {@code supplier} at every evaluation. */
     public Settings withMinSpreadFrom(DoubleSupplier supplier) {
-      return new Settings(cooldown, rule, supplier);
+      return new Settings(cooldown, rule, supplier, startGate);
+    }
+
+    /** These settings, offering a start only when {@code gate} admits it. */
+    public Settings withStartGate(StartGate gate) {
+      return new Settings(cooldown, rule, minSpreadPercent, gate);
     }
   }
 
@@ -62,6 +72,7 @@ public final class OpportunityDetector {
     final AtomicLong suppressedStale = new AtomicLong();
     final AtomicLong suppressedCooldown = new AtomicLong();
     final AtomicLong offered = new AtomicLong();
+    final AtomicLong suppressedNoCapacity = new AtomicLong();
 
     /** Counts one; the detector's thread only. */
     static void count(AtomicLong counter) {
@@ -83,6 +94,11 @@ public final class OpportunityDetector {
       return suppressedCooldown.get();
     }
 
+    /** Opportunities found but not offered because the portfolio had no room for a new cycle. */
+    public long suppressedNoCapacity() {
+      return suppressedNoCapacity.get();
+    }
+
     /** Opportunities offered to the sink. */
     public long offered() {
       return offered.get();
@@ -91,6 +107,7 @@ public final class OpportunityDetector {
 
   private final MarketState state;
   private final DoubleSupplier minSpread;
+  private final StartGate startGate;
   /** The rule's settings at the last minimum net edge seen: rebuilt only when it changes (rarely). */
   private OpportunityRule.Settings rule;
   private final long cooldownMillis;
@@ -102,6 +119,7 @@ public final class OpportunityDetector {
     this.state = state;
     this.rule = settings.rule();
     this.minSpread = settings.minSpreadPercent();
+    this.startGate = settings.startGate();
     this.cooldownMillis = settings.cooldown().toMillis();
     this.sink = sink;
   }
@@ -164,6 +182,10 @@ public final class OpportunityDetector {
             coin, upbit, binance, state.usdtKrwOrNaN(), slot.upbit.volume24hQuote, slot.binance.volume24hQuote, rule,
             Instant.ofEpochMilli(now));
     if (found.isEmpty()) {
+      return null;
+    }
+    if (startGate != null && !startGate.admit(now)) {
+      Stats.count(stats.suppressedNoCapacity); // no cooldown: offered as soon as the portfolio has room
       return null;
     }
     if (quiet == null) {

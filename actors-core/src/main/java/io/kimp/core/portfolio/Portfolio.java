@@ -37,7 +37,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * trading switch: while paused, no reservation is granted (open cycles finish), and a realised daily loss beyond the limit
  * pauses trading by itself. Its settings ({@link PortfolioSettings}) are changed at runtime by {@link UpdateSettings} and
  * persisted; the strategy thresholds among them are published to every node's {@link RuntimeSettings} at start, on change
- * and every {@code kimp.settings.republish-interval}.
+ * and every {@code kimp.settings.republish-interval}. So is whether it could grant a new cycle now
+ * ({@link PortfolioCapacity}), which keeps the opportunity detectors from offering starts it would refuse.
  *
  * <p>Reservations are keyed by symbol: each symbol's cycle entity is the only writer for its symbol and asks for a new
  * reservation only when it has no open cycle, so a reservation it replaces is one whose cycle never started.
@@ -66,7 +67,7 @@ public final class Portfolio
 
   public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
 
-  /** Timer: publish the strategy thresholds again, for nodes that joined since or missed a publication. */
+  /** Timer: publish the strategy thresholds and the capacity again, for nodes that joined since or missed one. */
   public record RepublishThresholds() implements Command {}
 
   /**
@@ -150,6 +151,9 @@ public final class Portfolio
   private final AlertSink alerts;
   private final Clock clock;
   private final RuntimeSettings runtime;
+  private final PortfolioCapacity capacity;
+  /** The capacity last published (republished on change, and on every timer tick). */
+  private PortfolioCapacity.Capacity published;
 
   public static Behavior<Command> create(PortfolioSettings settings, AlertSink alerts, Clock clock) {
     return Behaviors.setup(
@@ -158,16 +162,19 @@ public final class Portfolio
                 timers -> {
                   Duration every = ctx.getSystem().settings().config().getDuration("kimp.settings.republish-interval");
                   timers.startTimerWithFixedDelay(new RepublishThresholds(), every);
-                  return new Portfolio(settings, alerts, clock, RuntimeSettings.get(ctx.getSystem()));
+                  return new Portfolio(settings, alerts, clock, RuntimeSettings.get(ctx.getSystem()),
+                      PortfolioCapacity.get(ctx.getSystem()));
                 }));
   }
 
-  private Portfolio(PortfolioSettings settings, AlertSink alerts, Clock clock, RuntimeSettings runtime) {
+  private Portfolio(
+      PortfolioSettings settings, AlertSink alerts, Clock clock, RuntimeSettings runtime, PortfolioCapacity capacity) {
     super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.configured = settings;
     this.alerts = alerts;
     this.clock = clock;
     this.runtime = runtime;
+    this.capacity = capacity;
   }
 
   @Override
@@ -188,6 +195,43 @@ public final class Portfolio
     runtime.publish(settings(s).thresholds(s.settingsRevision()));
   }
 
+  /**
+   * How many new reservations the sizing rule would grant now, one after the other (none while paused). An
+   * opportunity's own size limit can only lower an amount: refused without one means refused with any.
+   */
+  static PortfolioCapacity.Capacity capacity(PortfolioSettings cfg, State s) {
+    int held = s.reservations().size();
+    if (s.paused()) {
+      return new PortfolioCapacity.Capacity(0, "trading paused: " + s.pauseReason(), held, cfg.maxConcurrentCycles());
+    }
+    BigDecimal equity = cfg.capitalKrw().add(s.realizedPnlKrw());
+    BigDecimal reserved = s.reserved();
+    int left = 0;
+    Sizing.Result r;
+    while ((r = Sizing.size(cfg, equity, reserved, held + left, null)).granted()) {
+      reserved = reserved.add(r.amountKrw());
+      left++;
+    }
+    return new PortfolioCapacity.Capacity(left, left == 0 ? r.refusal() : null, held, cfg.maxConcurrentCycles());
+  }
+
+  private void publishCapacityIfChanged(State s) {
+    PortfolioCapacity.Capacity now = capacity(settings(s), s);
+    if (!now.equals(published)) {
+      publishCapacity(s);
+    }
+  }
+
+  private void publishCapacity(State s) {
+    published = capacity(settings(s), s);
+    capacity.publish(published);
+  }
+
+  private void publishAll(State s) {
+    publishThresholds(s);
+    publishCapacity(s);
+  }
+
   @Override
   public CommandHandler<Command, Event, State> commandHandler() {
     return newCommandHandlerBuilder()
@@ -198,13 +242,13 @@ public final class Portfolio
         .onCommand(Resume.class, this::onResume)
         .onCommand(UpdateSettings.class, this::onUpdateSettings)
         .onCommand(GetSnapshot.class, (s, c) -> Effect().reply(c.replyTo(), snapshot(s)))
-        .onCommand(RepublishThresholds.class, (s, c) -> Effect().none().thenRun(this::publishThresholds))
+        .onCommand(RepublishThresholds.class, (s, c) -> Effect().none().thenRun(this::publishAll))
         .build();
   }
 
   @Override
   public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::publishThresholds).build();
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::publishAll).build();
   }
 
   private Effect<Event, State> onReserve(State s, Reserve c) {
@@ -226,6 +270,7 @@ public final class Portfolio
     }
     return Effect()
         .persist(new Reserved(c.symbol(), c.cycleId(), r.amountKrw(), clock.instant()))
+        .thenRun(this::publishCapacityIfChanged)
         .thenReply(c.replyTo(), st -> new ReserveReply(c.cycleId(), true, r.amountKrw(), null));
   }
 
@@ -263,6 +308,7 @@ public final class Portfolio
                         now));
               }
             })
+        .thenRun(this::publishCapacityIfChanged)
         .thenReply(c.replyTo(), st -> new Released(c.cycleId()));
   }
 
@@ -279,6 +325,7 @@ public final class Portfolio
                     new Alert(
                         AlertKind.TRADING_PAUSED, Alert.Severity.WARNING, "trading", "Trading paused by " + by,
                         fieldsOf("reason", reason), now)))
+        .thenRun(this::publishCapacityIfChanged)
         .thenReply(replyTo, this::snapshot);
   }
 
@@ -295,6 +342,7 @@ public final class Portfolio
                     new Alert(
                         AlertKind.TRADING_RESUMED, Alert.Severity.INFO, "trading", "Trading resumed by " + c.by(),
                         Map.of(), now)))
+        .thenRun(this::publishCapacityIfChanged)
         .thenReply(c.replyTo(), this::snapshot);
   }
 
@@ -302,6 +350,7 @@ public final class Portfolio
     return Effect()
         .persist(new SettingsUpdated(c.settings(), c.by(), clock.instant()))
         .thenRun(this::publishThresholds)
+        .thenRun(this::publishCapacityIfChanged)
         .thenReply(c.replyTo(), this::snapshot);
   }
 

@@ -9,8 +9,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,18 +52,7 @@ public final class RuntimeSettings implements Extension {
     this.current =
         new AtomicReference<>(
             CoreSettings.portfolio(system.settings().config()).thresholds(StrategyThresholds.FROM_LOCAL_CONFIG));
-    this.topic =
-        system.systemActorOf(Topic.create(StrategyThresholds.class, TOPIC_NAME), "kimp-thresholds-topic", Props.empty());
-    ActorRef<StrategyThresholds> subscriber =
-        system.systemActorOf(
-            Behaviors.receiveMessage(
-                t -> {
-                  accept(t);
-                  return Behaviors.same();
-                }),
-            "kimp-thresholds-subscriber",
-            Props.empty());
-    topic.tell(Topic.subscribe(subscriber));
+    this.topic = ClusterTopics.follow(system, StrategyThresholds.class, TOPIC_NAME, "thresholds", this::accept);
   }
 
   /** The thresholds in force on this node now. */

@@ -75,15 +75,13 @@ class CycleRulesTest {
   private static final MathContext MC = MathContext.DECIMAL64;
 
   private final CycleSettings settings =
-      new CycleSettings(
-          Duration.ofMinutes(10), 5, 3, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(10),
-          Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(5),
-          Duration.ofMinutes(30), new BigDecimal("0.1"), Duration.ofSeconds(5),
-          new TradingCosts(
+      CycleSettings.defaults()
+          .withCosts(new TradingCosts(
               Map.of(Venue.UPBIT, new BigDecimal("0.0005"), Venue.BINANCE, new BigDecimal("0.001")),
               Map.of(Venue.BINANCE, Map.of("XRP", new BigDecimal("0.2")),
-                  Venue.UPBIT, Map.of("XRP", new BigDecimal("1"), "TRX", new BigDecimal("1")))),
-          new TransferRules(Map.of("XRP", new TransferRule("XRP", "XRP", 6, new BigDecimal("2"), false, true))));
+                  Venue.UPBIT, Map.of("XRP", new BigDecimal("1"), "TRX", new BigDecimal("1")))))
+          .withTransfers(
+              new TransferRules(Map.of("XRP", new TransferRule("XRP", "XRP", 6, new BigDecimal("2"), false, true))));
 
   private final Deque<UUID> ids = new ArrayDeque<>();
   private final CycleRules rules = new CycleRules(settings, ids::poll);
@@ -714,9 +712,9 @@ class CycleRulesTest {
 
   @Test
   void retryDelaysDoubleFromTheBase() {
-    assertThat(settings.retryDelay(1)).isEqualTo(Duration.ofMinutes(10));
-    assertThat(settings.retryDelay(2)).isEqualTo(Duration.ofMinutes(20));
-    assertThat(settings.retryDelay(5)).isEqualTo(Duration.ofMinutes(160));
+    assertThat(settings.retry().delay(1)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(settings.retry().delay(2)).isEqualTo(Duration.ofMinutes(20));
+    assertThat(settings.retry().delay(5)).isEqualTo(Duration.ofMinutes(160));
   }
 
   @Test

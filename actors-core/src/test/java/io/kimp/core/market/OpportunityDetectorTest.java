@@ -62,6 +62,35 @@ class OpportunityDetectorTest {
   }
 
   @Test
+  void nothingIsOfferedWhileThePortfolioHasNoRoomAndTheCoinDoesNotCoolDownMeanwhile() {
+    java.util.concurrent.atomic.AtomicBoolean room = new java.util.concurrent.atomic.AtomicBoolean(false);
+    List<Opportunity> gated = new ArrayList<>();
+    OpportunityDetector d =
+        new OpportunityDetector(
+            state,
+            new OpportunityDetector.Settings(
+                    Duration.ofSeconds(10), new OpportunityRule.Settings(0.5, 1_000_000, 0.01, TradingCosts.defaults()))
+                .withStartGate(now -> room.get()),
+            gated::add);
+    long t = 1_000_000;
+    d.onApplied(state.apply(book(Venue.UPBIT, "USDT", 1399.5, 1400.5, t)), "USDT", t);
+    d.onApplied(state.apply(book(Venue.BINANCE, "XRP", 2.000, 2.001, t)), "XRP", t);
+    for (int i = 0; i < 20; i++) { // a +3 % premium on every tick while every slot is held
+      BookEvent e = book(Venue.UPBIT, "XRP", 2885, 2886 + i * 0.01, t + i);
+      assertThat(d.onApplied(state.apply(e), "XRP", e.receivedAt())).isZero();
+    }
+    assertThat(gated).isEmpty();
+    assertThat(d.stats().suppressedNoCapacity()).isEqualTo(20);
+    assertThat(d.stats().offered()).isZero();
+
+    room.set(true); // a slot frees: the very next tick is offered (no cooldown was started while full)
+    BookEvent next = book(Venue.UPBIT, "XRP", 2885, 2886, t + 21);
+    assertThat(d.onApplied(state.apply(next), "XRP", next.receivedAt())).isEqualTo(1);
+    assertThat(gated).singleElement().satisfies(o -> assertThat(o.symbol()).isEqualTo("XRP"));
+    assertThat(d.stats().suppressedNoCapacity()).isEqualTo(20);
+  }
+
+  @Test
   void aReversePremiumIsOfferedInTheReverseDirection() {
     long t = 1_000_000;
     feed(book(Venue.UPBIT, "USDT", 1399.5, 1400.5, t));

@@ -48,7 +48,7 @@ final class AdminApiOptions {
     return () -> {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      AdminSettings settings = AdminSettings.fromConfig(config.load());
+      AdminSettings settings = config.loaded().settings().admin().api();
       Optional<String> token = AdminToken.forClient(settings);
       if (token.isEmpty()) {
         err.println("no admin token: set KIMP_ADMIN_TOKEN, or run where the node's token file is ("

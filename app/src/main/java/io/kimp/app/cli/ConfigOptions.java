@@ -30,4 +30,14 @@ public final class ConfigOptions {
   public Config load(Config profile) {
     return KimpConfig.load(configFile, overrides, profile);
   }
+
+  /** As {@link #load()}, with kimp's settings read (once) from it. */
+  public KimpConfig.Loaded loaded() {
+    return loaded(com.typesafe.config.ConfigFactory.empty());
+  }
+
+  /** As {@link #load(Config)}, with kimp's settings read (once) from it. */
+  public KimpConfig.Loaded loaded(Config profile) {
+    return KimpConfig.loaded(configFile, overrides, profile);
+  }
 }

@@ -39,11 +39,12 @@ final class JournalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Config c = Tools.localSystemConfig(config.load());
-    DatabaseSettings db = DatabaseSettings.fromConfig(c);
+    io.kimp.app.config.KimpConfig.Loaded loaded = config.loaded();
+    Config c = Tools.localSystemConfig(loaded.config());
+    DatabaseSettings db = loaded.settings().storage().database();
     // a read-only look: damaged state is reported (the same line kimp run refuses with), and what is left is shown
     try {
-      StateGuard.of(c).beforeMigration();
+      StateGuard.of(loaded.settings().storage()).beforeMigration();
     } catch (StateGuard.Refused e) {
       if (e.getMessage().contains("does not answer")) {
         throw e;

@@ -35,10 +35,11 @@ final class ProjectionsCommand {
 
     @Override
     public Integer call() throws Exception {
-      Config c = Tools.localSystemConfig(config.load());
-      DatabaseSettings db = DatabaseSettings.fromConfig(c);
+      io.kimp.app.config.KimpConfig.Loaded loaded = config.loaded();
+      Config c = Tools.localSystemConfig(loaded.config());
+      DatabaseSettings db = loaded.settings().storage().database();
       // the read tables are rebuilt only from a journal that passes kimp run's start-up checks
-      StateGuard.of(c).beforeMigration();
+      StateGuard.of(loaded.settings().storage()).beforeMigration();
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "kimp-projections", c);
       try (HikariDataSource ds = ReadSideDataSource.create(db, "kimp-rebuild")) {
         ReadModelRebuild.Result r =

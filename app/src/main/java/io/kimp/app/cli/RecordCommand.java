@@ -1,6 +1,7 @@
 package io.kimp.app.cli;
 
 import com.typesafe.config.Config;
+import io.kimp.app.config.KimpConfig;
 import io.kimp.feeds.FeedSettings;
 import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.MarketFeeds;
@@ -41,12 +42,13 @@ final class RecordCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Config c = Tools.localSystemConfig(config.load());
+    KimpConfig.Loaded loaded = config.loaded();
+    Config c = Tools.localSystemConfig(loaded.config());
     Duration d = Duration.parse("PT" + duration.toUpperCase());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "kimp-record", c);
     ExchangeSimulator sim = null;
     try {
-      FeedSettings fs = FeedSettings.from(c);
+      FeedSettings fs = loaded.settings().market().feeds();
       if (symbols != null && !symbols.isEmpty()) {
         fs = fs.withSymbols(symbols.stream().map(String::toUpperCase).toList());
       }

@@ -2,6 +2,8 @@ package io.kimp.app.cli;
 
 import com.typesafe.config.Config;
 import io.kimp.app.config.KimpConfig;
+import io.kimp.app.config.KimpSettings;
+import io.kimp.gateway.TradingMode;
 import io.kimp.app.node.KimpNode;
 import io.kimp.app.node.NodeComponents;
 import io.kimp.app.operator.OperatorActions;
@@ -57,23 +59,25 @@ final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (ticks) {
-      Config c = config.load();
-      TickPrinter.Summary s = TickPrinter.print(file, System.out, System.err, FeedSettings.from(c).fx().jsonPointer());
+      FeedSettings fs = config.loaded().settings().market().feeds();
+      TickPrinter.Summary s = TickPrinter.print(file, System.out, System.err, fs.fx().jsonPointer());
       System.err.println(s);
       return 0;
     }
-    Config c = config.load(KimpConfig.profile("kimp-replay.conf"));
-    FeedSettings fs = FeedSettings.from(c);
+    KimpConfig.Loaded loaded = config.loaded(KimpConfig.profile("kimp-replay.conf"));
+    Config c = loaded.config();
+    KimpSettings settings = loaded.settings();
+    FeedSettings fs = settings.market().feeds();
     AtomicReference<MarketState> state = new AtomicReference<>();
     AtomicLong offered = new AtomicLong();
     AtomicLong badLines = new AtomicLong();
     try (KimpNode node =
-        KimpNode.start(c, system -> {
+        KimpNode.start(c, settings, system -> {
           // freshness is judged at the recording's times: the same rule as live, on the recorded clock
-          MarketState market = MarketState.replay(fs.staleAfter(), FeedSettings.plausibility(c));
+          MarketState market = MarketState.replay(fs.staleAfter(), settings.market().plausibility());
           state.set(market);
-          return new NodeComponents(Gateways.create(c, system, market, () -> KimpNode.paperLedgerDatabase(system, c)), market, alert -> {}, Clock.systemUTC());
-        }, c.getString("kimp.trading.mode").equalsIgnoreCase("paper"))) {
+          return new NodeComponents(Gateways.create(c, system, market, () -> KimpNode.paperLedgerDatabase(system, settings.storage().database())), market, alert -> {}, Clock.systemUTC());
+        }, settings.node().tradingMode() == TradingMode.PAPER)) {
       ClusterSharding sharding = ClusterSharding.get(node.system());
       OpportunitySink toCycles = o -> {
         offered.incrementAndGet();
@@ -81,7 +85,7 @@ final class ReplayCommand implements Callable<Integer> {
             .tell(new ArbitrageCycle.Start(o, node.system().ignoreRef()));
       };
       MarketFeeds feeds =
-          MarketFeeds.replay(node.system(), fs, fs.detector(c), state.get(), file, speed,
+          MarketFeeds.replay(node.system(), fs, settings.market().detector(), state.get(), file, speed,
               (line, why, text) -> {
                 badLines.incrementAndGet();
                 System.err.println(file + ":" + line + ": " + why + " (skipped)");

@@ -49,13 +49,13 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("--faults only applies with --simulate (for paper faults set kimp.paper.faults.*)");
       return 2;
     }
-    Config c = config.load(profile);
+    KimpConfig.Loaded loaded = config.loaded(profile);
     if (discardState != null) {
-      StateGuard.of(c).discard(discardState, System.err);
+      StateGuard.of(loaded.settings().storage()).discard(discardState, System.err);
     }
     CleanTermination.onSigtermExitZero();
-    TradingNode node = TradingNode.start(c, simulate);
-    io.kimp.app.http.AdminSettings admin = io.kimp.app.http.AdminSettings.fromConfig(c);
+    TradingNode node = TradingNode.start(loaded.config(), loaded.settings(), simulate);
+    io.kimp.app.http.AdminSettings admin = loaded.settings().admin().api();
     System.out.println("kimp dashboard: http://" + node.admin().address().getHostString() + ":" + node.admin().port()
         + "/ui/  (sign in with the admin token: "
         + (admin.token().isEmpty() ? "in " + admin.tokenFile().toAbsolutePath() : "KIMP_ADMIN_TOKEN / kimp.admin.token")

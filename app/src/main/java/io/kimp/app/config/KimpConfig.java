@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
-import io.kimp.core.config.CoreSettings;
 import io.kimp.persistence.DatabaseSettings;
 import io.kimp.persistence.PersistenceConfig;
 import java.nio.file.Files;
@@ -37,6 +36,11 @@ public final class KimpConfig {
    * @param profile settings of a mode (e.g. {@code --simulate}): above the defaults, below the operator's file
    */
   public static Config load(Path operatorFile, Map<String, String> overrides, Config profile) {
+    return loaded(operatorFile, overrides, profile).config();
+  }
+
+  /** As {@link #load(Path, Map, Config)}, with kimp's settings as they were read (once) to validate the tree. */
+  public static Loaded loaded(Path operatorFile, Map<String, String> overrides, Config profile) {
     Config file = ConfigFactory.empty();
     if (operatorFile != null) {
       if (!Files.isRegularFile(operatorFile)) {
@@ -48,7 +52,7 @@ public final class KimpConfig {
     } else if (Files.isRegularFile(DEFAULT_OPERATOR_FILE)) {
       file = ConfigFactory.parseFile(DEFAULT_OPERATOR_FILE.toAbsolutePath().toFile());
     }
-    return load(ConfigFactory.parseMap(overrides == null ? Map.of() : overrides, "command line -D"),
+    return loaded(ConfigFactory.parseMap(overrides == null ? Map.of() : overrides, "command line -D"),
         file.withFallback(profile));
   }
 
@@ -60,6 +64,14 @@ public final class KimpConfig {
 
   /** Layers {@code overrides} over system properties over {@code operator} over the defaults; resolves, validates. */
   public static Config load(Config overrides, Config operator) {
+    return loaded(overrides, operator).config();
+  }
+
+  /**
+   * As {@link #load(Config, Config)}, with kimp's settings: the {@code kimp.*} tree is read into {@link KimpSettings}
+   * exactly once, here, so that a bad value fails at start-up with its key and the node is handed the typed records.
+   */
+  public static Loaded loaded(Config overrides, Config operator) {
     Config loaded =
         overrides
             .withFallback(ConfigFactory.systemProperties())
@@ -68,34 +80,14 @@ public final class KimpConfig {
             .withFallback(PersistenceConfig.defaults())
             .withFallback(ConfigFactory.defaultReferenceUnresolved())
             .resolve();
-    Config withDb = DatabaseSettings.fromConfig(loaded).overlay().withFallback(loaded);
-    validate(withDb);
-    return withDb;
+    DatabaseSettings db = DatabaseSettings.fromConfig(loaded);
+    Config withDb = db.overlay().withFallback(loaded);
+    return new Loaded(withDb, KimpSettings.from(withDb, db));
   }
 
-  /** Reads every setting the node uses once, so that a bad one fails at start-up with its key. */
-  public static void validate(Config c) {
-    CoreSettings.cycle(c);
-    CoreSettings.portfolio(c);
-    DatabaseSettings.fromConfig(c);
-    CoreSettings.positive(c, "kimp.execution.ask-timeout");
-    CoreSettings.positive(c, "kimp.dlq.ask-timeout");
-    CoreSettings.positive(c, "kimp.cycle.passivate-after-idle");
-    CoreSettings.atLeast(c, "kimp.cycle.projection-tags", 1);
-    CoreSettings.positive(c, "kimp.projection.restart-backoff.min");
-    CoreSettings.positive(c, "kimp.projection.restart-backoff.max");
-    io.kimp.feeds.FeedSettings.from(c);
-    io.kimp.app.http.AdminSettings.fromConfig(c);
-    io.kimp.app.telegram.TelegramSettings.fromConfig(c);
-    io.kimp.app.telegram.AlertSettings.fromConfig(c);
-    io.kimp.app.watch.FeedAlarms.Settings.fromConfig(c);
-    CoreSettings.positive(c, "kimp.alerts.feeds.check-interval");
-    if (io.kimp.gateway.TradingMode.from(c) == io.kimp.gateway.TradingMode.LIVE) {
-      io.kimp.gateway.LiveSettings.upbit(c);
-      io.kimp.gateway.LiveSettings.binance(c);
-    } else {
-      io.kimp.gateway.paper.PaperSettings.from(c);
-    }
-    io.kimp.app.node.ClusterFormation.fromConfig(c);
-  }
+  /**
+   * A loaded configuration: the whole resolved tree (Pekko's settings, and the source of {@code kimp config}'s dump)
+   * and kimp's settings read from it.
+   */
+  public record Loaded(Config config, KimpSettings settings) {}
 }

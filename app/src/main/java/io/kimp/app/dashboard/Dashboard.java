@@ -1,6 +1,6 @@
 package io.kimp.app.dashboard;
 
-import com.typesafe.config.Config;
+import io.kimp.app.config.KimpSettings;
 import io.kimp.app.http.AdminToken;
 import io.kimp.app.node.KimpNode;
 import io.kimp.app.operator.OperatorActions.ComponentHealth;
@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,15 +28,15 @@ public final class Dashboard {
   private Dashboard() {}
 
   /**
+   * @param settings the console's session lifetime and idle check
+   * @param backtests the console's backtests page
    * @param api the admin API's {@code /v1} routes for an actor name
    * @param connections the node's market-data connections (empty for a node without feeds)
    */
   public static DashboardRoutes create(
-      KimpNode node, Config config, AdminToken token, Function<String, Route> api, Executor jdbc,
-      Supplier<List<ConnectionHealth>> connections) {
-    Duration ttl = config.hasPath("kimp.admin.session-ttl")
-        ? config.getDuration("kimp.admin.session-ttl") : Duration.ofHours(8);
-    Sessions sessions = new Sessions(ttl, Clock.systemUTC());
+      KimpNode node, KimpSettings.Admin settings, Backtests backtests, AdminToken token, Function<String, Route> api,
+      Executor jdbc, Supplier<List<ConnectionHealth>> connections) {
+    Sessions sessions = new Sessions(settings.sessionTtl(), Clock.systemUTC());
     Supplier<ComponentHealth> feeds = node.components().feedsHealth() != null
         ? node.components().feedsHealth() : () -> null;
     LiveFeed feed = new LiveFeed(node.system(), node.operator(), node.readSide(), jdbc, feeds);
@@ -53,10 +52,8 @@ public final class Dashboard {
       return m;
     };
     Supplier<Object> equity = () -> equityCurve(node);
-    IdleWatch.initSingleton(node.system(), node.operator()::whyIdle, node.alerts(),
-        config.hasPath("kimp.alerts.idle-check-interval")
-            ? config.getDuration("kimp.alerts.idle-check-interval") : Duration.ofSeconds(30));
-    return new DashboardRoutes(token, sessions, feed, api, system, equity, jdbc, Backtests.fromConfig(config));
+    IdleWatch.initSingleton(node.system(), node.operator()::whyIdle, node.alerts(), settings.idleCheckInterval());
+    return new DashboardRoutes(token, sessions, feed, api, system, equity, jdbc, backtests);
   }
 
   /** Every meter under {@code prefix} with its first measurement, by name and tags. */

@@ -1,9 +1,9 @@
 package io.kimp.app.http;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import io.kimp.core.config.CoreSettings;
+import io.kimp.app.config.KimpSettings;
+import io.kimp.app.dashboard.Backtests;
 import io.kimp.app.dashboard.Dashboard;
 import io.kimp.app.metrics.OperationsMetrics;
 import io.kimp.app.node.KimpNode;
@@ -48,11 +48,11 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /**
-   * Starts the admin API of {@code node} with {@code config} (as loaded by {@code KimpConfig}); fails (naming the
-   * address) if the port cannot be bound.
+   * Starts the admin API and the console of {@code node} with {@code settings}; fails (naming the address) if the port
+   * cannot be bound.
    */
-  public static AdminServer start(KimpNode node, Config config) {
-    return start(node, config, List::of);
+  public static AdminServer start(KimpNode node, KimpSettings.Admin settings, Backtests backtests) {
+    return start(node, settings, backtests, List::of);
   }
 
   /**
@@ -60,11 +60,12 @@ public final class AdminServer implements AutoCloseable {
    * lists (for the console's system page).
    */
   public static AdminServer start(
-      KimpNode node, Config config, Supplier<List<io.kimp.feeds.source.ConnectionHealth>> connections) {
-    AdminSettings settings = AdminSettings.fromConfig(config);
+      KimpNode node, KimpSettings.Admin admin, Backtests backtests,
+      Supplier<List<io.kimp.feeds.source.ConnectionHealth>> connections) {
+    AdminSettings settings = admin.api();
     AdminToken token = AdminToken.resolve(settings);
     ActorSystem<?> system = node.system();
-    ServerSettings serverSettings = serverSettings(config, system.settings().config());
+    ServerSettings serverSettings = serverSettings(admin, system.settings().config());
     Executor jdbc =
         system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
     OperatorRoutes api =
@@ -81,7 +82,7 @@ public final class AdminServer implements AutoCloseable {
       binding =
           Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings)
               .bind(routes.route(List.of(
-                  Dashboard.create(node, config, token, routes::v1, jdbc, connections).route())))
+                  Dashboard.create(node, admin, backtests, token, routes::v1, jdbc, connections).route())))
               .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       sampler.close();
@@ -112,13 +113,9 @@ public final class AdminServer implements AutoCloseable {
    * silent for {@code kimp.admin.idle-timeout} is closed, and a request unanswered after
    * {@code kimp.admin.request-timeout} gets a 503 (which must come first, or the client would see a reset).
    */
-  static ServerSettings serverSettings(Config config, Config pekko) {
-    Duration idle = CoreSettings.positive(config, "kimp.admin.idle-timeout");
-    Duration request = CoreSettings.positive(config, "kimp.admin.request-timeout");
-    if (request.compareTo(idle) >= 0) {
-      throw new ConfigException.BadValue(
-          "kimp.admin.request-timeout", "must be shorter than kimp.admin.idle-timeout (" + idle.toSeconds() + " s)");
-    }
+  static ServerSettings serverSettings(KimpSettings.Admin settings, Config pekko) {
+    Duration idle = settings.idleTimeout();
+    Duration request = settings.requestTimeout();
     Config admin =
         ConfigFactory.parseMap(Map.of(
                 "pekko.http.server.parsing.error-handler", JsonParsingErrors.class.getName(),

@@ -13,7 +13,7 @@ import java.util.Locale;
 
 /**
  * The market-data side's counters as Prometheus series: frames and events per venue (rates come from {@code rate()}),
- * malformed frames by venue and reason, the detector's evaluations, suppressions (stale, cooldown) and offers, and each
+ * malformed frames by venue and reason, the detector's evaluations, suppressions (stale, cooldown, no capacity) and offers, and each
  * connection's state. Read from the feeds' own LongAdders at scrape time: nothing is added to the hot path.
  */
 public final class FeedMetrics {
@@ -41,6 +41,8 @@ public final class FeedMetrics {
         .description("Evaluations suppressed").tag("reason", "stale").register(registry);
     FunctionCounter.builder("kimp.opportunities.suppressed", d, OpportunityDetector.Stats::suppressedCooldown)
         .description("Evaluations suppressed").tag("reason", "cooldown").register(registry);
+    FunctionCounter.builder("kimp.opportunities.suppressed", d, OpportunityDetector.Stats::suppressedNoCapacity)
+        .description("Evaluations suppressed").tag("reason", "no_capacity").register(registry);
     FunctionCounter.builder("kimp.opportunities.offered", d, OpportunityDetector.Stats::offered)
         .description("Opportunities offered to the cycles").register(registry);
     Gauge.builder("kimp.feed.connections.up", feeds,

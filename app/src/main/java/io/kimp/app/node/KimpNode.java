@@ -9,7 +9,7 @@ import io.kimp.app.operator.OperatorActions.ComponentHealth;
 import io.kimp.app.operator.OperatorService;
 import io.kimp.app.telegram.TelegramNotifier;
 import io.kimp.core.alert.AlertSink;
-import io.kimp.core.config.CoreSettings;
+import io.kimp.app.config.KimpSettings;
 import io.micrometer.core.instrument.Tag;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,11 +115,21 @@ public final class KimpNode implements AutoCloseable {
    */
   public static KimpNode start(
       Config config, java.util.function.Function<ActorSystem<?>, NodeComponents> wiring, boolean paperLedger) {
+    return start(config, KimpSettings.from(config), wiring, paperLedger);
+  }
+
+  /**
+   * Starts a node with {@code settings} read from {@code config} ({@link io.kimp.app.config.KimpConfig#loaded}); the
+   * actor system is created with {@code config} (Pekko's own settings), every part of kimp gets its typed settings.
+   */
+  public static KimpNode start(
+      Config config, KimpSettings settings, java.util.function.Function<ActorSystem<?>, NodeComponents> wiring,
+      boolean paperLedger) {
     StartupPorts.requireClusterPortFree(config);
-    DatabaseSettings db = DatabaseSettings.fromConfig(config);
-    StateGuard guard = StateGuard.of(config);
+    DatabaseSettings db = settings.storage().database();
+    StateGuard guard = StateGuard.of(settings.storage());
     guard.beforeMigration();
-    if (config.getBoolean("kimp.db.migrate-on-start")) {
+    if (settings.storage().migrateOnStart()) {
       try {
         Migrations.migrate(db);
       } catch (FlywayException e) {
@@ -130,7 +140,7 @@ public final class KimpNode implements AutoCloseable {
     guard.afterMigration(paperLedger);
     ActorSystem<Void> system;
     try {
-      system = ActorSystem.create(Behaviors.empty(), config.getString("kimp.node.system-name"), config);
+      system = ActorSystem.create(Behaviors.empty(), settings.node().systemName(), config);
     } catch (RuntimeException e) {
       if (StartupPorts.isBindFailure(e)) {
         throw new PortInUseException("the cluster transport", config.getString("pekko.remote.artery.canonical.hostname"),
@@ -139,7 +149,7 @@ public final class KimpNode implements AutoCloseable {
       throw e;
     }
     HikariDataSource readSide = ReadSideDataSource.create(db, "kimp-read-side");
-    guard.keepHighWaterMark(system, readSide, config.getDuration("kimp.db.high-water-mark-interval"));
+    guard.keepHighWaterMark(system, readSide, settings.storage().highWaterMarkInterval());
     CoordinatedShutdown.get(system)
         .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-read-side", () -> {
           readSide.close();
@@ -156,9 +166,9 @@ public final class KimpNode implements AutoCloseable {
     NodeComponents components;
     try {
       components = wiring.apply(system);
-      ClusterFormation.fromConfig(config).start(system);
-      GoneMemberDowning.start(system, GoneMemberDowning.Settings.fromConfig(config));
-      Duration askTimeout = config.getDuration("kimp.execution.ask-timeout");
+      settings.node().cluster().start(system);
+      GoneMemberDowning.start(system, settings.node().downing());
+      Duration askTimeout = settings.node().askTimeout();
       ClusterSingleton singletons = ClusterSingleton.get(system);
       AtomicReference<ActorRef<Portfolio.Command>> portfolioRef = new AtomicReference<>();
       AtomicReference<ActorRef<DeadLetterQueue.Command>> deadLettersRef = new AtomicReference<>();
@@ -170,18 +180,21 @@ public final class KimpNode implements AutoCloseable {
       }
       OperatorService operator =
           new OperatorService(
-              system, portfolioRef::get, deadLettersRef::get, readSide, db.vendor(), components.market(), probes);
+              system, portfolioRef::get, deadLettersRef::get, readSide, db.vendor(), components.market(), probes,
+              new OperatorService.Settings(settings.portfolio(), settings.cycle().costs(),
+                  settings.market().feeds().staleAfter(), settings.node().dlqAskTimeout()));
       AlertSink alerts = components.alerts();
       if (alerts == null) {
         ActorRef<TelegramNotifier.Command> notifier =
             TelegramNotifier.initSingleton(
-                system, TelegramNotifier.create(config, operator, new TelegramMetrics(metrics.registry())));
+                system, TelegramNotifier.create(settings.telegram(), settings.alerts(), operator,
+                    new TelegramMetrics(metrics.registry()), components.clock()));
         alerts = TelegramNotifier.alertSink(notifier);
       }
       ActorRef<Portfolio.Command> portfolio =
           singletons.init(
               SingletonActor.of(
-                  Portfolio.create(CoreSettings.portfolio(config), alerts, components.clock()), "portfolio"));
+                  Portfolio.create(settings.portfolio(), alerts, components.clock()), "portfolio"));
       portfolioRef.set(portfolio);
       CycleDirectory cycles = ArbitrageCycle.directory(system, askTimeout);
       ActorRef<DeadLetterQueue.Command> deadLetters =
@@ -191,7 +204,7 @@ public final class KimpNode implements AutoCloseable {
       ArbitrageCycle.init(
           system,
           new ArbitrageCycle.Dependencies(
-              new CycleRules(CoreSettings.cycle(config)),
+              new CycleRules(settings.cycle()),
               MeteredGateway.wrap(components.venues(), metrics.registry()),
               components.market(),
               portfolio,
@@ -199,8 +212,8 @@ public final class KimpNode implements AutoCloseable {
               alerts,
               components.clock(),
               askTimeout,
-              config.getDuration("kimp.cycle.passivate-after-idle"),
-              config.getInt("kimp.cycle.projection-tags")));
+              settings.node().passivateAfterIdle(),
+              settings.node().projectionTags()));
       CycleProjection.init(system, readSide);
       log.info("node {} started on {}", Cluster.get(system).selfMember().address(), db.safeUrl());
       return new KimpNode(system, readSide, db, portfolio, deadLetters, cycles, components, metrics, operator, alerts);
@@ -214,8 +227,8 @@ public final class KimpNode implements AutoCloseable {
    * A connection pool for the paper ledger ({@code io.kimp.gateway.paper.PaperLedger}), on the node's database (its
    * tables come with the migrations), closed when {@code system} terminates.
    */
-  public static javax.sql.DataSource paperLedgerDatabase(ActorSystem<?> system, Config config) {
-    HikariDataSource pool = ReadSideDataSource.create(DatabaseSettings.fromConfig(config), "kimp-paper-ledger");
+  public static javax.sql.DataSource paperLedgerDatabase(ActorSystem<?> system, DatabaseSettings database) {
+    HikariDataSource pool = ReadSideDataSource.create(database, "kimp-paper-ledger");
     CoordinatedShutdown.get(system)
         .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-paper-ledger", () -> {
           pool.close();

@@ -36,10 +36,8 @@ public final class StartupPorts {
   }
 
   /** The admin API's port ({@code kimp.admin.host} / {@code kimp.admin.port}). */
-  public static void requireAdminPortFree(Config c) {
-    if (c.hasPath(ADMIN_KEY) && c.hasPath("kimp.admin.host")) {
-      requireFree("the admin API", c.getString("kimp.admin.host").trim(), c.getInt(ADMIN_KEY), ADMIN_KEY, false);
-    }
+  public static void requireAdminPortFree(io.kimp.app.http.AdminSettings admin) {
+    requireFree("the admin API", admin.host(), admin.port(), ADMIN_KEY, false);
   }
 
   static void requireFree(String what, String host, int port, String key, boolean udp) {

@@ -3,6 +3,8 @@ package io.kimp.app.node;
 import com.typesafe.config.Config;
 import io.kimp.app.operator.OperatorActions.ComponentHealth;
 import io.kimp.app.operator.OperatorActions.Health;
+import io.kimp.app.config.KimpSettings;
+import io.kimp.app.dashboard.Backtests;
 import io.kimp.app.http.AdminServer;
 import io.kimp.app.watch.FeedAlarms;
 import io.kimp.app.watch.FeedWatchdog;
@@ -13,6 +15,7 @@ import io.kimp.app.metrics.MeteredCycleDirectory;
 import io.kimp.core.cycle.CycleDirectory;
 import io.kimp.core.cycle.CycleInput;
 import io.kimp.core.market.OpportunityDetector;
+import io.kimp.core.portfolio.PortfolioCapacity;
 import io.kimp.core.settings.RuntimeSettings;
 import io.kimp.core.market.MarketState;
 import io.kimp.core.market.OpportunitySink;
@@ -23,6 +26,7 @@ import io.kimp.feeds.MarketFeeds;
 import io.kimp.simulator.ExchangeSimulator;
 import io.kimp.simulator.SimulatorConfig;
 import io.kimp.gateway.Gateways;
+import io.kimp.gateway.TradingMode;
 import io.kimp.feeds.source.ConnectionHealth;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -59,15 +63,24 @@ public final class TradingNode implements AutoCloseable {
     this.admin = admin;
   }
 
+  /** Starts a node with {@code config} as {@code KimpConfig} loads it (its settings are read here). */
   public static TradingNode start(Config config, boolean simulate) {
-    StartupPorts.requireAdminPortFree(config);
+    return start(config, KimpSettings.from(config), simulate);
+  }
+
+  /**
+   * Starts a node: the actor system with {@code config} (Pekko's settings), every part of kimp with its record of
+   * {@code settings} (as {@code KimpConfig.loaded} read them from {@code config}).
+   */
+  public static TradingNode start(Config config, KimpSettings settings, boolean simulate) {
+    StartupPorts.requireAdminPortFree(settings.admin().api());
     AtomicReference<MarketFeeds> feedsRef = new AtomicReference<>();
     AtomicReference<ExchangeSimulator> simRef = new AtomicReference<>();
     AtomicReference<FeedSettings> settingsRef = new AtomicReference<>();
     AtomicReference<MarketState> stateRef = new AtomicReference<>();
     KimpNode node =
-        KimpNode.start(config, system -> {
-          FeedSettings fs = FeedSettings.from(config);
+        KimpNode.start(config, settings, system -> {
+          FeedSettings fs = settings.market().feeds();
           if (simulate) {
             ExchangeSimulator sim = awaitStart(ExchangeSimulator.start(system,
                 SimulatorConfig.defaults().withCoins(fs.autoSymbols() ? SimulatorConfig.DEFAULT_COINS : fs.symbols())));
@@ -78,32 +91,36 @@ public final class TradingNode implements AutoCloseable {
           }
           fs = awaitStart(MarketFeeds.resolveSymbols(system, fs));
           settingsRef.set(fs);
-          MarketState market = MarketState.live(fs.staleAfter(), FeedSettings.plausibility(config));
+          MarketState market = MarketState.live(fs.staleAfter(), settings.market().plausibility());
           stateRef.set(market);
-          Venues venues = Gateways.create(config, system, market, () -> KimpNode.paperLedgerDatabase(system, config));
+          Venues venues = Gateways.create(config, system, market, () -> KimpNode.paperLedgerDatabase(system, settings.storage().database()));
           return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));
-        }, config.getString("kimp.trading.mode").equalsIgnoreCase("paper"));
+        }, settings.node().tradingMode() == TradingMode.PAPER);
     ActorSystem<Void> system = node.system();
     try {
       // starts are counted as accepted / refused (by reason) on their way to the symbols' entities
       CycleDirectory cycles = new MeteredCycleDirectory(node.cycles(), node.metrics().registry());
       OpportunitySink toCycles = o -> cycles.ask(o.symbol(), new CycleInput.Start(o));
       FeedSettings fs = settingsRef.get();
+      String mode = settings.node().tradingMode().name().toLowerCase(java.util.Locale.ROOT);
       RuntimeSettings runtime = RuntimeSettings.get(system);
       OpportunityDetector.Settings detector =
-          fs.detector(config).withMinSpreadFrom(() -> runtime.minSpreadPercent().doubleValue());
+          settings.market().detector().withMinSpreadFrom(() -> runtime.minSpreadPercent().doubleValue())
+              // no start is offered while the portfolio would refuse it (every slot held, no capital, paused)
+              .withStartGate(PortfolioCapacity.get(system));
       MarketFeeds feeds =
           MarketFeeds.start(system, fs, detector, stateRef.get(), toCycles, MarketFeeds.Options.none());
       feedsRef.set(feeds);
       FeedMetrics.bind(node.metrics().registry(), feeds);
       system.systemActorOf(
-          FeedWatchdog.create(feeds, stateRef.get(), new FeedAlarms(FeedAlarms.Settings.fromConfig(config)),
-              node.alerts(), Clock.systemUTC(), config.getDuration("kimp.alerts.feeds.check-interval")),
+          FeedWatchdog.create(feeds, stateRef.get(), new FeedAlarms(settings.market().alarms()),
+              node.alerts(), Clock.systemUTC(), settings.market().watchdogInterval()),
           "feed-watchdog", org.apache.pekko.actor.typed.Props.empty());
-      AdminServer admin = AdminServer.start(node, config, () -> feeds.health().connections());
+      AdminServer admin = AdminServer.start(node, settings.admin(), Backtests.fromConfig(config),
+          () -> feeds.health().connections());
       String address = node.system().address().toString();
       node.alerts().publish(nodeAlert(AlertKind.NODE_STARTED, Alert.Severity.INFO, address,
-          "kimp node started (" + config.getString("kimp.trading.mode") + (simulate ? ", simulated venues" : "") + ")",
+          "kimp node started (" + mode + (simulate ? ", simulated venues" : "") + ")",
           fs.symbols().size()));
       CoordinatedShutdown.get(system)
           .addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "alert-node-stopping", () -> {
@@ -113,7 +130,7 @@ public final class TradingNode implements AutoCloseable {
             return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
           });
       log.info("watching {} coins on Upbit and Binance; trading mode {}", fs.symbols().size(),
-          config.getString("kimp.trading.mode").toUpperCase());
+          mode.toUpperCase(java.util.Locale.ROOT));
       TradingNode trading = new TradingNode(node, feeds, simRef.get(), admin);
       CoordinatedShutdown.get(system)
           .addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-market-data", () ->

@@ -53,6 +53,18 @@ public final class OperatorService implements OperatorActions {
   private final PremiumBoard board;
 
   /**
+   * What the operators' view needs of the configuration.
+   *
+   * @param portfolio capital, risk limits and the trading day's zone ({@code kimp.portfolio.*}, {@code kimp.risk.*})
+   * @param costs the venues' fees, for the premium board's net edge
+   * @param staleAfter a quote older than this is shown as stale ({@code kimp.feeds.stale-after})
+   * @param askTimeout how long the singletons may take to answer ({@code kimp.dlq.ask-timeout})
+   */
+  public record Settings(
+      io.kimp.core.portfolio.PortfolioSettings portfolio, io.kimp.core.strategy.TradingCosts costs,
+      Duration staleAfter, Duration askTimeout) {}
+
+  /**
    * @param portfolio and {@code deadLetters} are suppliers: the singletons are started after the alert sink that needs
    *     this service exists
    */
@@ -63,7 +75,8 @@ public final class OperatorService implements OperatorActions {
       DataSource readSide,
       io.kimp.persistence.DatabaseSettings.Vendor vendor,
       MarketView market,
-      List<Supplier<ComponentHealth>> probes) {
+      List<Supplier<ComponentHealth>> probes,
+      Settings settings) {
     this.system = system;
     this.portfolio = portfolio;
     this.deadLetters = deadLetters;
@@ -72,11 +85,9 @@ public final class OperatorService implements OperatorActions {
     this.vendor = vendor;
     this.market = market;
     this.probes = List.copyOf(probes);
-    this.tradingDay = ZoneId.of(system.settings().config().getString("kimp.risk.trading-day-zone"));
-    this.timeout = system.settings().config().getDuration("kimp.dlq.ask-timeout");
-    com.typesafe.config.Config config = system.settings().config();
-    this.board = new PremiumBoard(market, io.kimp.core.config.CoreSettings.costs(config),
-        config.getDuration("kimp.feeds.stale-after").toMillis(), io.kimp.core.config.CoreSettings.portfolio(config));
+    this.tradingDay = settings.portfolio().tradingDayZone();
+    this.timeout = settings.askTimeout();
+    this.board = new PremiumBoard(market, settings.costs(), settings.staleAfter().toMillis(), settings.portfolio());
     this.jdbc = system.dispatchers().lookup(
         org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
   }

@@ -1,6 +1,6 @@
 package io.kimp.app.state;
 
-import com.typesafe.config.Config;
+import io.kimp.app.config.KimpSettings;
 import io.kimp.core.cycle.ArbitrageCycle;
 import io.kimp.gateway.paper.LegacyLedgerFile;
 import io.kimp.gateway.paper.PaperLedger;
@@ -76,12 +76,9 @@ public final class StateGuard {
     this.ledgerFile = ledgerFile;
   }
 
-  public static StateGuard of(Config config) {
-    Path dataDir = Path.of(config.getString("kimp.data-dir")).toAbsolutePath().normalize();
-    return new StateGuard(
-        DatabaseSettings.fromConfig(config),
-        dataDir,
-        Path.of(config.getString("kimp.paper.ledger-file")).toAbsolutePath().normalize());
+  /** The checks of the node whose state {@code storage} says where to find. */
+  public static StateGuard of(KimpSettings.Storage storage) {
+    return new StateGuard(storage.database(), storage.dataDir(), storage.paperLedgerFile());
   }
 
   public Path dataDir() {

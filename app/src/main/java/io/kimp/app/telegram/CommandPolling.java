@@ -6,7 +6,9 @@ import io.kimp.app.telegram.BotApiClient.PollOutcome;
 import io.kimp.app.telegram.BotApiClient.Update;
 import io.kimp.app.telegram.TelegramNotifier.Command;
 import io.kimp.app.telegram.TelegramNotifier.State;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,12 +22,13 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * Operator commands: long-polls {@code getUpdates} from the offset after the last update acted on, accepts commands only
  * from the configured chat, and runs them through {@link OperatorActions}; each answer comes back as
  * {@link CommandAnswered} for the outbox. The notifier persists the new offset before the commands run
- * ({@link Consumed#run}), so a restart never runs a command twice.
+ * ({@link Consumed#run}), so a restart never runs a command twice. After a failed poll it waits out the backoff on the
+ * notifier's clock (checked at most {@link OutboxDelivery#CLOCK_CHECK} apart), like the outbox's pacing.
  */
 final class CommandPolling {
   private static final String POLL_TIMER = "poll";
 
-  /** Poll again (after a failure's backoff). */
+  /** Poll again if the failure's backoff is over on the clock. */
   enum PollDue implements Command {
     INSTANCE
   }
@@ -50,12 +53,15 @@ final class CommandPolling {
   private final OperatorActions actions;
   private final BotApiClient api;
   private final CommandReplies replies;
+  private final Clock clock;
 
   private long pollInFlight = -1;
   private int pollFailures;
+  /** When the next poll may go, on the clock (after a failure's backoff). */
+  private Instant pollAt = Instant.EPOCH;
 
   CommandPolling(ActorContext<Command> context, TimerScheduler<Command> timers, TelegramSettings settings,
-      TelegramMetrics metrics, OperatorActions actions, BotApiClient api, CommandReplies replies) {
+      TelegramMetrics metrics, OperatorActions actions, BotApiClient api, CommandReplies replies, Clock clock) {
     this.context = context;
     this.timers = timers;
     this.settings = settings;
@@ -63,6 +69,22 @@ final class CommandPolling {
     this.actions = actions;
     this.api = api;
     this.replies = replies;
+    this.clock = clock;
+  }
+
+  /** Polls when the backoff is over on the clock; otherwise looks at the clock again later. */
+  void pollWhenDue(State s) {
+    Duration wait = Duration.between(clock.instant(), pollAt);
+    if (wait.isNegative() || wait.isZero()) {
+      poll(s);
+    } else {
+      armPoll(wait);
+    }
+  }
+
+  private void armPoll(Duration wait) {
+    timers.startSingleTimer(POLL_TIMER, PollDue.INSTANCE,
+        wait.compareTo(OutboxDelivery.CLOCK_CHECK) < 0 ? wait : OutboxDelivery.CLOCK_CHECK);
   }
 
   void poll(State s) {
@@ -93,7 +115,8 @@ final class CommandPolling {
         context.getLog().warn("Telegram getUpdates failed ({}: {}){}; polling again in {} ms", f.failureClass(),
             f.detail(), hint, delay.toMillis());
       }
-      timers.startSingleTimer(POLL_TIMER, PollDue.INSTANCE, delay);
+      pollAt = clock.instant().plus(delay);
+      armPoll(delay);
       return Optional.empty();
     }
     pollFailures = 0;

@@ -22,9 +22,21 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * {@link OperatorActions#dailySummary} for the previous trading day and hands it to the notifier as a
  * {@code DAILY_SUMMARY} alert; a summary missed while no notifier ran is caught up at start. A day is summarised once
  * (the notifier persists {@link TelegramNotifier.SummaryTaken}).
+ *
+ * <p>The time is the notifier's injected {@link Clock}, not the scheduler's: the next summary's instant is computed from
+ * the clock, and a {@link SummaryDue} check compares the clock with it, re-armed at most {@link #CLOCK_CHECK} apart on the
+ * scheduler (like {@link OutboxDelivery}'s pacing). So a clock that jumps (a test's manual clock, or a corrected system
+ * clock) sends the summary at the clock's 09:00, once.
  */
 final class DailySummaries {
   private static final String SUMMARY_TIMER = "summary";
+  /** The longest the scheduler waits before the clock is looked at again. */
+  static final Duration CLOCK_CHECK = OutboxDelivery.CLOCK_CHECK;
+
+  /** Look at the clock: send the summary that is due, if any, and re-arm the check. */
+  enum SummaryDue implements Command {
+    INSTANCE
+  }
 
   /** The operators' numbers of {@code day}, or why they could not be read. */
   record SummaryFetched(LocalDate day, OperatorActions.DailySummary summary, Throwable error) implements Command {}
@@ -36,6 +48,9 @@ final class DailySummaries {
   private final OperatorActions actions;
   private final Clock clock;
   private final Set<LocalDate> inFlight = new HashSet<>();
+  /** When the next summary is due on the clock, and the trading day it summarises; null while disabled. */
+  private Instant nextAt;
+  private LocalDate nextDay;
 
   DailySummaries(ActorContext<Command> context, TimerScheduler<Command> timers, TelegramSettings settings,
       AlertSettings alerts, OperatorActions actions, Clock clock) {
@@ -60,8 +75,42 @@ final class DailySummaries {
       context.getSelf().tell(new SendDailySummary(missed));
     }
     ZonedDateTime next = lastDue.plusDays(1);
-    timers.startSingleTimer(
-        SUMMARY_TIMER, new SendDailySummary(next.toLocalDate().minusDays(1)), Duration.between(now, next));
+    nextAt = next.toInstant();
+    nextDay = next.toLocalDate().minusDays(1);
+    arm();
+  }
+
+  /**
+   * A check of the clock: when it has reached the next summary's time, that summary is requested (once) and the one after
+   * it is due a day later; the check is re-armed either way.
+   */
+  void due(State s) {
+    if (nextAt == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(nextAt)) {
+      requested(s, new SendDailySummary(nextDay));
+      ZonedDateTime at = nextAt.atZone(alerts.zone());
+      // the first summary time after now: a clock that jumped days ahead does not queue one summary per day skipped
+      do {
+        at = at.plusDays(1);
+      } while (!now.isBefore(at.toInstant()));
+      nextAt = at.toInstant();
+      nextDay = at.toLocalDate().minusDays(1);
+    }
+    arm();
+  }
+
+  /** When the next summary is due on the clock (null while the daily summary is off). */
+  Instant nextAt() {
+    return nextAt;
+  }
+
+  private void arm() {
+    Duration wait = Duration.between(clock.instant(), nextAt);
+    timers.startSingleTimer(SUMMARY_TIMER, SummaryDue.INSTANCE,
+        wait.isNegative() ? Duration.ZERO : wait.compareTo(CLOCK_CHECK) < 0 ? wait : CLOCK_CHECK);
   }
 
   /** Fetches the summary of {@code c.day()} unless it was sent already or is being fetched. */

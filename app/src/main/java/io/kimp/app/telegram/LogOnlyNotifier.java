@@ -47,7 +47,7 @@ final class LogOnlyNotifier {
               .onMessage(
                   GetOutbox.class,
                   g -> {
-                    g.replyTo().tell(new OutboxView(List.of(), 0, null));
+                    g.replyTo().tell(new OutboxView(List.of(), 0, null, null));
                     return Behaviors.same();
                   })
               .onMessage(

@@ -3,7 +3,6 @@ package io.kimp.app.telegram;
 import io.kimp.app.operator.OperatorActions;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import com.typesafe.config.Config;
 import io.kimp.app.metrics.TelegramMetrics;
 import io.kimp.core.CborSerializable;
 import io.kimp.core.alert.Alert;
@@ -64,7 +63,8 @@ public final class TelegramNotifier
 
   public sealed interface Command extends CborSerializable
       permits Publish, GetOutbox, SendDailySummary, OutboxDelivery.SendDue, OutboxDelivery.SendCompleted,
-          CommandPolling.PollDue, CommandPolling.Polled, CommandPolling.CommandAnswered, DailySummaries.SummaryFetched {}
+          CommandPolling.PollDue, CommandPolling.Polled, CommandPolling.CommandAnswered, DailySummaries.SummaryFetched,
+          DailySummaries.SummaryDue {}
 
   /** Send {@code alert} to the operators; {@code replyTo} (may be null) hears whether it was enqueued. */
   public record Publish(Alert alert, ActorRef<Published> replyTo) implements Command {}
@@ -79,15 +79,19 @@ public final class TelegramNotifier
 
   public record GetOutbox(ActorRef<OutboxView> replyTo) implements Command {}
 
-  /** The messages Telegram has not accepted yet, oldest first. */
-  public record OutboxView(List<OutboxEntry> pending, long lastUpdateId, LocalDate lastSummaryDay)
+  /**
+   * The messages Telegram has not accepted yet, oldest first.
+   *
+   * @param nextSummaryAt when the next daily summary is due on the notifier's clock (null when it is off)
+   */
+  public record OutboxView(List<OutboxEntry> pending, long lastUpdateId, LocalDate lastSummaryDay, Instant nextSummaryAt)
       implements CborSerializable {}
 
   /** Send the summary of trading day {@code day} unless it was sent already (the daily timer sends this too). */
   public record SendDailySummary(LocalDate day) implements Command {}
 
   // the concerns' own messages: OutboxDelivery.SendDue/SendCompleted, CommandPolling.PollDue/Polled/CommandAnswered,
-  // DailySummaries.SummaryFetched
+  // DailySummaries.SummaryDue/SummaryFetched
 
   // ---- events
 
@@ -179,15 +183,10 @@ public final class TelegramNotifier
   // ---- creation and wiring
 
   /**
-   * The notifier for {@code config}'s {@code kimp.telegram.*} and {@code kimp.alerts.*}: the persistent Telegram outbox, or
-   * when Telegram is disabled or has no token, a behavior that writes alerts to the log. Fails (naming the key) on bad
-   * configuration.
+   * The notifier for {@code kimp.telegram.*} and {@code kimp.alerts.*}: the persistent Telegram outbox, or when Telegram
+   * is disabled or has no token, a behavior that writes alerts to the log. Its timing (pacing, the daily summary, command
+   * polling) follows {@code clock}.
    */
-  public static Behavior<Command> create(Config config, OperatorActions actions, TelegramMetrics metrics) {
-    return create(
-        TelegramSettings.fromConfig(config), AlertSettings.fromConfig(config), actions, metrics, Clock.systemUTC());
-  }
-
   public static Behavior<Command> create(
       TelegramSettings settings, AlertSettings alerts, OperatorActions actions, TelegramMetrics metrics, Clock clock) {
     if (!settings.active()) {
@@ -247,7 +246,7 @@ public final class TelegramNotifier
     BotApiClient api = new BotApiClient(context.getSystem(), settings);
     this.delivery = new OutboxDelivery(context, timers, settings, metrics, clock, api);
     this.commands = new CommandPolling(context, timers, settings, metrics, actions, api,
-        new CommandReplies(settings.maxFieldLength(), clock));
+        new CommandReplies(settings.maxFieldLength(), clock), clock);
     this.summaries = new DailySummaries(context, timers, settings, alerts, actions, clock);
   }
 
@@ -286,7 +285,7 @@ public final class TelegramNotifier
         .forAnyState()
         .onCommand(Publish.class, this::onPublish)
         .onCommand(GetOutbox.class, (s, c) -> Effect().reply(c.replyTo(), new OutboxView(s.outbox(), s.lastUpdateId(),
-            s.lastSummaryDay())))
+            s.lastSummaryDay(), summaries.nextAt())))
         .onCommand(OutboxDelivery.SendDue.class, (s, c) -> {
           delivery.trySend(s);
           return Effect().none();
@@ -295,7 +294,7 @@ public final class TelegramNotifier
             .map(e -> Effect().persist(e).thenRun(this::enqueuedThenSend))
             .orElseGet(() -> Effect().none()))
         .onCommand(CommandPolling.PollDue.class, (s, c) -> {
-          commands.poll(s);
+          commands.pollWhenDue(s);
           return Effect().none();
         })
         .onCommand(CommandPolling.Polled.class, (s, c) -> commands.polled(s, c)
@@ -312,6 +311,10 @@ public final class TelegramNotifier
         })
         .onCommand(SendDailySummary.class, (s, c) -> {
           summaries.requested(s, c);
+          return Effect().none();
+        })
+        .onCommand(DailySummaries.SummaryDue.class, (s, c) -> {
+          summaries.due(s);
           return Effect().none();
         })
         .onCommand(DailySummaries.SummaryFetched.class, this::onSummaryFetched)

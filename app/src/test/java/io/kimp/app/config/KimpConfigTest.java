@@ -69,6 +69,53 @@ class KimpConfigTest {
   }
 
   @Test
+  void theSettingsAreReadOnceIntoTypedRecordsThatFollowTheLayers() {
+    KimpConfig.Loaded loaded = KimpConfig.loaded(
+        ConfigFactory.parseMap(Map.of("kimp.retry.max-attempts", "3", "kimp.admin.port", "18099")),
+        ConfigFactory.parseString("kimp.execution.ask-timeout = 7s\n"
+            + "kimp.transfer.poll-interval = 9s\n"
+            + "kimp.cycle.projection-tags = 6\n"
+            + "kimp.admin.session-ttl = 2h\n"
+            + "kimp.alerts.feeds.check-interval = 4s\n"
+            + "kimp.feeds.plausibility.max-move = 0.3\n"
+            + "kimp.cluster.down-when-process-gone.refusals = 4\n"));
+    KimpSettings s = loaded.settings();
+    assertThat(s.cycle().retry().maxAttempts()).isEqualTo(3);
+    assertThat(s.cycle().transfer().pollInterval()).hasSeconds(9);
+    assertThat(s.node().askTimeout()).hasSeconds(7);
+    assertThat(s.node().projectionTags()).isEqualTo(6);
+    assertThat(s.node().systemName()).isEqualTo("kimp");
+    assertThat(s.node().tradingMode()).isEqualTo(io.kimp.gateway.TradingMode.PAPER);
+    assertThat(s.node().downing().refusals()).isEqualTo(4);
+    assertThat(s.admin().api().port()).isEqualTo(18099);
+    assertThat(s.admin().sessionTtl()).hasHours(2);
+    assertThat(s.market().watchdogInterval()).hasSeconds(4);
+    assertThat(s.market().plausibility().maxMove()).isEqualTo(0.3);
+    assertThat(s.storage().database().vendor()).isEqualTo(io.kimp.persistence.DatabaseSettings.Vendor.H2);
+    assertThat(s.storage().dataDir()).isAbsolute();
+    // the tree handed to Pekko is the same one the settings were read from
+    assertThat(loaded.config().getInt("kimp.admin.port")).isEqualTo(18099);
+    KimpSettings again = KimpSettings.from(loaded.config());
+    assertThat(again.node()).isEqualTo(s.node());
+    assertThat(again.storage()).isEqualTo(s.storage());
+    assertThat(again.admin()).isEqualTo(s.admin());
+  }
+
+  @Test
+  void settingsThatWereOnlyReadWhenTheirPartStartedNowFailAtLoad() {
+    assertThatThrownBy(() -> load("kimp.cluster.down-when-process-gone.refusals = 0", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kimp.cluster.down-when-process-gone.refusals");
+    assertThatThrownBy(() -> load("kimp.feeds.plausibility.max-move = 0", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kimp.feeds.plausibility.max-move");
+    assertThatThrownBy(() -> load("kimp.admin.request-timeout = 2m\nkimp.admin.idle-timeout = 1m", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kimp.admin.request-timeout");
+    assertThatThrownBy(() -> load("kimp.admin.session-ttl = 0s", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kimp.admin.session-ttl");
+    assertThatThrownBy(() -> load("kimp.db.high-water-mark-interval = 0s", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kimp.db.high-water-mark-interval");
+  }
+
+  @Test
   void theCliReportsABadValueWithItsKeyAndExitCode2() {
     StringWriter err = new StringWriter();
     CommandLine cl = Main.commandLine();

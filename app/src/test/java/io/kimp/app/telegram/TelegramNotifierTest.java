@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -472,6 +473,23 @@ class TelegramNotifierTest {
     assertThat(after.actions.calls()).containsExactly("resume by telegram:@alice");
   }
 
+  @Test
+  void aFailedPollWaitsOutItsBackoffOnTheInjectedClock() throws Exception {
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-04T01:00:00Z"));
+    Rig rig = new Rig("poll-clock", clock, "kimp.telegram.backoff { min = 1h, max = 1h, random-factor = 0 }");
+    await().atMost(PATIENCE).until(() -> rig.api.getUpdatesCalls() >= 1);
+    LoggingTestKit.warn("Telegram getUpdates failed").expect(rig.kit.system(), () -> {
+      rig.api.goDown();
+      return null;
+    });
+    rig.api.comeUp();
+    int before = rig.api.getUpdatesCalls();
+
+    // the hour passes on the notifier's clock only: the next poll follows it, not the scheduler's hour
+    clock.advance(Duration.ofHours(1));
+    await().atMost(PATIENCE).until(() -> rig.api.getUpdatesCalls() > before);
+  }
+
   // ---- daily summary
 
   @Test
@@ -487,6 +505,41 @@ class TelegramNotifierTest {
     assertThat(rig.api.messages().get(0).text())
         .contains("Daily summary 2026-11-04", "cycles completed: 6", "realised P&L: 81,234 KRW", "DAILY_SUMMARY");
     assertThat(rig.actions.calls()).containsExactly("summary " + day);
+  }
+
+  @Test
+  void theDailySummaryIsDueOnTheInjectedClockOncePerDay() throws Exception {
+    // 2026-11-05 08:59 KST; the summary of the previous trading day is due at 09:00 KST
+    ManualClock clock = new ManualClock(Instant.parse("2026-11-04T23:59:00Z"));
+    Rig rig = new Rig("clock-summary", clock, "kimp.alerts.daily-summary.enabled = on");
+    assertThat(rig.outbox().nextSummaryAt()).isEqualTo(Instant.parse("2026-11-05T00:00:00Z"));
+
+    // the checks arrive (here sent by the test, as the scheduler sends them); only the clock decides what is due
+    rig.notifier.tell(DailySummaries.SummaryDue.INSTANCE);
+    rig.outbox();
+    assertThat(rig.actions.calls()).isEmpty();
+
+    clock.advance(Duration.ofMinutes(2)); // 09:01 KST
+    rig.notifier.tell(DailySummaries.SummaryDue.INSTANCE);
+    assertThat(rig.outbox().nextSummaryAt()).isEqualTo(Instant.parse("2026-11-06T00:00:00Z"));
+    assertThat(rig.actions.calls()).containsExactly("summary 2026-11-04");
+    await().atMost(PATIENCE).until(() -> rig.api.messages().size() == 1);
+    assertThat(rig.api.messages().get(0).text()).contains("Daily summary 2026-11-04");
+
+    clock.set(Instant.parse("2026-11-05T23:59:59Z")); // 08:59:59 KST the next day: none yet
+    rig.notifier.tell(DailySummaries.SummaryDue.INSTANCE);
+    rig.notifier.tell(DailySummaries.SummaryDue.INSTANCE);
+    rig.outbox();
+    assertThat(rig.actions.calls()).containsExactly("summary 2026-11-04");
+    assertThat(rig.api.messages()).hasSize(1);
+
+    clock.advance(Duration.ofSeconds(2)); // 09:00:01 KST
+    rig.notifier.tell(DailySummaries.SummaryDue.INSTANCE);
+    rig.outbox();
+    assertThat(rig.actions.calls()).containsExactly("summary 2026-11-04", "summary 2026-11-05");
+    await().atMost(PATIENCE).until(() -> rig.api.messages().size() == 2);
+    assertThat(rig.api.messages().get(1).text()).contains("Daily summary 2026-11-05");
+    assertThat(rig.outbox().nextSummaryAt()).isEqualTo(Instant.parse("2026-11-07T00:00:00Z"));
   }
 
   @Test
@@ -519,7 +572,8 @@ class TelegramNotifierTest {
         NotifierTestSystems.config(api.apiUrl(), dir.resolve("off"), "kimp.telegram.bot-token = \"\"");
     ActorRef<Command> notifier =
         fakeHost.spawn(
-            TelegramNotifier.create(config, new RecordingOperatorActions(), new TelegramMetrics(new SimpleMeterRegistry())));
+            TelegramNotifier.create(TelegramSettings.fromConfig(config), AlertSettings.fromConfig(config),
+                new RecordingOperatorActions(), new TelegramMetrics(new SimpleMeterRegistry()), Clock.systemUTC()));
     TestProbe<Published> probe = fakeHost.createTestProbe(Published.class);
 
     notifier.tell(new Publish(alert(AlertKind.NODE_STARTED, "n1", "Node started", Map.of()), probe.ref()));
@@ -548,7 +602,8 @@ class TelegramNotifierTest {
     ActorRef<Command> proxy =
         TelegramNotifier.initSingleton(
             kit.system(),
-            TelegramNotifier.create(config, new RecordingOperatorActions(), new TelegramMetrics(new SimpleMeterRegistry())));
+            TelegramNotifier.create(TelegramSettings.fromConfig(config), AlertSettings.fromConfig(config),
+                new RecordingOperatorActions(), new TelegramMetrics(new SimpleMeterRegistry()), Clock.systemUTC()));
     TelegramNotifier.alertSink(proxy)
         .publish(alert(AlertKind.NODE_STARTED, "127.0.0.1", "Node started", Map.of("roles", "trader")));
 

@@ -180,7 +180,7 @@ public final class ReportWriter {
     var pf = s.portfolio();
     p.put("symbol", s.symbol());
     p.put("minSpreadPercent", s.minSpreadPercent());
-    p.put("finalizerMinProfitPercent", c.finalizerMinProfitPercent());
+    p.put("finalizerMinProfitPercent", c.rebalance().finalizerMinProfitPercent());
     p.put("volumeCapFraction", s.volumeCapFraction());
     if (s.recording() != null) {
       p.put("opportunityCooldownSeconds", s.recording().detector().cooldown().toMillis() / 1000.0);
@@ -200,11 +200,11 @@ public final class ReportWriter {
     p.put("minOrderKrw", pf.minOrderKrw());
     p.put("maxExposureKrw", pf.maxExposureKrw());
     p.put("transferDelayMinutes", s.transferDelay().toSeconds() / 60.0);
-    p.put("depositTimeoutMinutes", c.depositTimeout().toSeconds() / 60.0);
-    p.put("retryBaseDelayMinutes", c.retryBaseDelay().toSeconds() / 60.0);
-    p.put("maxAttempts", c.maxAttempts());
-    p.put("rebalanceCheckIntervalSeconds", c.rebalanceCheckInterval().toSeconds());
-    p.put("pollIntervalSeconds", c.pollInterval().toSeconds());
+    p.put("depositTimeoutMinutes", c.transfer().depositTimeout().toSeconds() / 60.0);
+    p.put("retryBaseDelayMinutes", c.retry().baseDelay().toSeconds() / 60.0);
+    p.put("maxAttempts", c.retry().maxAttempts());
+    p.put("rebalanceCheckIntervalSeconds", c.rebalance().checkInterval().toSeconds());
+    p.put("pollIntervalSeconds", c.transfer().pollInterval().toSeconds());
     p.put("staleAfterMinutes", s.staleAfter().toMillis() / 60_000.0);
     if (s.recording() == null) {
       p.put("halfSpreadBps", s.books().halfSpread() * 10_000);

@@ -43,8 +43,14 @@ final class JournalFixture {
 
   /** A node's persistence config on the H2 database at {@code url}. */
   static Config config(String url) {
+    return config(url, "");
+  }
+
+  /** A node's persistence config on the database at {@code url} (H2 or PostgreSQL), as {@code user}. */
+  static Config config(String url, String user) {
     Config base =
-        ConfigFactory.parseString("kimp.db.url = \"" + url + "\"\npekko.loglevel = WARNING\n")
+        ConfigFactory.parseString("kimp.db.url = \"" + url + "\"\nkimp.db.user = \"" + user + "\"\n"
+                + "pekko.loglevel = WARNING\n")
             .withFallback(PersistenceConfig.defaults())
             .withFallback(ConfigFactory.defaultReferenceUnresolved())
             .resolve();

@@ -30,12 +30,16 @@ import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.junit.jupiter.api.Test;
+import io.kimp.fixtures.db.TestDatabases;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A journal written by the code before the journal's events became flat records (the committed fixture, exported from a
- * real jdbc-journal by {@link OldJournalFixtureGenerator}) is loaded row for row into a real journal on H2, read back
+ * real jdbc-journal by {@link OldJournalFixtureGenerator}) is loaded row for row into a real journal (on H2, and on
+ * PostgreSQL with its own schema: skipped when none answers, failed instead under {@code KIMP_REQUIRE_PG=1}), read back
  * through the jdbc read journal (so through the node's serializer and its migrations), and folded with the
  * {@link CycleRules#apply} the entity recovers with: every persistence id must pass through the states the old code
  * recorded, event by event, and the projection handler must build the same read tables.
@@ -46,10 +50,19 @@ import org.junit.jupiter.api.io.TempDir;
 class OldJournalReplayTest {
 
   @TempDir Path dir;
+  private String pgUrl;
 
-  @Test
-  void theOldJournalReplaysToTheStatesTheOldCodeRecorded() throws Exception {
-    List<String> mismatches = replay(UnaryOperator.identity());
+  @AfterEach
+  void dropSchema() {
+    if (pgUrl != null) {
+      TestDatabases.dropPostgresSchema(pgUrl);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseSettings.Vendor.class)
+  void theOldJournalReplaysToTheStatesTheOldCodeRecorded(DatabaseSettings.Vendor vendor) throws Exception {
+    List<String> mismatches = replay(vendor, UnaryOperator.identity());
     assertThat(mismatches).isEmpty();
   }
 
@@ -57,11 +70,13 @@ class OldJournalReplayTest {
    * The check has teeth: the same journal with one field of one event renamed (a wire change without a migration)
    * does not replay to the recorded states.
    */
-  @Test
-  void aFieldRenamedWithoutAMigrationIsCaught() throws Exception {
+  @ParameterizedTest
+  @EnumSource(DatabaseSettings.Vendor.class)
+  void aFieldRenamedWithoutAMigrationIsCaught(DatabaseSettings.Vendor vendor) throws Exception {
     CBORMapper cbor = new CBORMapper();
     List<String> mismatches =
         replay(
+            vendor,
             row -> {
               if (!row.get("manifest").asText().endsWith("$CycleStarted")) {
                 return row;
@@ -80,12 +95,19 @@ class OldJournalReplayTest {
   }
 
   /** Loads the fixture (each row passed through {@code tamper}), replays it; returns every difference found. */
-  private List<String> replay(UnaryOperator<ObjectNode> tamper) throws Exception {
+  private List<String> replay(DatabaseSettings.Vendor vendor, UnaryOperator<ObjectNode> tamper) throws Exception {
     JsonNode rows = load(JournalFixture.ROWS).get("rows");
     JsonNode expected = load(JournalFixture.EXPECTED);
-    String url = JournalFixture.h2Url(dir);
-    Config config = JournalFixture.config(url);
+    Config config;
+    if (vendor == DatabaseSettings.Vendor.POSTGRESQL) {
+      TestDatabases.assumePostgres();
+      pgUrl = TestDatabases.freshPostgresSchema();
+      config = JournalFixture.config(pgUrl, TestDatabases.PG_USER);
+    } else {
+      config = JournalFixture.config(JournalFixture.h2Url(dir), "");
+    }
     DatabaseSettings db = DatabaseSettings.fromConfig(config);
+    assertThat(db.vendor()).isEqualTo(vendor);
     Migrations.migrate(db);
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
       insert(c, rows, tamper);
