@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -188,7 +189,7 @@ final class BinanceVenue {
     }
     JsonNode method = req.get("method");
     if (method == null) {
-      return error(2, "Invalid request: missing field `method` at line 1 column " + text.length(), id);
+      return error(2, "Invalid request: missing field method at line 1 column " + text.length(), id);
     }
     JsonNode params = req.get("params");
     switch (method.asText()) {
@@ -196,7 +197,7 @@ final class BinanceVenue {
       case "UNSUBSCRIBE":
         {
           if (params == null || !params.isArray()) {
-            return error(2, "Invalid request: missing field `params`", id);
+            return error(2, "Invalid request: missing field params", id);
           }
           Set<String> names = new LinkedHashSet<>();
           for (JsonNode p : params) {
@@ -217,7 +218,7 @@ final class BinanceVenue {
           if (next.size() > MAX_STREAMS) {
             return error(2, "Invalid request: too many streams (at most " + MAX_STREAMS + " per connection)", id);
           }
-          c.streams = Set.copyOf(next);
+          c.streams = Collections.unmodifiableSet(next);
           return result(null, id);
         }
       case "LIST_SUBSCRIPTIONS":
@@ -234,7 +235,7 @@ final class BinanceVenue {
         {
           boolean set = method.asText().equals("SET_PROPERTY");
           if (params == null || !params.isArray() || params.isEmpty()) {
-            return error(2, "Invalid request: missing field `params`", id);
+            return error(2, "Invalid request: missing field params", id);
           }
           if (params.size() > (set ? 2 : 1)) {
             return error(2, "Invalid request: too many parameters", id);

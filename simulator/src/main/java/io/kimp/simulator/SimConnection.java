@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -55,7 +57,7 @@ final class SimConnection implements SimHttpServer.Socket {
     this.venue = venue;
     this.channel = channel;
     this.requests = requests;
-    this.streams = Set.copyOf(streams);
+    this.streams = Collections.unmodifiableSet(new LinkedHashSet<>(streams));
     this.combined = combined;
   }
 
