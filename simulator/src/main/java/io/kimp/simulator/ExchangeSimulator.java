@@ -135,10 +135,10 @@ public final class ExchangeSimulator implements AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     CompletionStage<SimHttpServer> up =
-        SimHttpServer.bind(sim.io, HOST, config.upbitPort(), sim.ssl,
+        SimHttpServer.bind(sim.io, HOST, config.faultProxy() ? 0 : config.upbitPort(), sim.ssl,
             new Heartbeat(null, null, null, config.upbitIdleTimeout()), sim::upbit);
     CompletionStage<SimHttpServer> bn =
-        SimHttpServer.bind(sim.io, HOST, config.binancePort(), sim.ssl,
+        SimHttpServer.bind(sim.io, HOST, config.faultProxy() ? 0 : config.binancePort(), sim.ssl,
             new Heartbeat(config.binancePingInterval(), config.binancePongTimeout(), config.binanceMaxConnectionAge(),
                 null),
             sim::binance);
@@ -155,8 +155,10 @@ public final class ExchangeSimulator implements AutoCloseable {
               if (!config.faultProxy()) {
                 return CompletableFuture.completedFuture(sim);
               }
-              return TcpFaultProxy.start(system, HOST, p.first().port())
-                  .thenCombine(TcpFaultProxy.start(system, HOST, p.second().port()), Pair::create)
+              // the proxies take the configured ports: they are what clients connect to
+              return TcpFaultProxy.start(system, HOST, config.upbitPort(), p.first().port())
+                  .thenCombine(
+                      TcpFaultProxy.start(system, HOST, config.binancePort(), p.second().port()), Pair::create)
                   .thenApply(
                       proxies -> {
                         sim.upbitProxy = proxies.first();

@@ -183,6 +183,16 @@ public record SimulatorConfig(
         binancePort, tls);
   }
 
+  /** The KRW-USDT level Upbit quotes around, and the USD/KRW endpoint's rate. */
+  public SimulatorConfig withRates(double usdtKrwRate, double usdKrwRate) {
+    return new SimulatorConfig(
+        coins, usdtKrwRate, usdKrwRate, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
+  }
+
   public SimulatorConfig withSeed(long s) {
     return new SimulatorConfig(
         coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
