@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
  * whose {@code U}/{@code u} continue {@code /api/v3/depth}'s {@code lastUpdateId}); at most 1024 streams and 5 incoming
  * messages a second per connection. Public REST: {@code /api/v3/exchangeInfo} (with PRICE_FILTER, LOT_SIZE and NOTIONAL),
  * {@code /api/v3/depth}, {@code /api/v3/ticker/24hr}, {@code /api/v3/ticker/bookTicker}, {@code /api/v3/klines},
+ * {@code /api/v3/trades}, {@code /api/v3/aggTrades},
  * {@code /api/v3/time}, {@code /api/v3/ping}, each with its request weight counted per minute in
  * {@code X-MBX-USED-WEIGHT-1M} and a 429 ({@code -1003}) beyond the limit.
  *
@@ -397,6 +398,8 @@ final class BinanceVenue {
       case "/api/v3/ticker/24hr" -> cost = param(uri, "symbol") != null ? 2 : param(uri, "symbols") != null ? 40 : 80;
       case "/api/v3/ticker/bookTicker" -> cost = param(uri, "symbol") != null ? 2 : 4;
       case "/api/v3/klines" -> cost = 2;
+      case "/api/v3/trades" -> cost = 25;
+      case "/api/v3/aggTrades" -> cost = 4;
       default -> {
         return null;
       }
@@ -419,6 +422,8 @@ final class BinanceVenue {
             case "/api/v3/ticker/24hr" -> perSymbol(uri, m -> BinanceWire.ticker24hr(m.symbol, m.stats(),
                 m.volume24hQuote(), m.book(), now));
             case "/api/v3/ticker/bookTicker" -> perSymbol(uri, m -> BinanceWire.restBookTicker(m.symbol, m.book()));
+            case "/api/v3/trades" -> trades(uri, false);
+            case "/api/v3/aggTrades" -> trades(uri, true);
             default -> klines(uri, now);
           };
       return new Respond(HttpResponseStatus.OK, JSON_TYPE, body, headers);
@@ -546,6 +551,34 @@ final class BinanceVenue {
     } catch (NumberFormatException e) {
       throw new BadRequest(-1100, "Illegal characters found in parameter '" + name + "'; legal range is '^[0-9]{1,20}$'.");
     }
+  }
+
+  /** {@code /api/v3/trades} and {@code /api/v3/aggTrades} (one trade per aggregate here): the newest, oldest first. */
+  private String trades(QueryStringDecoder uri, boolean aggregated) throws BadRequest {
+    CoinMarket m = symbol(uri);
+    int limit = intParam(uri, "limit", 500);
+    if (limit < 1 || limit > 1000) {
+      throw new BadRequest(-1100, "Illegal characters found in parameter 'limit'; legal range is '1' to '1000'.");
+    }
+    List<Trade> ts = m.trades(limit, 0);
+    StringBuilder b = new StringBuilder("[");
+    for (int i = ts.size() - 1; i >= 0; i--) {
+      Trade t = ts.get(i);
+      b.append(b.length() > 1 ? "," : "");
+      if (aggregated) {
+        b.append("{\"a\":").append(t.id()).append(",\"p\":\"");
+        Decimals.append(b, t.price(), 8).append("\",\"q\":\"");
+        Decimals.append(b, t.qty(), 8).append("\",\"f\":").append(t.id()).append(",\"l\":").append(t.id())
+            .append(",\"T\":").append(t.ts()).append(",\"m\":").append(t.buyerMaker()).append(",\"M\":true}");
+      } else {
+        b.append("{\"id\":").append(t.id()).append(",\"price\":\"");
+        Decimals.append(b, t.price(), 8).append("\",\"qty\":\"");
+        Decimals.append(b, t.qty(), 8).append("\",\"quoteQty\":\"");
+        Decimals.append(b, t.price() * t.qty(), 8).append("\",\"time\":").append(t.ts()).append(",\"isBuyerMaker\":")
+            .append(t.buyerMaker()).append(",\"isBestMatch\":true}");
+      }
+    }
+    return b.append(']').toString();
   }
 
   private String klines(QueryStringDecoder uri, long now) throws BadRequest {
