@@ -373,7 +373,7 @@ final class BinanceVenue {
   private void diff(String stream, DiffWindow w, long now, Set<String> wanted, Sender sender) {
     boolean slowAlias = stream.endsWith("@depth") && wanted.contains(stream + "@1000ms");
     if (!wanted.contains(stream) && !slowAlias) {
-      w.skip();
+      w.idle();
       return;
     }
     String d = w.drain(now);

@@ -252,31 +252,52 @@ final class CoinMarket {
       bq[i] = lot(bidSize * (1 + 0.1 * i));
       aq[i] = lot(askSize * (1 + 0.1 * i));
     }
-    Set<Double> bidsTouched = touched(old.bidPx, old.bidQty, bp, bq);
-    Set<Double> asksTouched = touched(old.askPx, old.askQty, ap, aq);
+    int n;
+    boolean listened = false;
     for (DiffWindow w : windows) {
-      w.bids.addAll(bidsTouched);
-      w.asks.addAll(asksTouched);
+      listened |= w.active;
     }
-    book = new Book(old.updateId + Math.max(1, bidsTouched.size() + asksTouched.size()), ts, bp, bq, ap, aq);
+    if (listened) {
+      Set<Double> bidsTouched = new HashSet<>();
+      Set<Double> asksTouched = new HashSet<>();
+      n = touched(old.bidPx, old.bidQty, bp, bq, bidsTouched) + touched(old.askPx, old.askQty, ap, aq, asksTouched);
+      for (DiffWindow w : windows) {
+        if (w.active) {
+          w.bids.addAll(bidsTouched);
+          w.asks.addAll(asksTouched);
+        }
+      }
+    } else {
+      n = touched(old.bidPx, old.bidQty, bp, bq, null) + touched(old.askPx, old.askQty, ap, aq, null);
+    }
+    book = new Book(old.updateId + Math.max(1, n), ts, bp, bq, ap, aq);
     return book.updateId;
   }
 
-  /** The prices whose quantity differs between two sides of a book (a level that left counts). */
-  private static Set<Double> touched(double[] oldPx, double[] oldQty, double[] px, double[] qty) {
-    Set<Double> out = new HashSet<>();
+  /**
+   * How many price levels differ between two sides of a book (a level that left counts), collected into {@code out}
+   * when it is given.
+   */
+  private static int touched(double[] oldPx, double[] oldQty, double[] px, double[] qty, Set<Double> out) {
+    int n = 0;
     for (int i = 0; i < px.length; i++) {
       int j = indexOf(oldPx, px[i]);
       if (j < 0 || oldQty[j] != qty[i]) {
-        out.add(px[i]);
+        n++;
+        if (out != null) {
+          out.add(px[i]);
+        }
       }
     }
     for (double p : oldPx) {
       if (indexOf(px, p) < 0) {
-        out.add(p);
+        n++;
+        if (out != null) {
+          out.add(p);
+        }
       }
     }
-    return out;
+    return n;
   }
 
   static int indexOf(double[] a, double v) {
@@ -297,9 +318,16 @@ final class CoinMarket {
     private final Set<Double> bids = new HashSet<>();
     private final Set<Double> asks = new HashSet<>();
     private long fromId = book.updateId;
+    /** Whether anyone listens: only then are the touched levels collected (the pump's cost per book change). */
+    private boolean active;
 
     /** The diff since the last one, or null if the book did not change; starts the next window. Pump thread. */
     String drain(long eventTime) {
+      if (!active) {
+        skip(); // the window starts now: what changed before is in any snapshot taken from here on
+        active = true;
+        return null;
+      }
       Book b = book;
       if (b.updateId == fromId) {
         return null;
@@ -312,7 +340,13 @@ final class CoinMarket {
       return out;
     }
 
-    /** Starts the next window without sending (nobody listens). */
+    /** Nobody listens: the window stops collecting. */
+    void idle() {
+      active = false;
+      skip();
+    }
+
+    /** Starts the next window without sending. */
     void skip() {
       fromId = book.updateId;
       bids.clear();
