@@ -6,6 +6,7 @@ import info.bitrich.xchangestream.binance.BinanceStreamingExchange;
 import info.bitrich.xchangestream.core.ProductSubscription;
 import info.bitrich.xchangestream.core.StreamingExchangeFactory;
 import io.kimp.simulator.ExchangeSimulator;
+import io.kimp.simulator.SimVenue;
 import io.kimp.simulator.SimulatorConfig;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -116,7 +117,10 @@ class XChangeAgainstSimulatorTest {
 
   @Test
   void binanceRestTicker() throws Exception {
-    aRealTicker(binance.getMarketDataService().getTicker(BTC_USDT));
+    Ticker t = binance.getMarketDataService().getTicker(BTC_USDT);
+    aRealTicker(t);
+    assertThat(t.getQuoteVolume()).isPositive();
+    assertThat(t.getHigh()).isGreaterThanOrEqualTo(t.getLow());
   }
 
   @Test
@@ -154,9 +158,11 @@ class XChangeAgainstSimulatorTest {
   @Test
   void binanceStreamOrderBookFromSnapshotAndDiffs() {
     // several books in a row: the local book XChange keeps from /api/v3/depth and the depthUpdate diffs stays sound
-    List<OrderBook> books = streaming.getStreamingMarketDataService().getOrderBook(BTC_USDT).take(5).toList()
+    List<OrderBook> books = streaming.getStreamingMarketDataService().getOrderBook(BTC_USDT).take(10).toList()
         .timeout(60, TimeUnit.SECONDS).blockingGet();
-    assertThat(books).hasSize(5).allSatisfy(XChangeAgainstSimulatorTest::aRealBook);
+    assertThat(books).hasSize(10).allSatisfy(XChangeAgainstSimulatorTest::aRealBook);
+    // one snapshot: XChange found every diff continuing the one before (a gap makes it fetch the snapshot again)
+    assertThat(sim.restRequests(SimVenue.BINANCE, "/api/v3/depth?symbol=BTCUSDT&limit=1000")).isEqualTo(1);
   }
 
   @Test
