@@ -64,6 +64,7 @@ public final class ExchangeSimulator implements AutoCloseable {
   private final Map<SimVenue, LongAdder> updatesSent = new EnumMap<>(SimVenue.class);
   private final Map<SimVenue, Long> stalledUntil = new ConcurrentHashMap<>();
   private final Map<SimVenue, Long> throttledUntil = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> restRequests = new ConcurrentHashMap<>();
   private final AtomicLong upbitSeq = new AtomicLong();
   private final AtomicLong binanceSeq = new AtomicLong(1_000_000);
   private final PriceModel model;
@@ -380,6 +381,7 @@ public final class ExchangeSimulator implements AutoCloseable {
       return new Respond(HttpResponseStatus.OK, JSON_TYPE, usdKrwBody);
     }
     Reply r = upbitVenue.rest(uri, System.currentTimeMillis());
+    count(SimVenue.UPBIT, req, r);
     return r != null ? r : notFound();
   }
 
@@ -388,8 +390,21 @@ public final class ExchangeSimulator implements AutoCloseable {
     Reply r = binanceVenue.upgrade(uri, this::register);
     if (r == null) {
       r = binanceVenue.rest(uri, System.currentTimeMillis());
+      count(SimVenue.BINANCE, req, r);
     }
     return r != null ? r : notFound();
+  }
+
+  private void count(SimVenue venue, FullHttpRequest req, Reply r) {
+    if (r != null) {
+      restRequests.computeIfAbsent(venue + " " + req.uri(), k -> new LongAdder()).increment();
+    }
+  }
+
+  /** How many REST requests for exactly {@code pathAndQuery} (e.g. {@code /api/v3/depth?symbol=BTCUSDT&limit=1000}). */
+  public long restRequests(SimVenue venue, String pathAndQuery) {
+    LongAdder n = restRequests.get(venue + " " + pathAndQuery);
+    return n == null ? 0 : n.sum();
   }
 
   private static Reply notFound() {
