@@ -274,23 +274,22 @@ final class BinanceVenue {
     if (m == null) {
       return;
     }
-    String sym = u.coin().toLowerCase(Locale.ROOT) + "usdt";
     switch (u.kind()) {
       case BOOK, DEPTH -> {
         Book b = m.book();
-        send(sym + "@bookTicker", () -> BinanceWire.bookTicker(m.symbol, b.updateId(), b.bestBid(), b.bidQty()[0],
+        send(m.bookTickerStream, () -> BinanceWire.bookTicker(m.symbol, b.updateId(), b.bestBid(), b.bidQty()[0],
             b.bestAsk(), b.askQty()[0]), waitForSlowClients, sender);
       }
       case TRADE -> {
         Trade t = m.lastTrade();
-        send(sym + "@trade", () -> BinanceWire.trade(m.symbol, t, u.ts()), waitForSlowClients, sender);
-        send(sym + "@aggTrade", () -> BinanceWire.aggTrade(m.symbol, t, u.ts()), waitForSlowClients, sender);
+        send(m.tradeStream, () -> BinanceWire.trade(m.symbol, t, u.ts()), waitForSlowClients, sender);
+        send(m.aggTradeStream, () -> BinanceWire.aggTrade(m.symbol, t, u.ts()), waitForSlowClients, sender);
       }
       case TICKER -> {
         Stats s = stats(m, u);
-        send(sym + "@miniTicker", () -> BinanceWire.miniTicker(m.symbol, u.ts(), s, m.volume24hQuote()),
+        send(m.miniTickerStream, () -> BinanceWire.miniTicker(m.symbol, u.ts(), s, m.volume24hQuote()),
             waitForSlowClients, sender);
-        send(sym + "@ticker", () -> BinanceWire.ticker(m.symbol, u.ts(), s, m.volume24hQuote(), m.book()),
+        send(m.tickerStream, () -> BinanceWire.ticker(m.symbol, u.ts(), s, m.volume24hQuote(), m.book()),
             waitForSlowClients, sender);
       }
     }
@@ -347,7 +346,7 @@ final class BinanceVenue {
       wanted.addAll(c.streams);
     }
     for (CoinMarket m : byCoin.values()) {
-      String sym = m.coin.toLowerCase(Locale.ROOT) + "usdt";
+      String sym = m.streamSymbol;
       DiffWindow[] w = diffWindows.get(m.coin);
       diff(sym + "@depth@100ms", w[0], now, wanted, sender);
       if (second) {

@@ -70,6 +70,13 @@ final class CoinMarket {
   final String coin;
   /** {@code KRW-BTC} on Upbit, {@code BTCUSDT} on Binance. */
   final String symbol;
+  /** Binance's lower-case stream prefix ({@code btcusdt}) and the event streams' names, made once. */
+  final String streamSymbol;
+  final String bookTickerStream;
+  final String tradeStream;
+  final String aggTradeStream;
+  final String miniTickerStream;
+  final String tickerStream;
   final double tick;
   final double step;
   final int levels;
@@ -90,6 +97,12 @@ final class CoinMarket {
     this.venue = venue;
     this.coin = coin;
     this.symbol = symbol;
+    this.streamSymbol = symbol.toLowerCase(Locale.ROOT);
+    this.bookTickerStream = streamSymbol + "@bookTicker";
+    this.tradeStream = streamSymbol + "@trade";
+    this.aggTradeStream = streamSymbol + "@aggTrade";
+    this.miniTickerStream = streamSymbol + "@miniTicker";
+    this.tickerStream = streamSymbol + "@ticker";
     this.tick = venue == SimVenue.UPBIT ? upbitTick(coin, referencePrice) : binanceTick(referencePrice);
     this.step = venue == SimVenue.UPBIT ? 1e-8 : binanceStep(referencePrice);
     this.levels = levels;
@@ -260,7 +273,7 @@ final class CoinMarket {
     if (listened) {
       Set<Double> bidsTouched = new HashSet<>();
       Set<Double> asksTouched = new HashSet<>();
-      n = touched(old.bidPx, old.bidQty, bp, bq, bidsTouched) + touched(old.askPx, old.askQty, ap, aq, asksTouched);
+      n = touched(old.bidPx, old.bidQty, bp, bq, -1, bidsTouched) + touched(old.askPx, old.askQty, ap, aq, 1, asksTouched);
       for (DiffWindow w : windows) {
         if (w.active) {
           w.bids.addAll(bidsTouched);
@@ -268,7 +281,7 @@ final class CoinMarket {
         }
       }
     } else {
-      n = touched(old.bidPx, old.bidQty, bp, bq, null) + touched(old.askPx, old.askQty, ap, aq, null);
+      n = touched(old.bidPx, old.bidQty, bp, bq, -1, null) + touched(old.askPx, old.askQty, ap, aq, 1, null);
     }
     book = new Book(old.updateId + Math.max(1, n), ts, bp, bq, ap, aq);
     return book.updateId;
@@ -276,25 +289,32 @@ final class CoinMarket {
 
   /**
    * How many price levels differ between two sides of a book (a level that left counts), collected into {@code out}
-   * when it is given.
+   * when it is given. Both sides are sorted best first ({@code sign} 1 for asks, ascending; -1 for bids, descending), so
+   * one merge walk finds them.
    */
-  private static int touched(double[] oldPx, double[] oldQty, double[] px, double[] qty, Set<Double> out) {
+  private static int touched(double[] oldPx, double[] oldQty, double[] px, double[] qty, int sign, Set<Double> out) {
     int n = 0;
-    for (int i = 0; i < px.length; i++) {
-      int j = indexOf(oldPx, px[i]);
-      if (j < 0 || oldQty[j] != qty[i]) {
-        n++;
-        if (out != null) {
-          out.add(px[i]);
+    int i = 0;
+    int j = 0;
+    while (i < px.length || j < oldPx.length) {
+      int c = i == px.length ? 1 : j == oldPx.length ? -1 : Double.compare(px[i], oldPx[j]) * sign;
+      double changed;
+      if (c == 0) {
+        boolean same = qty[i] == oldQty[j];
+        changed = px[i];
+        i++;
+        j++;
+        if (same) {
+          continue;
         }
+      } else if (c < 0) {
+        changed = px[i++]; // a new level
+      } else {
+        changed = oldPx[j++]; // a level that left
       }
-    }
-    for (double p : oldPx) {
-      if (indexOf(px, p) < 0) {
-        n++;
-        if (out != null) {
-          out.add(p);
-        }
+      n++;
+      if (out != null) {
+        out.add(changed);
       }
     }
     return n;

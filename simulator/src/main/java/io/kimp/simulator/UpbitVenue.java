@@ -154,7 +154,8 @@ final class UpbitVenue {
       return;
     }
     String type = UpbitWire.type(u);
-    Map<String, byte[]> frames = new HashMap<>(4);
+    // the frames made for this update, by (format, units, level): usually one or two shapes for all connections
+    List<Object[]> frames = new ArrayList<>(2);
     for (SimConnection c : connections) {
       Subscription s = c.subscription;
       if (s == null) {
@@ -165,15 +166,20 @@ final class UpbitVenue {
         if (units == null) {
           continue;
         }
-        String key = s.format() + "/" + units + "/" + t.level();
-        byte[] frame = frames.get(key);
+        byte[] frame = null;
+        for (Object[] f : frames) {
+          if (f[0] == s.format() && (Integer) f[1] == units.intValue() && (Double) f[2] == t.level()) {
+            frame = (byte[]) f[3];
+            break;
+          }
+        }
         if (frame == null) {
           String msg = message(m, type, units, t.level(), s.format().simple(), "REALTIME", u.ts());
           if (msg == null) {
             break;
           }
           frame = (s.format().list() ? "[" + msg + "]" : msg).getBytes(StandardCharsets.UTF_8);
-          frames.put(key, frame);
+          frames.add(new Object[] {s.format(), units, t.level(), frame});
         }
         sender.send(c, frame, waitForSlowClients);
         break; // once per connection, even when two type objects ask for it
