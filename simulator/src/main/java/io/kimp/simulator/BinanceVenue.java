@@ -529,15 +529,8 @@ final class BinanceVenue {
   }
 
   private static int intParam(QueryStringDecoder uri, String name, int dflt) throws BadRequest {
-    String v = param(uri, name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new BadRequest(-1100, "Illegal characters found in parameter '" + name + "'; legal range is '^[0-9]{1,20}$'.");
-    }
+    long v = longParam(uri, name, dflt);
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
   }
 
   private static long longParam(QueryStringDecoder uri, String name, long dflt) throws BadRequest {

@@ -42,20 +42,7 @@ final class BinanceWire {
         return miniTicker(sym, u.ts(), new Stats(u.price(), u.price(), u.price(), u.price(), u.size(),
             u.volume24h() / u.price(), u.volume24h(), 1, u.seq(), u.seq(), u.ts(), u.ts(), true), u.volume24h());
       case DEPTH:
-        {
-          double tick = Math.max(u.ask() - u.bid(), u.bid() * 1e-5);
-          double[] bp = new double[5];
-          double[] ap = new double[5];
-          double[] bq = new double[5];
-          double[] aq = new double[5];
-          for (int i = 0; i < 5; i++) {
-            bp[i] = u.bid() - i * tick;
-            ap[i] = u.ask() + i * tick;
-            bq[i] = u.bidSize();
-            aq[i] = u.askSize();
-          }
-          return partialDepth(new Book(u.seq(), u.ts(), bp, bq, ap, aq), 5);
-        }
+        return partialDepth(Book.fiveLevels(u), 5);
       default:
         return bookTicker(sym, u.seq(), u.bid(), u.bidSize(), u.ask(), u.askSize());
     }

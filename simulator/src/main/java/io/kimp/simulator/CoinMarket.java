@@ -29,6 +29,25 @@ final class CoinMarket {
 
   /** A book: {@code levels} prices and quantities per side, best first. Immutable. */
   record Book(long updateId, long ts, double[] bidPx, double[] bidQty, double[] askPx, double[] askQty) {
+    /**
+     * The stateless five-level book of an update alone (the wire texts of {@link WireFormats}, for scripted recordings
+     * and benchmarks): levels one spread apart, the top sizes on every level.
+     */
+    static Book fiveLevels(MarketUpdate u) {
+      double gap = Math.max(u.ask() - u.bid(), u.bid() * 1e-5);
+      double[] bp = new double[5];
+      double[] ap = new double[5];
+      double[] bq = new double[5];
+      double[] aq = new double[5];
+      for (int i = 0; i < 5; i++) {
+        bp[i] = u.bid() - i * gap;
+        ap[i] = u.ask() + i * gap;
+        bq[i] = u.bidSize();
+        aq[i] = u.askSize();
+      }
+      return new Book(u.seq(), u.ts(), bp, bq, ap, aq);
+    }
+
     double bestBid() {
       return bidPx.length > 0 ? bidPx[0] : 0;
     }

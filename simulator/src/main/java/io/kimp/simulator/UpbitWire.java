@@ -349,18 +349,7 @@ final class UpbitWire {
         return trade(code, new CoinMarket.Trade(u.seq(), u.price(), u.size(), false, u.ts()), u.price(), null, simple,
             "REALTIME", u.ts());
       default:
-        double tick = Math.max(u.ask() - u.bid(), u.bid() * 1e-5);
-        double[] bp = new double[5];
-        double[] ap = new double[5];
-        double[] bq = new double[5];
-        double[] aq = new double[5];
-        for (int i = 0; i < 5; i++) {
-          bp[i] = u.bid() - i * tick;
-          ap[i] = u.ask() + i * tick;
-          bq[i] = u.bidSize();
-          aq[i] = u.askSize();
-        }
-        return orderbook(code, new Book(u.seq(), u.ts(), bp, bq, ap, aq), 5, 0, simple, "REALTIME");
+        return orderbook(code, Book.fiveLevels(u), 5, 0, simple, "REALTIME");
     }
   }
 }
