@@ -113,6 +113,32 @@ class SimulatorCommandTest {
     assertThat(exit.get(LIVENESS.toSeconds(), TimeUnit.SECONDS)).isZero();
   }
 
+  @Test
+  void scheduledOutagesHappen() throws Exception {
+    Path scenario = dir.resolve("outages.json");
+    Files.writeString(scenario, "{\"coins\": 2, \"outages\": ["
+        + "{\"at\": \"0s\", \"venue\": \"upbit\", \"kind\": \"rate-limit\", \"for\": \"10m\"}]}");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    SimulatorCommand cmd = new SimulatorCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(cmd).execute(
+        "--scenario", scenario.toString()));
+    try {
+      await().atMost(LIVENESS).until(() -> err.toString(StandardCharsets.UTF_8).contains("outage: rate_limit upbit"));
+      String printed = out.toString(StandardCharsets.UTF_8);
+      assertThat(printed).contains("2 coins", "plain", "outages            1 scheduled");
+      String upbitRest = url(printed, "http://127\\.0\\.0\\.1:\\d+(?=\\n  Binance)");
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(upbitRest + "/v1/market/all")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(429);
+      assertThat(r.headers().firstValue("Remaining-Req")).isPresent();
+    } finally {
+      cmd.stop();
+    }
+    assertThat(exit.get(LIVENESS.toSeconds(), TimeUnit.SECONDS)).isZero();
+  }
+
   private static String url(String printed, String regex) {
     Matcher m = Pattern.compile(regex).matcher(printed);
     assertThat(m.find()).as(regex + " in\n" + printed).isTrue();
