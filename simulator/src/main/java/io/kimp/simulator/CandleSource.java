@@ -51,6 +51,14 @@ final class CandleSource implements UpdateSource {
     }
   }
 
+  @Override
+  public double referencePrice(SimVenue venue, String c) {
+    if (c.equals("USDT")) {
+      return usdtKrw;
+    }
+    return venue == SimVenue.UPBIT ? upbitClose[0] : binanceClose[0];
+  }
+
   int points() {
     return upbitClose.length;
   }

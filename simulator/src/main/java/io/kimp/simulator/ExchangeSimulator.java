@@ -2,6 +2,7 @@ package io.kimp.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kimp.simulator.SimHttpServer.Heartbeat;
 import io.kimp.simulator.SimHttpServer.Reply;
 import io.kimp.simulator.SimHttpServer.Respond;
 import io.kimp.simulator.SimHttpServer.Upgrade;
@@ -9,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,16 +39,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Upbit and Binance market data on loopback, speaking their public protocols: Upbit's {@code /websocket/v1} (the
- * subscription request is checked and refused with Upbit's error JSON when wrong; frames are binary; DEFAULT or SIMPLE
- * keys; text {@code PING} answered with {@code {"status":"UP"}}), Binance's {@code /stream?streams=…} (combined wrapper)
- * and {@code /ws/<stream>} (raw), with ping frames when idle and at most 1024 streams per connection; the REST market
- * lists {@code GET /v1/market/all} and {@code GET /api/v3/exchangeInfo}; and a USD/KRW endpoint
- * ({@code {"rates":{"KRW":…}}}). Driven by the {@link PriceModel}, by candle CSVs or by a kimp recording.
+ * Upbit and Binance market data on loopback, speaking their public protocols as the venues document them: Upbit's
+ * {@code /websocket/v1} and quotation REST ({@link UpbitVenue}), Binance's {@code /ws}, {@code /stream} and public REST
+ * ({@link BinanceVenue}), both over plain or TLS sockets; and a USD/KRW endpoint ({@code {"rates":{"KRW":…}}}). Each
+ * venue keeps one state per market ({@link CoinMarket}: book, trades, 24-hour figures, candles) that its streams and its
+ * REST answers both read, so they agree at every moment. Driven by the {@link PriceModel}, by candle CSVs or by a kimp
+ * recording (raw frames, REST then shows empty books).
  *
  * <p>Faults on demand: drop a venue's connections (clean close), cut them at the TCP level (the client sees 1006), send
- * garbage frames, stall a venue, announce a Binance server shutdown. {@code kimp run --simulate} starts one with
- * {@link #start} and points the feeds at its URLs.
+ * garbage frames, stall a venue, announce a Binance server shutdown, answer a venue's REST with 429. {@code kimp run
+ * --simulate} starts one with {@link #start} and points the feeds at its URLs; {@code kimp simulator} starts only it.
  */
 public final class ExchangeSimulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ExchangeSimulator.class);
@@ -61,6 +63,8 @@ public final class ExchangeSimulator implements AutoCloseable {
   private final Map<SimVenue, AtomicLong> accepted = new EnumMap<>(SimVenue.class);
   private final Map<SimVenue, LongAdder> updatesSent = new EnumMap<>(SimVenue.class);
   private final Map<SimVenue, Long> stalledUntil = new ConcurrentHashMap<>();
+  private final Map<SimVenue, Long> throttledUntil = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> restRequests = new ConcurrentHashMap<>();
   private final AtomicLong upbitSeq = new AtomicLong();
   private final AtomicLong binanceSeq = new AtomicLong(1_000_000);
   private final PriceModel model;
@@ -69,6 +73,10 @@ public final class ExchangeSimulator implements AutoCloseable {
   private volatile String lastUpbitRequest;
   private volatile String usdKrwBody;
   private volatile boolean running = true;
+  private final UpbitVenue upbitVenue;
+  private final BinanceVenue binanceVenue;
+  private final SimTls tls;
+  private final SslContext ssl;
   private SimHttpServer upbitHttp;
   private SimHttpServer binanceHttp;
   private TcpFaultProxy upbitProxy;
@@ -94,14 +102,53 @@ public final class ExchangeSimulator implements AutoCloseable {
       this.model = new PriceModel(config, upbitSeq, binanceSeq);
       this.source = model;
     }
+    long now = System.currentTimeMillis();
+    Map<String, Double> upbitCoins = new LinkedHashMap<>();
+    Map<String, Double> binanceCoins = new LinkedHashMap<>();
+    for (String coin : config.coins()) {
+      upbitCoins.put(coin, source.referencePrice(SimVenue.UPBIT, coin));
+      binanceCoins.put(coin, source.referencePrice(SimVenue.BINANCE, coin));
+    }
+    upbitCoins.putIfAbsent("USDT", source.referencePrice(SimVenue.UPBIT, "USDT"));
+    this.upbitVenue =
+        new UpbitVenue(upbitCoins,
+            List.of(new String[] {"KRW-UPONLY", "UPONLY", "UPONLY"}, // listed on Upbit only: not a common market
+                new String[] {"BTC-ETH", "이더리움", "Ethereum"}),
+            connections.get(SimVenue.UPBIT), config.upbitRequestsPerSecond(),
+            () -> throttledUntil.getOrDefault(SimVenue.UPBIT, 0L), now);
+    Map<String, String> listed = new LinkedHashMap<>();
+    listed.put("BNONLYUSDT", "TRADING");
+    listed.put("UPONLYUSDT", "BREAK"); // halted on Binance: not common
+    listed.put("ETHBTC", "TRADING");
+    this.binanceVenue =
+        new BinanceVenue(binanceCoins, listed, config.binanceDepthLevels(), connections.get(SimVenue.BINANCE),
+            config.binanceWeightPerMinute(), () -> throttledUntil.getOrDefault(SimVenue.BINANCE, 0L), now);
+    this.tls = config.tls() == null ? null : SimTls.create(config.tls());
+    this.ssl = tls == null ? null : tls.context();
   }
 
   /** Binds both venues on loopback (ephemeral ports) and starts the market. */
   public static CompletionStage<ExchangeSimulator> start(ClassicActorSystemProvider system, SimulatorConfig config) {
-    ExchangeSimulator sim = new ExchangeSimulator(system, config);
-    CompletionStage<SimHttpServer> up = SimHttpServer.bind(sim.io, HOST, null, sim::upbit);
-    CompletionStage<SimHttpServer> bn = SimHttpServer.bind(sim.io, HOST, config.binancePingInterval(), sim::binance);
+    ExchangeSimulator sim;
+    try {
+      sim = new ExchangeSimulator(system, config);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletionStage<SimHttpServer> up =
+        SimHttpServer.bind(sim.io, HOST, config.faultProxy() ? 0 : config.upbitPort(), sim.ssl,
+            new Heartbeat(null, null, null, config.upbitIdleTimeout()), sim::upbit);
+    CompletionStage<SimHttpServer> bn =
+        SimHttpServer.bind(sim.io, HOST, config.faultProxy() ? 0 : config.binancePort(), sim.ssl,
+            new Heartbeat(config.binancePingInterval(), config.binancePongTimeout(), config.binanceMaxConnectionAge(),
+                null),
+            sim::binance);
     return up.thenCombine(bn, Pair::create)
+        .whenComplete((p, e) -> {
+          if (e != null) {
+            sim.io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+          }
+        })
         .thenCompose(
             p -> {
               sim.upbitHttp = p.first();
@@ -109,8 +156,10 @@ public final class ExchangeSimulator implements AutoCloseable {
               if (!config.faultProxy()) {
                 return CompletableFuture.completedFuture(sim);
               }
-              return TcpFaultProxy.start(system, HOST, p.first().port())
-                  .thenCombine(TcpFaultProxy.start(system, HOST, p.second().port()), Pair::create)
+              // the proxies take the configured ports: they are what clients connect to
+              return TcpFaultProxy.start(system, HOST, config.upbitPort(), p.first().port())
+                  .thenCombine(
+                      TcpFaultProxy.start(system, HOST, config.binancePort(), p.second().port()), Pair::create)
                   .thenApply(
                       proxies -> {
                         sim.upbitProxy = proxies.first();
@@ -135,24 +184,32 @@ public final class ExchangeSimulator implements AutoCloseable {
     return proxy != null ? proxy.port() : (v == SimVenue.UPBIT ? upbitHttp : binanceHttp).port();
   }
 
+  private String ws() {
+    return ssl != null ? "wss://" : "ws://";
+  }
+
+  private String http() {
+    return ssl != null ? "https://" : "http://";
+  }
+
   /** {@code kimp.feeds.upbit.websocket-url}. */
   public String upbitWebSocketUrl() {
-    return "ws://" + HOST + ":" + publicPort(SimVenue.UPBIT) + "/websocket/v1";
+    return ws() + HOST + ":" + publicPort(SimVenue.UPBIT) + "/websocket/v1";
   }
 
   /** {@code kimp.feeds.upbit.rest-url}. */
   public String upbitRestUrl() {
-    return "http://" + HOST + ":" + publicPort(SimVenue.UPBIT);
+    return http() + HOST + ":" + publicPort(SimVenue.UPBIT);
   }
 
   /** {@code kimp.feeds.binance.websocket-url}. */
   public String binanceWebSocketUrl() {
-    return "ws://" + HOST + ":" + publicPort(SimVenue.BINANCE);
+    return ws() + HOST + ":" + publicPort(SimVenue.BINANCE);
   }
 
   /** {@code kimp.feeds.binance.rest-url}. */
   public String binanceRestUrl() {
-    return "http://" + HOST + ":" + publicPort(SimVenue.BINANCE);
+    return http() + HOST + ":" + publicPort(SimVenue.BINANCE);
   }
 
   /** {@code kimp.feeds.fx.usd-krw-url} (answers {@code {"rates":{"KRW":…}}}). */
@@ -216,6 +273,11 @@ public final class ExchangeSimulator implements AutoCloseable {
     stalledUntil.put(venue, System.currentTimeMillis() + d.toMillis());
   }
 
+  /** The venue's REST API answers every request with 429 (and its rate-limit headers) for {@code d}. */
+  public void throttle(SimVenue venue, Duration d) {
+    throttledUntil.put(venue, System.currentTimeMillis() + d.toMillis());
+  }
+
   /** Ends a stall early. */
   public void resume(SimVenue venue) {
     stalledUntil.remove(venue);
@@ -263,13 +325,18 @@ public final class ExchangeSimulator implements AutoCloseable {
     return Optional.ofNullable(lastUpbitRequest);
   }
 
-  /** The streams of Binance's open connections. */
+  /** The streams of Binance's open connections (URL and live subscriptions). */
   public List<Set<String>> binanceSubscriptions() {
     List<Set<String>> out = new ArrayList<>();
     for (SimConnection c : connections.get(SimVenue.BINANCE)) {
       out.add(c.streams);
     }
     return out;
+  }
+
+  /** The simulator's TLS certificate (PEM), or empty when it serves plain sockets. */
+  public Optional<String> certificatePem() {
+    return tls == null ? Optional.empty() : Optional.of(tls.certificatePem());
   }
 
   @Override
@@ -305,60 +372,50 @@ public final class ExchangeSimulator implements AutoCloseable {
   // ---------------------------------------------------------------- HTTP
 
   private Reply upbit(FullHttpRequest req) {
-    String path = SimHttpServer.uri(req).path();
+    QueryStringDecoder uri = SimHttpServer.uri(req);
+    String path = uri.path();
     if (path.equals("/websocket/v1")) {
       return new Upgrade(ch -> register(new SimConnection(SimVenue.UPBIT, ch, Set.of(), false, this::onUpbitRequest)));
     }
-    if (path.equals("/v1/market/all")) {
-      return json(upbitMarkets());
-    }
     if (path.equals("/fx/usdkrw")) {
-      return json(usdKrwBody);
+      return new Respond(HttpResponseStatus.OK, JSON_TYPE, usdKrwBody);
     }
-    return new Respond(HttpResponseStatus.NOT_FOUND, null, "");
+    Reply r = upbitVenue.rest(uri, System.currentTimeMillis());
+    count(SimVenue.UPBIT, req, r);
+    return r != null ? r : notFound();
   }
 
   private Reply binance(FullHttpRequest req) {
     QueryStringDecoder uri = SimHttpServer.uri(req);
-    String path = uri.path();
-    if (path.equals("/api/v3/exchangeInfo")) {
-      return json(binanceExchangeInfo());
+    Reply r = binanceVenue.upgrade(uri, this::register);
+    if (r == null) {
+      r = binanceVenue.rest(uri, System.currentTimeMillis());
+      count(SimVenue.BINANCE, req, r);
     }
-    boolean combined = path.equals("/stream");
-    if (combined || path.startsWith("/ws/")) {
-      Set<String> streams = new LinkedHashSet<>();
-      String list = combined ? uri.parameters().getOrDefault("streams", List.of("")).get(0) : path.substring(4);
-      for (String s : list.split("/")) {
-        if (!s.isBlank()) {
-          streams.add(s);
-        }
-      }
-      if (streams.isEmpty() || streams.size() > 1024) {
-        return new Respond(HttpResponseStatus.BAD_REQUEST, JSON_TYPE,
-            "{\"code\":-1121,\"msg\":\"Invalid number of streams: " + streams.size() + "\"}");
-      }
-      Set<String> subscribed = Set.copyOf(streams);
-      return new Upgrade(ch -> register(new SimConnection(SimVenue.BINANCE, ch, subscribed, combined, (c, t) -> {})));
-    }
-    return new Respond(HttpResponseStatus.NOT_FOUND, null, "");
+    return r != null ? r : notFound();
   }
 
-  private static Reply json(String body) {
-    return new Respond(HttpResponseStatus.OK, JSON_TYPE, body);
+  private void count(SimVenue venue, FullHttpRequest req, Reply r) {
+    if (r != null) {
+      restRequests.computeIfAbsent(venue + " " + req.uri(), k -> new LongAdder()).increment();
+    }
+  }
+
+  /** How many REST requests for exactly {@code pathAndQuery} (e.g. {@code /api/v3/depth?symbol=BTCUSDT&limit=1000}). */
+  public long restRequests(SimVenue venue, String pathAndQuery) {
+    LongAdder n = restRequests.get(venue + " " + pathAndQuery);
+    return n == null ? 0 : n.sum();
+  }
+
+  private static Reply notFound() {
+    return new Respond(HttpResponseStatus.NOT_FOUND, "text/html", "<html><body><h1>Not Found</h1></body></html>");
   }
 
   private void onUpbitRequest(SimConnection c, String text) {
-    if (text.trim().equals("PING")) {
-      c.send("{\"status\":\"UP\"}");
-      return;
+    if (!text.trim().equals("PING")) {
+      lastUpbitRequest = text;
     }
-    lastUpbitRequest = text;
-    try {
-      c.subscription = UpbitWire.parse(text);
-    } catch (UpbitWire.Refused e) {
-      c.send(UpbitWire.error(e.name, e.getMessage()));
-      c.close();
-    }
+    upbitVenue.received(c, text, System.currentTimeMillis());
   }
 
   /** Counts the connection among the venue's open ones until its channel closes. */
@@ -367,41 +424,6 @@ public final class ExchangeSimulator implements AutoCloseable {
     accepted.get(c.venue).incrementAndGet();
     c.closed().addListener(f -> connections.get(c.venue).remove(c));
     return c;
-  }
-
-  private String upbitMarkets() {
-    StringBuilder b = new StringBuilder("[");
-    List<String> markets = new ArrayList<>(config.coins());
-    markets.add("USDT");
-    markets.add("UPONLY"); // listed on Upbit only: not a common market
-    for (String coin : markets) {
-      if (b.length() > 1) {
-        b.append(',');
-      }
-      b.append("{\"market\":\"KRW-").append(coin).append("\",\"korean_name\":\"").append(coin)
-          .append("\",\"english_name\":\"").append(coin).append("\"}");
-    }
-    b.append(",{\"market\":\"BTC-ETH\",\"korean_name\":\"이더리움\",\"english_name\":\"Ethereum\"}]");
-    return b.toString();
-  }
-
-  private String binanceExchangeInfo() {
-    StringBuilder b = new StringBuilder("{\"timezone\":\"UTC\",\"serverTime\":").append(System.currentTimeMillis())
-        .append(",\"symbols\":[");
-    List<String[]> symbols = new ArrayList<>();
-    for (String coin : config.coins()) {
-      symbols.add(new String[] {coin, "USDT", "TRADING"});
-    }
-    symbols.add(new String[] {"BNONLY", "USDT", "TRADING"});
-    symbols.add(new String[] {"UPONLY", "USDT", "BREAK"}); // halted on Binance: not common
-    symbols.add(new String[] {"ETH", "BTC", "TRADING"});
-    for (int i = 0; i < symbols.size(); i++) {
-      String[] s = symbols.get(i);
-      b.append(i > 0 ? "," : "").append("{\"symbol\":\"").append(s[0]).append(s[1]).append("\",\"status\":\"")
-          .append(s[2]).append("\",\"baseAsset\":\"").append(s[0]).append("\",\"quoteAsset\":\"").append(s[1])
-          .append("\"}");
-    }
-    return b.append("]}").toString();
   }
 
   private static String usdKrwJson(double rate) {
@@ -446,6 +468,9 @@ public final class ExchangeSimulator implements AutoCloseable {
     long next = System.nanoTime();
     while (running) {
       long now = System.nanoTime();
+      if (!stalled(SimVenue.BINANCE)) {
+        binanceVenue.tick(System.currentTimeMillis(), this::deliver);
+      }
       if (interval > 0) {
         if (now < next) {
           LockSupport.parkNanos(Math.min(next - now, 1_000_000));
@@ -479,38 +504,32 @@ public final class ExchangeSimulator implements AutoCloseable {
     return true;
   }
 
-  private void broadcast(MarketUpdate u, boolean waitForSlowClients) {
+  /** Applies the update to its market (onto the venue's grid), tells the listener, and sends it to the subscribers. */
+  private void broadcast(MarketUpdate raw, boolean waitForSlowClients) {
+    CoinMarket m = raw.venue() == SimVenue.UPBIT ? upbitVenue.market(raw.coin()) : binanceVenue.market(raw.coin());
+    MarketUpdate u = m == null ? raw : m.apply(raw);
     Consumer<MarketUpdate> l = sentListener;
     if (l != null) {
       l.accept(u);
     }
-    byte[] simple = null;
-    byte[] other = null;
-    for (SimConnection c : connections.get(u.venue())) {
-      if (!c.ready() || !c.wants(u)) {
-        continue;
-      }
-      // connections reading the same shape share the frame
-      boolean alt = c.altShape();
-      byte[] frame = alt ? simple : other;
-      if (frame == null) {
-        frame = c.format(u);
-        if (alt) {
-          simple = frame;
-        } else {
-          other = frame;
-        }
-      }
-      if (waitForSlowClients) {
-        while (running && !c.send(frame) && connections.get(u.venue()).contains(c)) {
-          c.dropped.decrement(); // not dropped: retried until the client takes it
-          LockSupport.parkNanos(20_000); // leave the CPU to the connections draining the queue
-        }
-      } else {
-        c.send(frame);
-      }
+    if (u.venue() == SimVenue.UPBIT) {
+      upbitVenue.publish(u, waitForSlowClients, this::deliver);
+    } else {
+      binanceVenue.publish(u, waitForSlowClients, this::deliver);
     }
     updatesSent.get(u.venue()).increment();
+  }
+
+  /** Sends one frame; with {@code waitForSlowClients} retried until the client takes it (or leaves). */
+  private void deliver(SimConnection c, byte[] frame, boolean waitForSlowClients) {
+    if (waitForSlowClients) {
+      while (running && !c.send(frame) && connections.get(c.venue).contains(c)) {
+        c.dropped.decrement(); // not dropped: retried until the client takes it
+        LockSupport.parkNanos(20_000); // leave the CPU to the connections draining the queue
+      }
+    } else {
+      c.send(frame);
+    }
   }
 
   /** Plays a kimp recording's frames to the clients at the recorded pace (× speed): Upbit binary, Binance text. */

@@ -36,8 +36,13 @@ final class PriceModel implements UpdateSource {
   private volatile double premiumPercent;
   private volatile double swingPercent;
   private volatile long periodMillis;
+  private volatile double driftPerHour;
+  private final double volatility;
+  private final double spreadFactor;
+  private final double depthFactor;
   private double usdtKrw;
   private final double usdtKrwBase;
+  private final double premiumBase;
   private int coinIndex = -1;
   private long round;
 
@@ -55,6 +60,11 @@ final class PriceModel implements UpdateSource {
     this.upbitSeq = upbitSeq;
     this.binanceSeq = binanceSeq;
     this.startMillis = System.currentTimeMillis();
+    this.volatility = c.volatility();
+    this.spreadFactor = c.spreadFactor();
+    this.depthFactor = c.depthFactor();
+    this.driftPerHour = c.premiumDriftPercentPerHour();
+    this.premiumBase = c.premiumPercent();
     setPremium(c.premiumPercent(), c.premiumSwingPercent(), c.premiumPeriod().toMillis());
   }
 
@@ -64,10 +74,19 @@ final class PriceModel implements UpdateSource {
     this.periodMillis = Math.max(1, periodMs);
   }
 
-  /** The regime's premium at {@code now}, before the per-coin offset. */
+  /** The regime's premium at {@code now}, before the per-coin offset: the centre (with its drift) plus the swing. */
   double premiumAt(long now) {
     double phase = 2 * Math.PI * ((now - startMillis) % periodMillis) / periodMillis;
-    return premiumPercent + swingPercent * Math.sin(phase);
+    return premiumPercent + driftPerHour * (now - startMillis) / 3_600_000.0 + swingPercent * Math.sin(phase);
+  }
+
+  @Override
+  public double referencePrice(SimVenue venue, String coin) {
+    if (coin.equals("USDT")) {
+      return usdtKrwBase;
+    }
+    double usdt = BASE_USDT.getOrDefault(coin, 10.0);
+    return venue == SimVenue.BINANCE ? usdt : usdt * usdtKrwBase * (1 + premiumBase / 100);
   }
 
   @Override
@@ -84,20 +103,20 @@ final class PriceModel implements UpdateSource {
     if (coinIndex < 0) {
       round++;
     }
-    binanceMid[i] *= 1 + gauss(1e-4);
+    binanceMid[i] *= 1 + gauss(volatility);
     boolean upbit = ((round + i) & 1) == 0;
     String coin = coins.get(i);
     if (upbit) {
       double mid = binanceMid[i] * usdtKrw * (1 + (premiumAt(now) + coinOffset[i]) / 100.0);
-      double half = mid * 1e-4;
-      double size = 5e7 / mid;
+      double half = mid * 1e-4 * spreadFactor;
+      double size = 5e7 / mid * depthFactor;
       Kind kind = UPBIT_SLOTS[(int) ((round / 2) % UPBIT_SLOTS.length)];
       return new MarketUpdate(SimVenue.UPBIT, kind, coin, round2(mid - half), size, round2(mid + half), size,
           round2(mid), size / 1000, 1e11, upbitSeq.incrementAndGet(), now, nanos);
     }
     double mid = binanceMid[i];
-    double half = mid * 5e-5;
-    double size = 5e4 / mid;
+    double half = mid * 5e-5 * spreadFactor;
+    double size = 5e4 / mid * depthFactor;
     Kind kind = BINANCE_SLOTS[(int) ((round / 2) % BINANCE_SLOTS.length)];
     return new MarketUpdate(SimVenue.BINANCE, kind, coin, round8(mid - half), size, round8(mid + half), size,
         round8(mid), size / 1000, 1e8, binanceSeq.incrementAndGet(), now, nanos);

@@ -10,8 +10,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,8 +22,8 @@ import java.util.function.BiConsumer;
 
 /**
  * One client connected to a simulated venue: what it subscribed to and the queue its frames go out through. Upbit
- * connections get frames only once their subscription request has been accepted; Binance ones from the start (the
- * streams are in the URL).
+ * connections get frames only once their subscription request has been accepted; Binance ones from the start when the
+ * streams are in the URL, or once subscribed with {@code SUBSCRIBE}.
  *
  * <p>Frames go out through a bounded queue (the pump, the tests and the event loop all send): whoever makes it non-empty
  * schedules one drain on the connection's event loop, which writes everything waiting and flushes once, and stops while
@@ -42,15 +42,14 @@ final class SimConnection implements SimHttpServer.Socket {
   private final BiConsumer<SimConnection, String> requests;
   final LongAdder sent = new LongAdder();
   final LongAdder dropped = new LongAdder();
-  // Binance
-  final Set<String> streams;
-  final boolean combined;
-  final String depthName;
+  // Binance: the subscribed streams (replaced whole, never changed in place) and the combined property
+  volatile Set<String> streams;
+  volatile boolean combined;
+  // Binance: the incoming messages of the current second (the venue's 5 per second limit); event loop
+  long messagesSecond;
+  int messagesInSecond;
   // Upbit
   volatile UpbitWire.Subscription subscription;
-  // the pump's cache of what this connection wants (route)
-  private final Map<String, Route> routes = new HashMap<>();
-  private UpbitWire.Subscription routedFor;
 
   /** @param requests what the client sends (event loop) */
   SimConnection(
@@ -58,77 +57,12 @@ final class SimConnection implements SimHttpServer.Socket {
     this.venue = venue;
     this.channel = channel;
     this.requests = requests;
-    this.streams = streams;
+    this.streams = Collections.unmodifiableSet(new LinkedHashSet<>(streams));
     this.combined = combined;
-    String depth = "depth5@100ms";
-    for (String s : streams) {
-      int at = s.indexOf("@depth");
-      if (at > 0) {
-        depth = s.substring(at + 1);
-      }
-    }
-    this.depthName = depth;
   }
 
   boolean ready() {
     return venue == SimVenue.BINANCE || subscription != null;
-  }
-
-  /** Whether this connection subscribed to {@code u}. */
-  boolean wants(MarketUpdate u) {
-    if (venue == SimVenue.UPBIT && subscription == null) {
-      return false;
-    }
-    return route(u).wanted[u.kind().ordinal()];
-  }
-
-  /**
-   * Per coin: its stream name for each kind of update and whether this connection subscribed to it, worked out once (the
-   * pump calls this for every update and connection). Pump thread only; an Upbit connection's cache follows its newest
-   * subscription.
-   */
-  private Route route(MarketUpdate u) {
-    UpbitWire.Subscription s = subscription;
-    if (s != routedFor) {
-      routes.clear();
-      routedFor = s;
-    }
-    Route r = routes.get(u.coin());
-    if (r == null) {
-      MarketUpdate.Kind[] kinds = MarketUpdate.Kind.values();
-      String[] names = new String[kinds.length];
-      boolean[] wanted = new boolean[kinds.length];
-      for (MarketUpdate.Kind k : kinds) {
-        if (venue == SimVenue.UPBIT) {
-          wanted[k.ordinal()] = s.wants(UpbitWire.type(k), "KRW-" + u.coin());
-        } else {
-          names[k.ordinal()] = BinanceWire.stream(u.coin(), k, depthName);
-          wanted[k.ordinal()] = streams.contains(names[k.ordinal()]);
-        }
-      }
-      r = new Route(names, wanted);
-      routes.put(u.coin(), r);
-    }
-    return r;
-  }
-
-  private record Route(String[] streams, boolean[] wanted) {}
-
-  /** Which of the venue's two wire shapes this connection reads (Upbit SIMPLE keys, Binance combined wrapper). */
-  boolean altShape() {
-    return venue == SimVenue.UPBIT ? subscription.simple() : combined;
-  }
-
-  /** The frame for {@code u} in this connection's shape, in UTF-8. */
-  byte[] format(MarketUpdate u) {
-    String frame;
-    if (venue == SimVenue.UPBIT) {
-      frame = UpbitWire.format(u, subscription.simple());
-    } else {
-      String payload = BinanceWire.payload(u);
-      frame = combined ? BinanceWire.wrapped(route(u).streams[u.kind().ordinal()], payload) : payload;
-    }
-    return frame.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Closes the connection cleanly with a close frame (1000) after the frames already queued. */

@@ -34,24 +34,29 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The simulator's HTTP and WebSocket transport on Netty: one listening socket per venue, plain HTTP answers for REST and
- * a WebSocket upgrade for the market-data paths. The venue's protocol (which paths, what to answer) is the
- * {@link Route} function's; this class only moves bytes. Close frames are answered, pings ponged; with
- * {@code pingWhenIdle} the server sends a ping frame whenever it wrote nothing for that long (Binance). All venues share
- * the event-loop threads given to {@link #group}.
+ * The simulator's HTTP and WebSocket transport on Netty: one listening socket per venue (plain, or TLS with an
+ * {@link SslContext}), plain HTTP answers for REST and a WebSocket upgrade for the market-data paths. The venue's protocol
+ * (which paths, what to answer) is the routes function's; this class only moves bytes and applies the venue's
+ * {@link Heartbeat} rules: close frames answered, pings ponged, server pings at a fixed interval with a pong deadline and
+ * a maximum connection age (Binance), or a close after a time without traffic either way (Upbit). All venues share the
+ * event-loop threads given to {@link #group}.
  */
 final class SimHttpServer {
   private static final int MAX_MESSAGE_BYTES = 64 * 1024;
@@ -59,9 +64,26 @@ final class SimHttpServer {
   /** What a request gets: a plain response, or a WebSocket whose messages go to the connection {@code open} returns. */
   sealed interface Reply {}
 
-  record Respond(HttpResponseStatus status, String contentType, String body) implements Reply {}
+  record Respond(HttpResponseStatus status, String contentType, String body, Map<String, String> headers)
+      implements Reply {
+    Respond(HttpResponseStatus status, String contentType, String body) {
+      this(status, contentType, body, Map.of());
+    }
+  }
 
   record Upgrade(Function<Channel, Socket> open) implements Reply {}
+
+  /**
+   * A venue's keep-alive rules; a null duration turns its rule off.
+   *
+   * @param pingEvery the server sends a ping frame (payload: the time in ms) this often
+   * @param pongTimeout the connection is closed when no pong came back this long after a ping
+   * @param maxAge the connection is closed (close frame 1000) when it has been open this long
+   * @param idleClose the connection is closed when nothing was read or written for this long
+   */
+  record Heartbeat(Duration pingEvery, Duration pongTimeout, Duration maxAge, Duration idleClose) {
+    static final Heartbeat NONE = new Heartbeat(null, null, null, null);
+  }
 
   /** The server's side of an open WebSocket. */
   interface Socket {
@@ -84,9 +106,10 @@ final class SimHttpServer {
         threads, new DefaultThreadFactory("exchange-simulator-io", true), NioIoHandler.newFactory());
   }
 
-  /** Binds {@code host} on an ephemeral port; {@code routes} decides per request. */
+  /** Binds {@code host} on {@code port} (0: ephemeral), TLS when {@code ssl} is given; {@code routes} decides per request. */
   static CompletableFuture<SimHttpServer> bind(
-      EventLoopGroup group, String host, Duration pingWhenIdle, Function<FullHttpRequest, Reply> routes) {
+      EventLoopGroup group, String host, int port, SslContext ssl, Heartbeat heartbeat,
+      Function<FullHttpRequest, Reply> routes) {
     CompletableFuture<SimHttpServer> bound = new CompletableFuture<>();
     new ServerBootstrap()
         .group(group)
@@ -97,14 +120,17 @@ final class SimHttpServer {
             new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
+                if (ssl != null) {
+                  ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                }
                 ch.pipeline()
                     // a request line long enough for 1024 Binance streams, so that their count is what is refused
                     .addLast(new HttpServerCodec(MAX_MESSAGE_BYTES, 8192, 8192))
                     .addLast(new HttpObjectAggregator(MAX_MESSAGE_BYTES))
-                    .addLast(new Requests(routes, pingWhenIdle));
+                    .addLast(new Requests(routes, heartbeat, ssl != null));
               }
             })
-        .bind(host, 0)
+        .bind(host, port)
         .addListener((ChannelFutureListener) f -> {
           if (f.isSuccess()) {
             bound.complete(new SimHttpServer(f.channel()));
@@ -130,11 +156,13 @@ final class SimHttpServer {
 
   private static final class Requests extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Function<FullHttpRequest, Reply> routes;
-    private final Duration pingWhenIdle;
+    private final Heartbeat heartbeat;
+    private final boolean tls;
 
-    Requests(Function<FullHttpRequest, Reply> routes, Duration pingWhenIdle) {
+    Requests(Function<FullHttpRequest, Reply> routes, Heartbeat heartbeat, boolean tls) {
       this.routes = routes;
-      this.pingWhenIdle = pingWhenIdle;
+      this.heartbeat = heartbeat;
+      this.tls = tls;
     }
 
     @Override
@@ -154,8 +182,9 @@ final class SimHttpServer {
         return;
       }
       WebSocketServerHandshaker hs =
-          new WebSocketServerHandshakerFactory("ws://" + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null,
-              true, MAX_MESSAGE_BYTES)
+          new WebSocketServerHandshakerFactory(
+                  (tls ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null, true,
+                  MAX_MESSAGE_BYTES)
               .newHandshaker(req);
       if (hs == null) {
         WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
@@ -168,11 +197,12 @@ final class SimHttpServer {
           return;
         }
         Socket socket = up.open().apply(ch);
-        if (pingWhenIdle != null) {
-          ch.pipeline().addLast(new IdleStateHandler(0, pingWhenIdle.toMillis(), 0, TimeUnit.MILLISECONDS));
+        if (heartbeat.idleClose() != null) {
+          ch.pipeline().addLast(new IdleStateHandler(0, 0, heartbeat.idleClose().toMillis(), TimeUnit.MILLISECONDS));
         }
         ch.pipeline().addLast(new WebSocketFrameAggregator(MAX_MESSAGE_BYTES)).addLast(new Frames(hs, socket));
         ch.pipeline().remove(this);
+        keepAlive(ch, heartbeat);
       });
     }
 
@@ -182,6 +212,7 @@ final class SimHttpServer {
       if (r.contentType() != null) {
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
       }
+      r.headers().forEach(res.headers()::set);
       HttpUtil.setContentLength(res, body.readableBytes());
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       HttpUtil.setKeepAlive(res, keepAlive);
@@ -192,10 +223,44 @@ final class SimHttpServer {
     }
   }
 
-  /** An open WebSocket: close frames answered, pings ponged, pings sent when idle, messages to the socket. */
+  /** The fixed-interval pings with their pong deadline, and the maximum connection age. */
+  private static void keepAlive(Channel ch, Heartbeat hb) {
+    if (hb.maxAge() != null) {
+      ScheduledFuture<?> aged =
+          ch.eventLoop().schedule(() -> {
+            ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+                .addListener(ChannelFutureListener.CLOSE);
+          }, hb.maxAge().toMillis(), TimeUnit.MILLISECONDS);
+      ch.closeFuture().addListener(f -> aged.cancel(false));
+    }
+    if (hb.pingEvery() != null) {
+      Frames frames = ch.pipeline().get(Frames.class);
+      long every = hb.pingEvery().toMillis();
+      ScheduledFuture<?> pings =
+          ch.eventLoop().scheduleAtFixedRate(() -> {
+            long now = System.currentTimeMillis();
+            if (hb.pongTimeout() != null && frames.pingOutstandingSince > 0
+                && now - frames.pingOutstandingSince >= hb.pongTimeout().toMillis()) {
+              ch.close(); // no pong within the deadline: disconnected, as Binance does
+              return;
+            }
+            if (frames.pingOutstandingSince == 0) {
+              frames.pingOutstandingSince = now;
+            }
+            frames.pingPayload = Long.toString(now);
+            ch.writeAndFlush(new PingWebSocketFrame(Unpooled.copiedBuffer(frames.pingPayload, StandardCharsets.US_ASCII)));
+          }, every, every, TimeUnit.MILLISECONDS);
+      ch.closeFuture().addListener(f -> pings.cancel(false));
+    }
+  }
+
+  /** An open WebSocket: close frames answered, pings ponged, pongs checked, messages to the socket. */
   private static final class Frames extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final WebSocketServerHandshaker hs;
     private final Socket socket;
+    /** When the oldest unanswered ping went out (0: none). Event loop. */
+    long pingOutstandingSince;
+    String pingPayload;
 
     Frames(WebSocketServerHandshaker hs, Socket socket) {
       this.hs = hs;
@@ -208,6 +273,11 @@ final class SimHttpServer {
         socket.received(frame.content().toString(StandardCharsets.UTF_8));
       } else if (frame instanceof PingWebSocketFrame) {
         ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+      } else if (frame instanceof PongWebSocketFrame) {
+        // only a pong carrying the ping's payload answers it; unsolicited pongs do not prevent the disconnection
+        if (pingPayload != null && frame.content().toString(StandardCharsets.US_ASCII).equals(pingPayload)) {
+          pingOutstandingSince = 0;
+        }
       } else if (frame instanceof CloseWebSocketFrame) {
         hs.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
       }
@@ -223,8 +293,9 @@ final class SimHttpServer {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-      if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE) {
-        ctx.writeAndFlush(new PingWebSocketFrame());
+      if (evt instanceof IdleStateEvent e && e.state() == IdleState.ALL_IDLE) {
+        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+            .addListener(ChannelFutureListener.CLOSE);
         return;
       }
       super.userEventTriggered(ctx, evt);

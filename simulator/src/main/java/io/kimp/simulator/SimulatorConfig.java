@@ -5,16 +5,29 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the exchange simulator plays.
+ * What the exchange simulator plays, and how its venues behave.
  *
- * <p>By default a price model: each coin's Binance price walks randomly, Upbit's follows it at {@code usdtKrw} × (1 +
- * premium), the premium oscillating around {@code premiumPercent} by ± {@code premiumSwingPercent} over
- * {@code premiumPeriod} (plus a small fixed offset per coin), so a newcomer sees premiums move through the trading
- * threshold. With {@code recording} set it plays a kimp recording's raw frames instead (at {@code recordingSpeed}); with
- * both candle files set it walks 5-minute candle closes (one coin, {@code candleCoin}).
+ * <p>By default a price model: each coin's Binance price walks randomly ({@code volatility} per update), Upbit's follows
+ * it at {@code usdtKrw} × (1 + premium), the premium oscillating around {@code premiumPercent} (moving by
+ * {@code premiumDriftPercentPerHour}) by ± {@code premiumSwingPercent} over {@code premiumPeriod} (plus a small fixed
+ * offset per coin), so a newcomer sees premiums move through the trading threshold. With {@code recording} set it plays a
+ * kimp recording's raw frames instead (at {@code recordingSpeed}); with both candle files set it walks 5-minute candle
+ * closes (one coin, {@code candleCoin}).
  *
  * @param updatesPerSecond total market updates per second over both venues; 0 = as fast as the clients take them
  * @param faultProxy put a TCP proxy in front of each venue so connections can be cut without a close frame (1006)
+ * @param spreadFactor a factor on the model's spreads (Binance 1 bp, Upbit 2 bp)
+ * @param depthFactor a factor on the model's book sizes
+ * @param binanceDepthLevels levels per side of Binance's books (REST depth and the diff streams); Upbit's have 15
+ * @param binancePingInterval Binance's server ping interval (20 s)
+ * @param binancePongTimeout a Binance connection whose ping is not answered (pong with its payload) this long is closed
+ * @param binanceMaxConnectionAge a Binance connection is closed when this old (24 h)
+ * @param upbitIdleTimeout an Upbit connection with no traffic either way this long is closed (120 s)
+ * @param binanceWeightPerMinute Binance's REST request-weight limit per minute (6000)
+ * @param upbitRequestsPerSecond Upbit's REST quotation limit per second and group (10)
+ * @param upbitPort the Upbit port, 0 for an ephemeral one
+ * @param binancePort the Binance port, 0 for an ephemeral one
+ * @param tls how to serve TLS, null for plain {@code ws://} and {@code http://}
  */
 public record SimulatorConfig(
     List<String> coins,
@@ -31,7 +44,27 @@ public record SimulatorConfig(
     Path binanceCandles,
     String candleCoin,
     boolean faultProxy,
-    long seed) {
+    long seed,
+    double premiumDriftPercentPerHour,
+    double volatility,
+    double spreadFactor,
+    double depthFactor,
+    int binanceDepthLevels,
+    Duration binancePongTimeout,
+    Duration binanceMaxConnectionAge,
+    Duration upbitIdleTimeout,
+    int binanceWeightPerMinute,
+    int upbitRequestsPerSecond,
+    int upbitPort,
+    int binancePort,
+    Tls tls) {
+
+  /**
+   * TLS for both venues: a PKCS#12 key store ({@code keyStore}, {@code password}), or, when {@code keyStore} is null, a
+   * certificate for {@code localhost} and {@code 127.0.0.1} generated at start. The certificate is written in PEM to
+   * {@code certificateOut} (when set) for clients to trust.
+   */
+  public record Tls(Path keyStore, String password, Path certificateOut) {}
 
   public static final List<String> DEFAULT_COINS =
       List.of(
@@ -43,54 +76,195 @@ public record SimulatorConfig(
     if (coins.isEmpty()) {
       throw new IllegalArgumentException("the simulator needs at least one coin");
     }
+    for (String c : coins) {
+      if (!c.matches("[A-Z0-9]{1,20}")) {
+        throw new IllegalArgumentException("a coin is 1 to 20 upper-case letters or digits: " + c);
+      }
+    }
     if (!(usdtKrw > 0) || !(usdKrw > 0)) {
       throw new IllegalArgumentException("rates must be positive");
     }
     if (updatesPerSecond < 0) {
       throw new IllegalArgumentException("updatesPerSecond must not be negative");
     }
+    if (!(volatility >= 0) || !(spreadFactor > 0) || !(depthFactor > 0)) {
+      throw new IllegalArgumentException("volatility must not be negative; spread and depth factors must be positive");
+    }
+    if (binanceDepthLevels < 1 || binanceDepthLevels > 5000) {
+      throw new IllegalArgumentException("binanceDepthLevels must be between 1 and 5000");
+    }
+    if (binanceWeightPerMinute < 1 || upbitRequestsPerSecond < 1) {
+      throw new IllegalArgumentException("rate limits must be positive");
+    }
+    if (upbitPort < 0 || upbitPort > 65535 || binancePort < 0 || binancePort > 65535) {
+      throw new IllegalArgumentException("ports must be between 0 and 65535");
+    }
   }
 
-  /** 20 coins, USDT/KRW 1,400, premium 0.5 % ± 2 % over a minute, 200 updates/s, Binance pings every 20 s. */
+  /**
+   * 20 coins, USDT/KRW 1,400, premium 0.5 % ± 2 % over a minute, 200 updates/s, the venues' documented keep-alive rules
+   * and rate limits, 20-level Binance books, ephemeral ports, plain (no TLS).
+   */
   public static SimulatorConfig defaults() {
     return new SimulatorConfig(
         DEFAULT_COINS, 1400, 1380, 0.5, 2.0, Duration.ofSeconds(60), 200, Duration.ofSeconds(20), null, 1.0, null,
-        null, "BTC", true, 42);
+        null, "BTC", true, 42, 0, 1e-4, 1, 1, 20, Duration.ofMinutes(1), Duration.ofHours(24), Duration.ofSeconds(120),
+        6000, 10, 0, 0, null);
   }
 
   public SimulatorConfig withCoins(List<String> c) {
-    return new SimulatorConfig(c, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed);
+    return new SimulatorConfig(
+        c, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond, binancePingInterval,
+        recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
   }
 
   public SimulatorConfig withPremium(double percent, double swingPercent, Duration period) {
-    return new SimulatorConfig(coins, usdtKrw, usdKrw, percent, swingPercent, period, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed);
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, percent, swingPercent, period, updatesPerSecond, binancePingInterval, recording,
+        recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed, premiumDriftPercentPerHour,
+        volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout, binanceMaxConnectionAge,
+        upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort, binancePort, tls);
+  }
+
+  /** The premium's centre moves by this many percentage points an hour (negative: down). */
+  public SimulatorConfig withPremiumDrift(double percentPerHour) {
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        percentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
   }
 
   public SimulatorConfig withUpdatesPerSecond(double rate) {
-    return new SimulatorConfig(coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, rate,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed);
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, rate, binancePingInterval,
+        recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
   }
 
   public SimulatorConfig withBinancePingInterval(Duration d) {
-    return new SimulatorConfig(coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod,
-        updatesPerSecond, d, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed);
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond, d, recording,
+        recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed, premiumDriftPercentPerHour,
+        volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout, binanceMaxConnectionAge,
+        upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort, binancePort, tls);
   }
 
   public SimulatorConfig withRecording(Path file, double speed) {
-    return new SimulatorConfig(coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod,
-        updatesPerSecond, binancePingInterval, file, speed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed);
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, file, speed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
   }
 
   public SimulatorConfig withCandles(Path upbit, Path binance, String coin) {
-    return new SimulatorConfig(coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod,
-        updatesPerSecond, binancePingInterval, recording, recordingSpeed, upbit, binance, coin, faultProxy, seed);
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbit, binance, coin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
   }
 
   public SimulatorConfig withFaultProxy(boolean on) {
-    return new SimulatorConfig(coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod,
-        updatesPerSecond, binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, on,
-        seed);
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, on, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
+  }
+
+  /** The KRW-USDT level Upbit quotes around, and the USD/KRW endpoint's rate. */
+  public SimulatorConfig withRates(double usdtKrwRate, double usdKrwRate) {
+    return new SimulatorConfig(
+        coins, usdtKrwRate, usdKrwRate, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
+  }
+
+  public SimulatorConfig withSeed(long s) {
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, s,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
+  }
+
+  /** Price volatility per update (relative), and factors on the default spreads and book sizes. */
+  public SimulatorConfig withMarket(double volatility, double spreadFactor, double depthFactor) {
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
+  }
+
+  public SimulatorConfig withBinanceDepthLevels(int levels) {
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, levels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
+  }
+
+  /** Binance's pong deadline (1 min) and connection lifetime (24 h). */
+  public SimulatorConfig withBinanceKeepAlive(Duration pongTimeout, Duration maxConnectionAge) {
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, pongTimeout,
+        maxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort, binancePort,
+        tls);
+  }
+
+  /** Upbit closes a connection without traffic for this long (120 s). */
+  public SimulatorConfig withUpbitIdleTimeout(Duration d) {
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, d, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort, binancePort, tls);
+  }
+
+  public SimulatorConfig withRateLimits(int binanceWeightPerMinute, int upbitRequestsPerSecond) {
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, tls);
+  }
+
+  /** Fixed ports (0: ephemeral). */
+  public SimulatorConfig withPorts(int upbit, int binance) {
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbit, binance, tls);
+  }
+
+  /** Serve TLS ({@code wss://}, {@code https://}); null for plain. */
+  public SimulatorConfig withTls(Tls t) {
+    return new SimulatorConfig(
+        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+        binancePort, t);
   }
 }

@@ -24,12 +24,13 @@ final class TcpFaultProxy {
     this.binding = binding;
   }
 
-  static CompletionStage<TcpFaultProxy> start(ClassicActorSystemProvider system, String host, int targetPort) {
+  static CompletionStage<TcpFaultProxy> start(
+      ClassicActorSystemProvider system, String host, int port, int targetPort) {
     Tcp tcp = Tcp.get(system.classicSystem());
     Materializer mat = Materializer.matFromSystem(system);
     TcpFaultProxy[] self = new TcpFaultProxy[1];
     Set<UniqueKillSwitch> pending = ConcurrentHashMap.newKeySet();
-    return tcp.bind(host, 0)
+    return tcp.bind(host, port)
         .to(
             Sink.foreach(
                 conn -> {

@@ -19,5 +19,6 @@ import picocli.CommandLine.Command;
       ProjectionsCommand.class,
       BackupCommand.class,
       io.kimp.backtest.cli.BacktestCommand.class,
+      io.kimp.simulator.cli.SimulatorCommand.class,
     })
 public final class KimpCommand {}
