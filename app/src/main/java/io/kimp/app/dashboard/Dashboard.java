@@ -56,7 +56,8 @@ public final class Dashboard {
     IdleWatch.initSingleton(node.system(), node.operator()::whyIdle, node.alerts(),
         config.hasPath("kimp.alerts.idle-check-interval")
             ? config.getDuration("kimp.alerts.idle-check-interval") : Duration.ofSeconds(30));
-    return new DashboardRoutes(token, sessions, feed, api, system, equity, jdbc, Backtests.fromConfig(config));
+    return new DashboardRoutes(token, sessions, feed, api, system, equity, jdbc, Backtests.fromConfig(config),
+        BacktestUploads.fromConfig(config));
   }
 
   /** Every meter under {@code prefix} with its first measurement, by name and tags. */
