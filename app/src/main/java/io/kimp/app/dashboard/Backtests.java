@@ -267,9 +267,10 @@ public final class Backtests {
       publish(state(name, "writing", 1, null));
       Kpis k = Kpis.of(r);
       Map<String, Object> runInfo = new LinkedHashMap<>();
-      runInfo.put("upbit", upbit.getFileName().toString());
-      runInfo.put("binance", binance.getFileName().toString());
-      runInfo.put("fx", fx.getFileName().toString());
+      // the names as the page chose them (uploads/<name> for an uploaded file)
+      runInfo.put("upbit", dataDir.relativize(upbit).toString());
+      runInfo.put("binance", dataDir.relativize(binance).toString());
+      runInfo.put("fx", dataDir.relativize(fx).toString());
       runInfo.put("lenient", lenient);
       runInfo.put("from", from == Long.MIN_VALUE ? null : Timestamps.iso(from));
       runInfo.put("to", to == Long.MAX_VALUE ? null : Timestamps.iso(to));
