@@ -29,8 +29,10 @@ import org.openqa.selenium.support.ui.Select;
  * The operator's console in headless Chromium against a node trading (on paper) on the exchange simulator, as
  * {@code ./kimp run --simulate} starts it: signing in (a wrong token refused), the premium board filling with every
  * simulated coin, a cycle's journal timeline, pausing and resuming (seen through the bearer API), a settings error beside
- * its field, logging out; and over plain HTTP, that nothing is served without a session and that a state change without
- * the CSRF token or from another origin is refused.
+ * its field, logging out; the things for the people who use it (Korean/English remembered, light/dark remembered, KRW and
+ * USDT as traders write them, times in the browser's zone with UTC on hover, every control labelled and reachable with
+ * the keyboard); and over plain HTTP, that nothing is served without a session and that a state change without the CSRF
+ * token or from another origin is refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
@@ -261,5 +263,89 @@ class DashboardBrowserTest {
     assertThat(ok.status()).as(ok.body()).isEqualTo(200);
     assertThat(api("GET", "/api/v1/trading", null).get("paused").asBoolean()).isTrue();
     api("POST", "/api/v1/trading/resume", "{}");
+  }
+
+  /**
+   * Every visible form control of the page without an accessible name (a label, aria-label/-labelledby, or a button's
+   * text) or taken out of the keyboard's tab order; empty when all are fine.
+   */
+  private static final String UNLABELLED = String.join("\n",
+      "const bad = [];",
+      "for (const e of document.querySelectorAll('input, select, textarea, button, a[href]')) {",
+      "  if (e.closest('dialog:not([open])') || e.offsetParent === null && e.type !== 'file') continue;",
+      "  const named = (e.labels && e.labels.length) || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')",
+      "    || ((e.tagName === 'BUTTON' || e.tagName === 'A') && e.textContent.trim());",
+      "  if (!named || e.tabIndex < 0 || e.disabled && e.tagName !== 'BUTTON') bad.push(e.outerHTML.slice(0, 120));",
+      "}",
+      "return bad;");
+
+  @Test
+  void languageThemeNumbersTimesAndControlsAreAsTheOperatorExpects() {
+    await().atMost(Duration.ofSeconds(120)).until(() -> !TestNodes.query(node.node().readSide(),
+        "SELECT id FROM arbitrage_cycles").isEmpty());
+    try (Browser b = Browser.open(base)) {
+      // the browser in Seoul: times are shown in its zone, UTC on hover
+      b.driver().executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", "Asia/Seoul"));
+      b.signIn(token);
+      // KRW with the won sign and thousands separators, USDT with its unit
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr")).size() == SimulatorConfig.DEFAULT_COINS.size()
+          && d.findElements(By.cssSelector("#board tbody tr")).stream()
+          .allMatch(r -> r.findElements(By.tagName("td")).get(1).getText().matches("₩\\d{1,3}(,\\d{3})*")));
+      WebElement first = b.driver().findElement(By.cssSelector("#board tbody tr"));
+      assertThat(first.findElements(By.tagName("td")).get(2).getText()).matches("\\d{1,3}(,\\d{3})*\\.\\d{2,6} USDT");
+
+      // every control of every page is labelled and in the tab order; the filter is reached with the Tab key
+      for (String page : List.of("/ui/", "/ui/cycles", "/ui/dlq", "/ui/money", "/ui/system", "/ui/backtests")) {
+        b.go(page);
+        b.await(d -> d.findElement(By.cssSelector("#main > h1")));
+        b.await(d -> !d.findElements(By.cssSelector("nav a[aria-current='page']")).isEmpty());
+        assertThat((List<?>) b.driver().executeScript(UNLABELLED)).as(page + ": unlabelled or unreachable controls")
+            .isEmpty();
+      }
+      b.go("/ui/");
+      b.await(d -> d.findElement(By.id("board-filter")));
+      org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(b.driver());
+      boolean reached = false;
+      for (int i = 0; i < 30 && !reached; i++) {
+        keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+        reached = "board-filter".equals(b.driver().switchTo().activeElement().getAttribute("id"));
+      }
+      assertThat(reached).as("the board's filter is reached with Tab").isTrue();
+
+      // a cycle's journal: local (Seoul) time on screen, the same instant in UTC in the title
+      b.go("/ui/cycles");
+      String cycle = b.await(d -> d.findElement(By.cssSelector("#cycles tbody tr[data-cycle]")).getAttribute("data-cycle"));
+      b.go("/ui/cycles/" + cycle);
+      WebElement when = b.await(d -> d.findElement(By.cssSelector("#timeline li time")));
+      String utc = when.getAttribute("title");
+      assertThat(utc).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC");
+      java.time.ZonedDateTime seoul = java.time.LocalDateTime.parse(utc.substring(0, 19).replace(' ', 'T'))
+          .atZone(java.time.ZoneOffset.UTC).withZoneSameInstant(java.time.ZoneId.of("Asia/Seoul"));
+      assertThat(when.getText()).contains(seoul.format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")))
+          .contains(String.valueOf(seoul.getDayOfMonth()));
+
+      // Korean, remembered across pages and reloads
+      b.click(By.id("lang"));
+      b.await(d -> "ko".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+      b.go("/ui/money");
+      b.await(d -> d.findElement(By.cssSelector("nav a[data-page='board']")).getText().equals("김프 현황"));
+      assertThat(b.driver().findElement(By.cssSelector("#main > h1")).getText()).isEqualTo("자금");
+      b.driver().navigate().refresh();
+      b.await(d -> d.findElement(By.cssSelector("nav a[data-page='money']")).getText().equals("자금"));
+
+      // the dark theme, remembered; then light again
+      String light = (String) b.driver().executeScript("return getComputedStyle(document.body).backgroundColor");
+      b.click(By.id("theme"));
+      b.await(d -> "dark".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
+      b.driver().navigate().refresh();
+      b.await(d -> "dark".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
+      String dark = (String) b.driver().executeScript("return getComputedStyle(document.body).backgroundColor");
+      assertThat(dark).isNotEqualTo(light);
+      b.screenshot("money-dark-ko");
+      b.click(By.id("theme"));
+      b.await(d -> "light".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
+      b.click(By.id("lang"));
+      b.await(d -> "en".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+    }
   }
 }
