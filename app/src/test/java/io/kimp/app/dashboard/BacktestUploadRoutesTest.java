@@ -3,32 +3,20 @@ package io.kimp.app.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.kimp.app.http.AdminSettings;
-import io.kimp.app.http.AdminToken;
 import io.kimp.app.http.ApiJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.server.Directives;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * sent name that is a path stored under a name the server picked.
  */
 class BacktestUploadRoutesTest {
-  private static final String TOKEN = "upload-test-admin-token-0123456789";
   private static final long LIMIT = 4096;
   private static final String UPBIT = "timestamp,open,high,low,close,volume\n"
       + "2025-06-01 00:00:00,150000000,150100000,149900000,150050000,1.5\n"
@@ -53,11 +40,9 @@ class BacktestUploadRoutesTest {
 
   @TempDir Path dir;
   private Path data;
-  private ActorSystem system;
-  private ServerBinding binding;
+  private ConsoleServer server;
   private String base;
   private Backtests backtests;
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   /** One file of a form: field, the name the browser sends, its content type and bytes. */
   private record Part(String field, String filename, String type, byte[] bytes) {
@@ -69,36 +54,18 @@ class BacktestUploadRoutesTest {
   @BeforeEach
   void start() throws Exception {
     data = Files.createDirectories(dir.resolve("data"));
-    Config config = ConfigFactory.parseMap(Map.of("kimp.admin.token", TOKEN)).withFallback(ConfigFactory.load());
-    system = ActorSystem.create("upload-test", ConfigFactory.parseString("pekko.loglevel = WARNING"));
-    backtests = new Backtests(data, dir.resolve("reports"), config, Runnable::run);
-    DashboardRoutes routes = new DashboardRoutes(
-        AdminToken.resolve(AdminSettings.fromConfig(config)), new Sessions(Duration.ofHours(1), Clock.systemUTC()),
-        null, by -> Directives.reject(), Map::of, List::of, Runnable::run, backtests,
-        new BacktestUploads(data, LIMIT));
-    binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(routes.route()).toCompletableFuture().get();
-    base = "http://127.0.0.1:" + binding.localAddress().getPort();
+    server = new ConsoleServer(data, dir.resolve("reports"), LIMIT);
+    base = server.base;
+    backtests = server.backtests;
   }
 
   @AfterEach
   void stop() {
-    binding.unbind().toCompletableFuture().join();
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().join();
+    server.close();
   }
 
-  /** Signs in through the login form: the session cookie's value and the session's CSRF token. */
   private String[] signIn() throws Exception {
-    HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/ui/login"))
-        .header("Origin", base).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8)))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(login.statusCode()).isEqualTo(303);
-    String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-    String id = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
-    HttpResponse<String> s = http.send(HttpRequest.newBuilder(URI.create(base + "/ui/session"))
-        .header("Cookie", "kimp_session=" + id).build(), HttpResponse.BodyHandlers.ofString());
-    return new String[] {id, ApiJson.MAPPER.readTree(s.body()).get("csrf").asText()};
+    return server.signIn();
   }
 
   private HttpResponse<String> upload(String[] session, String origin, List<Part> parts) throws Exception {
@@ -123,7 +90,7 @@ class BacktestUploadRoutesTest {
     if (origin != null) {
       b.header("Origin", origin);
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return server.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> upload(String[] session, List<Part> parts) throws Exception {
