@@ -136,15 +136,17 @@ pages.board = main => {
     tick(row, Date.now());
   }
 
+  // a row's age is that of its oldest input (a fresh Binance tick does not make a silent Upbit price young)
   function tick(row, now) {
     const r = row.data;
-    const a = now - r.at;
+    const since = r.inputsAt || r.at;
+    const a = now - since;
     const stale = r.stale || a > staleAfter;
     row.tr.classList.toggle('stale', stale);
     row.tr.dataset.stale = stale;
     const td = row.tr.children[6];
     td.textContent = age(a);
-    td.title = new Date(r.at).toISOString();
+    td.title = new Date(since).toISOString();
   }
 
   function layout() {

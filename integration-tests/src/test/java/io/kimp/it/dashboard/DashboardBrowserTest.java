@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
 import io.kimp.fixtures.db.TestDatabases;
+import io.kimp.simulator.SimVenue;
 import io.kimp.simulator.SimulatorConfig;
 import io.kimp.it.TestNodes;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The operator's console in headless Chromium against a node trading (on paper) on the exchange simulator, as
  * {@code ./kimp run --simulate} starts it: signing in (a wrong token refused), the premium board filling with every
- * simulated coin, a cycle's journal timeline, pausing and resuming (seen through the bearer API), a settings error beside
+ * simulated coin, sorted, colour-scaled, with sparklines, its rows marked stale while a venue is silent (and fresh again
+ * after), a cycle's journal timeline, pausing and resuming (seen through the bearer API), a settings error beside
  * its field, logging out; the things for the people who use it (Korean/English remembered, light/dark remembered, KRW and
  * USDT as traders write them, times in the browser's zone with UTC on hover, every control labelled and reachable with
  * the keyboard); and over plain HTTP, that nothing is served without a session and that a state change without the CSRF
@@ -346,6 +348,64 @@ class DashboardBrowserTest {
       b.await(d -> "light".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
       b.click(By.id("lang"));
       b.await(d -> "en".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+    }
+  }
+
+  private static List<String> boardColumn(Browser b, int column) {
+    return b.driver().findElements(By.cssSelector("#board tbody tr")).stream()
+        .map(r -> r.findElements(By.tagName("td")).get(column).getText()).toList();
+  }
+
+  @Test
+  void theBoardSortsColoursDrawsSparklinesAndMarksSilentCoinsStale() {
+    int coins = SimulatorConfig.DEFAULT_COINS.size();
+    try (Browser b = Browser.open(base)) {
+      b.signIn(token);
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr")).size() == coins
+          && boardColumn(b, 4).stream().allMatch(t -> t.endsWith("%")));
+
+      // sort by coin (ascending, then descending), then by premium (highest first)
+      b.click(By.cssSelector("button[data-sort='coin']"));
+      b.await(d -> boardColumn(b, 0).equals(boardColumn(b, 0).stream().sorted().toList()));
+      assertThat(b.driver().findElement(By.cssSelector("button[data-sort='coin']")).findElement(By.xpath(".."))
+          .getAttribute("aria-sort")).isEqualTo("ascending");
+      b.click(By.cssSelector("button[data-sort='coin']"));
+      b.await(d -> boardColumn(b, 0).equals(boardColumn(b, 0).stream()
+          .sorted(java.util.Comparator.reverseOrder()).toList()));
+      b.click(By.cssSelector("button[data-sort='premium']"));
+      b.await(d -> {
+        List<Double> p = boardColumn(b, 4).stream().map(t -> Double.parseDouble(t.replace("%", ""))).toList();
+        return p.equals(p.stream().sorted(java.util.Comparator.reverseOrder()).toList());
+      });
+      // colour-scaled premiums, and a sparkline in every row
+      assertThat(b.driver().findElements(By.cssSelector("#board tbody tr")).stream()
+          .map(r -> r.findElements(By.tagName("td")).get(4).getCssValue("background-color")))
+          .allSatisfy(c -> assertThat(c).startsWith("rgba(").doesNotEndWith(", 0)"));
+      assertThat(b.driver().findElements(By.cssSelector("#board tbody tr td svg.spark"))).hasSize(coins);
+      assertThat(b.driver().findElements(By.cssSelector("#board tbody tr[data-stale='true']"))).isEmpty();
+
+      // Upbit goes silent: every row is marked stale (greyed, ⚠), the header counts them, the banner says why
+      node.simulator().stall(SimVenue.UPBIT, Duration.ofMinutes(3));
+      try {
+        b.await(d -> d.findElements(By.cssSelector("#board tbody tr.stale[data-stale='true']")).size() == coins);
+        // never shown as fresh: the age is that of the silent venue's last price, at least the stale limit (10 s)
+        WebElement age = b.driver().findElement(By.cssSelector("#board tbody tr.stale td.age"));
+        assertThat(age.getAttribute("title")).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+        assertThat(age.getText()).matches("([1-9]\\d+s|\\d+m \\d+s)");
+        b.await(d -> d.findElement(By.id("feeds")).getText().contains(coins + " stale"));
+        // the USDT/KRW rate comes from Upbit too: the rate is stale, the first reason unless every slot is held
+        String why = b.await(d -> {
+          String code = d.findElement(By.id("why")).getAttribute("data-code");
+          return List.of("STALE_FX", "SLOTS_HELD", "EXPOSURE_HELD").contains(code) ? code : null;
+        });
+        if (why.equals("STALE_FX")) {
+          assertThat(b.driver().findElement(By.id("why")).getText()).containsIgnoringCase("stale");
+        }
+        b.screenshot("board-stale");
+      } finally {
+        node.simulator().resume(SimVenue.UPBIT);
+      }
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr[data-stale='false']")).size() == coins);
     }
   }
 }
