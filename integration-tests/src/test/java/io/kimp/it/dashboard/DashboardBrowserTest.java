@@ -199,6 +199,10 @@ class DashboardBrowserTest {
       b.go("/ui/system");
       b.await(d -> !d.findElements(By.cssSelector("#connections tbody tr")).isEmpty());
       b.await(d -> !d.findElement(By.id("cluster")).getText().isEmpty());
+      // version and uptime; the alert outbox: what was delivered, what waits
+      assertThat(b.driver().findElement(By.id("sys")).getText()).contains("Version").contains("Uptime");
+      b.await(d -> d.findElement(By.id("telegram")).getText().contains("outbox.size"));
+      assertThat(b.driver().findElement(By.id("telegram")).getText()).contains("messages.sent");
       b.screenshot("system");
       b.go("/ui/dlq");
       b.await(d -> !d.findElements(By.cssSelector("#dlq tbody tr")).isEmpty());
@@ -406,6 +410,34 @@ class DashboardBrowserTest {
         node.simulator().resume(SimVenue.UPBIT);
       }
       b.await(d -> d.findElements(By.cssSelector("#board tbody tr[data-stale='false']")).size() == coins);
+    }
+  }
+
+  @Test
+  void theMoneyPageShowsTheFiguresAndTheRealisedPnlCurve() throws Exception {
+    // two ended cycles make a curve of two points
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> TestNodes.query(
+        node.node().readSide(), "SELECT id FROM arbitrage_cycles WHERE end_time IS NOT NULL "
+            + "AND total_net_profit_krw IS NOT NULL").size() >= 2);
+    try (Browser b = Browser.open(base)) {
+      b.signIn(token);
+      b.await(d -> d.findElement(By.id("why")));
+      b.go("/ui/money");
+      JsonNode portfolio = api("GET", "/api/v1/portfolio", null);
+      String capital = b.await(d -> {
+        String t = d.findElement(By.id("m-capital")).getText();
+        return t.isEmpty() ? null : t;
+      });
+      assertThat(capital).isEqualTo("₩" + String.format(java.util.Locale.US, "%,d",
+          portfolio.get("capitalKrw").decimalValue().setScale(0, java.math.RoundingMode.HALF_UP).longValueExact()));
+      for (String card : List.of("m-equity", "m-reserved", "m-free", "m-today", "m-total")) {
+        assertThat(b.driver().findElement(By.id(card)).getText()).as(card).matches("-?₩[\\d,]+(\\.\\d+)?");
+      }
+      // the curve: a drawn line, labelled for screen readers
+      WebElement chart = b.driver().findElement(By.cssSelector("#main svg.chart"));
+      assertThat(chart.getAttribute("aria-label")).isNotBlank();
+      b.await(d -> d.findElement(By.cssSelector("#main svg.chart path")).getAttribute("d").startsWith("M"));
+      b.screenshot("money");
     }
   }
 }
