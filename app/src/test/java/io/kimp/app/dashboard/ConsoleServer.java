@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kimp.app.http.AdminSettings;
 import io.kimp.app.http.AdminToken;
 import io.kimp.app.http.ApiJson;
+import io.kimp.fixtures.time.ManualClock;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,14 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -33,7 +30,7 @@ final class ConsoleServer implements AutoCloseable {
   static final String TOKEN = "console-test-admin-token-0123456789";
   static final Duration TTL = Duration.ofHours(1);
 
-  final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+  final ManualClock clock = new ManualClock(Instant.now());
   final Backtests backtests;
   final String base;
   final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
@@ -42,22 +39,6 @@ final class ConsoleServer implements AutoCloseable {
 
   ConsoleServer(Path dataDir, Path reportsDir, long maxUpload) throws Exception {
     Config config = ConfigFactory.parseMap(Map.of("kimp.admin.token", TOKEN)).withFallback(ConfigFactory.load());
-    Clock clock = new Clock() {
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now.get();
-      }
-    };
     system = ActorSystem.create("console-test", ConfigFactory.parseString("pekko.loglevel = WARNING"));
     backtests = new Backtests(dataDir, reportsDir, config, Runnable::run);
     DashboardRoutes routes = new DashboardRoutes(

@@ -59,9 +59,9 @@ class SignInRoutesTest {
   @Test
   void aSessionEndsAtItsExpiry() throws Exception {
     String[] session = server.signIn();
-    server.now.set(server.now.get().plus(ConsoleServer.TTL).minusSeconds(1));
+    server.clock.advance(ConsoleServer.TTL.minusSeconds(1));
     assertThat(server.get("/ui/session", session[0]).statusCode()).isEqualTo(200);
-    server.now.set(server.now.get().plus(Duration.ofSeconds(1)));
+    server.clock.advance(Duration.ofSeconds(1));
     assertThat(server.get("/ui/session", session[0]).statusCode()).isEqualTo(401);
   }
 

@@ -34,17 +34,7 @@ class DeadLetterRecoveryInBrowserTest extends SingleNodeTest {
     exchange.script(Venue.BINANCE, Op.PLACE_ORDER, Fault.PERMANENT);
     startNode("kimp.risk.max-concurrent-cycles = 1", exchange.venues(), TestNodes.profitableMarket(),
         new RecordingAlertSink());
-    // on a busy machine the first ask may time out while the shard starts: ask again until the entity answers (a
-    // second start while the first is open is refused, so this opens one cycle)
-    await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> {
-      CycleReply r = start(admin.node().cycles(), "XRP");
-      return r.accepted() || !TestNodes.query(admin.node().readSide(), "SELECT id FROM arbitrage_cycles").isEmpty();
-    });
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        !TestNodes.query(admin.node().readSide(), "SELECT id FROM arbitrage_cycles").isEmpty());
-    UUID cycle = UUID.fromString(String.valueOf(
-        TestNodes.query(admin.node().readSide(), "SELECT id FROM arbitrage_cycles").get(0).get("id")));
-    await().atMost(Duration.ofSeconds(30)).until(() -> "DEAD_LETTER".equals(status(admin.node().readSide(), cycle)));
+    UUID cycle = deadLetterOne();
     String base = admin.http().base();
 
     try (Browser b = Browser.open(base)) {
@@ -78,6 +68,8 @@ class DeadLetterRecoveryInBrowserTest extends SingleNodeTest {
 
   /** Opens one cycle on XRP, which the scripted Binance dead-letters: its id. */
   private UUID deadLetterOne() throws Exception {
+    // on a busy machine the first ask may time out while the shard starts: ask again until the entity answers (a
+    // second start while the first is open is refused, so this opens one cycle)
     await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> {
       CycleReply r = start(admin.node().cycles(), "XRP");
       return r.accepted() || !TestNodes.query(admin.node().readSide(), "SELECT id FROM arbitrage_cycles").isEmpty();

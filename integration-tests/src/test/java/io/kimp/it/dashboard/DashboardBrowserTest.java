@@ -30,8 +30,8 @@ import org.openqa.selenium.support.ui.Select;
  * The operator's console in headless Chromium against a node trading (on paper) on the exchange simulator, as
  * {@code ./kimp run --simulate} starts it: signing in (a wrong token refused), the premium board filling with every
  * simulated coin, sorted, colour-scaled, with sparklines, its rows marked stale while a venue is silent (and fresh again
- * after), a cycle's journal timeline, pausing and resuming (seen through the bearer API), a settings error beside
- * its field, logging out; the things for the people who use it (Korean/English remembered, light/dark remembered, KRW and
+ * after), a cycle's journal timeline, the money page's figures and realised-PnL curve, pausing and resuming (seen
+ * through the bearer API), a settings error beside its field, the system page, logging out; the things for the people who use it (Korean/English remembered, light/dark remembered, KRW and
  * USDT as traders write them, times in the browser's zone with UTC on hover, every control labelled and reachable with
  * the keyboard); and over plain HTTP, that nothing is served without a session and that a state change without the CSRF
  * token or from another origin is refused.
