@@ -195,6 +195,15 @@ class BacktestUploadRoutesTest {
     assertThat(json(png).get("field").asText()).isEqualTo("binance");
     assertThat(json(png).get("message").asText()).contains("chart.png").contains("image/png");
 
+    String[] session = signIn();
+    HttpResponse<String> notAForm = server.http.send(HttpRequest.newBuilder(
+            java.net.URI.create(base + "/ui/data/backtests/upload"))
+        .header("Cookie", "kimp_session=" + session[0]).header("X-CSRF-Token", session[1]).header("Origin", base)
+        .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(UPBIT)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(notAForm.statusCode()).isEqualTo(415);
+    assertThat(json(notAForm).get("message").asText()).contains("multipart/form-data");
+
     HttpResponse<String> missing = upload(signIn(), List.of(Part.csv("upbit", "upbit.csv", UPBIT)));
     assertThat(missing.statusCode()).isEqualTo(400);
     assertThat(json(missing).get("field").asText()).isEqualTo("binance");
