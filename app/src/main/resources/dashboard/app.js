@@ -136,15 +136,17 @@ pages.board = main => {
     tick(row, Date.now());
   }
 
+  // a row's age is that of its oldest input (a fresh Binance tick does not make a silent Upbit price young)
   function tick(row, now) {
     const r = row.data;
-    const a = now - r.at;
+    const since = r.inputsAt || r.at;
+    const a = now - since;
     const stale = r.stale || a > staleAfter;
     row.tr.classList.toggle('stale', stale);
     row.tr.dataset.stale = stale;
     const td = row.tr.children[6];
     td.textContent = age(a);
-    td.title = new Date(r.at).toISOString();
+    td.title = new Date(since).toISOString();
   }
 
   function layout() {
@@ -469,7 +471,10 @@ pages.backtests = main => {
   const bar = el('progress', { id: 'bt-progress', max: '100', value: '0', 'aria-labelledby': 'bt-progress-label' });
   const barText = el('span', { id: 'bt-progress-text' });
   const { table: reports, body } = table(['bt.report', 'bt.written', 'bt.cycles', 'bt.pnl'], 'bt-reports');
-  main.append(el('h1', { 'data-i18n': 'bt.title' }), el('h2', { 'data-i18n': 'bt.run' }), form, out,
+  const upForm = el('form', { class: 'backtest', id: 'bt-upload', novalidate: '' });
+  const upOut = el('p', { class: 'result', id: 'bt-upload-result', role: 'alert' });
+  main.append(el('h1', { 'data-i18n': 'bt.title' }), el('h2', { 'data-i18n': 'bt.uploadTitle' }), upForm, upOut,
+    el('h2', { 'data-i18n': 'bt.run' }), form, out,
     el('div', { class: 'bt-progress' }, el('span', { id: 'bt-progress-label', 'data-i18n': 'bt.progress' }), bar, barText),
     el('h2', { 'data-i18n': 'bt.reports' }), reports);
   const field = (name, label, input) => {
@@ -485,16 +490,56 @@ pages.backtests = main => {
   const start = el('button', { type: 'submit', class: 'primary', id: 'bt-start', 'data-i18n': 'bt.start' });
   form.append(el('span'), start);
 
+  // upload: the server streams each file to disk, checks it with the backtest's reader, and answers with its name
+  for (const [name, label] of FIELDS) {
+    const input = el('input', { type: 'file', id: 'bt-up-' + name, name, accept: '.csv,text/csv',
+      'aria-describedby': 'bt-uperr-' + name });
+    upForm.append(el('label', { for: input.id, 'data-i18n': label }), input,
+      el('span', { class: 'field-error', id: 'bt-uperr-' + name, 'aria-live': 'polite' }));
+  }
+  const upStart = el('button', { type: 'submit', id: 'bt-upload-start', 'data-i18n': 'bt.upload' });
+  upForm.append(el('span'), upStart);
+  upForm.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    for (const e of upForm.querySelectorAll('.field-error')) e.textContent = '';
+    for (const e of upForm.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
+    const body = new FormData();
+    for (const [name] of FIELDS) { const f = upForm.elements[name].files[0]; if (f) body.append(name, f, f.name); }
+    upOut.className = 'result'; upOut.textContent = t('bt.uploading');
+    upStart.disabled = true;
+    let res, json = {};
+    try {
+      res = await fetch('/ui/data/backtests/upload', { method: 'POST', credentials: 'same-origin', body,
+        headers: { Accept: 'application/json', 'X-CSRF-Token': csrf } });
+      try { json = await res.json(); } catch (e) { json = { message: String(res.status) }; }
+    } catch (e) {
+      res = { ok: false, status: 0 }; json = { message: String(e) };
+    } finally { upStart.disabled = false; }
+    if (res.status === 401) { location.href = '/ui/login'; return; }
+    if (res.ok) {
+      upForm.reset();
+      upOut.textContent = t('bt.uploaded', { files: Object.values(json.files).join(', ') });
+      await load(json.files);
+      return;
+    }
+    upOut.className = 'result error';
+    upOut.textContent = `${res.status}: ${json.message || ''}`;
+    if (json.field && $('#bt-uperr-' + json.field)) {
+      $('#bt-uperr-' + json.field).textContent = json.message;
+      upForm.elements[json.field].setAttribute('aria-invalid', 'true');
+    }
+  });
+
   function guess(files, name) { // a sensible default per select: the file whose name says which market it holds
     const n = files.map(f => f.name.toLowerCase());
     const i = n.findIndex(f => name === 'fx' ? /usd|krw|fx/.test(f) && !/upbit|binance/.test(f) : f.includes(name));
     return i >= 0 ? files[i].name : (files[0] && files[0].name);
   }
-  async function load() {
+  async function load(chosen = {}) {
     const o = await data('backtests');
     for (const [name] of FIELDS) {
       const sel = form.elements[name];
-      const keep = sel.value;
+      const keep = chosen[name] || sel.value;
       sel.replaceChildren(...o.files.map(f => el('option', { value: f.name, text: f.name })));
       sel.value = keep && o.files.some(f => f.name === keep) ? keep : guess(o.files, name);
     }

@@ -28,6 +28,8 @@ const T = {
     'bt.noFiles': 'No CSV files in {dir}.', 'bt.none': 'No reports yet.', 'bt.open': 'Open',
     'bt.reading': 'reading', 'bt.running': 'replaying', 'bt.writing': 'writing the report', 'bt.done': 'done',
     'bt.failed': 'failed', 'bt.idle': 'no backtest running',
+    'bt.uploadTitle': 'Upload candle files', 'bt.upload': 'Upload', 'bt.uploading': 'Uploading and checking…',
+    'bt.uploaded': 'Uploaded and checked: {files}. Chosen below.',
   },
   ko: {
     'nav.board': '김프 현황', 'nav.cycles': '사이클', 'nav.dlq': '실패 대기열', 'nav.money': '자금', 'nav.system': '시스템',
@@ -57,6 +59,8 @@ const T = {
     'bt.noFiles': '{dir}에 CSV 파일이 없습니다.', 'bt.none': '보고서가 아직 없습니다.', 'bt.open': '열기',
     'bt.reading': '읽는 중', 'bt.running': '재생 중', 'bt.writing': '보고서 작성 중', 'bt.done': '완료',
     'bt.failed': '실패', 'bt.idle': '실행 중인 백테스트 없음',
+    'bt.uploadTitle': '캔들 파일 업로드', 'bt.upload': '업로드', 'bt.uploading': '업로드 및 검사 중…',
+    'bt.uploaded': '업로드 및 검사 완료: {files}. 아래에서 선택되었습니다.',
   },
 };
 

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * The console's backtests: candle CSV files from one configured directory ({@code kimp.dashboard.backtests.data-dir}),
  * replayed by the backtest module ({@link CandleInputs}, {@link Backtest}, {@link ReportWriter}, {@link HtmlReport}) on a
  * thread of its own, one run at a time per node; reports written under {@code reports-dir}, one directory per run.
- * Progress goes to every watching browser as Server-Sent Events. A file is named by its bare name: a request naming a
- * path (a separator, {@code ..}, an absolute path) or anything outside the directory is refused.
+ * Progress goes to every watching browser as Server-Sent Events. A file is named by its bare name, or
+ * {@code uploads/<name>} for one uploaded from the page ({@link BacktestUploads}): a request naming any other path (a
+ * separator, {@code ..}, an absolute path) or anything outside the directory is refused.
  */
 public final class Backtests {
   private static final Logger log = LoggerFactory.getLogger(Backtests.class);
@@ -123,23 +124,29 @@ public final class Backtests {
 
   private List<Map<String, Object>> files() {
     List<Map<String, Object>> out = new ArrayList<>();
-    if (!Files.isDirectory(dataDir)) {
-      return out;
+    csvFiles(dataDir, "", out);
+    csvFiles(dataDir.resolve(BacktestUploads.DIR), BacktestUploads.DIR + "/", out);
+    return out;
+  }
+
+  /** The CSV files directly in {@code dir}, named {@code prefix + name}. */
+  private static void csvFiles(Path dir, String prefix, List<Map<String, Object>> out) {
+    if (!Files.isDirectory(dir)) {
+      return;
     }
-    try (Stream<Path> s = Files.list(dataDir)) {
+    try (Stream<Path> s = Files.list(dir)) {
       s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
           .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv"))
           .sorted()
           .forEach(p -> {
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("name", p.getFileName().toString());
+            f.put("name", prefix + p.getFileName());
             f.put("bytes", size(p));
             out.add(f);
           });
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dataDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
     }
-    return out;
   }
 
   private List<Map<String, Object>> reports() {
@@ -260,9 +267,10 @@ public final class Backtests {
       publish(state(name, "writing", 1, null));
       Kpis k = Kpis.of(r);
       Map<String, Object> runInfo = new LinkedHashMap<>();
-      runInfo.put("upbit", upbit.getFileName().toString());
-      runInfo.put("binance", binance.getFileName().toString());
-      runInfo.put("fx", fx.getFileName().toString());
+      // the names as the page chose them (uploads/<name> for an uploaded file)
+      runInfo.put("upbit", dataDir.relativize(upbit).toString());
+      runInfo.put("binance", dataDir.relativize(binance).toString());
+      runInfo.put("fx", dataDir.relativize(fx).toString());
       runInfo.put("lenient", lenient);
       runInfo.put("from", from == Long.MIN_VALUE ? null : Timestamps.iso(from));
       runInfo.put("to", to == Long.MAX_VALUE ? null : Timestamps.iso(to));
@@ -371,13 +379,17 @@ public final class Backtests {
     if (name.isEmpty()) {
       throw new Refused(400, field, field + ": choose a file");
     }
-    if (name.contains("/") || name.contains("\\") || name.contains("..") || name.indexOf('\0') >= 0
-        || Path.of(name).isAbsolute()) {
+    // an uploaded file is named uploads/<name>; nothing else may name a directory
+    boolean uploaded = name.startsWith(BacktestUploads.DIR + "/");
+    String bare = uploaded ? name.substring(BacktestUploads.DIR.length() + 1) : name;
+    Path dir = uploaded ? dataDir.resolve(BacktestUploads.DIR) : dataDir;
+    if (bare.isEmpty() || bare.contains("/") || bare.contains("\\") || bare.contains("..") || bare.indexOf('\0') >= 0
+        || Path.of(bare).isAbsolute()) {
       throw new Refused(400, field, field + ": '" + name + "' is not a file name in the backtest data directory "
           + "(no paths)");
     }
-    Path p = dataDir.resolve(name).normalize();
-    if (!p.getParent().equals(dataDir) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+    Path p = dir.resolve(bare).normalize();
+    if (!dir.equals(p.getParent()) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
       throw new Refused(400, field, field + ": no file '" + name + "' in the backtest data directory");
     }
     return p;

@@ -29,12 +29,12 @@ public final class Dashboard {
 
   /**
    * @param settings the console's session lifetime and idle check
-   * @param backtests the console's backtests page
+   * @param backtests the console's backtests page: its runs and reports, and the uploaded candle files
    * @param api the admin API's {@code /v1} routes for an actor name
    * @param connections the node's market-data connections (empty for a node without feeds)
    */
   public static DashboardRoutes create(
-      KimpNode node, KimpSettings.Admin settings, Backtests backtests, AdminToken token, Function<String, Route> api,
+      KimpNode node, KimpSettings.Admin settings, BacktestsPage backtests, AdminToken token, Function<String, Route> api,
       Executor jdbc, Supplier<List<ConnectionHealth>> connections) {
     Sessions sessions = new Sessions(settings.sessionTtl(), Clock.systemUTC());
     Supplier<ComponentHealth> feeds = node.components().feedsHealth() != null
@@ -53,7 +53,8 @@ public final class Dashboard {
     };
     Supplier<Object> equity = () -> equityCurve(node);
     IdleWatch.initSingleton(node.system(), node.operator()::whyIdle, node.alerts(), settings.idleCheckInterval());
-    return new DashboardRoutes(token, sessions, feed, api, system, equity, jdbc, backtests);
+    return new DashboardRoutes(token, sessions, feed, api, system, equity, jdbc, backtests.runs(),
+        backtests.uploads());
   }
 
   /** Every meter under {@code prefix} with its first measurement, by name and tags. */

@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.formFieldOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
@@ -19,6 +20,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.pathSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.redirect;
 import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
+import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.kimp.app.http.AdminToken;
@@ -77,6 +79,7 @@ public final class DashboardRoutes {
   private final java.util.concurrent.Executor blocking;
   private final String loginPage;
   private final Backtests backtests;
+  private final BacktestUploads uploads;
 
   /**
    * @param api the admin API's {@code /v1} routes, for an actor name ({@code dashboard})
@@ -87,8 +90,9 @@ public final class DashboardRoutes {
   public DashboardRoutes(
       AdminToken token, Sessions sessions, LiveFeed feed, Function<String, Route> api,
       Supplier<Map<String, Object>> system, Supplier<Object> equity, java.util.concurrent.Executor blocking,
-      Backtests backtests) {
+      Backtests backtests, BacktestUploads uploads) {
     this.backtests = backtests;
+    this.uploads = uploads;
     this.blocking = blocking;
     this.token = token;
     this.sessions = sessions;
@@ -129,6 +133,7 @@ public final class DashboardRoutes {
                     get(() -> completeWithFuture(java.util.concurrent.CompletableFuture
                         .supplyAsync(backtests::overview, blocking).thenApply(ApiJson::ok))),
                     post(() -> entity(Unmarshaller.entityToString(), this::startBacktest)))),
+                path(segment("data").slash("backtests").slash("upload"), () -> post(this::upload)),
                 path(segment("data").slash("backtests").slash("events"), () -> get(() ->
                     completeOK(backtests.watch().keepAlive(java.time.Duration.ofSeconds(15),
                         org.apache.pekko.http.javadsl.model.sse.ServerSentEvent::heartbeat),
@@ -164,9 +169,36 @@ public final class DashboardRoutes {
     }));
   }
 
+  /**
+   * Candle files from the page's upload form ({@code multipart/form-data}), streamed to disk under the upload limit
+   * (three files and the form): 201 with the stored names, or the refusal beside the field it concerns.
+   */
+  private Route upload() {
+    return withSizeLimit(uploads.requestLimit(), () -> extractMaterializer(mat -> extractRequest(req -> {
+      if (!req.entity().getContentType().mediaType().toString().startsWith("multipart/form-data")) {
+        return complete(ApiJson.error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+            "send the files as multipart/form-data (fields upbit, binance and optionally fx)"));
+      }
+      return entity(Unmarshaller.entityToMultipartFormData(), form -> completeWithFuture(
+          uploads.accept(form, mat)
+              .thenApply(m -> ApiJson.response(StatusCodes.CREATED, m))
+              .exceptionally(e -> {
+                Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                    ? e.getCause() : e;
+                return c instanceof Backtests.Refused r ? refused(r)
+                    : ApiJson.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal", String.valueOf(c.getMessage()));
+              })));
+    })));
+  }
+
   private static HttpResponse refused(Backtests.Refused e) {
     org.apache.pekko.http.javadsl.model.StatusCode status = StatusCodes.get(e.status());
-    String code = e.status() == 409 ? "conflict" : e.status() >= 500 ? "internal" : "bad_request";
+    String code = switch (e.status()) {
+      case 409 -> "conflict";
+      case 413 -> "payload_too_large";
+      case 415 -> "unsupported_media_type";
+      default -> e.status() >= 500 ? "internal" : "bad_request";
+    };
     return ApiJson.error(status, code, e.getMessage(), e.field());
   }
 

@@ -33,7 +33,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * <ul>
  *   <li>{@code board}: the coins whose premium changed, each at most {@link #MIN_ROW_INTERVAL} apart (a few updates a
  *       second per coin, however fast its ticks come), plus a coin whose freshness flipped; each row carries the receive
- *       time of its newest tick ({@code at}, epoch ms) so that the page can mark it stale and measure tick→paint;</li>
+ *       time of its newest tick ({@code at}, epoch ms: the page measures tick→paint with it) and of its oldest input
+ *       ({@code inputsAt}: the row's age, which marks it stale);</li>
  *   <li>{@code status}: once a second, why trading is idle, the USDT/KRW rate and feed health, open cycles and
  *       dead-letters, and a version of the cycle tables (pages reload their lists when it changes).</li>
  * </ul>
@@ -130,6 +131,7 @@ public final class LiveFeed {
     o.put("dir", r.direction().name());
     num(o, "edge", r.netEdgePercent());
     o.put("at", r.at());
+    o.put("inputsAt", r.inputsAt());
     o.put("stale", r.stale());
     o.put("sent", now);
     return o;

@@ -3,7 +3,7 @@ package io.kimp.app.http;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kimp.app.config.KimpSettings;
-import io.kimp.app.dashboard.Backtests;
+import io.kimp.app.dashboard.BacktestsPage;
 import io.kimp.app.dashboard.Dashboard;
 import io.kimp.app.metrics.OperationsMetrics;
 import io.kimp.app.node.KimpNode;
@@ -51,7 +51,7 @@ public final class AdminServer implements AutoCloseable {
    * Starts the admin API and the console of {@code node} with {@code settings}; fails (naming the address) if the port
    * cannot be bound.
    */
-  public static AdminServer start(KimpNode node, KimpSettings.Admin settings, Backtests backtests) {
+  public static AdminServer start(KimpNode node, KimpSettings.Admin settings, BacktestsPage backtests) {
     return start(node, settings, backtests, List::of);
   }
 
@@ -60,7 +60,7 @@ public final class AdminServer implements AutoCloseable {
    * lists (for the console's system page).
    */
   public static AdminServer start(
-      KimpNode node, KimpSettings.Admin admin, Backtests backtests,
+      KimpNode node, KimpSettings.Admin admin, BacktestsPage backtests,
       Supplier<List<io.kimp.feeds.source.ConnectionHealth>> connections) {
     AdminSettings settings = admin.api();
     AdminToken token = AdminToken.resolve(settings);

@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import io.kimp.app.operator.OperatorActions.ComponentHealth;
 import io.kimp.app.operator.OperatorActions.Health;
 import io.kimp.app.config.KimpSettings;
-import io.kimp.app.dashboard.Backtests;
+import io.kimp.app.dashboard.BacktestsPage;
 import io.kimp.app.http.AdminServer;
 import io.kimp.app.watch.FeedAlarms;
 import io.kimp.app.watch.FeedWatchdog;
@@ -116,7 +116,7 @@ public final class TradingNode implements AutoCloseable {
           FeedWatchdog.create(feeds, stateRef.get(), new FeedAlarms(settings.market().alarms()),
               node.alerts(), Clock.systemUTC(), settings.market().watchdogInterval()),
           "feed-watchdog", org.apache.pekko.actor.typed.Props.empty());
-      AdminServer admin = AdminServer.start(node, settings.admin(), Backtests.fromConfig(config),
+      AdminServer admin = AdminServer.start(node, settings.admin(), BacktestsPage.fromConfig(config),
           () -> feeds.health().connections());
       String address = node.system().address().toString();
       node.alerts().publish(nodeAlert(AlertKind.NODE_STARTED, Alert.Severity.INFO, address,

@@ -24,10 +24,14 @@ import java.util.Optional;
  * quotes at their top of book. Cheap and non-blocking: the dashboard calls it many times a second.
  */
 public final class PremiumBoard {
-  /** One coin. {@code netEdgePercent} is NaN when the books cannot execute the size; {@code at} is epoch ms. */
+  /**
+   * One coin. {@code netEdgePercent} is NaN when the books cannot execute the size; {@code at} (epoch ms) is the receive
+   * time of its newest input, {@code inputsAt} that of its oldest (Upbit book, Binance book, USDT/KRW rate): how old
+   * the figures shown are, which is what makes a row stale.
+   */
   public record Row(
       String coin, double upbitKrw, double binanceUsdt, double usdtKrw, double premiumPercent, Direction direction,
-      double netEdgePercent, long at, boolean stale) {}
+      double netEdgePercent, long at, long inputsAt, boolean stale) {}
 
   private static final double UNLIMITED = 1e15;
 
@@ -98,7 +102,9 @@ public final class PremiumBoard {
       double premium = p.get().midPercent();
       Direction dir = premium >= 0 ? Direction.KIMCHI : Direction.REVERSE;
       double edge = up != null && bn != null ? edge(dir, coin, up, bn, rate) : Double.NaN;
-      return Optional.of(new Row(coin, upMid, bnMid, rate, premium, dir, edge, p.get().updatedAt(),
+      long oldest = Math.min(s.usdtKrwUpdatedAt(),
+          Math.min(s.updatedAt(Venue.UPBIT, coin), s.updatedAt(Venue.BINANCE, coin)));
+      return Optional.of(new Row(coin, upMid, bnMid, rate, premium, dir, edge, p.get().updatedAt(), oldest,
           !s.isFresh(coin, now)));
     }
     CoinQuote q = market.freshQuotes().get(coin);
@@ -120,7 +126,7 @@ public final class PremiumBoard {
     double premium = PremiumMath.premiumPercent(up.mid(), bn.mid(), rate);
     Direction dir = premium >= 0 ? Direction.KIMCHI : Direction.REVERSE;
     long at = q.observedAt().toEpochMilli();
-    return new Row(q.coin(), up.mid(), bn.mid(), rate, premium, dir, edge(dir, q.coin(), up, bn, rate), at,
+    return new Row(q.coin(), up.mid(), bn.mid(), rate, premium, dir, edge(dir, q.coin(), up, bn, rate), at, at,
         now - at > staleAfterMillis);
   }
 

@@ -38,7 +38,7 @@ record AdminNodes(KimpNode node, AdminServer server, Path dataDir, AdminHttp htt
     KimpNode node = KimpNode.start(config, new NodeComponents(venues, market, alerts, Clock.systemUTC()));
     try {
       AdminServer server = AdminServer.start(node, io.kimp.app.config.KimpSettings.from(config).admin(),
-          io.kimp.app.dashboard.Backtests.fromConfig(config));
+          io.kimp.app.dashboard.BacktestsPage.fromConfig(config));
       return new AdminNodes(node, server, dataDir, new AdminHttp(server.port(), token(dataDir)));
     } catch (RuntimeException e) {
       node.close();

@@ -60,7 +60,7 @@ class DashboardBench {
     KimpNode node = KimpNode.start(config,
         new NodeComponents(TestNodes.exchange().venues(), market, new RecordingAlertSink(), Clock.systemUTC()));
     AdminServer server = AdminServer.start(node, io.kimp.app.config.KimpSettings.from(config).admin(),
-        io.kimp.app.dashboard.Backtests.fromConfig(config));
+        io.kimp.app.dashboard.BacktestsPage.fromConfig(config));
     String base = "http://127.0.0.1:" + server.port();
     String token = Files.readString(dir.resolve("admin.token")).trim();
     AtomicBoolean running = new AtomicBoolean(true);

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
 import io.kimp.fixtures.db.TestDatabases;
+import io.kimp.simulator.SimVenue;
 import io.kimp.simulator.SimulatorConfig;
 import io.kimp.it.TestNodes;
 import java.nio.file.Files;
@@ -28,9 +29,12 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The operator's console in headless Chromium against a node trading (on paper) on the exchange simulator, as
  * {@code ./kimp run --simulate} starts it: signing in (a wrong token refused), the premium board filling with every
- * simulated coin, a cycle's journal timeline, pausing and resuming (seen through the bearer API), a settings error beside
- * its field, logging out; and over plain HTTP, that nothing is served without a session and that a state change without
- * the CSRF token or from another origin is refused.
+ * simulated coin, sorted, colour-scaled, with sparklines, its rows marked stale while a venue is silent (and fresh again
+ * after), a cycle's journal timeline, the money page's figures and realised-PnL curve, pausing and resuming (seen
+ * through the bearer API), a settings error beside its field, the system page, logging out; the things for the people who use it (Korean/English remembered, light/dark remembered, KRW and
+ * USDT as traders write them, times in the browser's zone with UTC on hover, every control labelled and reachable with
+ * the keyboard); and over plain HTTP, that nothing is served without a session and that a state change without the CSRF
+ * token or from another origin is refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
@@ -195,6 +199,10 @@ class DashboardBrowserTest {
       b.go("/ui/system");
       b.await(d -> !d.findElements(By.cssSelector("#connections tbody tr")).isEmpty());
       b.await(d -> !d.findElement(By.id("cluster")).getText().isEmpty());
+      // version and uptime; the alert outbox: what was delivered, what waits
+      assertThat(b.driver().findElement(By.id("sys")).getText()).contains("Version").contains("Uptime");
+      b.await(d -> d.findElement(By.id("telegram")).getText().contains("outbox.size"));
+      assertThat(b.driver().findElement(By.id("telegram")).getText()).contains("messages.sent");
       b.screenshot("system");
       b.go("/ui/dlq");
       b.await(d -> !d.findElements(By.cssSelector("#dlq tbody tr")).isEmpty());
@@ -261,5 +269,175 @@ class DashboardBrowserTest {
     assertThat(ok.status()).as(ok.body()).isEqualTo(200);
     assertThat(api("GET", "/api/v1/trading", null).get("paused").asBoolean()).isTrue();
     api("POST", "/api/v1/trading/resume", "{}");
+  }
+
+  /**
+   * Every visible form control of the page without an accessible name (a label, aria-label/-labelledby, or a button's
+   * text) or taken out of the keyboard's tab order; empty when all are fine.
+   */
+  private static final String UNLABELLED = String.join("\n",
+      "const bad = [];",
+      "for (const e of document.querySelectorAll('input, select, textarea, button, a[href]')) {",
+      "  if (e.closest('dialog:not([open])') || e.offsetParent === null && e.type !== 'file') continue;",
+      "  const named = (e.labels && e.labels.length) || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')",
+      "    || ((e.tagName === 'BUTTON' || e.tagName === 'A') && e.textContent.trim());",
+      "  if (!named || e.tabIndex < 0 || e.disabled && e.tagName !== 'BUTTON') bad.push(e.outerHTML.slice(0, 120));",
+      "}",
+      "return bad;");
+
+  @Test
+  void languageThemeNumbersTimesAndControlsAreAsTheOperatorExpects() {
+    await().atMost(Duration.ofSeconds(120)).until(() -> !TestNodes.query(node.node().readSide(),
+        "SELECT id FROM arbitrage_cycles").isEmpty());
+    try (Browser b = Browser.open(base)) {
+      // the browser in Seoul: times are shown in its zone, UTC on hover
+      b.driver().executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", "Asia/Seoul"));
+      b.signIn(token);
+      // KRW with the won sign and thousands separators, USDT with its unit
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr")).size() == SimulatorConfig.DEFAULT_COINS.size()
+          && d.findElements(By.cssSelector("#board tbody tr")).stream()
+          .allMatch(r -> r.findElements(By.tagName("td")).get(1).getText().matches("₩\\d{1,3}(,\\d{3})*")));
+      WebElement first = b.driver().findElement(By.cssSelector("#board tbody tr"));
+      assertThat(first.findElements(By.tagName("td")).get(2).getText()).matches("\\d{1,3}(,\\d{3})*\\.\\d{2,6} USDT");
+
+      // every control of every page is labelled and in the tab order; the filter is reached with the Tab key
+      for (String page : List.of("/ui/", "/ui/cycles", "/ui/dlq", "/ui/money", "/ui/system", "/ui/backtests")) {
+        b.go(page);
+        b.await(d -> d.findElement(By.cssSelector("#main > h1")));
+        b.await(d -> !d.findElements(By.cssSelector("nav a[aria-current='page']")).isEmpty());
+        assertThat((List<?>) b.driver().executeScript(UNLABELLED)).as(page + ": unlabelled or unreachable controls")
+            .isEmpty();
+      }
+      b.go("/ui/");
+      b.await(d -> d.findElement(By.id("board-filter")));
+      org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(b.driver());
+      boolean reached = false;
+      for (int i = 0; i < 30 && !reached; i++) {
+        keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+        reached = "board-filter".equals(b.driver().switchTo().activeElement().getAttribute("id"));
+      }
+      assertThat(reached).as("the board's filter is reached with Tab").isTrue();
+
+      // a cycle's journal: local (Seoul) time on screen, the same instant in UTC in the title
+      b.go("/ui/cycles");
+      String cycle = b.await(d -> d.findElement(By.cssSelector("#cycles tbody tr[data-cycle]")).getAttribute("data-cycle"));
+      b.go("/ui/cycles/" + cycle);
+      WebElement when = b.await(d -> d.findElement(By.cssSelector("#timeline li time")));
+      String utc = when.getAttribute("title");
+      assertThat(utc).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC");
+      java.time.ZonedDateTime seoul = java.time.LocalDateTime.parse(utc.substring(0, 19).replace(' ', 'T'))
+          .atZone(java.time.ZoneOffset.UTC).withZoneSameInstant(java.time.ZoneId.of("Asia/Seoul"));
+      assertThat(when.getText()).contains(seoul.format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")))
+          .contains(String.valueOf(seoul.getDayOfMonth()));
+
+      // Korean, remembered across pages and reloads
+      b.click(By.id("lang"));
+      b.await(d -> "ko".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+      b.go("/ui/money");
+      b.await(d -> d.findElement(By.cssSelector("nav a[data-page='board']")).getText().equals("김프 현황"));
+      assertThat(b.driver().findElement(By.cssSelector("#main > h1")).getText()).isEqualTo("자금");
+      b.driver().navigate().refresh();
+      b.await(d -> d.findElement(By.cssSelector("nav a[data-page='money']")).getText().equals("자금"));
+
+      // the dark theme, remembered; then light again
+      String light = (String) b.driver().executeScript("return getComputedStyle(document.body).backgroundColor");
+      b.click(By.id("theme"));
+      b.await(d -> "dark".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
+      b.driver().navigate().refresh();
+      b.await(d -> "dark".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
+      String dark = (String) b.driver().executeScript("return getComputedStyle(document.body).backgroundColor");
+      assertThat(dark).isNotEqualTo(light);
+      b.screenshot("money-dark-ko");
+      b.click(By.id("theme"));
+      b.await(d -> "light".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
+      b.click(By.id("lang"));
+      b.await(d -> "en".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
+    }
+  }
+
+  private static List<String> boardColumn(Browser b, int column) {
+    return b.driver().findElements(By.cssSelector("#board tbody tr")).stream()
+        .map(r -> r.findElements(By.tagName("td")).get(column).getText()).toList();
+  }
+
+  @Test
+  void theBoardSortsColoursDrawsSparklinesAndMarksSilentCoinsStale() {
+    int coins = SimulatorConfig.DEFAULT_COINS.size();
+    try (Browser b = Browser.open(base)) {
+      b.signIn(token);
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr")).size() == coins
+          && boardColumn(b, 4).stream().allMatch(t -> t.endsWith("%")));
+
+      // sort by coin (ascending, then descending), then by premium (highest first)
+      b.click(By.cssSelector("button[data-sort='coin']"));
+      b.await(d -> boardColumn(b, 0).equals(boardColumn(b, 0).stream().sorted().toList()));
+      assertThat(b.driver().findElement(By.cssSelector("button[data-sort='coin']")).findElement(By.xpath(".."))
+          .getAttribute("aria-sort")).isEqualTo("ascending");
+      b.click(By.cssSelector("button[data-sort='coin']"));
+      b.await(d -> boardColumn(b, 0).equals(boardColumn(b, 0).stream()
+          .sorted(java.util.Comparator.reverseOrder()).toList()));
+      b.click(By.cssSelector("button[data-sort='premium']"));
+      b.await(d -> {
+        List<Double> p = boardColumn(b, 4).stream().map(t -> Double.parseDouble(t.replace("%", ""))).toList();
+        return p.equals(p.stream().sorted(java.util.Comparator.reverseOrder()).toList());
+      });
+      // colour-scaled premiums, and a sparkline in every row
+      assertThat(b.driver().findElements(By.cssSelector("#board tbody tr")).stream()
+          .map(r -> r.findElements(By.tagName("td")).get(4).getCssValue("background-color")))
+          .allSatisfy(c -> assertThat(c).startsWith("rgba(").doesNotEndWith(", 0)"));
+      assertThat(b.driver().findElements(By.cssSelector("#board tbody tr td svg.spark"))).hasSize(coins);
+      assertThat(b.driver().findElements(By.cssSelector("#board tbody tr[data-stale='true']"))).isEmpty();
+
+      // Upbit goes silent: every row is marked stale (greyed, ⚠), the header counts them, the banner says why
+      node.simulator().stall(SimVenue.UPBIT, Duration.ofMinutes(3));
+      try {
+        b.await(d -> d.findElements(By.cssSelector("#board tbody tr.stale[data-stale='true']")).size() == coins);
+        // never shown as fresh: the age is that of the silent venue's last price, at least the stale limit (10 s)
+        WebElement age = b.driver().findElement(By.cssSelector("#board tbody tr.stale td.age"));
+        assertThat(age.getAttribute("title")).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+        assertThat(age.getText()).matches("([1-9]\\d+s|\\d+m \\d+s)");
+        b.await(d -> d.findElement(By.id("feeds")).getText().contains(coins + " stale"));
+        // the USDT/KRW rate comes from Upbit too: the rate is stale, the first reason unless every slot is held
+        String why = b.await(d -> {
+          String code = d.findElement(By.id("why")).getAttribute("data-code");
+          return List.of("STALE_FX", "SLOTS_HELD", "EXPOSURE_HELD").contains(code) ? code : null;
+        });
+        if (why.equals("STALE_FX")) {
+          assertThat(b.driver().findElement(By.id("why")).getText()).containsIgnoringCase("stale");
+        }
+        b.screenshot("board-stale");
+      } finally {
+        node.simulator().resume(SimVenue.UPBIT);
+      }
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr[data-stale='false']")).size() == coins);
+    }
+  }
+
+  @Test
+  void theMoneyPageShowsTheFiguresAndTheRealisedPnlCurve() throws Exception {
+    // two ended cycles make a curve of two points
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> TestNodes.query(
+        node.node().readSide(), "SELECT id FROM arbitrage_cycles WHERE end_time IS NOT NULL "
+            + "AND total_net_profit_krw IS NOT NULL").size() >= 2);
+    try (Browser b = Browser.open(base)) {
+      b.signIn(token);
+      b.await(d -> d.findElement(By.id("why")));
+      b.go("/ui/money");
+      JsonNode portfolio = api("GET", "/api/v1/portfolio", null);
+      String capital = b.await(d -> {
+        String t = d.findElement(By.id("m-capital")).getText();
+        return t.isEmpty() ? null : t;
+      });
+      assertThat(capital).isEqualTo("₩" + String.format(java.util.Locale.US, "%,d",
+          portfolio.get("capitalKrw").decimalValue().setScale(0, java.math.RoundingMode.HALF_UP).longValueExact()));
+      for (String card : List.of("m-equity", "m-reserved", "m-free", "m-today", "m-total")) {
+        assertThat(b.driver().findElement(By.id(card)).getText()).as(card).matches("-?₩[\\d,]+(\\.\\d+)?");
+      }
+      // the curve: a drawn line, labelled for screen readers
+      WebElement chart = b.driver().findElement(By.cssSelector("#main svg.chart"));
+      assertThat(chart.getAttribute("aria-label")).isNotBlank();
+      b.await(d -> d.findElement(By.cssSelector("#main svg.chart path")).getAttribute("d").startsWith("M"));
+      b.screenshot("money");
+    }
   }
 }
