@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.kimp.core.config.CoreSettings;
 import io.kimp.gateway.binance.BinanceSettings;
 import io.kimp.gateway.http.ApiCredentials;
+import io.kimp.gateway.limit.RateLimitSettings;
 import io.kimp.gateway.upbit.UpbitSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -43,6 +44,34 @@ public final class LiveSettings {
         CoreSettings.positive(c, p + "request-timeout"),
         CoreSettings.positive(c, p + "default-backoff"),
         CoreSettings.positive(c, p + "symbol-rules-ttl"));
+  }
+
+  /**
+   * The venues' per-key limits and the safety margin ({@code kimp.exchanges.rate-limits.*}); every limit must be positive
+   * and the margin in [0, 1).
+   */
+  public static RateLimitSettings rateLimits(Config c) {
+    String p = "kimp.exchanges.rate-limits.";
+    double margin = c.getDouble(p + "safety-margin");
+    if (!(margin >= 0 && margin < 1)) {
+      throw new ConfigException.BadValue(p + "safety-margin", "must be at least 0 and below 1, not " + margin);
+    }
+    return new RateLimitSettings(
+        margin,
+        positiveInt(c, p + "upbit.order-per-second"),
+        positiveInt(c, p + "upbit.default-per-second"),
+        positiveInt(c, p + "binance.request-weight-per-minute"),
+        positiveInt(c, p + "binance.sapi-weight-per-minute"),
+        positiveInt(c, p + "binance.orders-per-10s"),
+        positiveInt(c, p + "binance.orders-per-day"));
+  }
+
+  private static int positiveInt(Config c, String path) {
+    int v = c.getInt(path);
+    if (v <= 0) {
+      throw new ConfigException.BadValue(path, "must be positive, not " + v);
+    }
+    return v;
   }
 
   private static String secret(Config c, String path, String env) {

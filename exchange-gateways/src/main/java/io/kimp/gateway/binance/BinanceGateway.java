@@ -23,6 +23,7 @@ import io.kimp.gateway.http.Json;
 import io.kimp.gateway.http.QueryString;
 import io.kimp.gateway.http.VenueBackoff;
 import io.kimp.gateway.http.VenueHttp;
+import io.kimp.gateway.limit.KeyLimits;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Clock;
@@ -41,6 +42,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -68,6 +70,8 @@ public final class BinanceGateway implements ExchangeGateway {
   private final TradingCosts costs;
   private final Clock clock;
   private final VenueBackoff backoff;
+  private final KeyLimits limits;
+  private final BinanceThrottle throttle;
   private final AtomicLong serverOffsetMs = new AtomicLong();
   private final Map<String, String> usedWeight = new ConcurrentHashMap<>();
   private final Map<String, CachedRules> rules = new ConcurrentHashMap<>();
@@ -77,12 +81,21 @@ public final class BinanceGateway implements ExchangeGateway {
   /** Binance's error payload {@code {"code":-2010,"msg":"…"}}. */
   private record ApiError(int status, int code, String msg) {}
 
+  /** A gateway alone on its key (no other node shares its limits). */
   public BinanceGateway(BinanceSettings settings, VenueHttp http, TradingCosts costs, Clock clock) {
+    this(settings, http, costs, clock, KeyLimits.standalone());
+  }
+
+  /** A gateway drawing on this node's share of the key's limits; its back-offs travel to the other nodes. */
+  public BinanceGateway(BinanceSettings settings, VenueHttp http, TradingCosts costs, Clock clock, KeyLimits limits) {
     this.settings = settings;
     this.http = http;
     this.costs = costs;
     this.clock = clock;
+    this.limits = limits;
     this.backoff = new VenueBackoff(Venue.BINANCE, clock);
+    this.throttle = new BinanceThrottle(clock, limits.share(), limits.settings());
+    limits.register(Venue.BINANCE, backoff);
   }
 
   @Override
@@ -408,7 +421,7 @@ public final class BinanceGateway implements ExchangeGateway {
       return CompletableFuture.completedFuture(cached.rules());
     }
     String uri = settings.baseUrl() + "/api/v3/exchangeInfo?symbol=" + symbol;
-    return call(HttpRequest.GET(uri), "exchangeInfo " + symbol, false)
+    return call(HttpRequest.GET(uri), "GET /api/v3/exchangeInfo", false)
         .thenApply(
             json -> {
               for (JsonNode s : json.path("symbols")) {
@@ -431,25 +444,29 @@ public final class BinanceGateway implements ExchangeGateway {
 
   private CompletionStage<JsonNode> signed(
       HttpMethod method, String path, QueryString params, boolean mutating, boolean mayResync) {
-    QueryString q =
-        params
-            .copy()
-            .add("recvWindow", settings.recvWindow().toMillis())
-            .add("timestamp", clock.millis() + serverOffsetMs.get());
-    String payload = q.encoded();
-    String signature = BinanceSigner.sign(settings.credentials().secret(), payload);
-    String signedParams = payload + "&signature=" + signature;
-    HttpRequest request;
-    if (method == HttpMethods.POST) {
-      request =
-          HttpRequest.POST(settings.baseUrl() + path)
-              .withEntity(ContentTypes.APPLICATION_X_WWW_FORM_URLENCODED, signedParams);
-    } else {
-      request = HttpRequest.create(settings.baseUrl() + path + "?" + signedParams).withMethod(method);
-    }
-    request = request.addHeader(RawHeader.create("X-MBX-APIKEY", settings.credentials().key()));
+    // signed when its turn comes, so that a wait for the rate limit cannot push the timestamp out of recvWindow
+    Supplier<HttpRequest> signedRequest =
+        () -> {
+          QueryString q =
+              params
+                  .copy()
+                  .add("recvWindow", settings.recvWindow().toMillis())
+                  .add("timestamp", clock.millis() + serverOffsetMs.get());
+          String payload = q.encoded();
+          String signature = BinanceSigner.sign(settings.credentials().secret(), payload);
+          String signedParams = payload + "&signature=" + signature;
+          HttpRequest request;
+          if (method == HttpMethods.POST) {
+            request =
+                HttpRequest.POST(settings.baseUrl() + path)
+                    .withEntity(ContentTypes.APPLICATION_X_WWW_FORM_URLENCODED, signedParams);
+          } else {
+            request = HttpRequest.create(settings.baseUrl() + path + "?" + signedParams).withMethod(method);
+          }
+          return request.addHeader(RawHeader.create("X-MBX-APIKEY", settings.credentials().key()));
+        };
     String what = method.value() + " " + path;
-    return call(request, what, mutating)
+    return call(signedRequest, what, mutating)
         .handle(
             (json, t) -> {
               if (t == null) {
@@ -482,12 +499,24 @@ public final class BinanceGateway implements ExchangeGateway {
   }
 
   private CompletionStage<JsonNode> call(HttpRequest request, String what, boolean mutating) {
+    return call(() -> request, what, mutating);
+  }
+
+  /** Waits for the rate limit's turn, then builds and sends the request. */
+  private CompletionStage<JsonNode> call(Supplier<HttpRequest> request, String what, boolean mutating) {
     try {
       backoff.check(what);
     } catch (VenueException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return http.send(request)
+    return throttle
+        .acquire(what)
+        .thenCompose(
+            x -> {
+              // the pause may have started while this request waited for its turn
+              backoff.check(what);
+              return http.send(request.get());
+            })
         .handle(
             (reply, t) -> {
               if (t != null) {
@@ -510,6 +539,7 @@ public final class BinanceGateway implements ExchangeGateway {
             usedWeight.put(k, v);
           }
         });
+    throttle.update(reply.headers());
     if (reply.ok()) {
       try {
         return Json.parse(reply.body());
@@ -523,7 +553,8 @@ public final class BinanceGateway implements ExchangeGateway {
     if (reply.rateLimited()) {
       java.time.Duration wait = VenueBackoff.retryAfter(reply, settings.defaultBackoff());
       backoff.pause(wait);
-      log.warn("{}: Binance answered {} ({}); pausing all Binance calls for {} s", what, reply.status(), err.msg(),
+      limits.announce(Venue.BINANCE, wait, reply.status());
+      log.warn("{}: Binance answered {} ({}); pausing all Binance calls on every node for {} s", what, reply.status(), err.msg(),
           wait.toSeconds());
       return fail(FailureClass.TRANSIENT, String.valueOf(err.code() != 0 ? err.code() : reply.status()),
           what + ": rate limited (" + reply.status() + "), retry after " + wait.toSeconds() + " s", wait);

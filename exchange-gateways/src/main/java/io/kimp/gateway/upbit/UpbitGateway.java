@@ -24,6 +24,7 @@ import io.kimp.gateway.http.Json;
 import io.kimp.gateway.http.QueryString;
 import io.kimp.gateway.http.VenueBackoff;
 import io.kimp.gateway.http.VenueHttp;
+import io.kimp.gateway.limit.KeyLimits;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -89,19 +90,30 @@ public final class UpbitGateway implements ExchangeGateway {
   private final UpbitAuth auth;
   private final UpbitThrottle throttle;
   private final VenueBackoff backoff;
+  private final KeyLimits limits;
   /** Endpoint → rate-limit group, as Upbit's {@code Remaining-Req} names it. */
   private final Map<String, String> groups = new ConcurrentHashMap<>();
   /** Client id → withdrawal uuid of the withdrawals this process sent or matched. */
   private final Map<String, String> withdrawalIds = new ConcurrentHashMap<>();
 
+  /** A gateway alone on its key (no other node shares its limits). */
   public UpbitGateway(UpbitSettings settings, VenueHttp http, TradingCosts costs, Clock clock) {
+    this(settings, http, costs, clock, KeyLimits.standalone());
+  }
+
+  /** A gateway drawing on this node's share of the key's limits; its back-offs travel to the other nodes. */
+  public UpbitGateway(UpbitSettings settings, VenueHttp http, TradingCosts costs, Clock clock, KeyLimits limits) {
     this.settings = settings;
+    this.limits = limits;
     this.http = http;
     this.costs = costs;
     this.clock = clock;
     this.auth = new UpbitAuth(settings.credentials());
-    this.throttle = new UpbitThrottle(clock);
+    this.throttle =
+        new UpbitThrottle(clock, limits.share(),
+            Map.of("order", limits.settings().upbitOrderPerSecond(), "default", limits.settings().upbitDefaultPerSecond()));
     this.backoff = new VenueBackoff(Venue.UPBIT, clock);
+    limits.register(Venue.UPBIT, backoff);
     groups.put("POST /v1/orders", "order");
   }
 
@@ -515,7 +527,8 @@ public final class UpbitGateway implements ExchangeGateway {
       Duration wait =
           VenueBackoff.retryAfter(reply, reply.status() == 418 ? settings.banBackoff() : settings.defaultBackoff());
       backoff.pause(wait);
-      log.warn("{}: Upbit answered {} ({}); pausing all Upbit calls for {} ms", what, reply.status(), name,
+      limits.announce(Venue.UPBIT, wait, reply.status());
+      log.warn("{}: Upbit answered {} ({}); pausing all Upbit calls on every node for {} ms", what, reply.status(), name,
           wait.toMillis());
       throw new VenueException(Venue.UPBIT, FailureClass.TRANSIENT, name,
           what + ": rate limited (" + reply.status() + "), retry after " + wait.toMillis() + " ms", wait, null);
