@@ -101,6 +101,14 @@ final class FailoverVenues implements AutoCloseable {
     return perIntent.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
   }
 
+  /**
+   * 429s and 418s the fakes returned over the run: the three nodes trade on one key pair, whose documented limits the
+   * fakes enforce over all of them together.
+   */
+  int rateLimitReplies() {
+    return binance.returned429() + binance.returned418() + upbit.returned429() + upbit.returned418();
+  }
+
   @Override
   public void close() {
     simulator.close();

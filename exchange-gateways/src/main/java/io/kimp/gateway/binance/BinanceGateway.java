@@ -24,6 +24,7 @@ import io.kimp.gateway.http.QueryString;
 import io.kimp.gateway.http.VenueBackoff;
 import io.kimp.gateway.http.VenueHttp;
 import io.kimp.gateway.limit.KeyLimits;
+import io.kimp.gateway.preflight.KeyRejection;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Clock;
@@ -560,6 +561,12 @@ public final class BinanceGateway implements ExchangeGateway {
           what + ": rate limited (" + reply.status() + "), retry after " + wait.toSeconds() + " s", wait);
     }
     String code = err.code() != 0 ? String.valueOf(err.code()) : "http-" + reply.status();
+    if (KeyRejection.isKeyRejection(Venue.BINANCE, code)) {
+      KeyRejection rejected = new KeyRejection(Venue.BINANCE, code, err.msg());
+      limits.keyWatch().rejected(rejected);
+      return fail(FailureClass.PERMANENT, code, what + ": " + reply.status() + " " + err.msg() + " - "
+          + rejected.message(), null);
+    }
     if (reply.serverError() || err.code() == -1006 || err.code() == -1007) {
       return fail(mutating ? FailureClass.UNKNOWN_OUTCOME : FailureClass.TRANSIENT, code,
           what + ": " + reply.status() + " " + err.msg() + " (execution status unknown)", null);

@@ -2,6 +2,7 @@ package io.kimp.gateway.limit;
 
 import io.kimp.core.market.Venue;
 import io.kimp.gateway.http.VenueBackoff;
+import io.kimp.gateway.preflight.KeyWatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one node's gateways share about their API keys: the node's {@link ClusterShare} of each key's limits, the
- * documented limits, and the back-off pauses that travel between nodes. Every gateway on a venue's key (the spot gateway
+ * documented limits, the back-off pauses that travel between nodes, and the {@link KeyWatch} that hears of a key the
+ * venue rejected. Every gateway on a venue's key (the spot gateway
  * today, a futures gateway on the same key later) registers its {@link VenueBackoff} here, so that a back-off announced
  * by another node pauses all of them, and announces its own 429/418s through the {@link BackoffRelay}.
  */
@@ -23,6 +25,7 @@ public final class KeyLimits {
   private final ClusterShare share;
   private volatile BackoffRelay relay = BackoffRelay.LOCAL_ONLY;
   private final Map<Venue, List<VenueBackoff>> backoffs = new ConcurrentHashMap<>();
+  private final KeyWatch keyWatch = new KeyWatch();
 
   public KeyLimits(RateLimitSettings settings) {
     this.settings = settings;
@@ -40,6 +43,11 @@ public final class KeyLimits {
 
   public ClusterShare share() {
     return share;
+  }
+
+  /** Where the gateways report a key the venue rejected, whichever request met it. */
+  public KeyWatch keyWatch() {
+    return keyWatch;
   }
 
   /** Where this node's own back-offs go (set by the app once the cluster is up). */

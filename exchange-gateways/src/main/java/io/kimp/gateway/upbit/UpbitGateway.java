@@ -25,6 +25,7 @@ import io.kimp.gateway.http.QueryString;
 import io.kimp.gateway.http.VenueBackoff;
 import io.kimp.gateway.http.VenueHttp;
 import io.kimp.gateway.limit.KeyLimits;
+import io.kimp.gateway.preflight.KeyRejection;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -532,6 +533,13 @@ public final class UpbitGateway implements ExchangeGateway {
           wait.toMillis());
       throw new VenueException(Venue.UPBIT, FailureClass.TRANSIENT, name,
           what + ": rate limited (" + reply.status() + "), retry after " + wait.toMillis() + " ms", wait, null);
+    }
+    if (KeyRejection.isKeyRejection(Venue.UPBIT, name)) {
+      KeyRejection rejected = new KeyRejection(Venue.UPBIT, name, message);
+      limits.keyWatch().rejected(rejected);
+      throw new VenueException(Venue.UPBIT, FailureClass.PERMANENT, name,
+          what + ": " + reply.status() + " " + message + " - " + rejected.message(), null,
+          new HttpStatusMarker(reply.status()));
     }
     if (reply.serverError()) {
       throw new VenueException(
