@@ -66,6 +66,18 @@ public final class LiveSettings {
         positiveInt(c, p + "binance.orders-per-day"));
   }
 
+  /** The live pre-flight's settings ({@code kimp.exchanges.preflight.*}). */
+  public static PreflightSettings preflight(Config c) {
+    return new PreflightSettings(CoreSettings.positive(c, "kimp.exchanges.preflight.interval"),
+        CoreSettings.positive(c, "kimp.exchanges.preflight.timeout"));
+  }
+
+  /**
+   * @param interval how often the pre-flight runs again (besides at start and on every resume)
+   * @param timeout how long the start-up waits for its first pre-flight before the node goes on
+   */
+  public record PreflightSettings(Duration interval, Duration timeout) {}
+
   private static int positiveInt(Config c, String path) {
     int v = c.getInt(path);
     if (v <= 0) {

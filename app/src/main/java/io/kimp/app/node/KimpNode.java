@@ -202,12 +202,36 @@ public final class KimpNode implements AutoCloseable {
               config.getDuration("kimp.cycle.passivate-after-idle"),
               config.getInt("kimp.cycle.projection-tags")));
       CycleProjection.init(system, readSide);
+      startPreflight(system, config, components, portfolio, operator, metrics, askTimeout);
       log.info("node {} started on {}", Cluster.get(system).selfMember().address(), db.safeUrl());
       return new KimpNode(system, readSide, db, portfolio, deadLetters, cycles, components, metrics, operator, alerts);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * Live mode: the pre-flight of the node's gateways runs before the node trades (waiting at most
+   * {@code kimp.exchanges.preflight.timeout}), then every {@code kimp.exchanges.preflight.interval} and before every
+   * resume; a rejected key pauses the Portfolio singleton (cluster-wide) by {@link Portfolio#KEY_CHECK}.
+   */
+  private static void startPreflight(ActorSystem<Void> system, Config config, NodeComponents components,
+      ActorRef<Portfolio.Command> portfolio, OperatorService operator, PrometheusMetrics metrics, Duration askTimeout) {
+    java.util.function.Consumer<String> stopTrading = reason ->
+        org.apache.pekko.actor.typed.javadsl.AskPattern.<Portfolio.Command, Portfolio.Snapshot>ask(
+                portfolio, r -> new Portfolio.Pause(Portfolio.KEY_CHECK, reason, r), askTimeout, system.scheduler())
+            .whenComplete((s, t) -> {
+              if (t != null) {
+                log.error("could not stop trading for a rejected API key (the portfolio did not answer): {}", t.toString());
+              }
+            });
+    io.kimp.app.preflight.Preflight.forLive(components.venues(), stopTrading, components.clock(), metrics.registry())
+        .ifPresent(p -> {
+          operator.attachPreflight(p);
+          io.kimp.gateway.LiveSettings.PreflightSettings s = io.kimp.gateway.LiveSettings.preflight(config);
+          p.start(system, s.interval(), s.timeout());
+        });
   }
 
   /**

@@ -122,6 +122,11 @@ public final class BinanceGateway implements ExchangeGateway {
     return backoff;
   }
 
+  /** The node's share of the key's limits and the watch that hears of a rejected key. */
+  public KeyLimits limits() {
+    return limits;
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // orders
 

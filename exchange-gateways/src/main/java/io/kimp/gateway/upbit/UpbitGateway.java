@@ -127,6 +127,11 @@ public final class UpbitGateway implements ExchangeGateway {
     return backoff;
   }
 
+  /** The node's share of the key's limits and the watch that hears of a rejected key. */
+  public KeyLimits limits() {
+    return limits;
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // orders
 
