@@ -45,6 +45,15 @@ final class FailoverVenues implements AutoCloseable {
     upbit = FakeUpbit.start(chain, UPBIT_KEY, UPBIT_SECRET);
     binance.setBalance("USDT", new BigDecimal("100000000"));
     upbit.setBalance("KRW", new BigDecimal("1000000000000"));
+    // what the nodes' pre-flight checks: each coin on its configured network, and the Binance deposit address an
+    // allowed withdrawal address at Upbit
+    com.typesafe.config.Config kimp = ConfigFactory.load();
+    for (String coin : coins) {
+      String path = "kimp.transfer.coins." + coin + ".network";
+      String network = kimp.hasPath(path) ? kimp.getString(path) : coin;
+      binance.setNetwork(coin, network);
+      upbit.registerWithdrawalAddress(coin, network, binance.depositAddress(coin), binance.depositTag(coin));
+    }
     // premium steady above the threshold (± 0.5 %), so that every coin has a cycle running nearly all the time
     simulator = ExchangeSimulator.start(system, SimulatorConfig.defaults().withCoins(coins).withFaultProxy(false)
             .withUpdatesPerSecond(60).withPremium(premiumPercent, 0.5, Duration.ofSeconds(30)))

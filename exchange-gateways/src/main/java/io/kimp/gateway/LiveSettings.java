@@ -68,15 +68,26 @@ public final class LiveSettings {
 
   /** The live pre-flight's settings ({@code kimp.exchanges.preflight.*}). */
   public static PreflightSettings preflight(Config c) {
-    return new PreflightSettings(CoreSettings.positive(c, "kimp.exchanges.preflight.interval"),
-        CoreSettings.positive(c, "kimp.exchanges.preflight.timeout"));
+    String p = "kimp.exchanges.preflight.";
+    java.math.BigDecimal usdt = new java.math.BigDecimal(c.getString(p + "min-free-usdt"));
+    java.math.BigDecimal krw = new java.math.BigDecimal(c.getString(p + "min-free-krw"));
+    if (usdt.signum() < 0 || krw.signum() < 0) {
+      throw new ConfigException.BadValue(p + (usdt.signum() < 0 ? "min-free-usdt" : "min-free-krw"), "must not be negative");
+    }
+    return new PreflightSettings(CoreSettings.positive(c, p + "interval"), CoreSettings.positive(c, p + "timeout"),
+        CoreSettings.positive(c, p + "unchecked-retry"), usdt, krw);
   }
 
   /**
    * @param interval how often the pre-flight runs again (besides at start and on every resume)
    * @param timeout how long the start-up waits for its first pre-flight before the node goes on
+   * @param uncheckedRetry how soon the pre-flight runs again when a venue could not be asked
+   * @param minFreeUsdt a coin is excluded while Binance's free USDT is below this (the forward leg starts there)
+   * @param minFreeKrw a coin is excluded while Upbit's free KRW is below this (the rebalance leg starts there)
    */
-  public record PreflightSettings(Duration interval, Duration timeout) {}
+  public record PreflightSettings(
+      Duration interval, Duration timeout, Duration uncheckedRetry, java.math.BigDecimal minFreeUsdt,
+      java.math.BigDecimal minFreeKrw) {}
 
   private static int positiveInt(Config c, String path) {
     int v = c.getInt(path);

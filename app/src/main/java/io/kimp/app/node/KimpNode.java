@@ -202,7 +202,7 @@ public final class KimpNode implements AutoCloseable {
               config.getDuration("kimp.cycle.passivate-after-idle"),
               config.getInt("kimp.cycle.projection-tags")));
       CycleProjection.init(system, readSide);
-      startPreflight(system, config, components, portfolio, operator, metrics, askTimeout);
+      startPreflight(system, config, components, portfolio, operator, metrics, askTimeout, alerts);
       log.info("node {} started on {}", Cluster.get(system).selfMember().address(), db.safeUrl());
       return new KimpNode(system, readSide, db, portfolio, deadLetters, cycles, components, metrics, operator, alerts);
     } catch (RuntimeException e) {
@@ -217,7 +217,8 @@ public final class KimpNode implements AutoCloseable {
    * resume; a rejected key pauses the Portfolio singleton (cluster-wide) by {@link Portfolio#KEY_CHECK}.
    */
   private static void startPreflight(ActorSystem<Void> system, Config config, NodeComponents components,
-      ActorRef<Portfolio.Command> portfolio, OperatorService operator, PrometheusMetrics metrics, Duration askTimeout) {
+      ActorRef<Portfolio.Command> portfolio, OperatorService operator, PrometheusMetrics metrics, Duration askTimeout,
+      AlertSink alerts) {
     java.util.function.Consumer<String> stopTrading = reason ->
         org.apache.pekko.actor.typed.javadsl.AskPattern.<Portfolio.Command, Portfolio.Snapshot>ask(
                 portfolio, r -> new Portfolio.Pause(Portfolio.KEY_CHECK, reason, r), askTimeout, system.scheduler())
@@ -226,11 +227,19 @@ public final class KimpNode implements AutoCloseable {
                 log.error("could not stop trading for a rejected API key (the portfolio did not answer): {}", t.toString());
               }
             });
-    io.kimp.app.preflight.Preflight.forLive(components.venues(), stopTrading, components.clock(), metrics.registry())
+    if (!io.kimp.gateway.TradingMode.from(config).equals(io.kimp.gateway.TradingMode.LIVE)) {
+      return;
+    }
+    io.kimp.gateway.LiveSettings.PreflightSettings s = io.kimp.gateway.LiveSettings.preflight(config);
+    // the coins of kimp.transfer.coins: those with a known network to check
+    var coins = new io.kimp.app.preflight.Preflight.CoinSettings(
+        new java.util.TreeSet<>(config.getObject("kimp.transfer.coins").keySet()), CoreSettings.transfers(config),
+        s.minFreeUsdt(), s.minFreeKrw());
+    io.kimp.app.preflight.Preflight.forLive(components.venues(), coins, stopTrading, alerts, components.clock(),
+            metrics.registry())
         .ifPresent(p -> {
           operator.attachPreflight(p);
-          io.kimp.gateway.LiveSettings.PreflightSettings s = io.kimp.gateway.LiveSettings.preflight(config);
-          p.start(system, s.interval(), s.timeout());
+          p.start(system, s.interval(), s.timeout(), s.uncheckedRetry());
         });
   }
 

@@ -1,6 +1,13 @@
 package io.kimp.app.preflight;
 
+import io.kimp.core.alert.Alert;
+import io.kimp.core.alert.AlertKind;
+import io.kimp.core.alert.AlertSink;
 import io.kimp.core.market.Venue;
+import io.kimp.core.strategy.TransferRules;
+import io.kimp.core.venue.Balance;
+import io.kimp.gateway.preflight.CoinCheck;
+import java.math.BigDecimal;
 import io.kimp.core.portfolio.Portfolio;
 import io.kimp.core.venue.ExchangeGateway;
 import io.kimp.core.venue.VenueException;
@@ -54,8 +61,14 @@ public final class Preflight {
   /** @param code the venue's error code (null when OK) */
   public record KeyStatus(KeyState state, String code, String message, Instant checkedAt) {}
 
-  /** The latest pre-flight: when, why ({@code start}, {@code interval}, {@code resume}, {@code request}) and each key. */
-  public record Report(Instant ranAt, String trigger, Map<Venue, KeyStatus> keys) {
+  /** Why a coin is excluded: the reason's name and what it means. */
+  public record Exclusion(CoinCheck.Reason reason, String message) {}
+
+  /**
+   * The latest pre-flight: when, why ({@code start}, {@code interval}, {@code resume}, {@code request}), each key, and the
+   * coins excluded with their reasons (coins whose checks could not run keep their previous state).
+   */
+  public record Report(Instant ranAt, String trigger, Map<Venue, KeyStatus> keys, Map<String, List<Exclusion>> excluded) {
     public boolean keyRejected() {
       return keys.values().stream().anyMatch(k -> k.state() == KeyState.REJECTED);
     }
@@ -67,18 +80,37 @@ public final class Preflight {
     }
   }
 
+  /** What the coin checks need: the coins and their networks, and one order's worth of each quote currency. */
+  public record CoinSettings(Set<String> coins, TransferRules transfers, BigDecimal minFreeUsdt, BigDecimal minFreeKrw) {}
+
   private final Map<Venue, ExchangeGateway> gateways;
+  private final UpbitGateway upbit;
+  private final BinanceGateway binance;
+  private final CoinSettings coinSettings;
   private final Consumer<String> stopTrading;
+  private final AlertSink alerts;
   private final Clock clock;
   private final Map<Venue, KeyStatus> keys = new ConcurrentHashMap<>();
+  private final Map<String, List<Exclusion>> excluded = new ConcurrentHashMap<>();
   private final AtomicReference<Report> last = new AtomicReference<>();
+  /** Set by {@link #start}: runs again after this while a key is unchecked (the venue could not be asked). */
+  private volatile Consumer<Duration> retryLater = d -> {};
+  private volatile Duration uncheckedRetry = Duration.ofSeconds(10);
+  private final java.util.concurrent.atomic.AtomicBoolean retryPending = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param stopTrading pauses the Portfolio singleton by {@link Portfolio#KEY_CHECK} with the given reason
    */
-  Preflight(Map<Venue, ExchangeGateway> gateways, Consumer<String> stopTrading, Clock clock) {
-    this.gateways = gateways;
+  Preflight(UpbitGateway upbit, BinanceGateway binance, CoinSettings coinSettings, Consumer<String> stopTrading,
+      AlertSink alerts, Clock clock) {
+    this.gateways = new EnumMap<>(Venue.class);
+    this.gateways.put(Venue.UPBIT, upbit);
+    this.gateways.put(Venue.BINANCE, binance);
+    this.upbit = upbit;
+    this.binance = binance;
+    this.coinSettings = coinSettings;
     this.stopTrading = stopTrading;
+    this.alerts = alerts;
     this.clock = clock;
   }
 
@@ -86,22 +118,28 @@ public final class Preflight {
    * The pre-flight of {@code venues} when they are the live gateways (empty in paper mode): it listens to their key
    * watches and shows its state as {@code kimp_preflight_*} meters in {@code registry}.
    */
-  public static Optional<Preflight> forLive(Venues venues, Consumer<String> stopTrading, Clock clock,
-      MeterRegistry registry) {
+  public static Optional<Preflight> forLive(Venues venues, CoinSettings coins, Consumer<String> stopTrading,
+      AlertSink alerts, Clock clock, MeterRegistry registry) {
     ExchangeGateway upbit = venues.of(Venue.UPBIT);
     ExchangeGateway binance = venues.of(Venue.BINANCE);
     if (!(upbit instanceof UpbitGateway u) || !(binance instanceof BinanceGateway b)) {
       return Optional.empty();
     }
-    Map<Venue, ExchangeGateway> gateways = new EnumMap<>(Venue.class);
-    gateways.put(Venue.UPBIT, upbit);
-    gateways.put(Venue.BINANCE, binance);
-    Preflight p = new Preflight(gateways, stopTrading, clock);
+    Preflight p = new Preflight(u, b, coins, stopTrading, alerts, clock);
+    for (String coin : coins.coins()) {
+      for (CoinCheck.Reason reason : CoinCheck.Reason.values()) {
+        Gauge.builder("kimp_preflight_coin_excluded", p, x -> x.excludedFor(coin, reason) ? 1 : 0)
+            .description("1 while the pre-flight excludes the coin for the reason (no new cycle on it)")
+            .tag("coin", coin)
+            .tag("reason", reason.name())
+            .register(registry);
+      }
+    }
     Set<KeyWatch> watches = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     watches.add(u.limits().keyWatch());
     watches.add(b.limits().keyWatch());
     watches.forEach(w -> w.listen(p::rejectedMidRun));
-    for (Venue v : gateways.keySet()) {
+    for (Venue v : p.gateways.keySet()) {
       Gauge.builder("kimp_preflight_key_ok", p, x -> x.keyOk(v))
           .description("1 when the venue accepted the API key at the last check, 0 when it rejected it, -1 unchecked")
           .tag("venue", v.name())
@@ -124,23 +162,37 @@ public final class Preflight {
     return Optional.ofNullable(last.get());
   }
 
+  private boolean excludedFor(String coin, CoinCheck.Reason reason) {
+    return excluded.getOrDefault(coin, List.of()).stream().anyMatch(e -> e.reason() == reason);
+  }
+
+  /** Whether a new cycle may start on {@code coin} (the detector's opportunities on excluded coins are dropped). */
+  public boolean admits(String coin) {
+    return !excluded.containsKey(coin);
+  }
+
   /** Runs the checks; a rejected key stops trading before the stage completes. Never fails. */
   public CompletionStage<Report> run(String trigger) {
+    Map<Venue, Map<String, Balance>> balances = new ConcurrentHashMap<>();
     List<CompletableFuture<Void>> checks = new ArrayList<>();
     for (Map.Entry<Venue, ExchangeGateway> e : gateways.entrySet()) {
       Venue venue = e.getKey();
       checks.add(
           e.getValue()
               .balances()
-              .handle((balances, failure) -> {
+              .handle((b, failure) -> {
                 keys.put(venue, status(venue, failure));
+                if (b != null) {
+                  balances.put(venue, b);
+                }
                 return (Void) null;
               })
               .toCompletableFuture());
     }
     return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+        .thenCompose(x -> balances.size() == 2 ? checkCoins(balances) : CompletableFuture.completedFuture(null))
         .thenApply(x -> {
-          Report r = new Report(clock.instant(), trigger, Map.copyOf(keys));
+          Report r = new Report(clock.instant(), trigger, Map.copyOf(keys), Map.copyOf(excluded));
           last.set(r);
           if (r.keyRejected()) {
             log.error("pre-flight ({}): {}", trigger, r.rejections());
@@ -148,8 +200,78 @@ public final class Preflight {
           } else {
             log.info("pre-flight ({}): keys {}", trigger, r.keys());
           }
+          if (r.keys().values().stream().anyMatch(k -> k.state() == KeyState.UNCHECKED)
+              && retryPending.compareAndSet(false, true)) {
+            // a venue that could not be asked is asked again soon, not only at the next interval
+            retryLater.accept(uncheckedRetry);
+          }
           return r;
         });
+  }
+
+  /** The per-coin checks, once both keys were accepted; a coin whose reads fail keeps its previous state. */
+  private CompletableFuture<Void> checkCoins(Map<Venue, Map<String, Balance>> balances) {
+    BigDecimal usdt = free(balances.get(Venue.BINANCE), "USDT");
+    BigDecimal krw = free(balances.get(Venue.UPBIT), "KRW");
+    CompletableFuture<Map<String, Map<String, CoinCheck.Wallet>>> binanceWallets =
+        binance.coinWallets().toCompletableFuture();
+    CompletableFuture<Set<String>> registered = upbit.withdrawalAddresses().toCompletableFuture();
+    return binanceWallets.thenCombine(registered, (wallets, addresses) -> {
+          List<CompletableFuture<Void>> coins = new ArrayList<>();
+          for (String coin : coinSettings.coins()) {
+            String network = coinSettings.transfers().of(coin).network();
+            CompletableFuture<CoinCheck.Wallet> atUpbit = upbit.coinWallet(coin, network).toCompletableFuture();
+            CompletableFuture<String> binanceAddress = binance.depositAddress(coin, network).toCompletableFuture()
+                .thenApply(a -> UpbitGateway.addressKey(coin, a.address(), blankToNull(a.tag())));
+            coins.add(atUpbit.thenCombine(binanceAddress, (upbitWallet, address) -> {
+                  CoinCheck.Wallet atBinance =
+                      wallets.getOrDefault(coin, Map.of()).getOrDefault(network, CoinCheck.Wallet.UNKNOWN);
+                  List<CoinCheck.Reason> reasons = CoinCheck.evaluate(atBinance, upbitWallet,
+                      addresses.contains(address), usdt, coinSettings.minFreeUsdt(), krw, coinSettings.minFreeKrw());
+                  update(coin, reasons);
+                  return (Void) null;
+                })
+                .exceptionally(t -> {
+                  log.warn("pre-flight: {} could not be checked ({}); it keeps its previous state", coin,
+                      VenueException.classify(null, t).getMessage());
+                  return null;
+                }));
+          }
+          return CompletableFuture.allOf(coins.toArray(CompletableFuture[]::new));
+        })
+        .thenCompose(f -> f)
+        .exceptionally(t -> {
+          log.warn("pre-flight: the coin checks could not run ({}); exclusions unchanged",
+              VenueException.classify(null, t).getMessage());
+          return null;
+        });
+  }
+
+  /** Records the coin's reasons; an exclusion or a return is alerted. */
+  private void update(String coin, List<CoinCheck.Reason> reasons) {
+    List<Exclusion> now = reasons.stream().map(r -> new Exclusion(r, r.message())).toList();
+    List<Exclusion> before = now.isEmpty() ? excluded.remove(coin) : excluded.put(coin, now);
+    Instant at = clock.instant();
+    if (!now.isEmpty() && !now.equals(before)) {
+      log.warn("pre-flight: {} excluded from trading: {}", coin, reasons);
+      alerts.publish(new Alert(AlertKind.TRADING_IDLE, Alert.Severity.WARNING, "preflight:" + coin,
+          coin + " excluded from trading", Map.of("coin", coin, "reasons", String.join("; ",
+              now.stream().map(e -> e.reason().name() + ": " + e.message()).toList())), at));
+    } else if (now.isEmpty() && before != null) {
+      log.info("pre-flight: {} passes its checks again", coin);
+      alerts.publish(new Alert(AlertKind.TRADING_IDLE, Alert.Severity.INFO, "preflight:" + coin,
+          coin + " back in trading", Map.of("coin", coin, "was excluded for", String.join("; ",
+              before.stream().map(e -> e.reason().name()).toList())), at));
+    }
+  }
+
+  private static BigDecimal free(Map<String, Balance> balances, String asset) {
+    Balance b = balances.get(asset);
+    return b == null ? BigDecimal.ZERO : b.free();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   private KeyStatus status(Venue venue, Throwable failure) {
@@ -168,7 +290,7 @@ public final class Preflight {
   /** A live request met a rejected key while trading: record it and stop trading. */
   private void rejectedMidRun(KeyRejection r) {
     keys.put(r.venue(), new KeyStatus(KeyState.REJECTED, r.code(), r.message(), clock.instant()));
-    last.set(new Report(clock.instant(), "request", Map.copyOf(keys)));
+    last.set(new Report(clock.instant(), "request", Map.copyOf(keys), Map.copyOf(excluded)));
     log.error("a live request met a rejected key: {}", r.message());
     stopTrading.accept(r.message());
   }
@@ -186,8 +308,17 @@ public final class Preflight {
     });
   }
 
-  /** Runs at start (waiting at most {@code timeout}) and then every {@code interval} on {@code system}'s scheduler. */
-  public void start(org.apache.pekko.actor.typed.ActorSystem<?> system, Duration interval, Duration timeout) {
+  /**
+   * Runs at start (waiting at most {@code timeout}), then every {@code interval} on {@code system}'s scheduler, and
+   * {@code uncheckedRetry} after a run that could not ask a venue.
+   */
+  public void start(org.apache.pekko.actor.typed.ActorSystem<?> system, Duration interval, Duration timeout,
+      Duration uncheckedRetry) {
+    this.uncheckedRetry = uncheckedRetry;
+    this.retryLater = d -> system.scheduler().scheduleOnce(d, () -> {
+      retryPending.set(false);
+      run("retry");
+    }, system.executionContext());
     try {
       run("start").toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (Exception e) {

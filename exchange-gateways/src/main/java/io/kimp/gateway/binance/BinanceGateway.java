@@ -24,6 +24,7 @@ import io.kimp.gateway.http.QueryString;
 import io.kimp.gateway.http.VenueBackoff;
 import io.kimp.gateway.http.VenueHttp;
 import io.kimp.gateway.limit.KeyLimits;
+import io.kimp.gateway.preflight.CoinCheck;
 import io.kimp.gateway.preflight.KeyRejection;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -416,6 +417,28 @@ public final class BinanceGateway implements ExchangeGateway {
       default: // 0 pending, 8 waiting user confirm
         return DepositStatus.PENDING;
     }
+  }
+
+  /**
+   * The coins' wallets by network ({@code GET /sapi/v1/capital/config/getall}: per coin its {@code networkList} with
+   * {@code depositEnable} and {@code withdrawEnable}), for the pre-flight.
+   */
+  public CompletionStage<Map<String, Map<String, CoinCheck.Wallet>>> coinWallets() {
+    return signed(HttpMethods.GET, "/sapi/v1/capital/config/getall", new QueryString(), false)
+        .thenApply(
+            json -> {
+              Map<String, Map<String, CoinCheck.Wallet>> out = new LinkedHashMap<>();
+              for (JsonNode c : json) {
+                Map<String, CoinCheck.Wallet> networks = new LinkedHashMap<>();
+                for (JsonNode n : c.path("networkList")) {
+                  networks.put(n.path("network").asText(),
+                      new CoinCheck.Wallet(n.path("depositEnable").asBoolean(false),
+                          n.path("withdrawEnable").asBoolean(false)));
+                }
+                out.put(c.path("coin").asText(), networks);
+              }
+              return out;
+            });
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import io.kimp.gateway.http.QueryString;
 import io.kimp.gateway.http.VenueBackoff;
 import io.kimp.gateway.http.VenueHttp;
 import io.kimp.gateway.limit.KeyLimits;
+import io.kimp.gateway.preflight.CoinCheck;
 import io.kimp.gateway.preflight.KeyRejection;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -310,6 +311,46 @@ public final class UpbitGateway implements ExchangeGateway {
               withdrawalIds.put(request.clientId(), r.withdrawalId());
               return r;
             });
+  }
+
+  /**
+   * The coin's wallet at Upbit, for the pre-flight ({@code GET /v1/withdraws/chance}): deposits open when
+   * {@code currency.wallet_state} is {@code working} or {@code deposit_only}; withdrawals when it is {@code working} or
+   * {@code withdraw_only} and {@code withdraw_limit.can_withdraw} is true.
+   */
+  public CompletionStage<CoinCheck.Wallet> coinWallet(String coin, String network) {
+    QueryString chance = new QueryString().add("currency", coin).add("net_type", network);
+    return request(HttpMethods.GET, "/v1/withdraws/chance", chance, false)
+        .thenApply(
+            c -> {
+              String state = c.path("currency").path("wallet_state").asText("");
+              boolean deposit = state.equals("working") || state.equals("deposit_only");
+              boolean withdraw = (state.equals("working") || state.equals("withdraw_only"))
+                  && c.path("withdraw_limit").path("can_withdraw").asBoolean(false);
+              return new CoinCheck.Wallet(deposit, withdraw);
+            });
+  }
+
+  /**
+   * The allowed withdrawal addresses registered at Upbit ({@code GET /v1/withdraws/coin_addresses}), each as
+   * {@code COIN address tag} (tag empty when none), for the pre-flight.
+   */
+  public CompletionStage<java.util.Set<String>> withdrawalAddresses() {
+    return request(HttpMethods.GET, "/v1/withdraws/coin_addresses", new QueryString(), false)
+        .thenApply(
+            json -> {
+              java.util.Set<String> out = new java.util.HashSet<>();
+              for (JsonNode a : json) {
+                out.add(addressKey(a.path("currency").asText(), Json.text(a, "withdraw_address"),
+                    Json.text(a, "secondary_address")));
+              }
+              return out;
+            });
+  }
+
+  /** How {@link #withdrawalAddresses()} names an address. */
+  public static String addressKey(String coin, String address, String tag) {
+    return coin + " " + address + " " + (tag == null ? "" : tag);
   }
 
   @Override

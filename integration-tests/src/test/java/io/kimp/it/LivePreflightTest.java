@@ -20,6 +20,7 @@ import io.kimp.fixtures.venue.FakeBinance;
 import io.kimp.fixtures.venue.FakeChain;
 import io.kimp.fixtures.venue.FakeUpbit;
 import io.kimp.gateway.Gateways;
+import io.kimp.gateway.preflight.CoinCheck;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,9 +38,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The live pre-flight with the real node (Portfolio singleton, cycle entities, production gateways) against the fake
  * venues: a key the venue rejects, at start-up or revoked while running, stops trading cluster-wide with a message naming
- * the key's setting, no order reaches a venue, and a resume is refused while the key is still rejected.
+ * the key's setting, no order reaches a venue, and a resume is refused while the key is still rejected; a coin whose
+ * wallet is suspended, whose withdrawal address is not registered or whose starting balance is too low is excluded with
+ * its reason, alerted, and comes back when the check passes.
  */
-class LiveKeyCheckTest {
+class LivePreflightTest {
   private static final String BINANCE_KEY = "it-binance-api-key";
   private static final String BINANCE_SECRET = "it-binance-secret-0123456789abcdef0123456789abcdef";
   private static final String UPBIT_KEY = "it-upbit-access-key";
@@ -89,7 +92,9 @@ class LiveKeyCheckTest {
         "kimp.exchanges.upbit.secret-key = \"" + upbitSecret + "\"",
         "kimp.exchanges.upbit.request-timeout = 1500ms",
         "kimp.execution.order-timeout = 5s",
-        "kimp.execution.withdraw-timeout = 5s"));
+        "kimp.execution.withdraw-timeout = 5s",
+        // a venue slow to answer the first check (a cold JVM) is asked again soon
+        "kimp.exchanges.preflight.unchecked-retry = 1s"));
   }
 
   private Config goodKeys() {
@@ -213,5 +218,53 @@ class LiveKeyCheckTest {
     node.operator().resume("operator").toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(portfolio().paused()).isFalse();
     assertThat(node.operator().preflight().orElseThrow().report().orElseThrow().trigger()).isEqualTo("resume");
+  }
+
+  private Preflight.Report rerun(Preflight p) throws Exception {
+    return p.run("interval").toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static java.util.List<CoinCheck.Reason> reasons(Preflight.Report r, String coin) {
+    return r.excluded().getOrDefault(coin, java.util.List.of()).stream().map(Preflight.Exclusion::reason).toList();
+  }
+
+  @Test
+  void coinsAreExcludedWithTheirReasonAndComeBackWhenTheCheckPasses() throws Exception {
+    upbit.registerWithdrawalAddress("XRP", "XRP", binance.depositAddress("XRP"), binance.depositTag("XRP"));
+    node = startNode(goodKeys());
+    await().atMost(Duration.ofSeconds(30)).until(() -> node.operator().preflight().orElseThrow().report().isPresent());
+    Preflight p = node.operator().preflight().orElseThrow();
+    Preflight.Report r = p.report().orElseThrow();
+    assertThat(reasons(r, "XRP")).isEmpty();
+    assertThat(p.admits("XRP")).isTrue();
+    // BTC: unknown to the fake Binance (no wallet) and no registered address
+    assertThat(reasons(r, "BTC")).contains(CoinCheck.Reason.BINANCE_WITHDRAWALS_SUSPENDED,
+        CoinCheck.Reason.ADDRESS_NOT_REGISTERED);
+    assertThat(p.admits("BTC")).isFalse();
+
+    binance.setWallet("XRP", true, false);
+    assertThat(reasons(rerun(p), "XRP")).containsExactly(CoinCheck.Reason.BINANCE_WITHDRAWALS_SUSPENDED);
+    assertThat(p.admits("XRP")).isFalse();
+    assertThat(alerts.alerts()).anySatisfy(a -> assertThat(a.title()).isEqualTo("XRP excluded from trading"));
+    binance.setWallet("XRP", true, true);
+    assertThat(reasons(rerun(p), "XRP")).isEmpty();
+    assertThat(p.admits("XRP")).isTrue();
+    assertThat(alerts.alerts()).anySatisfy(a -> assertThat(a.title()).isEqualTo("XRP back in trading"));
+
+    upbit.setWalletState("XRP", "paused");
+    assertThat(reasons(rerun(p), "XRP")).containsExactly(CoinCheck.Reason.UPBIT_DEPOSITS_SUSPENDED,
+        CoinCheck.Reason.UPBIT_WITHDRAWALS_SUSPENDED);
+    upbit.setWalletState("XRP", "working");
+
+    upbit.unregisterWithdrawalAddresses("XRP");
+    assertThat(reasons(rerun(p), "XRP")).containsExactly(CoinCheck.Reason.ADDRESS_NOT_REGISTERED);
+    upbit.registerWithdrawalAddress("XRP", "XRP", binance.depositAddress("XRP"), binance.depositTag("XRP"));
+
+    upbit.setBalance("KRW", new BigDecimal("4000")); // below one order (5,000 KRW)
+    assertThat(reasons(rerun(p), "XRP")).containsExactly(CoinCheck.Reason.LOW_BALANCE_UPBIT);
+    upbit.setBalance("KRW", new BigDecimal("10000000"));
+    assertThat(reasons(rerun(p), "XRP")).isEmpty();
+    assertThat(p.admits("XRP")).isTrue();
+    assertThat(portfolio().paused()).as("a coin check never stops trading as a whole").isFalse();
   }
 }
