@@ -34,19 +34,12 @@ public final class Gateways {
    */
   public static Venues create(
       Config config, ActorSystem<?> system, BookView books, Supplier<DataSource> ledgerDatabase) {
-    return create(config, system, books, ledgerDatabase, new KeyLimits(LiveSettings.rateLimits(config)));
-  }
-
-  /**
-   * As {@link #create(Config, ActorSystem, BookView, Supplier)}, the live gateways drawing on {@code limits}: the node's
-   * share of the keys' limits, which the app keeps in step with the cluster's membership.
-   */
-  public static Venues create(
-      Config config, ActorSystem<?> system, BookView books, Supplier<DataSource> ledgerDatabase, KeyLimits limits) {
     TradingMode mode = TradingMode.from(config);
     if (mode == TradingMode.LIVE) {
+      // both gateways draw on one KeyLimits: the node's share of the keys' limits, which the app keeps in step with
+      // the cluster's membership (found through UpbitGateway#limits / BinanceGateway#limits)
       return live(LiveSettings.upbit(config), LiveSettings.binance(config), CoreSettings.costs(config), system,
-          Clock.systemUTC(), limits);
+          Clock.systemUTC(), new KeyLimits(LiveSettings.rateLimits(config)));
     }
     return paper(config, books, Clock.systemUTC(), ledgerDatabase.get());
   }

@@ -6,27 +6,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import io.kimp.app.node.KimpNode;
-import io.kimp.app.node.NodeComponents;
 import io.kimp.app.preflight.Preflight;
 import io.kimp.core.cycle.CycleInput;
 import io.kimp.core.cycle.CycleReply;
-import io.kimp.core.market.Book;
-import io.kimp.core.market.BookView;
 import io.kimp.core.market.Venue;
 import io.kimp.core.portfolio.Portfolio;
 import io.kimp.fixtures.db.TestDatabases;
 import io.kimp.fixtures.scripted.RecordingAlertSink;
 import io.kimp.fixtures.venue.FakeBinance;
-import io.kimp.fixtures.venue.FakeChain;
 import io.kimp.fixtures.venue.FakeUpbit;
-import io.kimp.gateway.Gateways;
 import io.kimp.gateway.preflight.CoinCheck;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -43,28 +35,25 @@ import org.junit.jupiter.params.provider.ValueSource;
  * its reason, alerted, and comes back when the check passes.
  */
 class LivePreflightTest {
-  private static final String BINANCE_KEY = "it-binance-api-key";
-  private static final String BINANCE_SECRET = "it-binance-secret-0123456789abcdef0123456789abcdef";
-  private static final String UPBIT_KEY = "it-upbit-access-key";
-  private static final String UPBIT_SECRET = "it-upbit-secret-0123456789abcdef0123456789abcdef0123456789ab";
+  private static final String BINANCE_KEY = LiveFakeVenues.BINANCE_KEY;
+  private static final String BINANCE_SECRET = LiveFakeVenues.BINANCE_SECRET;
+  private static final String UPBIT_KEY = LiveFakeVenues.UPBIT_KEY;
+  private static final String UPBIT_SECRET = LiveFakeVenues.UPBIT_SECRET;
 
   private FakeBinance binance;
   private FakeUpbit upbit;
   private String db;
   private KimpNode node;
+  private Path dataDir;
   private final RecordingAlertSink alerts = new RecordingAlertSink();
+
+  private LiveFakeVenues venues;
 
   @BeforeEach
   void venues() {
-    FakeChain chain = new FakeChain(Duration.ofMillis(300));
-    binance = FakeBinance.start(chain, BINANCE_KEY, BINANCE_SECRET);
-    upbit = FakeUpbit.start(chain, UPBIT_KEY, UPBIT_SECRET);
-    binance.setBalance("USDT", new BigDecimal("10000"))
-        .setPrice("XRP", new BigDecimal("1.999"), new BigDecimal("2.0"))
-        .setWithdrawFee("XRP", new BigDecimal("0.2"));
-    upbit.setBalance("KRW", new BigDecimal("10000000"))
-        .setPrice("XRP", new BigDecimal("2899"), new BigDecimal("2900"))
-        .setWithdrawFee("XRP", BigDecimal.ONE);
+    venues = new LiveFakeVenues(Duration.ofMillis(300));
+    binance = venues.binance;
+    upbit = venues.upbit;
   }
 
   @AfterEach
@@ -72,27 +61,17 @@ class LivePreflightTest {
     if (node != null) {
       node.close();
     }
-    binance.close();
-    upbit.close();
+    venues.close();
     TestNodes.dropDatabase(db);
   }
 
   private Config config(String binanceKey, String binanceSecret, String upbitKey, String upbitSecret) {
     db = TestNodes.database("h2");
-    Path dataDir = TestDatabases.tempDir("kimp-keys-");
+    dataDir = TestDatabases.tempDir("kimp-keys-");
     return TestNodes.config(db, String.join("\n",
         "kimp.data-dir = \"" + dataDir + "\"",
-        "kimp.trading.mode = live",
-        "kimp.exchanges.binance.base-url = \"" + binance.baseUrl() + "\"",
-        "kimp.exchanges.binance.api-key = \"" + binanceKey + "\"",
-        "kimp.exchanges.binance.secret-key = \"" + binanceSecret + "\"",
-        "kimp.exchanges.binance.request-timeout = 1500ms",
-        "kimp.exchanges.upbit.base-url = \"" + upbit.baseUrl() + "\"",
-        "kimp.exchanges.upbit.access-key = \"" + upbitKey + "\"",
-        "kimp.exchanges.upbit.secret-key = \"" + upbitSecret + "\"",
-        "kimp.exchanges.upbit.request-timeout = 1500ms",
-        "kimp.execution.order-timeout = 5s",
-        "kimp.execution.withdraw-timeout = 5s",
+        "kimp.admin.port = 0",
+        venues.liveSettings(binanceKey, binanceSecret, upbitKey, upbitSecret),
         // a venue slow to answer the first check (a cold JVM) is asked again soon
         "kimp.exchanges.preflight.unchecked-retry = 1s"));
   }
@@ -102,20 +81,7 @@ class LivePreflightTest {
   }
 
   private KimpNode startNode(Config config) {
-    BookView noBooks = new BookView() {
-      @Override
-      public Optional<Book> book(Venue venue, String coin) {
-        return Optional.empty();
-      }
-
-      @Override
-      public OptionalDouble usdtKrw() {
-        return OptionalDouble.empty();
-      }
-    };
-    return KimpNode.start(config, system -> new NodeComponents(
-        Gateways.create(config, system, noBooks, () -> KimpNode.paperLedgerDatabase(system, config)),
-        TestNodes.profitableMarket(), alerts, Clock.systemUTC()));
+    return LiveFakeVenues.startNode(config, TestNodes.profitableMarket(), alerts);
   }
 
   private Portfolio.Snapshot portfolio() throws Exception {
@@ -266,5 +232,31 @@ class LivePreflightTest {
     assertThat(reasons(rerun(p), "XRP")).isEmpty();
     assertThat(p.admits("XRP")).isTrue();
     assertThat(portfolio().paused()).as("a coin check never stops trading as a whole").isFalse();
+  }
+
+  @Test
+  void theAdminApiShowsThePreflightAndAnswersARefusedResumeWith409() throws Exception {
+    Config config = config(BINANCE_KEY, BINANCE_SECRET.replace('a', 'b'), UPBIT_KEY, UPBIT_SECRET);
+    node = startNode(config);
+    awaitKeyRejected("kimp.exchanges.binance.api-key");
+    try (io.kimp.app.http.AdminServer admin = io.kimp.app.http.AdminServer.start(node, config)) {
+      String token = java.nio.file.Files.readString(dataDir.resolve("admin.token")).trim();
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.URI base = java.net.URI.create("http://127.0.0.1:" + admin.port() + "/api/v1/");
+      var get = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("preflight"))
+          .header("Authorization", "Bearer " + token).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(get.statusCode()).isEqualTo(200);
+      var report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(get.body());
+      assertThat(report.at("/keys/BINANCE/state").asText()).isEqualTo("REJECTED");
+      assertThat(report.at("/keys/BINANCE/code").asText()).isEqualTo("-1022");
+      assertThat(report.at("/keys/UPBIT/state").asText()).isEqualTo("OK");
+      var resume = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("trading/resume"))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(resume.statusCode()).isEqualTo(409);
+      assertThat(resume.body()).contains("key_rejected").contains("kimp.exchanges.binance.api-key");
+    }
   }
 }

@@ -299,27 +299,18 @@ public final class Portfolio
       return Effect().reply(replyTo, snapshot(s));
     }
     Instant now = clock.instant();
-    if (KEY_CHECK.equals(by)) {
-      return Effect()
-          .persist(new Paused(by, reason, now))
-          .thenRun(
-              st ->
-                  alerts.publish(
-                      new Alert(
-                          AlertKind.TRADING_PAUSED, Alert.Severity.CRITICAL, "trading",
-                          "Trading stopped: check your API key", fieldsOf("reason", reason, "resume",
-                              "fix the key, then POST /api/v1/trading/resume or /resume in Telegram (the key is checked "
-                                  + "again first)"), now)))
-          .thenReply(replyTo, this::snapshot);
-    }
+    Alert alert =
+        KEY_CHECK.equals(by)
+            ? new Alert(
+                AlertKind.TRADING_PAUSED, Alert.Severity.CRITICAL, "trading", "Trading stopped: check your API key",
+                fieldsOf("reason", reason, "resume", "fix the key, then POST /api/v1/trading/resume or /resume in "
+                    + "Telegram (the key is checked again first)"), now)
+            : new Alert(
+                AlertKind.TRADING_PAUSED, Alert.Severity.WARNING, "trading", "Trading paused by " + by,
+                fieldsOf("reason", reason), now);
     return Effect()
         .persist(new Paused(by, reason, now))
-        .thenRun(
-            st ->
-                alerts.publish(
-                    new Alert(
-                        AlertKind.TRADING_PAUSED, Alert.Severity.WARNING, "trading", "Trading paused by " + by,
-                        fieldsOf("reason", reason), now)))
+        .thenRun(st -> alerts.publish(alert))
         .thenReply(replyTo, this::snapshot);
   }
 

@@ -43,15 +43,35 @@ public final class ClusterKeyLimits {
 
   private record MembershipChanged() implements Command {}
 
-  /** Starts the actor on {@code system}; its counts show as {@code kimp_rate_limit_*} meters in {@code registry}. */
-  public static void start(ActorSystem<?> system, KeyLimits limits, MeterRegistry registry) {
+  /**
+   * How many members the configuration says the cluster will have: the seed nodes, Cluster Bootstrap's required contact
+   * points, {@code pekko.cluster.min-nr-of-members}, the largest (at least 1). Until this node is Up, its share assumes at
+   * least that many, so that nodes starting together do not each take the whole key's budget.
+   */
+  public static int expectedMembers(com.typesafe.config.Config c) {
+    int n = Math.max(1, c.getStringList("pekko.cluster.seed-nodes").size());
+    n = Math.max(n, c.getInt("pekko.cluster.min-nr-of-members"));
+    String contactPoints = "pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr";
+    if (c.hasPath("kimp.cluster.bootstrap.enabled") && c.getBoolean("kimp.cluster.bootstrap.enabled")
+        && c.hasPath(contactPoints)) {
+      n = Math.max(n, c.getInt(contactPoints));
+    }
+    return n;
+  }
+
+  /**
+   * Starts the actor on {@code system}; its counts show as {@code kimp_rate_limit_*} meters in {@code registry}.
+   * {@code expected} members are assumed until this node is Up ({@link #expectedMembers}).
+   */
+  public static void start(ActorSystem<?> system, KeyLimits limits, MeterRegistry registry, int expected) {
+    limits.share().membersUp(expected);
     Gauge.builder("kimp_rate_limit_members", limits.share(), s -> s.members())
         .description("cluster members sharing the API keys' rate limits (each node uses limit x (1 - margin) / members)")
         .register(registry);
-    system.systemActorOf(behavior(limits, registry), "key-limits", Props.empty());
+    system.systemActorOf(behavior(limits, registry, expected), "key-limits", Props.empty());
   }
 
-  static Behavior<Command> behavior(KeyLimits limits, MeterRegistry registry) {
+  static Behavior<Command> behavior(KeyLimits limits, MeterRegistry registry, int expected) {
     return Behaviors.setup(
         ctx -> {
           Cluster cluster = Cluster.get(ctx.getSystem());
@@ -67,10 +87,10 @@ public final class ClusterKeyLimits {
                 counter(registry, venue.name(), "sent").increment();
                 topic.tell(Topic.publish(new BackoffAnnounced(venue.name(), wait.toMillis(), status, self)));
               });
-          recount(cluster, limits);
+          recount(cluster, limits, expected);
           return Behaviors.receive(Command.class)
               .onMessage(MembershipChanged.class, m -> {
-                recount(cluster, limits);
+                recount(cluster, limits, expected);
                 return Behaviors.same();
               })
               .onMessage(BackoffAnnounced.class, b -> {
@@ -94,12 +114,15 @@ public final class ClusterKeyLimits {
         .register(registry);
   }
 
-  private static void recount(Cluster cluster, KeyLimits limits) {
+  private static void recount(Cluster cluster, KeyLimits limits, int expected) {
     int n = 0;
     for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
       if (!GONE.contains(m.status())) {
         n++;
       }
+    }
+    if (cluster.selfMember().status() != MemberStatus.up()) {
+      n = Math.max(n, expected); // still joining: the others may be starting too
     }
     int before = limits.share().members();
     limits.share().membersUp(n);

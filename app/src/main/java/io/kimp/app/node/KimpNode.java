@@ -212,7 +212,8 @@ public final class KimpNode implements AutoCloseable {
   }
 
   /**
-   * Live mode: the pre-flight of the node's gateways runs before the node trades (waiting at most
+   * Live mode: the node's share of the keys' rate limits follows the cluster ({@link ClusterKeyLimits}), and the
+   * pre-flight of the node's gateways runs before the node trades (waiting at most
    * {@code kimp.exchanges.preflight.timeout}), then every {@code kimp.exchanges.preflight.interval} and before every
    * resume; a rejected key pauses the Portfolio singleton (cluster-wide) by {@link Portfolio#KEY_CHECK}.
    */
@@ -230,12 +231,19 @@ public final class KimpNode implements AutoCloseable {
     if (!io.kimp.gateway.TradingMode.from(config).equals(io.kimp.gateway.TradingMode.LIVE)) {
       return;
     }
+    if (components.venues().of(io.kimp.core.market.Venue.UPBIT) instanceof io.kimp.gateway.upbit.UpbitGateway u) {
+      // before the first pre-flight, so that nodes starting together share the keys' limits from the start
+      ClusterKeyLimits.start(system, u.limits(), metrics.registry(), ClusterKeyLimits.expectedMembers(config));
+    }
     io.kimp.gateway.LiveSettings.PreflightSettings s = io.kimp.gateway.LiveSettings.preflight(config);
-    // the coins of kimp.transfer.coins: those with a known network to check
-    var coins = new io.kimp.app.preflight.Preflight.CoinSettings(
-        new java.util.TreeSet<>(config.getObject("kimp.transfer.coins").keySet()), CoreSettings.transfers(config),
+    // the coins the node watches (kimp.feeds.symbols, when a list), else those of kimp.transfer.coins
+    java.util.Set<String> coins = new java.util.TreeSet<>(
+        config.getValue("kimp.feeds.symbols").valueType() == com.typesafe.config.ConfigValueType.LIST
+            ? config.getStringList("kimp.feeds.symbols")
+            : config.getObject("kimp.transfer.coins").keySet());
+    var coinSettings = new io.kimp.app.preflight.Preflight.CoinSettings(coins, CoreSettings.transfers(config),
         s.minFreeUsdt(), s.minFreeKrw());
-    io.kimp.app.preflight.Preflight.forLive(components.venues(), coins, stopTrading, alerts, components.clock(),
+    io.kimp.app.preflight.Preflight.forLive(components.venues(), coinSettings, stopTrading, alerts, components.clock(),
             metrics.registry())
         .ifPresent(p -> {
           operator.attachPreflight(p);

@@ -23,8 +23,6 @@ import io.kimp.feeds.MarketFeeds;
 import io.kimp.simulator.ExchangeSimulator;
 import io.kimp.simulator.SimulatorConfig;
 import io.kimp.gateway.Gateways;
-import io.kimp.gateway.LiveSettings;
-import io.kimp.gateway.limit.KeyLimits;
 import io.kimp.feeds.source.ConnectionHealth;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -67,8 +65,6 @@ public final class TradingNode implements AutoCloseable {
     AtomicReference<ExchangeSimulator> simRef = new AtomicReference<>();
     AtomicReference<FeedSettings> settingsRef = new AtomicReference<>();
     AtomicReference<MarketState> stateRef = new AtomicReference<>();
-    // the node's share of the API keys' rate limits, kept in step with the cluster once the node is up
-    KeyLimits keyLimits = new KeyLimits(LiveSettings.rateLimits(config));
     KimpNode node =
         KimpNode.start(config, system -> {
           FeedSettings fs = FeedSettings.from(config);
@@ -84,13 +80,11 @@ public final class TradingNode implements AutoCloseable {
           settingsRef.set(fs);
           MarketState market = MarketState.live(fs.staleAfter(), FeedSettings.plausibility(config));
           stateRef.set(market);
-          Venues venues =
-              Gateways.create(config, system, market, () -> KimpNode.paperLedgerDatabase(system, config), keyLimits);
+          Venues venues = Gateways.create(config, system, market, () -> KimpNode.paperLedgerDatabase(system, config));
           return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));
         }, config.getString("kimp.trading.mode").equalsIgnoreCase("paper"));
     ActorSystem<Void> system = node.system();
     try {
-      ClusterKeyLimits.start(system, keyLimits, node.metrics().registry());
       // starts are counted as accepted / refused (by reason) on their way to the symbols' entities
       CycleDirectory cycles = new MeteredCycleDirectory(node.cycles(), node.metrics().registry());
       // live mode: no new cycle on a coin the pre-flight excludes (suspended wallet, unregistered address, low balance)

@@ -97,6 +97,8 @@ public final class Preflight {
   private volatile Consumer<Duration> retryLater = d -> {};
   private volatile Duration uncheckedRetry = Duration.ofSeconds(10);
   private final java.util.concurrent.atomic.AtomicBoolean retryPending = new java.util.concurrent.atomic.AtomicBoolean();
+  /** A coin's reads failed in the last run: it keeps its state, and the pre-flight runs again soon. */
+  private final java.util.concurrent.atomic.AtomicBoolean coinsUnchecked = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * @param stopTrading pauses the Portfolio singleton by {@link Portfolio#KEY_CHECK} with the given reason
@@ -200,8 +202,9 @@ public final class Preflight {
           } else {
             log.info("pre-flight ({}): keys {}", trigger, r.keys());
           }
-          if (r.keys().values().stream().anyMatch(k -> k.state() == KeyState.UNCHECKED)
-              && retryPending.compareAndSet(false, true)) {
+          boolean unchecked = r.keys().values().stream().anyMatch(k -> k.state() == KeyState.UNCHECKED)
+              || coinsUnchecked.getAndSet(false);
+          if (unchecked && retryPending.compareAndSet(false, true)) {
             // a venue that could not be asked is asked again soon, not only at the next interval
             retryLater.accept(uncheckedRetry);
           }
@@ -232,6 +235,7 @@ public final class Preflight {
                   return (Void) null;
                 })
                 .exceptionally(t -> {
+                  coinsUnchecked.set(true);
                   log.warn("pre-flight: {} could not be checked ({}); it keeps its previous state", coin,
                       VenueException.classify(null, t).getMessage());
                   return null;
@@ -241,6 +245,7 @@ public final class Preflight {
         })
         .thenCompose(f -> f)
         .exceptionally(t -> {
+          coinsUnchecked.set(true);
           log.warn("pre-flight: the coin checks could not run ({}); exclusions unchanged",
               VenueException.classify(null, t).getMessage());
           return null;

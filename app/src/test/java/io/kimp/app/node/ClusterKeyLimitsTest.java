@@ -54,7 +54,7 @@ class ClusterKeyLimitsTest {
     VenueBackoff binance = new VenueBackoff(Venue.BINANCE, Clock.systemUTC());
     limits.register(Venue.UPBIT, upbit);
     limits.register(Venue.BINANCE, binance);
-    ClusterKeyLimits.start(s, limits, new SimpleMeterRegistry());
+    ClusterKeyLimits.start(s, limits, new SimpleMeterRegistry(), 1);
     return new Node(s, limits, upbit, binance);
   }
 
