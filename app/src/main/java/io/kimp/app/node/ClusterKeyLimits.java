@@ -23,14 +23,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a node's {@link KeyLimits} in step with the cluster: the number of members drawing on the API keys (every member
- * that is not down or removed trades on the same keys; counting a joining or unreachable member too errs on the safe
- * side) is fed to the share on every membership event, and a 429/418 that one node draws is published on the
+ * that is not exiting, down or removed trades on the same keys; counting a joining, leaving or unreachable member too
+ * errs on the safe side) is fed to the share on every membership event, and a 429/418 that one node draws is published on the
  * {@value #TOPIC} topic (Pekko's distributed pub-sub), so that every node pauses that venue for the {@code Retry-After}.
  */
 public final class ClusterKeyLimits {
   private static final Logger log = LoggerFactory.getLogger(ClusterKeyLimits.class);
   public static final String TOPIC = "kimp-venue-backoff";
-  private static final Set<MemberStatus> GONE = Set.of(MemberStatus.down(), MemberStatus.removed());
+  /** Members that no longer trade: an Exiting member has handed its shards off already. */
+  private static final Set<MemberStatus> GONE = Set.of(MemberStatus.exiting(), MemberStatus.down(), MemberStatus.removed());
 
   private ClusterKeyLimits() {}
 

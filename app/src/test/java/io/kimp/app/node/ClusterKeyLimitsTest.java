@@ -46,6 +46,9 @@ class ClusterKeyLimitsTest {
         pekko.remote.artery.canonical { hostname = "127.0.0.1", port = 0 }
         pekko.cluster.jmx.enabled = off
         pekko.cluster.leader-actions-interval = 250ms
+        pekko.cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+        pekko.cluster.split-brain-resolver.stable-after = 2s
+        pekko.cluster.failure-detector { heartbeat-interval = 500ms, acceptable-heartbeat-pause = 3s }
         """).withFallback(ConfigFactory.load());
     ActorSystem<?> s = ActorSystem.create(Behaviors.empty(), "kimp-limits", c);
     systems.add(s);
@@ -83,8 +86,8 @@ class ClusterKeyLimitsTest {
 
     Node leaving = nodes.get(2);
     Cluster.get(leaving.system()).manager().tell(new Leave(Cluster.get(leaving.system()).selfMember().address()));
-    // a leaving member counts until it is removed (it may still finish requests); removal took ~30 s at load 10
-    await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+    // a leaving member counts until it is exiting (its shards handed off)
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       for (Node n : nodes.subList(0, 2)) {
         assertThat(n.limits().share().members()).isEqualTo(2);
         assertThat(n.limits().share().of(30)).as("30 x 0.8 / 2").isEqualTo(12);
