@@ -255,6 +255,12 @@ class LivePreflightTest {
           .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
+      var trading = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("trading"))
+          .header("Authorization", "Bearer " + token).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      var t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trading.body());
+      assertThat(t.path("pauseKind").asText()).isEqualTo("KEY_REJECTED");
+      assertThat(t.at("/idle/code").asText()).isEqualTo("KEY_REJECTED");
       assertThat(resume.statusCode()).isEqualTo(409);
       assertThat(resume.body()).contains("key_rejected").contains("kimp.exchanges.binance.api-key");
     }

@@ -219,6 +219,7 @@ final class OperatorRoutes {
       t.put("paused", s.paused());
       t.put("by", s.pausedBy());
       t.put("reason", s.pauseReason());
+      t.put("pauseKind", s.pauseKind()); // OPERATOR, LOSS_LIMIT, KEY_REJECTED (null while trading)
       t.put("todayRealizedPnlKrw", s.todayRealizedPnlKrw());
       t.put("dailyLossLimitKrw", s.settings().dailyLossLimitKrw());
       t.put("openReservations", s.reservations().size());
