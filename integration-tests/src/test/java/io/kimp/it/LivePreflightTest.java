@@ -145,6 +145,9 @@ class LivePreflightTest {
     node = startNode(config);
     awaitKeyRejected("kimp.exchanges.binance.api-key");
     assertThat(portfolio().pauseReason()).contains(code);
+    var registry = node.metrics().registry();
+    assertThat(registry.get("kimp_preflight_key_ok").tag("venue", "BINANCE").gauge().value()).isZero();
+    assertThat(registry.get("kimp_preflight_key_ok").tag("venue", "UPBIT").gauge().value()).isEqualTo(1.0);
     CycleReply reply = offerCycle();
     assertThat(reply.accepted()).as(reply.message()).isFalse();
     assertNoOrders();
@@ -211,6 +214,8 @@ class LivePreflightTest {
     binance.setWallet("XRP", true, false);
     assertThat(reasons(rerun(p), "XRP")).containsExactly(CoinCheck.Reason.BINANCE_WITHDRAWALS_SUSPENDED);
     assertThat(p.admits("XRP")).isFalse();
+    assertThat(node.metrics().registry().get("kimp_preflight_coin_excluded").tag("coin", "XRP")
+        .tag("reason", "BINANCE_WITHDRAWALS_SUSPENDED").gauge().value()).isEqualTo(1.0);
     assertThat(alerts.alerts()).anySatisfy(a -> assertThat(a.title()).isEqualTo("XRP excluded from trading"));
     binance.setWallet("XRP", true, true);
     assertThat(reasons(rerun(p), "XRP")).isEmpty();
