@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * next interval.
  */
 final class BinanceThrottle {
-  static final long MARGIN_MS = 50;
+  /** Travel time and its jitter between our clock and the venue's intervals (as {@code UpbitThrottle.MARGIN_MS}). */
+  static final long MARGIN_MS = 250;
 
   /** The documented weight of each endpoint kimp calls ({@code GET /api/v3/account} 20, an order 1, …); unknown: 20. */
   private static final Map<String, Integer> WEIGHTS =
