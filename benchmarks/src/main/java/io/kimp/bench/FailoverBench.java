@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
       "Failover harness: starts 3 node JVMs (java -jar JAR run) on a new PostgreSQL schema, live against fake venues on "
           + "loopback, drives cycles with the exchange simulator, kill -9s the node owning active cycles N times and "
           + "prints per trial: time until its cycles resume elsewhere, cycles lost, duplicate orders/withdrawals at the "
-          + "venues, journal gaps (all but the time must be 0).",
+          + "venues, journal gaps, and the 429/418 the fake venues returned (all but the time must be 0).",
       "Build the jar first: mvn -B -q -DskipTests package"
     })
 public final class FailoverBench implements Callable<Integer> {
@@ -344,10 +344,15 @@ public final class FailoverBench implements Callable<Integer> {
         + "(no client id: compared by count)%n", venues.binance.withdrawalCount(), dupBinanceWithdrawals,
         upbitWithdrawals, upbitExpected);
     System.out.printf(Locale.ROOT, "  journal gaps: %d%n", gaps);
+    int limited = venues.rateLimitReplies();
+    System.out.printf(Locale.ROOT, "  rate-limit replies the fakes returned over the run: Binance %d x 429, %d x 418; "
+        + "Upbit %d x 429, %d x 418%n", venues.binance.returned429(), venues.binance.returned418(),
+        venues.upbit.returned429(), venues.upbit.returned418());
     System.out.printf(Locale.ROOT, "  false downings (members downed that the harness did not kill): %d; "
         + "unreachability marks in the node logs: %d%n", falseDownings, unreachableMarks);
     long upbitDuplicates = Math.max(0, upbitWithdrawals - upbitExpected);
-    return (int) (started - completed) + dupOrders + dupBinanceWithdrawals + (int) upbitDuplicates + (int) gaps;
+    return (int) (started - completed) + dupOrders + dupBinanceWithdrawals + (int) upbitDuplicates + (int) gaps
+        + limited;
   }
 
   /**

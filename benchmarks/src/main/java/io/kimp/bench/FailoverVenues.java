@@ -45,6 +45,15 @@ final class FailoverVenues implements AutoCloseable {
     upbit = FakeUpbit.start(chain, UPBIT_KEY, UPBIT_SECRET);
     binance.setBalance("USDT", new BigDecimal("100000000"));
     upbit.setBalance("KRW", new BigDecimal("1000000000000"));
+    // what the nodes' pre-flight checks: each coin on its configured network, and the Binance deposit address an
+    // allowed withdrawal address at Upbit
+    com.typesafe.config.Config kimp = ConfigFactory.load();
+    for (String coin : coins) {
+      String path = "kimp.transfer.coins." + coin + ".network";
+      String network = kimp.hasPath(path) ? kimp.getString(path) : coin;
+      binance.setNetwork(coin, network);
+      upbit.registerWithdrawalAddress(coin, network, binance.depositAddress(coin), binance.depositTag(coin));
+    }
     // premium steady above the threshold (± 0.5 %), so that every coin has a cycle running nearly all the time
     simulator = ExchangeSimulator.start(system, SimulatorConfig.defaults().withCoins(coins).withFaultProxy(false)
             .withUpdatesPerSecond(60).withPremium(premiumPercent, 0.5, Duration.ofSeconds(30)))
@@ -99,6 +108,14 @@ final class FailoverVenues implements AutoCloseable {
     Map<String, Integer> perIntent = new TreeMap<>();
     perClientId.forEach((id, n) -> perIntent.merge(id.length() == 36 ? id.substring(0, 34) : id, n, Integer::sum));
     return perIntent.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
+  }
+
+  /**
+   * 429s and 418s the fakes returned over the run: the three nodes trade on one key pair, whose documented limits the
+   * fakes enforce over all of them together.
+   */
+  int rateLimitReplies() {
+    return binance.returned429() + binance.returned418() + upbit.returned429() + upbit.returned418();
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.kimp.core.venue.Venues;
 import io.kimp.gateway.binance.BinanceGateway;
 import io.kimp.gateway.binance.BinanceSettings;
 import io.kimp.gateway.http.VenueHttp;
+import io.kimp.gateway.limit.KeyLimits;
 import io.kimp.gateway.paper.PaperLedger;
 import io.kimp.gateway.paper.PaperSettings;
 import io.kimp.gateway.paper.PaperVenue;
@@ -35,8 +36,10 @@ public final class Gateways {
       Config config, ActorSystem<?> system, BookView books, Supplier<DataSource> ledgerDatabase) {
     TradingMode mode = TradingMode.from(config);
     if (mode == TradingMode.LIVE) {
+      // both gateways draw on one KeyLimits: the node's share of the keys' limits, which the app keeps in step with
+      // the cluster's membership (found through UpbitGateway#limits / BinanceGateway#limits)
       return live(LiveSettings.upbit(config), LiveSettings.binance(config), CoreSettings.costs(config), system,
-          Clock.systemUTC());
+          Clock.systemUTC(), new KeyLimits(LiveSettings.rateLimits(config)));
     }
     return paper(config, books, Clock.systemUTC(), ledgerDatabase.get());
   }
@@ -63,11 +66,19 @@ public final class Gateways {
   /** Live mode against the given endpoints (the real venues, or the fakes in tests). */
   public static Venues live(
       UpbitSettings upbit, BinanceSettings binance, TradingCosts costs, ActorSystem<?> system, Clock clock) {
-    log.info("trading mode LIVE: {} / {}", upbit, binance);
+    return live(upbit, binance, costs, system, clock, KeyLimits.standalone());
+  }
+
+  /** Live mode, the gateways drawing on the node's share of the keys' limits. */
+  public static Venues live(
+      UpbitSettings upbit, BinanceSettings binance, TradingCosts costs, ActorSystem<?> system, Clock clock,
+      KeyLimits limits) {
+    log.info("trading mode LIVE: {} / {}; rate limits {}", upbit, binance, limits.settings());
     return new Venues(
         new UpbitGateway(upbit, new VenueHttp(system, Venue.UPBIT, upbit.connectTimeout(), upbit.requestTimeout()), costs,
-            clock),
+            clock, limits),
         new BinanceGateway(binance,
-            new VenueHttp(system, Venue.BINANCE, binance.connectTimeout(), binance.requestTimeout()), costs, clock));
+            new VenueHttp(system, Venue.BINANCE, binance.connectTimeout(), binance.requestTimeout()), costs, clock,
+            limits));
   }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.kimp.core.config.CoreSettings;
 import io.kimp.gateway.binance.BinanceSettings;
 import io.kimp.gateway.http.ApiCredentials;
+import io.kimp.gateway.limit.RateLimitSettings;
 import io.kimp.gateway.upbit.UpbitSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -43,6 +44,57 @@ public final class LiveSettings {
         CoreSettings.positive(c, p + "request-timeout"),
         CoreSettings.positive(c, p + "default-backoff"),
         CoreSettings.positive(c, p + "symbol-rules-ttl"));
+  }
+
+  /**
+   * The venues' per-key limits and the safety margin ({@code kimp.exchanges.rate-limits.*}); every limit must be positive
+   * and the margin in [0, 1).
+   */
+  public static RateLimitSettings rateLimits(Config c) {
+    String p = "kimp.exchanges.rate-limits.";
+    double margin = c.getDouble(p + "safety-margin");
+    if (!(margin >= 0 && margin < 1)) {
+      throw new ConfigException.BadValue(p + "safety-margin", "must be at least 0 and below 1, not " + margin);
+    }
+    return new RateLimitSettings(
+        margin,
+        positiveInt(c, p + "upbit.order-per-second"),
+        positiveInt(c, p + "upbit.default-per-second"),
+        positiveInt(c, p + "binance.request-weight-per-minute"),
+        positiveInt(c, p + "binance.sapi-weight-per-minute"),
+        positiveInt(c, p + "binance.orders-per-10s"),
+        positiveInt(c, p + "binance.orders-per-day"));
+  }
+
+  /** The live pre-flight's settings ({@code kimp.exchanges.preflight.*}). */
+  public static PreflightSettings preflight(Config c) {
+    String p = "kimp.exchanges.preflight.";
+    java.math.BigDecimal usdt = new java.math.BigDecimal(c.getString(p + "min-free-usdt"));
+    java.math.BigDecimal krw = new java.math.BigDecimal(c.getString(p + "min-free-krw"));
+    if (usdt.signum() < 0 || krw.signum() < 0) {
+      throw new ConfigException.BadValue(p + (usdt.signum() < 0 ? "min-free-usdt" : "min-free-krw"), "must not be negative");
+    }
+    return new PreflightSettings(CoreSettings.positive(c, p + "interval"), CoreSettings.positive(c, p + "timeout"),
+        CoreSettings.positive(c, p + "unchecked-retry"), usdt, krw);
+  }
+
+  /**
+   * @param interval how often the pre-flight runs again (besides at start and on every resume)
+   * @param timeout how long the start-up waits for its first pre-flight before the node goes on
+   * @param uncheckedRetry how soon the pre-flight runs again when a venue could not be asked
+   * @param minFreeUsdt a coin is excluded while Binance's free USDT is below this (the forward leg starts there)
+   * @param minFreeKrw a coin is excluded while Upbit's free KRW is below this (the rebalance leg starts there)
+   */
+  public record PreflightSettings(
+      Duration interval, Duration timeout, Duration uncheckedRetry, java.math.BigDecimal minFreeUsdt,
+      java.math.BigDecimal minFreeKrw) {}
+
+  private static int positiveInt(Config c, String path) {
+    int v = c.getInt(path);
+    if (v <= 0) {
+      throw new ConfigException.BadValue(path, "must be positive, not " + v);
+    }
+    return v;
   }
 
   private static String secret(Config c, String path, String env) {

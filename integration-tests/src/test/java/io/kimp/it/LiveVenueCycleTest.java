@@ -6,28 +6,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import io.kimp.app.node.KimpNode;
-import io.kimp.app.node.NodeComponents;
 import io.kimp.core.cycle.CycleInput;
 import io.kimp.core.cycle.CycleReply;
-import io.kimp.core.market.Book;
-import io.kimp.core.market.BookView;
-import io.kimp.core.market.Venue;
 import io.kimp.fixtures.db.TestDatabases;
-import io.kimp.fixtures.scripted.FixedMarketView;
 import io.kimp.fixtures.scripted.RecordingAlertSink;
 import io.kimp.fixtures.venue.FakeBinance;
 import io.kimp.fixtures.venue.FakeChain;
 import io.kimp.fixtures.venue.FakeUpbit;
 import io.kimp.fixtures.venue.Fault;
-import io.kimp.gateway.Gateways;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -41,10 +32,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * which verify every signature, keep balances and orders, move coins over a fake chain, and inject the venues' failures.
  */
 class LiveVenueCycleTest {
-  private static final String BINANCE_KEY = "it-binance-api-key";
-  private static final String BINANCE_SECRET = "it-binance-secret-0123456789abcdef0123456789abcdef";
-  private static final String UPBIT_KEY = "it-upbit-access-key";
-  private static final String UPBIT_SECRET = "it-upbit-secret-0123456789abcdef0123456789abcdef0123456789ab";
   private static final String ORDER = "POST /api/v3/order";
   private static final String WITHDRAW = "POST /sapi/v1/capital/withdraw/apply";
 
@@ -54,17 +41,14 @@ class LiveVenueCycleTest {
   private String db;
   private KimpNode node;
 
+  private LiveFakeVenues venues;
+
   @BeforeEach
   void venues() {
-    chain = new FakeChain(Duration.ofMillis(300));
-    binance = FakeBinance.start(chain, BINANCE_KEY, BINANCE_SECRET);
-    upbit = FakeUpbit.start(chain, UPBIT_KEY, UPBIT_SECRET);
-    binance.setBalance("USDT", new BigDecimal("10000"))
-        .setPrice("XRP", new BigDecimal("1.999"), new BigDecimal("2.0"))
-        .setWithdrawFee("XRP", new BigDecimal("0.2"));
-    upbit.setBalance("KRW", new BigDecimal("10000000"))
-        .setPrice("XRP", new BigDecimal("2899"), new BigDecimal("2900"))
-        .setWithdrawFee("XRP", BigDecimal.ONE);
+    venues = new LiveFakeVenues(Duration.ofMillis(300));
+    chain = venues.chain;
+    binance = venues.binance;
+    upbit = venues.upbit;
   }
 
   @AfterEach
@@ -72,8 +56,7 @@ class LiveVenueCycleTest {
     if (node != null) {
       node.close();
     }
-    binance.close();
-    upbit.close();
+    venues.close();
     TestNodes.dropDatabase(db);
   }
 
@@ -82,37 +65,14 @@ class LiveVenueCycleTest {
     Path dataDir = TestDatabases.tempDir("kimp-live-");
     return TestNodes.config(db, String.join("\n",
         "kimp.data-dir = \"" + dataDir + "\"",
-        "kimp.trading.mode = live",
-        "kimp.exchanges.binance.base-url = \"" + binance.baseUrl() + "\"",
-        "kimp.exchanges.binance.api-key = \"" + BINANCE_KEY + "\"",
-        "kimp.exchanges.binance.secret-key = \"" + BINANCE_SECRET + "\"",
-        "kimp.exchanges.binance.request-timeout = 1500ms",
-        "kimp.exchanges.upbit.base-url = \"" + upbit.baseUrl() + "\"",
-        "kimp.exchanges.upbit.access-key = \"" + UPBIT_KEY + "\"",
-        "kimp.exchanges.upbit.secret-key = \"" + UPBIT_SECRET + "\"",
-        "kimp.exchanges.upbit.request-timeout = 1500ms",
-        "kimp.execution.order-timeout = 5s",
-        "kimp.execution.withdraw-timeout = 5s",
+        venues.liveSettings(),
         "kimp.execution.unknown-outcome-grace = 2s",
         extra));
   }
 
   /** A node trading through the production gateway factory (live mode: the fakes). */
   private KimpNode startNode(Config config) {
-    FixedMarketView market = TestNodes.profitableMarket();
-    BookView noBooks = new BookView() {
-      @Override
-      public Optional<Book> book(Venue venue, String coin) {
-        return Optional.empty();
-      }
-
-      @Override
-      public OptionalDouble usdtKrw() {
-        return OptionalDouble.empty();
-      }
-    };
-    return KimpNode.start(config, system ->
-        new NodeComponents(Gateways.create(config, system, noBooks, () -> KimpNode.paperLedgerDatabase(system, io.kimp.persistence.DatabaseSettings.fromConfig(config))), market, new RecordingAlertSink(), Clock.systemUTC()));
+    return LiveFakeVenues.startNode(config, TestNodes.profitableMarket(), new RecordingAlertSink());
   }
 
   private UUID startCycle() throws Exception {

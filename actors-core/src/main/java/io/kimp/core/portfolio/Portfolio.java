@@ -47,6 +47,26 @@ public final class Portfolio
     extends EventSourcedBehavior<Portfolio.Command, Portfolio.Event, Portfolio.State> {
 
   public static final PersistenceId PERSISTENCE_ID = PersistenceId.ofUniqueId("Portfolio");
+
+  /** Who pauses when the realised loss of the day reaches the limit. */
+  public static final String LOSS_LIMIT = "loss-limit";
+
+  /**
+   * Who pauses when a venue rejects an API key (the pre-flight or any live request): such a pause replaces another one,
+   * so that "why is it not trading" names the key, and the app resumes only once the key passes its check again.
+   */
+  public static final String KEY_CHECK = "key-check";
+
+  /** Why trading is paused: an operator's (or Telegram's) pause, the daily loss limit, or a rejected API key. */
+  public enum PauseKind {
+    OPERATOR,
+    LOSS_LIMIT,
+    KEY_REJECTED;
+
+    static PauseKind of(String by) {
+      return LOSS_LIMIT.equals(by) ? PauseKind.LOSS_LIMIT : KEY_CHECK.equals(by) ? PauseKind.KEY_REJECTED : OPERATOR;
+    }
+  }
   private static final int REMEMBERED_RELEASES = 1000;
 
   // ---- protocol
@@ -94,7 +114,13 @@ public final class Portfolio
       String pauseReason,
       BigDecimal todayRealizedPnlKrw,
       PortfolioSettings settings)
-      implements CborSerializable {}
+      implements CborSerializable {
+
+    /** Why trading is paused (null while it is not). */
+    public PauseKind pauseKind() {
+      return paused ? PauseKind.of(pausedBy) : null;
+    }
+  }
 
   public record Reservation(UUID cycleId, BigDecimal amountKrw, Instant at) implements CborSerializable {}
 
@@ -289,7 +315,7 @@ public final class Portfolio
     if (breach) {
       events.add(
           new Paused(
-              "loss-limit",
+              LOSS_LIMIT,
               "realised loss today " + dayPnl.negate().toPlainString() + " KRW reached the daily limit "
                   + limit.toPlainString() + " KRW",
               now));
@@ -313,18 +339,24 @@ public final class Portfolio
   }
 
   private Effect<Event, State> onPause(State s, String by, String reason, ActorRef<Snapshot> replyTo) {
-    if (s.paused()) {
+    // a rejected key replaces any other pause (its resume is refused until the key passes), never the reverse
+    boolean keyOverOther = KEY_CHECK.equals(by) && !KEY_CHECK.equals(s.pausedBy());
+    if (s.paused() && !keyOverOther) {
       return Effect().reply(replyTo, snapshot(s));
     }
     Instant now = clock.instant();
+    Alert alert =
+        KEY_CHECK.equals(by)
+            ? new Alert(
+                AlertKind.TRADING_PAUSED, Alert.Severity.CRITICAL, "trading", "Trading stopped: check your API key",
+                fieldsOf("reason", reason, "resume", "fix the key, then POST /api/v1/trading/resume or /resume in "
+                    + "Telegram (the key is checked again first)"), now)
+            : new Alert(
+                AlertKind.TRADING_PAUSED, Alert.Severity.WARNING, "trading", "Trading paused by " + by,
+                fieldsOf("reason", reason), now);
     return Effect()
         .persist(new Paused(by, reason, now))
-        .thenRun(
-            st ->
-                alerts.publish(
-                    new Alert(
-                        AlertKind.TRADING_PAUSED, Alert.Severity.WARNING, "trading", "Trading paused by " + by,
-                        fieldsOf("reason", reason), now)))
+        .thenRun(st -> alerts.publish(alert))
         .thenRun(this::publishCapacityIfChanged)
         .thenReply(replyTo, this::snapshot);
   }

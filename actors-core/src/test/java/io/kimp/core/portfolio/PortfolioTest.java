@@ -120,6 +120,23 @@ class PortfolioTest {
   }
 
   @Test
+  void aRejectedKeyPausesWithItsOwnKindAndReplacesAnOperatorsPauseButNotTheReverse() {
+    portfolio.<Portfolio.Snapshot>runCommand(r -> new Portfolio.Pause("ops", "maintenance", r));
+    assertThat(snapshot().pauseKind()).isEqualTo(Portfolio.PauseKind.OPERATOR);
+    portfolio.<Portfolio.Snapshot>runCommand(
+        r -> new Portfolio.Pause(Portfolio.KEY_CHECK, "check your API key: UPBIT rejected it", r));
+    Portfolio.Snapshot s = snapshot();
+    assertThat(s.pauseKind()).isEqualTo(Portfolio.PauseKind.KEY_REJECTED);
+    assertThat(s.pauseReason()).contains("check your API key");
+    portfolio.<Portfolio.Snapshot>runCommand(r -> new Portfolio.Pause("ops", "again", r));
+    assertThat(snapshot().pauseKind()).as("an operator's pause does not hide the key").isEqualTo(
+        Portfolio.PauseKind.KEY_REJECTED);
+    assertThat(reserve("XRP", UUID.randomUUID(), null).granted()).isFalse();
+    portfolio.<Portfolio.Snapshot>runCommand(r -> new Portfolio.Resume("ops", r));
+    assertThat(snapshot().pauseKind()).isNull();
+  }
+
+  @Test
   void theDailyLossLimitPausesTradingByItselfAndAlerts() {
     UUID a = UUID.randomUUID();
     UUID b = UUID.randomUUID();

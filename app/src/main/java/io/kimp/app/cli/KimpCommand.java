@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       JournalCommand.class,
       DlqCommand.class,
+      PreflightCommand.class,
       TradingCommand.class,
       ProjectionsCommand.class,
       BackupCommand.class,

@@ -49,6 +49,9 @@ final class ApiErrors {
     if (t instanceof SettingsRules.Refused e) {
       return settingsRefused(e);
     }
+    if (t instanceof io.kimp.app.preflight.Preflight.ResumeRefused e) {
+      return ApiJson.error(StatusCodes.CONFLICT, "key_rejected", e.getMessage());
+    }
     if (t instanceof EntityStreamSizeException e) {
       return ApiJson.error(StatusCodes.PAYLOAD_TOO_LARGE, "payload_too_large",
           "the request body is too large: the limit is " + e.limit() + " bytes");

@@ -1,5 +1,6 @@
 package io.kimp.app.http;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractMaterializer;
@@ -83,6 +84,7 @@ final class OperatorRoutes {
             get(() -> completeWithFuture(operator.portfolio().thenApply(s -> ApiJson.ok(settingsView(s))))),
             put(() -> body(false, SettingsRequest.FIELDS, b -> putSettings(b, by))))),
         path("portfolio", () -> get(() -> json(operator.portfolio()))),
+        path("preflight", () -> get(this::preflight)),
         path("cluster", () -> get(() -> completeWithFuture(cluster.view().thenApply(ApiJson::ok)))),
         path("backup", () -> post(() -> body(false, Set.of("to"), this::backup))));
   }
@@ -116,6 +118,17 @@ final class OperatorRoutes {
   }
 
   // ---- endpoints
+
+  /** The live pre-flight's latest report; 404 in paper mode (nothing to check), 503 before its first run. */
+  private Route preflight() {
+    return operator.preflight()
+        .map(p -> p.report()
+            .map(r -> complete(ApiJson.ok(r)))
+            .orElseGet(() -> complete(ApiJson.error(StatusCodes.SERVICE_UNAVAILABLE, "unavailable",
+                "the pre-flight has not finished its first run yet"))))
+        .orElseGet(() -> complete(ApiJson.error(StatusCodes.NOT_FOUND, "not_found",
+            "no pre-flight: this node trades in paper mode (kimp.trading.mode = paper)")));
+  }
 
   private Route cycles(QueryParams q) {
     CycleQuery query =
@@ -206,6 +219,7 @@ final class OperatorRoutes {
       t.put("paused", s.paused());
       t.put("by", s.pausedBy());
       t.put("reason", s.pauseReason());
+      t.put("pauseKind", s.pauseKind()); // OPERATOR, LOSS_LIMIT, KEY_REJECTED (null while trading)
       t.put("todayRealizedPnlKrw", s.todayRealizedPnlKrw());
       t.put("dailyLossLimitKrw", s.settings().dailyLossLimitKrw());
       t.put("openReservations", s.reservations().size());

@@ -215,12 +215,54 @@ public final class KimpNode implements AutoCloseable {
               settings.node().passivateAfterIdle(),
               settings.node().projectionTags()));
       CycleProjection.init(system, readSide);
+      startPreflight(system, config, settings, components, portfolio, operator, metrics, askTimeout, alerts);
       log.info("node {} started on {}", Cluster.get(system).selfMember().address(), db.safeUrl());
       return new KimpNode(system, readSide, db, portfolio, deadLetters, cycles, components, metrics, operator, alerts);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * Live mode: the node's share of the keys' rate limits follows the cluster ({@link ClusterKeyLimits}), and the
+   * pre-flight of the node's gateways runs before the node trades (waiting at most
+   * {@code kimp.exchanges.preflight.timeout}), then every {@code kimp.exchanges.preflight.interval} and before every
+   * resume; a rejected key pauses the Portfolio singleton (cluster-wide) by {@link Portfolio#KEY_CHECK}.
+   */
+  private static void startPreflight(ActorSystem<Void> system, Config config, KimpSettings settings,
+      NodeComponents components,
+      ActorRef<Portfolio.Command> portfolio, OperatorService operator, PrometheusMetrics metrics, Duration askTimeout,
+      AlertSink alerts) {
+    java.util.function.Consumer<String> stopTrading = reason ->
+        org.apache.pekko.actor.typed.javadsl.AskPattern.<Portfolio.Command, Portfolio.Snapshot>ask(
+                portfolio, r -> new Portfolio.Pause(Portfolio.KEY_CHECK, reason, r), askTimeout, system.scheduler())
+            .whenComplete((s, t) -> {
+              if (t != null) {
+                log.error("could not stop trading for a rejected API key (the portfolio did not answer): {}", t.toString());
+              }
+            });
+    if (!io.kimp.gateway.TradingMode.from(config).equals(io.kimp.gateway.TradingMode.LIVE)) {
+      return;
+    }
+    if (components.venues().of(io.kimp.core.market.Venue.UPBIT) instanceof io.kimp.gateway.upbit.UpbitGateway u) {
+      // before the first pre-flight, so that nodes starting together share the keys' limits from the start
+      ClusterKeyLimits.start(system, u.limits(), metrics.registry(), ClusterKeyLimits.expectedMembers(config));
+    }
+    io.kimp.gateway.LiveSettings.PreflightSettings s = io.kimp.gateway.LiveSettings.preflight(config);
+    // the coins the node watches (kimp.feeds.symbols, when a list), else those of kimp.transfer.coins
+    java.util.Set<String> coins = new java.util.TreeSet<>(
+        config.getValue("kimp.feeds.symbols").valueType() == com.typesafe.config.ConfigValueType.LIST
+            ? config.getStringList("kimp.feeds.symbols")
+            : config.getObject("kimp.transfer.coins").keySet());
+    var coinSettings = new io.kimp.app.preflight.Preflight.CoinSettings(coins, settings.cycle().transfers(),
+        s.minFreeUsdt(), s.minFreeKrw());
+    io.kimp.app.preflight.Preflight.forLive(components.venues(), coinSettings, stopTrading, alerts, components.clock(),
+            metrics.registry())
+        .ifPresent(p -> {
+          operator.attachPreflight(p);
+          p.start(system, s.interval(), s.timeout(), s.uncheckedRetry());
+        });
   }
 
   /**

@@ -100,7 +100,13 @@ public final class TradingNode implements AutoCloseable {
     try {
       // starts are counted as accepted / refused (by reason) on their way to the symbols' entities
       CycleDirectory cycles = new MeteredCycleDirectory(node.cycles(), node.metrics().registry());
-      OpportunitySink toCycles = o -> cycles.ask(o.symbol(), new CycleInput.Start(o));
+      // live mode: no new cycle on a coin the pre-flight excludes (suspended wallet, unregistered address, low balance)
+      var preflight = node.operator().preflight();
+      OpportunitySink toCycles = o -> {
+        if (preflight.isEmpty() || preflight.get().admits(o.symbol())) {
+          cycles.ask(o.symbol(), new CycleInput.Start(o));
+        }
+      };
       FeedSettings fs = settingsRef.get();
       String mode = settings.node().tradingMode().name().toLowerCase(java.util.Locale.ROOT);
       RuntimeSettings runtime = RuntimeSettings.get(system);

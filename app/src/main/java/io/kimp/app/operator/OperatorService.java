@@ -1,5 +1,6 @@
 package io.kimp.app.operator;
 
+import io.kimp.app.preflight.Preflight;
 import io.kimp.core.cycle.CycleStatus;
 import io.kimp.core.cycle.Leg;
 import io.kimp.core.cycle.Step;
@@ -51,6 +52,7 @@ public final class OperatorService implements OperatorActions {
   private final Executor jdbc;
   private final io.kimp.persistence.DatabaseSettings.Vendor vendor;
   private final PremiumBoard board;
+  private volatile Preflight preflight;
 
   /**
    * What the operators' view needs of the configuration.
@@ -223,11 +225,27 @@ public final class OperatorService implements OperatorActions {
         .thenApply(OperatorService::trading);
   }
 
+  /**
+   * Resumes trading cluster-wide; in live mode the pre-flight runs first and a key still rejected refuses the resume
+   * ({@link Preflight.ResumeRefused}).
+   */
   @Override
   public CompletionStage<TradingSwitch> resume(String by) {
-    return AskPattern.<Portfolio.Command, Portfolio.Snapshot>ask(
-            portfolio.get(), r -> new Portfolio.Resume(by, r), timeout, system.scheduler())
+    Preflight p = preflight;
+    CompletionStage<?> checked = p == null ? CompletableFuture.completedFuture(null) : p.beforeResume();
+    return checked.thenCompose(x -> AskPattern.<Portfolio.Command, Portfolio.Snapshot>ask(
+            portfolio.get(), r -> new Portfolio.Resume(by, r), timeout, system.scheduler()))
         .thenApply(OperatorService::trading);
+  }
+
+  /** Live mode: the node's pre-flight, run before every resume and shown by {@code GET /api/v1/preflight}. */
+  public void attachPreflight(Preflight p) {
+    this.preflight = p;
+  }
+
+  /** The node's pre-flight (empty in paper mode). */
+  public java.util.Optional<Preflight> preflight() {
+    return java.util.Optional.ofNullable(preflight);
   }
 
   public CompletionStage<Portfolio.Snapshot> portfolio() {

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * switch and the risk limits come before the market: a paused engine is paused whatever the premiums do.
  *
  * @param idle false when a new cycle could open now
- * @param code {@code PAUSED}, {@code DAILY_LOSS_LIMIT}, {@code SLOTS_HELD}, {@code EXPOSURE_HELD}, {@code STALE_FX},
+ * @param code {@code PAUSED}, {@code KEY_REJECTED} (a venue rejected an API key), {@code DAILY_LOSS_LIMIT}, {@code SLOTS_HELD}, {@code EXPOSURE_HELD}, {@code STALE_FX},
  *     {@code STALE_FEEDS}, {@code NO_OPPORTUNITY} (the market: nothing to fix), or {@code TRADING}
  * @param market true when the reason is the market itself (no coin above the threshold), not something to act on
  * @param detail the figures behind the reason (who paused, slots held, best coin …)
@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 public record TradingIdle(boolean idle, String code, boolean market, String message, Map<String, Object> detail) {
 
   /** Who pauses when the realised loss of the day reaches the limit (the portfolio's own pause). */
-  static final String LOSS_LIMIT = "loss-limit";
+  static final String LOSS_LIMIT = Portfolio.LOSS_LIMIT;
 
   /**
    * @param openDeadLetters the dead-letter queue's open entries (their cycles keep their reservations)
@@ -44,6 +44,9 @@ public record TradingIdle(boolean idle, String code, boolean market, String mess
         d.put("dailyLossLimitKrw", s.settings().dailyLossLimitKrw());
         return new TradingIdle(true, "DAILY_LOSS_LIMIT", false,
             "daily loss limit reached: " + s.pauseReason() + " (resume to trade again today)", d);
+      }
+      if (s.pauseKind() == Portfolio.PauseKind.KEY_REJECTED) {
+        return new TradingIdle(true, "KEY_REJECTED", false, "an API key was rejected: " + s.pauseReason(), d);
       }
       return new TradingIdle(true, "PAUSED", false,
           "paused by " + s.pausedBy() + (s.pauseReason() == null || s.pauseReason().isBlank() ? ""

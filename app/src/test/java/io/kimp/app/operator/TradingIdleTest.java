@@ -78,6 +78,10 @@ class TradingIdleTest {
     TradingIdle loss = why(snapshot(Map.of(), true, "loss-limit", "realised loss today 600000 KRW reached ..."),
         List.of());
     assertThat(loss.code()).isEqualTo("DAILY_LOSS_LIMIT");
+    TradingIdle key = why(snapshot(Map.of(), true, Portfolio.KEY_CHECK,
+        "check your API key: UPBIT rejected it (no_authorization_ip): ..."), List.of());
+    assertThat(key.code()).isEqualTo("KEY_REJECTED");
+    assertThat(key.message()).startsWith("an API key was rejected: check your API key: UPBIT");
   }
 
   @Test

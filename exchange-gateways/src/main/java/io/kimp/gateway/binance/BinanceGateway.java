@@ -23,6 +23,9 @@ import io.kimp.gateway.http.Json;
 import io.kimp.gateway.http.QueryString;
 import io.kimp.gateway.http.VenueBackoff;
 import io.kimp.gateway.http.VenueHttp;
+import io.kimp.gateway.limit.KeyLimits;
+import io.kimp.gateway.preflight.CoinCheck;
+import io.kimp.gateway.preflight.KeyRejection;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Clock;
@@ -41,6 +44,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -68,6 +72,8 @@ public final class BinanceGateway implements ExchangeGateway {
   private final TradingCosts costs;
   private final Clock clock;
   private final VenueBackoff backoff;
+  private final KeyLimits limits;
+  private final BinanceThrottle throttle;
   private final AtomicLong serverOffsetMs = new AtomicLong();
   private final Map<String, String> usedWeight = new ConcurrentHashMap<>();
   private final Map<String, CachedRules> rules = new ConcurrentHashMap<>();
@@ -77,12 +83,21 @@ public final class BinanceGateway implements ExchangeGateway {
   /** Binance's error payload {@code {"code":-2010,"msg":"…"}}. */
   private record ApiError(int status, int code, String msg) {}
 
+  /** A gateway alone on its key (no other node shares its limits). */
   public BinanceGateway(BinanceSettings settings, VenueHttp http, TradingCosts costs, Clock clock) {
+    this(settings, http, costs, clock, KeyLimits.standalone());
+  }
+
+  /** A gateway drawing on this node's share of the key's limits; its back-offs travel to the other nodes. */
+  public BinanceGateway(BinanceSettings settings, VenueHttp http, TradingCosts costs, Clock clock, KeyLimits limits) {
     this.settings = settings;
     this.http = http;
     this.costs = costs;
     this.clock = clock;
+    this.limits = limits;
     this.backoff = new VenueBackoff(Venue.BINANCE, clock);
+    this.throttle = new BinanceThrottle(clock, limits.share(), limits.settings());
+    limits.register(Venue.BINANCE, backoff);
   }
 
   @Override
@@ -106,6 +121,11 @@ public final class BinanceGateway implements ExchangeGateway {
 
   public VenueBackoff backoff() {
     return backoff;
+  }
+
+  /** The node's share of the key's limits and the watch that hears of a rejected key. */
+  public KeyLimits limits() {
+    return limits;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -399,6 +419,28 @@ public final class BinanceGateway implements ExchangeGateway {
     }
   }
 
+  /**
+   * The coins' wallets by network ({@code GET /sapi/v1/capital/config/getall}: per coin its {@code networkList} with
+   * {@code depositEnable} and {@code withdrawEnable}), for the pre-flight.
+   */
+  public CompletionStage<Map<String, Map<String, CoinCheck.Wallet>>> coinWallets() {
+    return signed(HttpMethods.GET, "/sapi/v1/capital/config/getall", new QueryString(), false)
+        .thenApply(
+            json -> {
+              Map<String, Map<String, CoinCheck.Wallet>> out = new LinkedHashMap<>();
+              for (JsonNode c : json) {
+                Map<String, CoinCheck.Wallet> networks = new LinkedHashMap<>();
+                for (JsonNode n : c.path("networkList")) {
+                  networks.put(n.path("network").asText(),
+                      new CoinCheck.Wallet(n.path("depositEnable").asBoolean(false),
+                          n.path("withdrawEnable").asBoolean(false)));
+                }
+                out.put(c.path("coin").asText(), networks);
+              }
+              return out;
+            });
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // exchangeInfo
 
@@ -408,7 +450,7 @@ public final class BinanceGateway implements ExchangeGateway {
       return CompletableFuture.completedFuture(cached.rules());
     }
     String uri = settings.baseUrl() + "/api/v3/exchangeInfo?symbol=" + symbol;
-    return call(HttpRequest.GET(uri), "exchangeInfo " + symbol, false)
+    return call(HttpRequest.GET(uri), "GET /api/v3/exchangeInfo", false)
         .thenApply(
             json -> {
               for (JsonNode s : json.path("symbols")) {
@@ -431,25 +473,29 @@ public final class BinanceGateway implements ExchangeGateway {
 
   private CompletionStage<JsonNode> signed(
       HttpMethod method, String path, QueryString params, boolean mutating, boolean mayResync) {
-    QueryString q =
-        params
-            .copy()
-            .add("recvWindow", settings.recvWindow().toMillis())
-            .add("timestamp", clock.millis() + serverOffsetMs.get());
-    String payload = q.encoded();
-    String signature = BinanceSigner.sign(settings.credentials().secret(), payload);
-    String signedParams = payload + "&signature=" + signature;
-    HttpRequest request;
-    if (method == HttpMethods.POST) {
-      request =
-          HttpRequest.POST(settings.baseUrl() + path)
-              .withEntity(ContentTypes.APPLICATION_X_WWW_FORM_URLENCODED, signedParams);
-    } else {
-      request = HttpRequest.create(settings.baseUrl() + path + "?" + signedParams).withMethod(method);
-    }
-    request = request.addHeader(RawHeader.create("X-MBX-APIKEY", settings.credentials().key()));
+    // signed when its turn comes, so that a wait for the rate limit cannot push the timestamp out of recvWindow
+    Supplier<HttpRequest> signedRequest =
+        () -> {
+          QueryString q =
+              params
+                  .copy()
+                  .add("recvWindow", settings.recvWindow().toMillis())
+                  .add("timestamp", clock.millis() + serverOffsetMs.get());
+          String payload = q.encoded();
+          String signature = BinanceSigner.sign(settings.credentials().secret(), payload);
+          String signedParams = payload + "&signature=" + signature;
+          HttpRequest request;
+          if (method == HttpMethods.POST) {
+            request =
+                HttpRequest.POST(settings.baseUrl() + path)
+                    .withEntity(ContentTypes.APPLICATION_X_WWW_FORM_URLENCODED, signedParams);
+          } else {
+            request = HttpRequest.create(settings.baseUrl() + path + "?" + signedParams).withMethod(method);
+          }
+          return request.addHeader(RawHeader.create("X-MBX-APIKEY", settings.credentials().key()));
+        };
     String what = method.value() + " " + path;
-    return call(request, what, mutating)
+    return call(signedRequest, what, mutating)
         .handle(
             (json, t) -> {
               if (t == null) {
@@ -482,12 +528,24 @@ public final class BinanceGateway implements ExchangeGateway {
   }
 
   private CompletionStage<JsonNode> call(HttpRequest request, String what, boolean mutating) {
+    return call(() -> request, what, mutating);
+  }
+
+  /** Waits for the rate limit's turn, then builds and sends the request. */
+  private CompletionStage<JsonNode> call(Supplier<HttpRequest> request, String what, boolean mutating) {
     try {
       backoff.check(what);
     } catch (VenueException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return http.send(request)
+    return throttle
+        .acquire(what)
+        .thenCompose(
+            x -> {
+              // the pause may have started while this request waited for its turn
+              backoff.check(what);
+              return http.send(request.get());
+            })
         .handle(
             (reply, t) -> {
               if (t != null) {
@@ -510,6 +568,7 @@ public final class BinanceGateway implements ExchangeGateway {
             usedWeight.put(k, v);
           }
         });
+    throttle.update(reply.headers());
     if (reply.ok()) {
       try {
         return Json.parse(reply.body());
@@ -523,12 +582,19 @@ public final class BinanceGateway implements ExchangeGateway {
     if (reply.rateLimited()) {
       java.time.Duration wait = VenueBackoff.retryAfter(reply, settings.defaultBackoff());
       backoff.pause(wait);
-      log.warn("{}: Binance answered {} ({}); pausing all Binance calls for {} s", what, reply.status(), err.msg(),
+      limits.announce(Venue.BINANCE, wait, reply.status());
+      log.warn("{}: Binance answered {} ({}); pausing all Binance calls on every node for {} s", what, reply.status(), err.msg(),
           wait.toSeconds());
       return fail(FailureClass.TRANSIENT, String.valueOf(err.code() != 0 ? err.code() : reply.status()),
           what + ": rate limited (" + reply.status() + "), retry after " + wait.toSeconds() + " s", wait);
     }
     String code = err.code() != 0 ? String.valueOf(err.code()) : "http-" + reply.status();
+    if (KeyRejection.isKeyRejection(Venue.BINANCE, code)) {
+      KeyRejection rejected = new KeyRejection(Venue.BINANCE, code, err.msg());
+      limits.keyWatch().rejected(rejected);
+      return fail(FailureClass.PERMANENT, code, what + ": " + reply.status() + " " + err.msg() + " - "
+          + rejected.message(), null);
+    }
     if (reply.serverError() || err.code() == -1006 || err.code() == -1007) {
       return fail(mutating ? FailureClass.UNKNOWN_OUTCOME : FailureClass.TRANSIENT, code,
           what + ": " + reply.status() + " " + err.msg() + " (execution status unknown)", null);

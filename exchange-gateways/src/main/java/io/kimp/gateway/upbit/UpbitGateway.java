@@ -24,6 +24,9 @@ import io.kimp.gateway.http.Json;
 import io.kimp.gateway.http.QueryString;
 import io.kimp.gateway.http.VenueBackoff;
 import io.kimp.gateway.http.VenueHttp;
+import io.kimp.gateway.limit.KeyLimits;
+import io.kimp.gateway.preflight.CoinCheck;
+import io.kimp.gateway.preflight.KeyRejection;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -89,19 +92,30 @@ public final class UpbitGateway implements ExchangeGateway {
   private final UpbitAuth auth;
   private final UpbitThrottle throttle;
   private final VenueBackoff backoff;
+  private final KeyLimits limits;
   /** Endpoint → rate-limit group, as Upbit's {@code Remaining-Req} names it. */
   private final Map<String, String> groups = new ConcurrentHashMap<>();
   /** Client id → withdrawal uuid of the withdrawals this process sent or matched. */
   private final Map<String, String> withdrawalIds = new ConcurrentHashMap<>();
 
+  /** A gateway alone on its key (no other node shares its limits). */
   public UpbitGateway(UpbitSettings settings, VenueHttp http, TradingCosts costs, Clock clock) {
+    this(settings, http, costs, clock, KeyLimits.standalone());
+  }
+
+  /** A gateway drawing on this node's share of the key's limits; its back-offs travel to the other nodes. */
+  public UpbitGateway(UpbitSettings settings, VenueHttp http, TradingCosts costs, Clock clock, KeyLimits limits) {
     this.settings = settings;
+    this.limits = limits;
     this.http = http;
     this.costs = costs;
     this.clock = clock;
     this.auth = new UpbitAuth(settings.credentials());
-    this.throttle = new UpbitThrottle(clock);
+    this.throttle =
+        new UpbitThrottle(clock, limits.share(),
+            Map.of("order", limits.settings().upbitOrderPerSecond(), "default", limits.settings().upbitDefaultPerSecond()));
     this.backoff = new VenueBackoff(Venue.UPBIT, clock);
+    limits.register(Venue.UPBIT, backoff);
     groups.put("POST /v1/orders", "order");
   }
 
@@ -112,6 +126,11 @@ public final class UpbitGateway implements ExchangeGateway {
 
   public VenueBackoff backoff() {
     return backoff;
+  }
+
+  /** The node's share of the key's limits and the watch that hears of a rejected key. */
+  public KeyLimits limits() {
+    return limits;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -292,6 +311,46 @@ public final class UpbitGateway implements ExchangeGateway {
               withdrawalIds.put(request.clientId(), r.withdrawalId());
               return r;
             });
+  }
+
+  /**
+   * The coin's wallet at Upbit, for the pre-flight ({@code GET /v1/withdraws/chance}): deposits open when
+   * {@code currency.wallet_state} is {@code working} or {@code deposit_only}; withdrawals when it is {@code working} or
+   * {@code withdraw_only} and {@code withdraw_limit.can_withdraw} is true.
+   */
+  public CompletionStage<CoinCheck.Wallet> coinWallet(String coin, String network) {
+    QueryString chance = new QueryString().add("currency", coin).add("net_type", network);
+    return request(HttpMethods.GET, "/v1/withdraws/chance", chance, false)
+        .thenApply(
+            c -> {
+              String state = c.path("currency").path("wallet_state").asText("");
+              boolean deposit = state.equals("working") || state.equals("deposit_only");
+              boolean withdraw = (state.equals("working") || state.equals("withdraw_only"))
+                  && c.path("withdraw_limit").path("can_withdraw").asBoolean(false);
+              return new CoinCheck.Wallet(deposit, withdraw);
+            });
+  }
+
+  /**
+   * The allowed withdrawal addresses registered at Upbit ({@code GET /v1/withdraws/coin_addresses}), each as
+   * {@code COIN address tag} (tag empty when none), for the pre-flight.
+   */
+  public CompletionStage<java.util.Set<String>> withdrawalAddresses() {
+    return request(HttpMethods.GET, "/v1/withdraws/coin_addresses", new QueryString(), false)
+        .thenApply(
+            json -> {
+              java.util.Set<String> out = new java.util.HashSet<>();
+              for (JsonNode a : json) {
+                out.add(addressKey(a.path("currency").asText(), Json.text(a, "withdraw_address"),
+                    Json.text(a, "secondary_address")));
+              }
+              return out;
+            });
+  }
+
+  /** How {@link #withdrawalAddresses()} names an address. */
+  public static String addressKey(String coin, String address, String tag) {
+    return coin + " " + address + " " + (tag == null ? "" : tag);
   }
 
   @Override
@@ -515,10 +574,18 @@ public final class UpbitGateway implements ExchangeGateway {
       Duration wait =
           VenueBackoff.retryAfter(reply, reply.status() == 418 ? settings.banBackoff() : settings.defaultBackoff());
       backoff.pause(wait);
-      log.warn("{}: Upbit answered {} ({}); pausing all Upbit calls for {} ms", what, reply.status(), name,
+      limits.announce(Venue.UPBIT, wait, reply.status());
+      log.warn("{}: Upbit answered {} ({}); pausing all Upbit calls on every node for {} ms", what, reply.status(), name,
           wait.toMillis());
       throw new VenueException(Venue.UPBIT, FailureClass.TRANSIENT, name,
           what + ": rate limited (" + reply.status() + "), retry after " + wait.toMillis() + " ms", wait, null);
+    }
+    if (KeyRejection.isKeyRejection(Venue.UPBIT, name)) {
+      KeyRejection rejected = new KeyRejection(Venue.UPBIT, name, message);
+      limits.keyWatch().rejected(rejected);
+      throw new VenueException(Venue.UPBIT, FailureClass.PERMANENT, name,
+          what + ": " + reply.status() + " " + message + " - " + rejected.message(), null,
+          new HttpStatusMarker(reply.status()));
     }
     if (reply.serverError()) {
       throw new VenueException(

@@ -1,7 +1,8 @@
 package io.kimp.gateway.upbit;
 
+import io.kimp.gateway.limit.ClusterShare;
+import io.kimp.gateway.limit.SlidingWindow;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,48 +12,47 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keeps each of Upbit's request groups within its per-second budget ({@code Remaining-Req: group=order; min=…; sec=N};
- * documented: 8/s for orders, 30/s for the rest), so that kimp waits instead of drawing a 429 (and, repeated, a 418
- * ban).
+ * Keeps each of Upbit's request groups within this node's share of the key's per-second budget
+ * ({@code Remaining-Req: group=order; min=…; sec=N}; documented: 8/s for orders, 30/s for the rest), so that the nodes on
+ * one key together wait instead of drawing a 429 (and, repeated, a 418 ban). The share is the budget less the safety
+ * margin, divided by the cluster members on the key ({@link ClusterShare}), read on every request.
  *
- * <p>A sliding window, not calendar seconds: a request of a group is sent only when fewer than its budget were sent in
- * the last {@link #WINDOW_MS} ms. Counting per calendar second on our clock let a burst at the end of one of our seconds
- * and another at the start of the next land in the same second at the venue (the requests travel for a few ms, and the
- * clocks differ); the window is a second plus {@link #MARGIN_MS} for that. When a reply says the venue's budget for its
- * second is spent ({@code sec=0}, e.g. another client shares the key), the group waits a whole second.
+ * <p>A sliding window, not calendar seconds: a request of a group is sent only when fewer than its share were sent in the
+ * last {@link #WINDOW_MS} ms (a second plus {@link #MARGIN_MS} for travel time and its jitter). The venue's header is the
+ * feedback: {@code sec} is what is left of the whole key's budget this second, every node's requests counted; when it
+ * says the key has used its cluster budget (the limit less the margin) or more, the group waits a whole second.
  */
 final class UpbitThrottle {
   private static final Pattern GROUP = Pattern.compile("group=([^;\\s]+)");
   private static final Pattern SEC = Pattern.compile("sec=(\\d+)");
 
-  /** Upbit's documented per-second budgets. */
-  private static final Map<String, Integer> DOCUMENTED = Map.of("order", 8, "default", 30);
-
-  /** How far apart the venue may see two requests we sent {@code WINDOW_MS} apart: travel time and clock skew. */
-  static final long MARGIN_MS = 50;
+  /**
+   * How far apart the venue may see two requests we sent {@code WINDOW_MS} apart: travel time and its jitter (a request
+   * that waits for a pooled connection, or on a loaded machine, arrives late and lands in the venue's next second beside
+   * later ones). With 50 ms, one of several runs of three gateways on one key drew a 429 on this loaded 2-core machine.
+   */
+  static final long MARGIN_MS = 250;
 
   static final long WINDOW_MS = 1000 + MARGIN_MS;
 
   private final Clock clock;
-  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+  private final ClusterShare share;
+  private final Map<String, Integer> documented;
+  private final Map<String, SlidingWindow> windows = new ConcurrentHashMap<>();
 
-  /** When the group's recent requests were sent (oldest first, at most its budget), and any pause the venue asked for. */
-  private static final class Window {
-    final int budget;
-    final ArrayDeque<Long> sentAt = new ArrayDeque<>();
-    long pausedUntil;
-
-    Window(int budget) {
-      this.budget = budget;
-    }
-  }
-
-  UpbitThrottle(Clock clock) {
+  /** @param documented per-second budgets by group; an undocumented group gets the smallest */
+  UpbitThrottle(Clock clock, ClusterShare share, Map<String, Integer> documented) {
     this.clock = clock;
+    this.share = share;
+    this.documented = Map.copyOf(documented);
   }
 
-  private Window window(String group) {
-    return windows.computeIfAbsent(group, g -> new Window(DOCUMENTED.getOrDefault(g, 8)));
+  private int limit(String group) {
+    return documented.getOrDefault(group, documented.values().stream().min(Integer::compare).orElse(8));
+  }
+
+  private SlidingWindow window(String group) {
+    return windows.computeIfAbsent(group, g -> new SlidingWindow(g, WINDOW_MS, () -> share.of(limit(g)), clock));
   }
 
   /** Completes when a request of {@code group} may be sent (the request is counted then). */
@@ -67,22 +67,7 @@ final class UpbitThrottle {
 
   /** 0 when a request of {@code group} may go now (and counts it), else how many ms to wait before asking again. */
   long tryAcquire(String group) {
-    Window w = window(group);
-    synchronized (w) {
-      long now = clock.millis();
-      while (!w.sentAt.isEmpty() && w.sentAt.peekFirst() <= now - WINDOW_MS) {
-        w.sentAt.pollFirst();
-      }
-      long wait = Math.max(0, w.pausedUntil - now);
-      if (w.sentAt.size() >= w.budget) {
-        wait = Math.max(wait, w.sentAt.peekFirst() + WINDOW_MS - now + 1);
-      }
-      if (wait > 0) {
-        return wait;
-      }
-      w.sentAt.addLast(now);
-      return 0;
-    }
+    return window(group).tryAcquire(1);
   }
 
   /** Reads a reply's {@code Remaining-Req}; returns the group it names (or null). */
@@ -96,11 +81,11 @@ final class UpbitThrottle {
       return null;
     }
     String group = g.group(1);
-    if (Integer.parseInt(s.group(1)) == 0) {
-      Window w = window(group);
-      synchronized (w) {
-        w.pausedUntil = Math.max(w.pausedUntil, clock.millis() + 1000);
-      }
+    int left = Integer.parseInt(s.group(1));
+    int limit = limit(group);
+    if (left <= limit - share.clusterBudget(limit)) {
+      // the key (all nodes together) has used what the cluster may use this second: more than our share explains
+      window(group).pauseUntil(clock.millis() + 1000);
     }
     return group;
   }

@@ -10,6 +10,7 @@ import io.kimp.gateway.binance.BinanceGateway;
 import io.kimp.gateway.binance.BinanceSettings;
 import io.kimp.gateway.http.ApiCredentials;
 import io.kimp.gateway.http.VenueHttp;
+import io.kimp.gateway.limit.KeyLimits;
 import io.kimp.gateway.upbit.UpbitGateway;
 import io.kimp.gateway.upbit.UpbitSettings;
 import java.math.BigDecimal;
@@ -65,6 +66,20 @@ public final class LiveVenues implements AutoCloseable {
     BinanceSettings s = binanceSettings(baseUrl, secret);
     return new BinanceGateway(s, new VenueHttp(kit.system(), Venue.BINANCE, s.connectTimeout(), s.requestTimeout()),
         costs, Clock.systemUTC());
+  }
+
+  /** A Binance gateway drawing on {@code limits}, as one node of a cluster sharing the key. */
+  public BinanceGateway binanceGateway(ActorTestKit kit, KeyLimits limits) {
+    BinanceSettings s = binanceSettings(binance.baseUrl(), BINANCE_SECRET);
+    return new BinanceGateway(s, new VenueHttp(kit.system(), Venue.BINANCE, s.connectTimeout(), s.requestTimeout()),
+        costs, Clock.systemUTC(), limits);
+  }
+
+  /** An Upbit gateway drawing on {@code limits}, as one node of a cluster sharing the key. */
+  public UpbitGateway upbitGateway(ActorTestKit kit, KeyLimits limits) {
+    UpbitSettings s = upbitSettings(upbit.baseUrl(), UPBIT_SECRET);
+    return new UpbitGateway(s, new VenueHttp(kit.system(), Venue.UPBIT, s.connectTimeout(), s.requestTimeout()), costs,
+        Clock.systemUTC(), limits);
   }
 
   public UpbitGateway upbitGateway(ActorTestKit kit) {

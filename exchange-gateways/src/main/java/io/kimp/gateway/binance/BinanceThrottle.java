@@ -1,0 +1,142 @@
+package io.kimp.gateway.binance;
+
+import io.kimp.gateway.limit.ClusterShare;
+import io.kimp.gateway.limit.RateLimitSettings;
+import io.kimp.gateway.limit.SlidingWindow;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps this node within its share ({@link ClusterShare}) of the key's documented Binance limits: the request weight per
+ * minute on {@code /api} (per IP), the weight per minute on {@code /sapi} (wallet endpoints, counted apart), and the
+ * orders per 10 seconds and per day (per account). Each request waits until every window it counts in has room.
+ *
+ * <p>Binance counts per calendar interval; sliding windows one interval plus {@link #MARGIN_MS} long are stricter than
+ * that, whatever the clocks. The venue's own count is the feedback: {@code X-MBX-USED-WEIGHT-1M} and
+ * {@code X-MBX-ORDER-COUNT-10S} are the key's (all nodes') usage in the current interval; when either reaches the whole
+ * cluster's budget (the limit less the margin), more than this node's share explains, the window waits for the venue's
+ * next interval.
+ */
+final class BinanceThrottle {
+  /** Travel time and its jitter between our clock and the venue's intervals (as {@code UpbitThrottle.MARGIN_MS}). */
+  static final long MARGIN_MS = 250;
+
+  /** The documented weight of each endpoint kimp calls ({@code GET /api/v3/account} 20, an order 1, …); unknown: 20. */
+  private static final Map<String, Integer> WEIGHTS =
+      Map.ofEntries(
+          Map.entry("POST /api/v3/order", 1),
+          Map.entry("GET /api/v3/order", 4),
+          Map.entry("DELETE /api/v3/order", 1),
+          Map.entry("GET /api/v3/myTrades", 20),
+          Map.entry("GET /api/v3/account", 20),
+          Map.entry("GET /api/v3/exchangeInfo", 20),
+          Map.entry("GET /api/v3/time", 1),
+          Map.entry("GET /sapi/v1/capital/deposit/address", 10),
+          Map.entry("POST /sapi/v1/capital/withdraw/apply", 1),
+          Map.entry("GET /sapi/v1/capital/withdraw/history", 10),
+          Map.entry("GET /sapi/v1/capital/deposit/hisrec", 1),
+          Map.entry("GET /sapi/v1/capital/config/getall", 10));
+
+  private final Clock clock;
+  private final ClusterShare share;
+  private final RateLimitSettings limits;
+  private final SlidingWindow apiWeight;
+  private final SlidingWindow sapiWeight;
+  private final SlidingWindow orders10s;
+  private final SlidingWindow ordersDay;
+
+  BinanceThrottle(Clock clock, ClusterShare share, RateLimitSettings limits) {
+    this.clock = clock;
+    this.share = share;
+    this.limits = limits;
+    this.apiWeight =
+        new SlidingWindow("api-weight-1m", 60_000 + MARGIN_MS, () -> share.of(limits.binanceWeightPerMinute()), clock);
+    this.sapiWeight =
+        new SlidingWindow("sapi-weight-1m", 60_000 + MARGIN_MS, () -> share.of(limits.binanceSapiWeightPerMinute()),
+            clock);
+    this.orders10s =
+        new SlidingWindow("orders-10s", 10_000 + MARGIN_MS, () -> share.of(limits.binanceOrdersPer10s()), clock);
+    this.ordersDay =
+        new SlidingWindow("orders-1d", 86_400_000 + MARGIN_MS, () -> share.of(limits.binanceOrdersPerDay()), clock);
+  }
+
+  static int weight(String endpoint) {
+    return WEIGHTS.getOrDefault(endpoint, 20);
+  }
+
+  private List<SlidingWindow> windowsOf(String endpoint) {
+    List<SlidingWindow> out = new ArrayList<>(3);
+    out.add(endpoint.contains(" /sapi/") ? sapiWeight : apiWeight);
+    if (endpoint.equals("POST /api/v3/order")) {
+      out.add(orders10s);
+      out.add(ordersDay);
+    }
+    return out;
+  }
+
+  /** Completes when {@code endpoint} may be called (its weight and order count are counted then). */
+  CompletionStage<Void> acquire(String endpoint) {
+    long waitMs = tryAcquire(endpoint);
+    if (waitMs == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS))
+        .thenCompose(x -> acquire(endpoint));
+  }
+
+  /**
+   * 0 when {@code endpoint} may be called now (and counts it in every window), else how many ms to wait. All windows are
+   * checked before any is counted, under one lock, so a request refused by one window is counted in none.
+   */
+  synchronized long tryAcquire(String endpoint) {
+    List<SlidingWindow> windows = windowsOf(endpoint);
+    int w = weight(endpoint);
+    long wait = 0;
+    List<SlidingWindow> taken = new ArrayList<>(windows.size());
+    for (SlidingWindow window : windows) {
+      long x = window.tryAcquire(window == apiWeight || window == sapiWeight ? w : 1);
+      if (x > 0) {
+        wait = Math.max(wait, x);
+      } else {
+        taken.add(window);
+      }
+    }
+    if (wait > 0) {
+      taken.forEach(SlidingWindow::undoLast);
+    }
+    return wait;
+  }
+
+  /** Reads the venue's usage headers (lower-case names); slows down when the key's usage is beyond the cluster budget. */
+  void update(Map<String, String> headers) {
+    long now = clock.millis();
+    usage(headers, "x-mbx-used-weight-1m")
+        .filter(used -> used >= share.clusterBudget(limits.binanceWeightPerMinute()))
+        .ifPresent(used -> apiWeight.pauseUntil(nextBoundary(now, 60_000)));
+    usage(headers, "x-mbx-order-count-10s")
+        .filter(used -> used >= share.clusterBudget(limits.binanceOrdersPer10s()))
+        .ifPresent(used -> orders10s.pauseUntil(nextBoundary(now, 10_000)));
+  }
+
+  /** The start of the venue's next interval of {@code intervalMs} (plus the margin), by this node's clock. */
+  private static long nextBoundary(long now, long intervalMs) {
+    return (now / intervalMs + 1) * intervalMs + MARGIN_MS;
+  }
+
+  private static java.util.Optional<Long> usage(Map<String, String> headers, String name) {
+    String v = headers.get(name);
+    if (v == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(Long.parseLong(v.trim()));
+    } catch (NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+  }
+}
