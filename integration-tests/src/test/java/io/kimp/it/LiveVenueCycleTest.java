@@ -146,6 +146,35 @@ class LiveVenueCycleTest {
     assertOneOrderAndWithdrawalPerIntent();
   }
 
+  /**
+   * The key is refused in the middle of a cycle (Binance -2015 on the withdrawal of the coin just bought: a key revoked,
+   * or this IP taken off its allow-list): the venue did not act on the refused request, so the step retries with the
+   * cycle's backoff while trading stops cluster-wide saying "check your API key", and once the key passes again the cycle
+   * goes on by itself instead of waiting in the dead-letter queue with the coin stranded.
+   */
+  @Test
+  void aKeyRefusedInTheMiddleOfACycleIsRetriedAndTheCycleGoesOnOnceTheKeyPasses() throws Exception {
+    binance.inject(WITHDRAW,
+        Fault.status(401, "{\"code\":-2015,\"msg\":\"Invalid API-key, IP, or permissions for action.\"}"), 1);
+    node = startNode(config("h2", "kimp.retry.base-delay = 2s"));
+    UUID cycle = startCycle();
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      var c = node.cycles().ask("XRP", new CycleInput.Get()).toCompletableFuture().get(10, TimeUnit.SECONDS)
+          .state().cycle();
+      assertThat(c.failureReason()).contains("check your API key").contains("kimp.exchanges.binance.api-key");
+      assertThat(c.status()).isIn(io.kimp.core.cycle.CycleStatus.AWAITING_RETRY, io.kimp.core.cycle.CycleStatus.STARTED);
+    });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var p = node.operator().portfolio().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(p.pauseKind()).isEqualTo(io.kimp.core.portfolio.Portfolio.PauseKind.KEY_REJECTED);
+    });
+
+    awaitStatus(cycle, "COMPLETED", 120); // the retry found the key passing
+    assertOneOrderAndWithdrawalPerIntent();
+    assertThat(binance.requests(WITHDRAW)).isEqualTo(2); // the refused one, and the retry
+  }
+
   @Test
   void insufficientBalanceIsPermanentAndDeadLetters() throws Exception {
     binance.inject(ORDER,

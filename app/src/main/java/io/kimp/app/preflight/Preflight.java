@@ -292,10 +292,17 @@ public final class Preflight {
     return new KeyStatus(KeyState.UNCHECKED, ve.code(), "not checked: " + ve.getMessage(), now);
   }
 
-  /** A live request met a rejected key while trading: record it and stop trading. */
+  /**
+   * A live request met a rejected key while trading: record it and stop trading, once per spell (the requests that meet
+   * the same rejection after it, such as a transfer's polls and the cycles' retries, neither log nor pause again).
+   */
   private void rejectedMidRun(KeyRejection r) {
-    keys.put(r.venue(), new KeyStatus(KeyState.REJECTED, r.code(), r.message(), clock.instant()));
+    KeyStatus before = keys.put(r.venue(), new KeyStatus(KeyState.REJECTED, r.code(), r.message(), clock.instant()));
     last.set(new Report(clock.instant(), "request", Map.copyOf(keys), Map.copyOf(excluded)));
+    if (before != null && before.state() == KeyState.REJECTED && java.util.Objects.equals(before.code(), r.code())) {
+      log.debug("a live request met the same rejected key again: {}", r.message());
+      return;
+    }
     log.error("a live request met a rejected key: {}", r.message());
     stopTrading.accept(r.message());
   }

@@ -592,7 +592,8 @@ public final class BinanceGateway implements ExchangeGateway {
     if (KeyRejection.isKeyRejection(Venue.BINANCE, code)) {
       KeyRejection rejected = new KeyRejection(Venue.BINANCE, code, err.msg());
       limits.keyWatch().rejected(rejected);
-      return fail(FailureClass.PERMANENT, code, what + ": " + reply.status() + " " + err.msg() + " - "
+      // refused before anything was done: a retry succeeds once the key is fixed (trading stops meanwhile)
+      return fail(FailureClass.TRANSIENT, code, what + ": " + reply.status() + " " + err.msg() + " - "
           + rejected.message(), null);
     }
     if (reply.serverError() || err.code() == -1006 || err.code() == -1007) {

@@ -583,7 +583,8 @@ public final class UpbitGateway implements ExchangeGateway {
     if (KeyRejection.isKeyRejection(Venue.UPBIT, name)) {
       KeyRejection rejected = new KeyRejection(Venue.UPBIT, name, message);
       limits.keyWatch().rejected(rejected);
-      throw new VenueException(Venue.UPBIT, FailureClass.PERMANENT, name,
+      // refused before anything was done: a retry succeeds once the key is fixed (trading stops meanwhile)
+      throw new VenueException(Venue.UPBIT, FailureClass.TRANSIENT, name,
           what + ": " + reply.status() + " " + message + " - " + rejected.message(), null,
           new HttpStatusMarker(reply.status()));
     }

@@ -78,7 +78,8 @@ class KeyRejectionTest {
   }
 
   private void assertKeyRejected(VenueException e, Venue venue, String code, String setting) {
-    assertThat(e.failureClass()).isEqualTo(FailureClass.PERMANENT);
+    // the venue refused before acting: retrying is safe and succeeds once the key is fixed
+    assertThat(e.failureClass()).isEqualTo(FailureClass.TRANSIENT);
     assertThat(e.code()).isEqualTo(code);
     assertThat(e.getMessage()).contains("check your API key").contains(setting);
     assertThat(heard).singleElement().satisfies(r -> {
