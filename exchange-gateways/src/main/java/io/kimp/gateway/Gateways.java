@@ -1,7 +1,5 @@
 package io.kimp.gateway;
 
-import com.typesafe.config.Config;
-import io.kimp.core.config.CoreSettings;
 import io.kimp.core.market.BookView;
 import io.kimp.core.market.Venue;
 import io.kimp.core.strategy.TradingCosts;
@@ -33,24 +31,24 @@ public final class Gateways {
    * bad settings, including missing API keys in live mode.
    */
   public static Venues create(
-      Config config, ActorSystem<?> system, BookView books, Supplier<DataSource> ledgerDatabase) {
-    TradingMode mode = TradingMode.from(config);
-    if (mode == TradingMode.LIVE) {
+      GatewaySettings settings, ActorSystem<?> system, BookView books, Supplier<DataSource> ledgerDatabase) {
+    if (settings.live().isPresent()) {
+      GatewaySettings.Live live = settings.live().get();
       // both gateways draw on one KeyLimits: the node's share of the keys' limits, which the app keeps in step with
       // the cluster's membership (found through UpbitGateway#limits / BinanceGateway#limits)
-      return live(LiveSettings.upbit(config), LiveSettings.binance(config), CoreSettings.costs(config), system,
-          Clock.systemUTC(), new KeyLimits(LiveSettings.rateLimits(config)));
+      return live(live.upbit(), live.binance(), settings.costs(), system, Clock.systemUTC(),
+          new KeyLimits(live.rateLimits()));
     }
-    return paper(config, books, Clock.systemUTC(), ledgerDatabase.get());
+    return paper(settings, books, Clock.systemUTC(), ledgerDatabase.get());
   }
 
   /**
    * Paper mode: both paper venues on the database's one ledger ({@link PaperLedger}); a kimp 0.1
    * {@code kimp.paper.ledger-file} found there is imported once.
    */
-  public static Venues paper(Config config, BookView books, Clock clock, DataSource ledgerDatabase) {
-    PaperSettings settings = PaperSettings.from(config);
-    TradingCosts costs = CoreSettings.costs(config);
+  public static Venues paper(GatewaySettings gateways, BookView books, Clock clock, DataSource ledgerDatabase) {
+    PaperSettings settings = gateways.paper();
+    TradingCosts costs = gateways.costs();
     PaperLedger ledger =
         PaperLedger.open(ledgerDatabase, settings.initialBalances(), clock, settings.ledgerFile());
     var dice = settings.faults().dice();
@@ -59,8 +57,8 @@ public final class Gateways {
     }
     log.info("trading mode PAPER: the paper ledger is in the database");
     return new Venues(
-        new PaperVenue(Venue.UPBIT, ledger, books, costs, CoreSettings.transfers(config), settings, dice, clock),
-        new PaperVenue(Venue.BINANCE, ledger, books, costs, CoreSettings.transfers(config), settings, dice, clock));
+        new PaperVenue(Venue.UPBIT, ledger, books, costs, gateways.transfers(), settings, dice, clock),
+        new PaperVenue(Venue.BINANCE, ledger, books, costs, gateways.transfers(), settings, dice, clock));
   }
 
   /** Live mode against the given endpoints (the real venues, or the fakes in tests). */

@@ -63,7 +63,7 @@ class GatewaysTest {
     Config c = config("kimp.data-dir = \"" + dir.toString().replace("\\", "/") + "\"");
     assertThat(TradingMode.from(c)).isEqualTo(TradingMode.PAPER);
     try (HikariDataSource db = LedgerDatabases.h2(dir)) {
-      Venues venues = Gateways.create(c, kit.system(), noBooks, () -> db);
+      Venues venues = Gateways.create(GatewaySettings.from(c), kit.system(), noBooks, () -> db);
       assertThat(venues.of(Venue.UPBIT)).isInstanceOf(PaperVenue.class);
       assertThat(venues.of(Venue.BINANCE)).isInstanceOf(PaperVenue.class);
       try (Connection conn = db.getConnection()) {
@@ -76,14 +76,14 @@ class GatewaysTest {
   @Test
   void liveModeRefusesToStartWithoutKeysNamingTheSetting() {
     Config c = config("kimp.trading.mode = live\nkimp.exchanges.upbit.access-key = \"\"");
-    assertThatThrownBy(() -> Gateways.create(c, kit.system(), noBooks, GatewaysTest::noLedger))
+    assertThatThrownBy(() -> Gateways.create(GatewaySettings.from(c), kit.system(), noBooks, GatewaysTest::noLedger))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("kimp.exchanges.upbit.access-key")
         .hasMessageContaining("UPBIT_ACCESS_KEY");
     Config upbitOnly =
         config("kimp.trading.mode = live\nkimp.exchanges.upbit.access-key = a\nkimp.exchanges.upbit.secret-key = b\n"
             + "kimp.exchanges.binance.api-key = \"\"");
-    assertThatThrownBy(() -> Gateways.create(upbitOnly, kit.system(), noBooks, GatewaysTest::noLedger))
+    assertThatThrownBy(() -> Gateways.create(GatewaySettings.from(upbitOnly), kit.system(), noBooks, GatewaysTest::noLedger))
         .hasMessageContaining("kimp.exchanges.binance.api-key");
   }
 
@@ -93,7 +93,7 @@ class GatewaysTest {
         config("kimp.trading.mode = LIVE\n"
             + "kimp.exchanges.upbit { access-key = UPBITACCESSKEY123, secret-key = UPBITSECRETVALUE999 }\n"
             + "kimp.exchanges.binance { api-key = BINANCEAPIKEY456, secret-key = BINANCESECRETVALUE777 }");
-    Venues venues = Gateways.create(c, kit.system(), noBooks, GatewaysTest::noLedger);
+    Venues venues = Gateways.create(GatewaySettings.from(c), kit.system(), noBooks, GatewaysTest::noLedger);
     assertThat(venues.of(Venue.UPBIT)).isInstanceOf(UpbitGateway.class);
     assertThat(venues.of(Venue.BINANCE)).isInstanceOf(BinanceGateway.class);
     String dump = venues.of(Venue.UPBIT) + " " + venues.of(Venue.BINANCE) + " " + LiveSettings.upbit(c) + " "

@@ -295,7 +295,7 @@ class BacktestMatchesLivePaperTest {
     FeedSettings feeds = FeedSettings.from(config);
     MarketState state = MarketState.replay(feeds.staleAfter());
     node = KimpNode.start(config, system ->
-        new NodeComponents(Gateways.paper(config, state, Clock.systemUTC(), KimpNode.paperLedgerDatabase(system, io.kimp.persistence.DatabaseSettings.fromConfig(config))), state, new RecordingAlertSink(),
+        new NodeComponents(Gateways.paper(io.kimp.gateway.GatewaySettings.from(config), state, Clock.systemUTC(), KimpNode.paperLedgerDatabase(system, io.kimp.persistence.DatabaseSettings.fromConfig(config))), state, new RecordingAlertSink(),
             Clock.systemUTC()));
     // the cluster, the portfolio and the entities up before the first frame: a cold start must not shift the cycle
     AskPattern.<Portfolio.Command, Portfolio.Snapshot>ask(node.portfolio(), Portfolio.GetSnapshot::new,

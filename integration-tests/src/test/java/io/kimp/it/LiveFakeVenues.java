@@ -81,7 +81,7 @@ final class LiveFakeVenues implements AutoCloseable {
   /** A node trading through the production gateway factory (live mode: these fakes). */
   static KimpNode startNode(Config config, MarketView market, AlertSink alerts) {
     return KimpNode.start(config, system -> new NodeComponents(
-        Gateways.create(config, system, NO_BOOKS, () -> KimpNode.paperLedgerDatabase(system, io.kimp.persistence.DatabaseSettings.fromConfig(config))), market, alerts,
+        Gateways.create(io.kimp.gateway.GatewaySettings.from(config), system, NO_BOOKS, () -> KimpNode.paperLedgerDatabase(system, io.kimp.persistence.DatabaseSettings.fromConfig(config))), market, alerts,
         Clock.systemUTC()));
   }
 

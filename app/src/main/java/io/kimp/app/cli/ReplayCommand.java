@@ -76,7 +76,7 @@ final class ReplayCommand implements Callable<Integer> {
           // freshness is judged at the recording's times: the same rule as live, on the recorded clock
           MarketState market = MarketState.replay(fs.staleAfter(), settings.market().plausibility());
           state.set(market);
-          return new NodeComponents(Gateways.create(c, system, market, () -> KimpNode.paperLedgerDatabase(system, settings.storage().database())), market, alert -> {}, Clock.systemUTC());
+          return new NodeComponents(Gateways.create(settings.gateways(), system, market, () -> KimpNode.paperLedgerDatabase(system, settings.storage().database())), market, alert -> {}, Clock.systemUTC());
         }, settings.node().tradingMode() == TradingMode.PAPER)) {
       ClusterSharding sharding = ClusterSharding.get(node.system());
       OpportunitySink toCycles = o -> {

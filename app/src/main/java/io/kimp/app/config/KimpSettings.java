@@ -14,9 +14,8 @@ import io.kimp.core.market.OpportunityDetector;
 import io.kimp.core.market.Plausibility;
 import io.kimp.core.portfolio.PortfolioSettings;
 import io.kimp.feeds.FeedSettings;
-import io.kimp.gateway.LiveSettings;
+import io.kimp.gateway.GatewaySettings;
 import io.kimp.gateway.TradingMode;
-import io.kimp.gateway.paper.PaperSettings;
 import io.kimp.persistence.DatabaseSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +24,7 @@ import java.time.Duration;
  * The whole {@code kimp.*} tree, read and validated once at start-up ({@link #from}); each part of the node is handed
  * only the record it needs. Pekko's own settings stay in the {@link Config} the actor system is created with.
  *
- * <p>Three readers still take the raw configuration, each for a reason: the exchange gateways
- * ({@code io.kimp.gateway.Gateways.create}, whose live and paper settings are validated here too), the console's
- * backtests (each run reads {@code kimp.backtest.*} for the coin it replays) and the projection's restart back-off,
+ * <p>Two readers still take the raw configuration, each for a reason: the console's backtests (each run reads {@code kimp.backtest.*} for the coin it replays) and the projection's restart back-off,
  * which {@code persistence} reads from the actor system's configuration (validated here).
  *
  * @param node the node's identity, how it joins its cluster and how its cycles are reached
@@ -38,6 +35,7 @@ import java.time.Duration;
  * @param admin the admin API and the console
  * @param telegram the Telegram bot
  * @param alerts which alerts are sent, and how often
+ * @param gateways the trading mode's venues: paper, or live with their keys, rate limits and pre-flight
  */
 public record KimpSettings(
     Node node,
@@ -47,7 +45,8 @@ public record KimpSettings(
     Market market,
     Admin admin,
     TelegramSettings telegram,
-    AlertSettings alerts) {
+    AlertSettings alerts,
+    GatewaySettings gateways) {
 
   /**
    * @param systemName the actor system's (and so the cluster's) name, {@code kimp.node.system-name}
@@ -117,14 +116,8 @@ public record KimpSettings(
 
   /** {@link #from(Config)} with the database settings already read from {@code c}. */
   static KimpSettings from(Config c, DatabaseSettings database) {
-    TradingMode mode = TradingMode.from(c);
-    // the gateways read these themselves (exchange-gateways); a bad value must still fail here, at start-up
-    if (mode == TradingMode.LIVE) {
-      LiveSettings.upbit(c);
-      LiveSettings.binance(c);
-    } else {
-      PaperSettings.from(c);
-    }
+    GatewaySettings gateways = GatewaySettings.from(c);
+    TradingMode mode = gateways.mode();
     // read by persistence from the actor system's configuration
     CoreSettings.positive(c, "kimp.projection.restart-backoff.min");
     CoreSettings.positive(c, "kimp.projection.restart-backoff.max");
@@ -171,6 +164,7 @@ public record KimpSettings(
         market,
         admin,
         TelegramSettings.fromConfig(c),
-        AlertSettings.fromConfig(c));
+        AlertSettings.fromConfig(c),
+        gateways);
   }
 }

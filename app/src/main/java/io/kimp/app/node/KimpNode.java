@@ -242,14 +242,14 @@ public final class KimpNode implements AutoCloseable {
                 log.error("could not stop trading for a rejected API key (the portfolio did not answer): {}", t.toString());
               }
             });
-    if (!io.kimp.gateway.TradingMode.from(config).equals(io.kimp.gateway.TradingMode.LIVE)) {
+    if (settings.gateways().live().isEmpty()) {
       return;
     }
     if (components.venues().of(io.kimp.core.market.Venue.UPBIT) instanceof io.kimp.gateway.upbit.UpbitGateway u) {
       // before the first pre-flight, so that nodes starting together share the keys' limits from the start
       ClusterKeyLimits.start(system, u.limits(), metrics.registry(), ClusterKeyLimits.expectedMembers(config));
     }
-    io.kimp.gateway.LiveSettings.PreflightSettings s = io.kimp.gateway.LiveSettings.preflight(config);
+    io.kimp.gateway.LiveSettings.PreflightSettings s = settings.gateways().live().get().preflight();
     // the coins the node watches (kimp.feeds.symbols, when a list), else those of kimp.transfer.coins
     java.util.Set<String> coins = new java.util.TreeSet<>(
         config.getValue("kimp.feeds.symbols").valueType() == com.typesafe.config.ConfigValueType.LIST

@@ -93,7 +93,7 @@ public final class TradingNode implements AutoCloseable {
           settingsRef.set(fs);
           MarketState market = MarketState.live(fs.staleAfter(), settings.market().plausibility());
           stateRef.set(market);
-          Venues venues = Gateways.create(config, system, market, () -> KimpNode.paperLedgerDatabase(system, settings.storage().database()));
+          Venues venues = Gateways.create(settings.gateways(), system, market, () -> KimpNode.paperLedgerDatabase(system, settings.storage().database()));
           return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));
         }, settings.node().tradingMode() == TradingMode.PAPER);
     ActorSystem<Void> system = node.system();
