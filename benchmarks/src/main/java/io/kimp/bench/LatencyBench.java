@@ -113,6 +113,8 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
   }
 
   private volatile Marks current;
+  /** Per database: the mean round trip of one persist (a writer's events one after another), in ms. */
+  private final Map<String, Double> persistMeans = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
@@ -230,10 +232,27 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
           }
         }
         out.printf(Locale.ROOT, "  %s: %d timed, %d discarded%n", db.label, timed.size(), lost[0]);
+        persistMeans.put(db.label, persistRoundTripMs(node));
         out.flush();
         return timed.toArray(long[][]::new);
       }
     }
+  }
+
+  /**
+   * The mean time of one journal write as an entity sees it (persist → callback), from one writer persisting events one
+   * after another on the same node: the unit cost of the three writes on the path (CapitalRequested, the portfolio's
+   * reservation, the step's intent).
+   */
+  private static double persistRoundTripMs(KimpNode node) throws Exception {
+    int events = 100;
+    var writer = node.system().systemActorOf(JournalBenchmark.create("latency-" + System.nanoTime()),
+        "latency-persist-" + System.nanoTime(), org.apache.pekko.actor.typed.Props.empty());
+    long t0 = System.nanoTime();
+    org.apache.pekko.actor.typed.javadsl.AskPattern.<JournalBenchmark.Command, JournalBenchmark.Done>ask(
+            writer, r -> new JournalBenchmark.Write(events, r), Duration.ofMinutes(2), node.system().scheduler())
+        .toCompletableFuture().get(2, TimeUnit.MINUTES);
+    return (System.nanoTime() - t0) / 1e6 / events;
   }
 
   /** What the node does with an offer ({@code TradingNode}'s sink): ask the symbol's entity to start. */
@@ -337,6 +356,12 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
       }
       out.println();
     }
+    out.printf(Locale.ROOT, "%-46s", "one journal write alone (persist → callback)");
+    for (String db : results.keySet()) {
+      Double mean = persistMeans.get(db);
+      out.printf(Locale.ROOT, " | %-36s", mean == null ? "-" : String.format(Locale.ROOT, "mean %.2f ms", mean));
+    }
+    out.println();
     discarded.forEach((db, n) -> {
       if (n > 0) {
         out.printf(Locale.ROOT, "%s: %d opportunities discarded (no order, or a stage not seen)%n", db, n);

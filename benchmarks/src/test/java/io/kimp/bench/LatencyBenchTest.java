@@ -37,6 +37,7 @@ class LatencyBenchTest {
     for (String stage : LatencyBench.STAGES) {
       assertThat(out).containsPattern(Pattern.quote(stage) + " *\\|" + QUANTILES);
     }
+    assertThat(out).containsPattern("one journal write alone \\(persist → callback\\) *\\| mean \\d+\\.\\d\\d ms");
     assertThat(LatencyProbe.current()).isSameAs(LatencyProbe.NONE); // the bench leaves the product's probe off
   }
 
