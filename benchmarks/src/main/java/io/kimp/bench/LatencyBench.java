@@ -51,8 +51,10 @@ import picocli.CommandLine.Spec;
  * product's {@link LatencyProbe} (capital request persisted, capital granted, intent persisted, request signed) and from
  * a relay in front of the fake Binance (first byte); all are {@code System.nanoTime} in this JVM.
  *
- * <p>Opportunities are offered one at a time: each is timed alone. A symbol is reused only after its cycle completed
- * (the cycles finish in the background: withdrawals over the fake chain, the rebalance leg), so several symbols rotate.
+ * <p>Opportunities are offered one at a time: each is timed alone. By default the next one waits until the previous
+ * cycle completed (withdrawals over the fake chain, the rebalance leg), so it meets an otherwise idle node; with
+ * {@code --overlap} it goes as soon as the previous order was sent, while earlier cycles finish in the background. A
+ * symbol is reused only once its entity is idle again, so several symbols rotate.
  */
 @Command(
     name = "latency",
@@ -91,6 +93,11 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
       description = "Coins that rotate (default: ${DEFAULT-VALUE}); each needs kimp.transfer.coins settings.")
   List<String> symbols;
 
+  @Option(names = "--overlap",
+      description = "Offer the next opportunity while earlier cycles still run their later steps in the background "
+          + "(default: wait until the previous cycle completed, so each opportunity meets an otherwise idle node).")
+  boolean overlap;
+
   @Spec CommandSpec spec;
 
   /** The marks of the opportunity in flight (one at a time). */
@@ -122,8 +129,10 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
     // one INFO line per persisted cycle event would measure the console, not the path
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.kimp"))
         .setLevel(ch.qos.logback.classic.Level.WARN);
-    out.printf(Locale.ROOT, "kimp bench latency: %d timed opportunities per database after %d warm-up, one at a time, "
-        + "%d symbols rotating; java %s, %d cores; load average at start: %s%n", cycles, warmup, symbols.size(),
+    out.printf(Locale.ROOT, "kimp bench latency: %d timed opportunities per database after %d warm-up, one at a time "
+        + "(%s), %d symbols rotating; java %s, %d cores; load average at start: %s%n", cycles, warmup,
+        overlap ? "earlier cycles still running in the background" : "each after the previous cycle completed",
+        symbols.size(),
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), loadAverage());
     out.flush();
     Map<String, long[][]> results = new LinkedHashMap<>();
@@ -202,6 +211,9 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
         for (int i = 0; i < warmup + cycles && System.nanoTime() < deadline; i++) {
           String s = symbols.get(i % symbols.size());
+          if (!overlap && i > 0) {
+            awaitIdle(node, symbols.get((i - 1) % symbols.size())); // the previous cycle completed: nothing else runs
+          }
           awaitIdle(node, s);
           Marks m = new Marks(s);
           current = m;
