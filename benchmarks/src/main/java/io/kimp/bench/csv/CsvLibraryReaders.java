@@ -46,17 +46,7 @@ final class CsvLibraryReaders {
     try (CsvReader<CsvRecord> csv = CsvReader.builder().allowExtraFields(true).allowMissingFields(true)
         .skipEmptyLines(true).build(handler, strictUtf8(file))) {
       for (CsvRecord r : csv) {
-        out.row(r.getStartingLineNumber(), new LibraryCandles.Fields() {
-          @Override
-          public int count() {
-            return r.getFieldCount();
-          }
-
-          @Override
-          public String get(int field) {
-            return r.getField(field);
-          }
-        }, -1);
+        out.row(r.getStartingLineNumber(), LibraryCandles.Fields.of(r::getFieldCount, r::getField), -1);
       }
     }
     return out.series();
@@ -79,17 +69,7 @@ final class CsvLibraryReaders {
     LibraryCandles out = new LibraryCandles(file.toString(), lenient, Files.size(file));
     CsvFactory factory = new CsvFactory();
     List<String> fields = new ArrayList<>(8);
-    LibraryCandles.Fields view = new LibraryCandles.Fields() {
-      @Override
-      public int count() {
-        return fields.size();
-      }
-
-      @Override
-      public String get(int field) {
-        return fields.get(field);
-      }
-    };
+    LibraryCandles.Fields view = LibraryCandles.Fields.of(fields::size, fields::get);
     try (CsvParser p = factory.createParser(strictUtf8(file))) {
       p.enable(CsvParser.Feature.WRAP_AS_ARRAY);
       p.enable(CsvParser.Feature.TRIM_SPACES);
@@ -123,17 +103,7 @@ final class CsvLibraryReaders {
     try (CSVParser p = CSVParser.builder().setReader(strictUtf8(file)).setFormat(format).get()) {
       for (CSVRecord r : p) {
         long line = p.getCurrentLineNumber(); // line ends read so far: the record's own line
-        out.row(line, new LibraryCandles.Fields() {
-          @Override
-          public int count() {
-            return r.size();
-          }
-
-          @Override
-          public String get(int field) {
-            return r.get(field);
-          }
-        }, -1);
+        out.row(line, LibraryCandles.Fields.of(r::size, r::get), -1);
       }
     }
     return out.series();

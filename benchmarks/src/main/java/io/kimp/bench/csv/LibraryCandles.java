@@ -17,6 +17,21 @@ final class LibraryCandles {
     int count();
 
     String get(int field);
+
+    /** A record's fields through its library's own accessors. */
+    static Fields of(java.util.function.IntSupplier count, java.util.function.IntFunction<String> get) {
+      return new Fields() {
+        @Override
+        public int count() {
+          return count.getAsInt();
+        }
+
+        @Override
+        public String get(int field) {
+          return get.apply(field);
+        }
+      };
+    }
   }
 
   private final CandleRows rows;
