@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Benchmarks (benchmarks/target/kimp-bench.jar; the harnesses start nodes from app/target/kimp.jar).",
     subcommands = {BenchCommand.Journal.class, FailoverBench.class, DurabilityBench.class,
-      io.kimp.backtest.cli.BacktestBenchCommand.class, BenchMain.Jmh.class})
+      io.kimp.backtest.cli.BacktestBenchCommand.class, io.kimp.bench.csv.CsvBench.class, LatencyBench.class, BenchMain.Jmh.class})
 public final class BenchCommand {
 
   @Command(

@@ -14,7 +14,7 @@ class BenchMainTest {
   void offersTheBenchCommandsTheOperatorsKnow() {
     assertThat(BenchMain.commandLine().getCommandName()).isEqualTo("bench");
     assertThat(BenchMain.commandLine().getSubcommands().keySet())
-        .contains("journal", "failover", "durability", "backtest", "jmh");
+        .contains("journal", "failover", "durability", "backtest", "csv", "jmh");
   }
 
   @Test

@@ -277,6 +277,9 @@ public final class ArbitrageCycle
 
   private ReplyEffect<CycleEvent, CycleState> decide(
       CycleState state, CycleInput input, ActorRef<StatusReply<CycleReply>> replyTo) {
+    if (input instanceof CapitalGranted) {
+      LatencyProbe.current().reached(LatencyProbe.Stage.CAPITAL_GRANTED, symbol);
+    }
     Decision d = deps.rules().decide(state, input, deps.clock().instant());
     ActorRef<StatusReply<CycleReply>> answerTo = replyTo;
     for (CycleEvent e : d.events()) {
@@ -305,7 +308,13 @@ public final class ArbitrageCycle
   private void afterDecision(CycleState s, Decision d) {
     setMdc(s);
     try {
+      LatencyProbe probe = LatencyProbe.current();
       for (CycleEvent e : d.events()) {
+        if (e instanceof CapitalRequested) {
+          probe.reached(LatencyProbe.Stage.CAPITAL_REQUESTED_PERSISTED, symbol);
+        } else if (e instanceof CycleEvent.StepRequested) {
+          probe.reached(LatencyProbe.Stage.INTENT_PERSISTED, symbol);
+        }
         ctx.getLog().info("{} {}", e.getClass().getSimpleName(), CycleEventSummary.of(e));
       }
       runner.run(s, d.effects(), loop);

@@ -1,6 +1,7 @@
 package io.kimp.gateway.binance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kimp.core.cycle.LatencyProbe;
 import io.kimp.core.market.Venue;
 import io.kimp.core.strategy.TradingCosts;
 import io.kimp.core.venue.Balance;
@@ -155,7 +156,7 @@ public final class BinanceGateway implements ExchangeGateway {
                 q.add("type", "LIMIT").add("timeInForce", "GTC").add("quantity", qty).add("price", request.limitPrice());
               }
               q.add("newClientOrderId", request.clientId()).add("newOrderRespType", "FULL");
-              return signed(HttpMethods.POST, "/api/v3/order", q, true)
+              return signed(HttpMethods.POST, "/api/v3/order", q, true, true, request.coin())
                   .thenApply(
                       json -> toOrder(json, fees(json.path("fills"), request.coin(), request.side()), request.coin()));
             });
@@ -468,11 +469,12 @@ public final class BinanceGateway implements ExchangeGateway {
   // transport
 
   private CompletionStage<JsonNode> signed(HttpMethod method, String path, QueryString params, boolean mutating) {
-    return signed(method, path, params, mutating, true);
+    return signed(method, path, params, mutating, true, null);
   }
 
+  /** @param orderCoin the coin of an order being placed (reported to the {@link LatencyProbe} once signed), else null */
   private CompletionStage<JsonNode> signed(
-      HttpMethod method, String path, QueryString params, boolean mutating, boolean mayResync) {
+      HttpMethod method, String path, QueryString params, boolean mutating, boolean mayResync, String orderCoin) {
     // signed when its turn comes, so that a wait for the rate limit cannot push the timestamp out of recvWindow
     Supplier<HttpRequest> signedRequest =
         () -> {
@@ -492,7 +494,11 @@ public final class BinanceGateway implements ExchangeGateway {
           } else {
             request = HttpRequest.create(settings.baseUrl() + path + "?" + signedParams).withMethod(method);
           }
-          return request.addHeader(RawHeader.create("X-MBX-APIKEY", settings.credentials().key()));
+          request = request.addHeader(RawHeader.create("X-MBX-APIKEY", settings.credentials().key()));
+          if (orderCoin != null) {
+            LatencyProbe.current().reached(LatencyProbe.Stage.REQUEST_SIGNED, orderCoin);
+          }
+          return request;
         };
     String what = method.value() + " " + path;
     return call(signedRequest, what, mutating)
@@ -505,7 +511,7 @@ public final class BinanceGateway implements ExchangeGateway {
               if (mayResync && "-1021".equals(ve.code())) {
                 log.warn("{}: timestamp outside recvWindow; syncing with Binance server time and sending once more", what);
                 return syncServerTime()
-                    .thenCompose(x -> signed(method, path, params, mutating, false))
+                    .thenCompose(x -> signed(method, path, params, mutating, false, orderCoin))
                     .toCompletableFuture();
               }
               return CompletableFuture.<JsonNode>failedFuture(ve);
