@@ -199,8 +199,8 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
       }
       Config config = config(db, dataDir, tap.baseUrl(), upbit.baseUrl());
       try (KimpNode node = KimpNode.start(config, system -> new NodeComponents(
-          Gateways.create(config, system, MarketState.live(Duration.ofSeconds(10)),
-              () -> KimpNode.paperLedgerDatabase(system, config)),
+          Gateways.create(io.kimp.gateway.GatewaySettings.from(config), system, MarketState.live(Duration.ofSeconds(10)),
+              () -> KimpNode.paperLedgerDatabase(system, io.kimp.persistence.DatabaseSettings.fromConfig(config))),
           rebalanceQuotes, new RecordingAlertSink(), Clock.systemUTC()))) {
         MarketState market = MarketState.live(Duration.ofSeconds(10));
         OpportunityDetector detector = new OpportunityDetector(market,

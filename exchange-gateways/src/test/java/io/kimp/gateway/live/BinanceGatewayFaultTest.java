@@ -157,10 +157,12 @@ class BinanceGatewayFaultTest {
   }
 
   @Test
-  void aBadSignatureIsRefusedPermanently() {
+  void aBadSignatureIsAKeyRejectionRefusedBeforeAnythingWasDone() {
     BinanceGateway g = venues.binanceGateway(kit, venues.binance.baseUrl(), "not-the-secret");
     VenueException e = failure(g.balances());
-    assertThat(e.failureClass()).isEqualTo(FailureClass.PERMANENT);
+    // not executed: retried by the cycle's backoff while trading stops for the key (KeyRejectionTest)
+    assertThat(e.failureClass()).isEqualTo(FailureClass.TRANSIENT);
+    assertThat(e.getMessage()).contains("check your API key");
     assertThat(e.code()).isEqualTo("-1022");
   }
 
