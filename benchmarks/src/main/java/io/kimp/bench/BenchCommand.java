@@ -135,7 +135,8 @@ public final class BenchCommand {
 
     /**
      * Starts {@code n} cycles on their own symbols and waits until the journal holds all their completions; returns each
-     * cycle's duration (ms) from the journal's write timestamps (first event to CycleCompleted).
+     * cycle's duration (ms) from the journal's write timestamps, CycleStarted (capital granted) to CycleCompleted: the
+     * wait for the portfolio singleton before it, which {@code CapitalRequested} now records, is not the cycle's own time.
      */
     private static List<Long> runCycles(KimpNode node, ScriptedExchange exchange, String prefix, int n) throws Exception {
       List<CompletableFuture<CycleReply>> started = new ArrayList<>();
@@ -165,8 +166,8 @@ public final class BenchCommand {
       try (Connection c = node.readSide().getConnection();
           Statement st = c.createStatement();
           ResultSet rs = st.executeQuery(
-              "SELECT MAX(write_timestamp) - MIN(write_timestamp) FROM event_journal WHERE persistence_id LIKE '"
-                  + like + "' GROUP BY persistence_id")) {
+              "SELECT MAX(write_timestamp) - MIN(CASE WHEN event_ser_manifest LIKE '%CycleStarted' THEN write_timestamp END)"
+                  + " FROM event_journal WHERE persistence_id LIKE '" + like + "' GROUP BY persistence_id")) {
         while (rs.next()) {
           ms.add(rs.getLong(1));
         }
