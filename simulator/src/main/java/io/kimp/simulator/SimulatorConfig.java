@@ -113,158 +113,194 @@ public record SimulatorConfig(
   }
 
   public SimulatorConfig withCoins(List<String> c) {
-    return new SimulatorConfig(
-        c, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond, binancePingInterval,
-        recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.coins = c;
+    return b.build();
   }
 
   public SimulatorConfig withPremium(double percent, double swingPercent, Duration period) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, percent, swingPercent, period, updatesPerSecond, binancePingInterval, recording,
-        recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed, premiumDriftPercentPerHour,
-        volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout, binanceMaxConnectionAge,
-        upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort, binancePort, tls);
+    Builder b = new Builder(this);
+    b.premiumPercent = percent;
+    b.premiumSwingPercent = swingPercent;
+    b.premiumPeriod = period;
+    return b.build();
   }
 
   /** The premium's centre moves by this many percentage points an hour (negative: down). */
   public SimulatorConfig withPremiumDrift(double percentPerHour) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        percentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.premiumDriftPercentPerHour = percentPerHour;
+    return b.build();
   }
 
   public SimulatorConfig withUpdatesPerSecond(double rate) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, rate, binancePingInterval,
-        recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.updatesPerSecond = rate;
+    return b.build();
   }
 
   public SimulatorConfig withBinancePingInterval(Duration d) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond, d, recording,
-        recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed, premiumDriftPercentPerHour,
-        volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout, binanceMaxConnectionAge,
-        upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort, binancePort, tls);
+    Builder b = new Builder(this);
+    b.binancePingInterval = d;
+    return b.build();
   }
 
   public SimulatorConfig withRecording(Path file, double speed) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, file, speed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.recording = file;
+    b.recordingSpeed = speed;
+    return b.build();
   }
 
   public SimulatorConfig withCandles(Path upbit, Path binance, String coin) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbit, binance, coin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.upbitCandles = upbit;
+    b.binanceCandles = binance;
+    b.candleCoin = coin;
+    return b.build();
   }
 
   public SimulatorConfig withFaultProxy(boolean on) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, on, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.faultProxy = on;
+    return b.build();
   }
 
   /** The KRW-USDT level Upbit quotes around, and the USD/KRW endpoint's rate. */
   public SimulatorConfig withRates(double usdtKrwRate, double usdKrwRate) {
-    return new SimulatorConfig(
-        coins, usdtKrwRate, usdKrwRate, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.usdtKrw = usdtKrwRate;
+    b.usdKrw = usdKrwRate;
+    return b.build();
   }
 
   public SimulatorConfig withSeed(long s) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, s,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.seed = s;
+    return b.build();
   }
 
   /** Price volatility per update (relative), and factors on the default spreads and book sizes. */
   public SimulatorConfig withMarket(double volatility, double spreadFactor, double depthFactor) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.volatility = volatility;
+    b.spreadFactor = spreadFactor;
+    b.depthFactor = depthFactor;
+    return b.build();
   }
 
   public SimulatorConfig withBinanceDepthLevels(int levels) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, levels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.binanceDepthLevels = levels;
+    return b.build();
   }
 
   /** Binance's pong deadline (1 min) and connection lifetime (24 h). */
   public SimulatorConfig withBinanceKeepAlive(Duration pongTimeout, Duration maxConnectionAge) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, pongTimeout,
-        maxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort, binancePort,
-        tls);
+    Builder b = new Builder(this);
+    b.binancePongTimeout = pongTimeout;
+    b.binanceMaxConnectionAge = maxConnectionAge;
+    return b.build();
   }
 
   /** Upbit closes a connection without traffic for this long (120 s). */
   public SimulatorConfig withUpbitIdleTimeout(Duration d) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, d, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort, binancePort, tls);
+    Builder b = new Builder(this);
+    b.upbitIdleTimeout = d;
+    return b.build();
   }
 
   public SimulatorConfig withRateLimits(int binanceWeightPerMinute, int upbitRequestsPerSecond) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, tls);
+    Builder b = new Builder(this);
+    b.binanceWeightPerMinute = binanceWeightPerMinute;
+    b.upbitRequestsPerSecond = upbitRequestsPerSecond;
+    return b.build();
   }
 
   /** Fixed ports (0: ephemeral). */
   public SimulatorConfig withPorts(int upbit, int binance) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbit, binance, tls);
+    Builder b = new Builder(this);
+    b.upbitPort = upbit;
+    b.binancePort = binance;
+    return b.build();
   }
 
   /** Serve TLS ({@code wss://}, {@code https://}); null for plain. */
   public SimulatorConfig withTls(Tls t) {
-    return new SimulatorConfig(
-        coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
-        binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
-        premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
-        binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
-        binancePort, t);
+    Builder b = new Builder(this);
+    b.tls = t;
+    return b.build();
+  }
+
+  /** A mutable copy, for the withers: each changes only what it names. */
+  private static final class Builder {
+    private List<String> coins;
+    private double usdtKrw;
+    private double usdKrw;
+    private double premiumPercent;
+    private double premiumSwingPercent;
+    private Duration premiumPeriod;
+    private double updatesPerSecond;
+    private Duration binancePingInterval;
+    private Path recording;
+    private double recordingSpeed;
+    private Path upbitCandles;
+    private Path binanceCandles;
+    private String candleCoin;
+    private boolean faultProxy;
+    private long seed;
+    private double premiumDriftPercentPerHour;
+    private double volatility;
+    private double spreadFactor;
+    private double depthFactor;
+    private int binanceDepthLevels;
+    private Duration binancePongTimeout;
+    private Duration binanceMaxConnectionAge;
+    private Duration upbitIdleTimeout;
+    private int binanceWeightPerMinute;
+    private int upbitRequestsPerSecond;
+    private int upbitPort;
+    private int binancePort;
+    private Tls tls;
+
+    Builder(SimulatorConfig c) {
+      coins = c.coins;
+      usdtKrw = c.usdtKrw;
+      usdKrw = c.usdKrw;
+      premiumPercent = c.premiumPercent;
+      premiumSwingPercent = c.premiumSwingPercent;
+      premiumPeriod = c.premiumPeriod;
+      updatesPerSecond = c.updatesPerSecond;
+      binancePingInterval = c.binancePingInterval;
+      recording = c.recording;
+      recordingSpeed = c.recordingSpeed;
+      upbitCandles = c.upbitCandles;
+      binanceCandles = c.binanceCandles;
+      candleCoin = c.candleCoin;
+      faultProxy = c.faultProxy;
+      seed = c.seed;
+      premiumDriftPercentPerHour = c.premiumDriftPercentPerHour;
+      volatility = c.volatility;
+      spreadFactor = c.spreadFactor;
+      depthFactor = c.depthFactor;
+      binanceDepthLevels = c.binanceDepthLevels;
+      binancePongTimeout = c.binancePongTimeout;
+      binanceMaxConnectionAge = c.binanceMaxConnectionAge;
+      upbitIdleTimeout = c.upbitIdleTimeout;
+      binanceWeightPerMinute = c.binanceWeightPerMinute;
+      upbitRequestsPerSecond = c.upbitRequestsPerSecond;
+      upbitPort = c.upbitPort;
+      binancePort = c.binancePort;
+      tls = c.tls;
+    }
+
+    SimulatorConfig build() {
+      return new SimulatorConfig(
+          coins, usdtKrw, usdKrw, premiumPercent, premiumSwingPercent, premiumPeriod, updatesPerSecond,
+          binancePingInterval, recording, recordingSpeed, upbitCandles, binanceCandles, candleCoin, faultProxy, seed,
+          premiumDriftPercentPerHour, volatility, spreadFactor, depthFactor, binanceDepthLevels, binancePongTimeout,
+          binanceMaxConnectionAge, upbitIdleTimeout, binanceWeightPerMinute, upbitRequestsPerSecond, upbitPort,
+          binancePort, tls);
+    }
   }
 }
