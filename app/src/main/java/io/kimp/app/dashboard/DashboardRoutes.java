@@ -124,7 +124,11 @@ public final class DashboardRoutes {
                 pathPrefix("static", () -> get(() -> getFromResourceDirectory(RESOURCES))),
                 path("session", () -> get(() -> complete(ApiJson.ok(Map.of(
                     "csrf", session.csrf(), "expiresAt", session.expiresAt().toString()))))),
-                path("events", () -> get(() -> completeOK(feed.connect(), EventStreamMarshalling.toEventStream()))),
+                // the events are encoded once for every browser that keeps up (LiveFeed#connect), so the stream is sent as bytes
+                path("events", () -> get(() -> complete(org.apache.pekko.http.javadsl.model.HttpResponse.create()
+                    .withEntity(org.apache.pekko.http.javadsl.model.HttpEntities.createChunked(
+                        org.apache.pekko.http.javadsl.model.MediaTypes.TEXT_EVENT_STREAM.toContentType(),
+                        feed.connect()))))),
                 path(segment("data").slash("system"), () -> get(() -> completeWithFuture(
                     java.util.concurrent.CompletableFuture.supplyAsync(system, blocking).thenApply(ApiJson::ok)))),
                 path(segment("data").slash("equity"), () -> get(() -> completeWithFuture(

@@ -27,6 +27,7 @@ import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.BroadcastHub;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /**
  * What the dashboard pushes (Server-Sent Events), computed once per node and shared by every connected browser:
@@ -46,6 +47,7 @@ public final class LiveFeed {
   static final Duration SCAN = Duration.ofMillis(25);
   static final long MIN_ROW_INTERVAL = 200;
   static final Duration STATUS = Duration.ofSeconds(1);
+  private static final ByteString HEARTBEAT = Conflation.encode(ServerSentEvent.heartbeat());
   static final long HISTORY_STEP = 30_000;
   static final int HISTORY_POINTS = 120;
 
@@ -93,10 +95,11 @@ public final class LiveFeed {
    * One browser's stream: its snapshot, then the shared updates conflated for it ({@link Conflation}: a browser that
    * cannot keep up gets each coin's latest row, never a backlog of old ones), with heartbeats through idle proxies.
    */
-  public Source<ServerSentEvent, NotUsed> connect() {
-    return Source.lazySingle(() -> ServerSentEvent.create(JSON.writeValueAsString(snapshot()), "snapshot"))
-        .concat(shared.via(Conflation.flow()))
-        .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat);
+  public Source<ByteString, NotUsed> connect() {
+    return Source.lazySingle(
+            () -> Conflation.encode(ServerSentEvent.create(JSON.writeValueAsString(snapshot()), "snapshot")))
+        .concat(shared.via(Conflation.encodedFlow()))
+        .keepAlive(Duration.ofSeconds(15), () -> HEARTBEAT);
   }
 
   /** Every coin now, the last hour of each coin's premium, and what the page needs to judge staleness. */

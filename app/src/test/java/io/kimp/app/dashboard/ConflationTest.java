@@ -122,4 +122,18 @@ class ConflationTest {
     assertThat(events).hasSize(2);
     assertThat(board(events.get(0))).containsExactly(Map.entry("BTC", 10L));
   }
+
+  /** Browsers that keep up are sent the update's own events, rendered once for all of them, not once per browser. */
+  @Test
+  void anUpdateIsRenderedOnceForEveryBrowserThatKeepsUpAndMergedOnlyForOneThatFellBehind() throws Exception {
+    Conflation.Update u = rows(1);
+    List<ServerSentEvent> a = new Conflation.Pending(u).events();
+    List<ServerSentEvent> b = new Conflation.Pending(u).events();
+    assertThat(a.get(0)).isSameAs(b.get(0));
+    assertThat(board(a.get(0))).containsExactly(Map.entry(COINS.get(1 % COINS.size()), 1L));
+
+    List<ServerSentEvent> behind = new Conflation.Pending(u).add(rows(2)).events();
+    assertThat(behind.get(0)).isNotSameAs(a.get(0));
+    assertThat(board(behind.get(0))).containsOnlyKeys(COINS.get(1 % COINS.size()), COINS.get(2 % COINS.size()));
+  }
 }
