@@ -18,4 +18,9 @@ public final class TransferRules {
     TransferRule rule = rules.get(coin);
     return rule != null ? rule : TransferRule.lenient(coin);
   }
+
+  /** The coins with a configured rule ({@code kimp.transfer.coins}). */
+  public java.util.Set<String> coins() {
+    return rules.keySet();
+  }
 }

@@ -13,6 +13,14 @@ import io.kimp.app.config.KimpSettings;
 import io.micrometer.core.instrument.Tag;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import io.kimp.app.preflight.Preflight;
+import io.kimp.core.market.Venue;
+import io.kimp.gateway.LiveSettings;
+import io.kimp.gateway.upbit.UpbitGateway;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import io.kimp.core.cycle.ArbitrageCycle;
@@ -234,31 +242,27 @@ public final class KimpNode implements AutoCloseable {
       NodeComponents components,
       ActorRef<Portfolio.Command> portfolio, OperatorService operator, PrometheusMetrics metrics, Duration askTimeout,
       AlertSink alerts) {
-    java.util.function.Consumer<String> stopTrading = reason ->
-        org.apache.pekko.actor.typed.javadsl.AskPattern.<Portfolio.Command, Portfolio.Snapshot>ask(
+    if (settings.gateways().live().isEmpty()) {
+      return;
+    }
+    Consumer<String> stopTrading = reason ->
+        AskPattern.<Portfolio.Command, Portfolio.Snapshot>ask(
                 portfolio, r -> new Portfolio.Pause(Portfolio.KEY_CHECK, reason, r), askTimeout, system.scheduler())
             .whenComplete((s, t) -> {
               if (t != null) {
                 log.error("could not stop trading for a rejected API key (the portfolio did not answer): {}", t.toString());
               }
             });
-    if (settings.gateways().live().isEmpty()) {
-      return;
-    }
-    if (components.venues().of(io.kimp.core.market.Venue.UPBIT) instanceof io.kimp.gateway.upbit.UpbitGateway u) {
+    if (components.venues().of(Venue.UPBIT) instanceof UpbitGateway u) {
       // before the first pre-flight, so that nodes starting together share the keys' limits from the start
       ClusterKeyLimits.start(system, u.limits(), metrics.registry(), ClusterKeyLimits.expectedMembers(config));
     }
-    io.kimp.gateway.LiveSettings.PreflightSettings s = settings.gateways().live().get().preflight();
+    LiveSettings.PreflightSettings s = settings.gateways().live().get().preflight();
     // the coins the node watches (kimp.feeds.symbols, when a list), else those of kimp.transfer.coins
-    java.util.Set<String> coins = new java.util.TreeSet<>(
-        config.getValue("kimp.feeds.symbols").valueType() == com.typesafe.config.ConfigValueType.LIST
-            ? config.getStringList("kimp.feeds.symbols")
-            : config.getObject("kimp.transfer.coins").keySet());
-    var coinSettings = new io.kimp.app.preflight.Preflight.CoinSettings(coins, settings.cycle().transfers(),
-        s.minFreeUsdt(), s.minFreeKrw());
-    io.kimp.app.preflight.Preflight.forLive(components.venues(), coinSettings, stopTrading, alerts, components.clock(),
-            metrics.registry())
+    List<String> watched = settings.market().feeds().symbols();
+    Set<String> coins = new TreeSet<>(watched.isEmpty() ? settings.cycle().transfers().coins() : watched);
+    var coinSettings = new Preflight.CoinSettings(coins, settings.cycle().transfers(), s.minFreeUsdt(), s.minFreeKrw());
+    Preflight.forLive(components.venues(), coinSettings, stopTrading, alerts, components.clock(), metrics.registry())
         .ifPresent(p -> {
           operator.attachPreflight(p);
           p.start(system, s.interval(), s.timeout(), s.uncheckedRetry());
