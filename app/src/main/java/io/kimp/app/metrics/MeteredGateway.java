@@ -49,10 +49,11 @@ public final class MeteredGateway implements ExchangeGateway {
     this.venue = gateway.venue().name().toLowerCase(Locale.ROOT);
   }
 
-  /** Both venues' gateways, metered into {@code registry}. */
+  /** Both venues' gateways, metered into {@code registry}; the hedge's futures venue, if any, kept as it is. */
   public static Venues wrap(Venues venues, MeterRegistry registry) {
     return new Venues(
-        new MeteredGateway(venues.of(Venue.UPBIT), registry), new MeteredGateway(venues.of(Venue.BINANCE), registry));
+        new MeteredGateway(venues.of(Venue.UPBIT), registry), new MeteredGateway(venues.of(Venue.BINANCE), registry),
+        venues.perpetual().orElse(null));
   }
 
   @Override
