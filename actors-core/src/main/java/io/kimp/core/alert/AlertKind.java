@@ -16,5 +16,7 @@ public enum AlertKind {
   LOSS_LIMIT_REACHED,
   /** Trading idle for a reason an operator can act on (slots or exposure held, stale feeds): the dashboard's banner. */
   TRADING_IDLE,
-  DAILY_SUMMARY
+  DAILY_SUMMARY,
+  /** The perpetual account's position differs from the shorts the cycles' journals hold open (the hedge watch). */
+  HEDGE_POSITION_MISMATCH
 }
