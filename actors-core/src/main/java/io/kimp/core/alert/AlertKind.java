@@ -24,5 +24,6 @@ public enum AlertKind {
    * smaller one), a short without its long, or a short still open in a dead-lettered cycle.
    */
   HEDGE_EXPOSED,
+  /** The perpetual account's position differs from the shorts the cycles' journals hold open (the hedge watch). */
   HEDGE_POSITION_MISMATCH
 }
