@@ -54,8 +54,9 @@ public record GatewaySettings(
     TradingMode mode = TradingMode.from(c);
     Optional<Live> live = Optional.empty();
     if (mode == TradingMode.LIVE) {
+      UpbitSettings upbit = LiveSettings.upbit(c);
       BinanceSettings binance = LiveSettings.binance(c);
-      live = Optional.of(new Live(LiveSettings.upbit(c), binance, LiveSettings.rateLimits(c), LiveSettings.preflight(c),
+      live = Optional.of(new Live(upbit, binance, LiveSettings.rateLimits(c), LiveSettings.preflight(c),
           LiveSettings.binanceFutures(c, binance)));
     }
     Hedge hedge = new Hedge(c.hasPath("kimp.hedge.enabled") && c.getBoolean("kimp.hedge.enabled"),

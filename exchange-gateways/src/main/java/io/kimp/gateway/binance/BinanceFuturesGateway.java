@@ -70,8 +70,8 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
   private final Map<String, String> usedWeight = new ConcurrentHashMap<>();
   private final Map<String, Cached> contracts = new ConcurrentHashMap<>();
 
-  /** A contract (or the venue's word that there is none) and when it was read. */
-  private record Cached(Optional<PerpContract> contract, Instant fetchedAt) {}
+  /** A contract (or the venue's word that there is none), read or being read, and when the read started. */
+  private record Cached(CompletableFuture<Optional<PerpContract>> contract, Instant fetchedAt) {}
 
   private record ApiError(int status, int code, String msg) {}
 
@@ -127,9 +127,29 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
   @Override
   public CompletionStage<Optional<PerpContract>> contract(String coin) {
     Cached cached = contracts.get(coin);
-    if (cached != null && cached.fetchedAt().plus(settings.contractTtl()).isAfter(clock.instant())) {
-      return CompletableFuture.completedFuture(cached.contract());
+    if (cached != null && cached.fetchedAt().plus(settings.contractTtl()).isAfter(clock.instant())
+        && !cached.contract().isCompletedExceptionally()) {
+      return cached.contract();
     }
+    // one read at a time per coin: concurrent orders on a cold cache wait for the same exchangeInfo
+    CompletableFuture<Optional<PerpContract>> read = new CompletableFuture<>();
+    Cached mine = new Cached(read, clock.instant());
+    Cached won = contracts.compute(coin, (k, v) -> v == cached ? mine : v);
+    if (won != mine) {
+      return won.contract();
+    }
+    fetchContract(coin).whenComplete((c, t) -> {
+      if (t != null) {
+        contracts.remove(coin, mine);
+        read.completeExceptionally(t);
+      } else {
+        read.complete(c);
+      }
+    });
+    return read;
+  }
+
+  private CompletionStage<Optional<PerpContract>> fetchContract(String coin) {
     String symbol = symbol(coin);
     return call(() -> HttpRequest.GET(settings.futuresUrl() + "/fapi/v1/exchangeInfo"), "GET /fapi/v1/exchangeInfo",
             false)
@@ -142,15 +162,10 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
             }
           }
           if (found == null) {
-            contracts.put(coin, new Cached(Optional.empty(), clock.instant()));
             return CompletableFuture.completedFuture(Optional.<PerpContract>empty());
           }
           JsonNode s = found;
-          return takerFee(symbol).thenApply(fee -> {
-            Optional<PerpContract> c = Optional.of(parse(coin, s, fee));
-            contracts.put(coin, new Cached(c, clock.instant()));
-            return c;
-          });
+          return takerFee(symbol).thenApply(fee -> Optional.of(parse(coin, s, fee)));
         });
   }
 
