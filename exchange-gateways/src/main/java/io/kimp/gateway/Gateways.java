@@ -4,11 +4,16 @@ import io.kimp.core.market.BookView;
 import io.kimp.core.market.Venue;
 import io.kimp.core.strategy.TradingCosts;
 import io.kimp.core.venue.Venues;
+import io.kimp.core.market.PerpView;
+import io.kimp.core.venue.PerpetualGateway;
+import io.kimp.gateway.binance.BinanceFuturesGateway;
+import io.kimp.gateway.binance.BinanceFuturesSettings;
 import io.kimp.gateway.binance.BinanceGateway;
 import io.kimp.gateway.binance.BinanceSettings;
 import io.kimp.gateway.http.VenueHttp;
 import io.kimp.gateway.limit.KeyLimits;
 import io.kimp.gateway.paper.PaperLedger;
+import io.kimp.gateway.paper.PaperPerpVenue;
 import io.kimp.gateway.paper.PaperSettings;
 import io.kimp.gateway.paper.PaperVenue;
 import io.kimp.gateway.upbit.UpbitGateway;
@@ -59,6 +64,41 @@ public final class Gateways {
     return new Venues(
         new PaperVenue(Venue.UPBIT, ledger, books, costs, gateways.transfers(), settings, dice, clock),
         new PaperVenue(Venue.BINANCE, ledger, books, costs, gateways.transfers(), settings, dice, clock));
+  }
+
+  /**
+   * The transfer hedge's perpetual-futures venue for the trading mode, or empty when the hedge is off
+   * ({@code kimp.hedge.enabled = false}): in paper mode a {@link PaperPerpVenue} on the database's ledger filling against
+   * {@code perps} (the futures feed), in live mode a {@link BinanceFuturesGateway} on the Binance key drawing on
+   * {@code limits}, the node's {@link KeyLimits} that its spot gateways use (found through
+   * {@code BinanceGateway#limits()}), so that the futures API's budget and back-offs are shared across the cluster.
+   * Pass the result to {@code Venues#withPerpetual}.
+   */
+  public static java.util.Optional<PerpetualGateway> perpetual(
+      GatewaySettings settings, ActorSystem<?> system, PerpView perps, Supplier<DataSource> ledgerDatabase,
+      KeyLimits limits) {
+    if (!settings.hedge().enabled()) {
+      return java.util.Optional.empty();
+    }
+    if (settings.live().isPresent()) {
+      BinanceFuturesSettings futures = settings.live().get().futures();
+      log.info("hedge on: live Binance USDT-M futures at {}", futures.futuresUrl());
+      return java.util.Optional.of(new BinanceFuturesGateway(futures,
+          new VenueHttp(system, Venue.BINANCE, futures.connectTimeout(), futures.requestTimeout()), Clock.systemUTC(),
+          limits));
+    }
+    return java.util.Optional.of(paperPerpetual(settings, perps, Clock.systemUTC(), ledgerDatabase.get()));
+  }
+
+  /** Paper mode: the paper perpetual venue on the database's ledger (the one {@link #paper} opens). */
+  public static PaperPerpVenue paperPerpetual(
+      GatewaySettings gateways, PerpView perps, Clock clock, DataSource ledgerDatabase) {
+    PaperSettings settings = gateways.paper();
+    PaperLedger ledger = PaperLedger.open(ledgerDatabase, settings.initialBalances(), clock, null);
+    log.info("hedge on: paper USDT-M futures in the database's ledger (taker fee {})",
+        gateways.hedge().takerFee().toPlainString());
+    return new PaperPerpVenue(ledger, perps, gateways.hedge().takerFee(), settings.maxBookAge(), settings.futuresMargin(),
+        settings.faults().dice(), clock);
   }
 
   /** Live mode against the given endpoints (the real venues, or the fakes in tests). */

@@ -3,6 +3,7 @@ package io.kimp.gateway;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.kimp.core.config.CoreSettings;
+import io.kimp.gateway.binance.BinanceFuturesSettings;
 import io.kimp.gateway.binance.BinanceSettings;
 import io.kimp.gateway.http.ApiCredentials;
 import io.kimp.gateway.limit.RateLimitSettings;
@@ -47,6 +48,27 @@ public final class LiveSettings {
   }
 
   /**
+   * Binance USDT-M futures ({@code kimp.exchanges.binance.futures-url}, the spot key and timeouts of
+   * {@code kimp.exchanges.binance.*}); the taker fee is the fallback when the account's rate cannot be read.
+   */
+  public static BinanceFuturesSettings binanceFutures(Config c, BinanceSettings spot) {
+    return BinanceFuturesSettings.of(spot, baseUrl(c, "kimp.exchanges.binance.futures-url"), futuresTakerFee(c));
+  }
+
+  /** {@code kimp.fees.binance-futures.taker} (0.0005 when not set). */
+  public static java.math.BigDecimal futuresTakerFee(Config c) {
+    String path = "kimp.fees.binance-futures.taker";
+    if (!c.hasPath(path)) {
+      return new java.math.BigDecimal("0.0005");
+    }
+    java.math.BigDecimal fee = new java.math.BigDecimal(c.getString(path).trim());
+    if (fee.signum() < 0 || fee.compareTo(java.math.BigDecimal.ONE) >= 0) {
+      throw new ConfigException.BadValue(path, "is a fraction between 0 and 1, not " + fee.toPlainString());
+    }
+    return fee;
+  }
+
+  /**
    * The venues' per-key limits and the safety margin ({@code kimp.exchanges.rate-limits.*}); every limit must be positive
    * and the margin in [0, 1).
    */
@@ -63,7 +85,10 @@ public final class LiveSettings {
         positiveInt(c, p + "binance.request-weight-per-minute"),
         positiveInt(c, p + "binance.sapi-weight-per-minute"),
         positiveInt(c, p + "binance.orders-per-10s"),
-        positiveInt(c, p + "binance.orders-per-day"));
+        positiveInt(c, p + "binance.orders-per-day"),
+        positiveInt(c, p + "binance-futures.request-weight-per-minute"),
+        positiveInt(c, p + "binance-futures.orders-per-minute"),
+        positiveInt(c, p + "binance-futures.orders-per-10s"));
   }
 
   /** The live pre-flight's settings ({@code kimp.exchanges.preflight.*}). */

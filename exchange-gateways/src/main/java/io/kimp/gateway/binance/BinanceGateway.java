@@ -97,7 +97,7 @@ public final class BinanceGateway implements ExchangeGateway {
     this.clock = clock;
     this.limits = limits;
     this.backoff = new VenueBackoff(Venue.BINANCE, clock);
-    this.throttle = new BinanceThrottle(clock, limits.share(), limits.settings());
+    this.throttle = new BinanceThrottle(clock, limits);
     limits.register(Venue.BINANCE, backoff);
   }
 

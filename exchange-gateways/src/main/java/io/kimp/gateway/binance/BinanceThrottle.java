@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class BinanceThrottle {
   /** Travel time and its jitter between our clock and the venue's intervals (as {@code UpbitThrottle.MARGIN_MS}). */
   static final long MARGIN_MS = 250;
+  /** The key's {@code /sapi} weight window, shared with the futures gateway's wallet transfers. */
+  static final String SAPI_WINDOW = "binance:sapi-weight-1m";
 
   /** The documented weight of each endpoint kimp calls ({@code GET /api/v3/account} 20, an order 1, …); unknown: 20. */
   private static final Map<String, Integer> WEIGHTS =
@@ -51,14 +53,24 @@ final class BinanceThrottle {
   private final SlidingWindow ordersDay;
 
   BinanceThrottle(Clock clock, ClusterShare share, RateLimitSettings limits) {
+    this(clock, share, limits,
+        new SlidingWindow("sapi-weight-1m", 60_000 + MARGIN_MS, () -> share.of(limits.binanceSapiWeightPerMinute()),
+            clock));
+  }
+
+  /** As {@link #BinanceThrottle(Clock, ClusterShare, RateLimitSettings)}, the {@code /sapi} window shared on the key. */
+  BinanceThrottle(Clock clock, io.kimp.gateway.limit.KeyLimits keyLimits) {
+    this(clock, keyLimits.share(), keyLimits.settings(),
+        keyLimits.window(SAPI_WINDOW, 60_000 + MARGIN_MS, () -> keyLimits.settings().binanceSapiWeightPerMinute(), clock));
+  }
+
+  private BinanceThrottle(Clock clock, ClusterShare share, RateLimitSettings limits, SlidingWindow sapi) {
     this.clock = clock;
     this.share = share;
     this.limits = limits;
     this.apiWeight =
         new SlidingWindow("api-weight-1m", 60_000 + MARGIN_MS, () -> share.of(limits.binanceWeightPerMinute()), clock);
-    this.sapiWeight =
-        new SlidingWindow("sapi-weight-1m", 60_000 + MARGIN_MS, () -> share.of(limits.binanceSapiWeightPerMinute()),
-            clock);
+    this.sapiWeight = sapi;
     this.orders10s =
         new SlidingWindow("orders-10s", 10_000 + MARGIN_MS, () -> share.of(limits.binanceOrdersPer10s()), clock);
     this.ordersDay =

@@ -26,6 +26,7 @@ public final class KeyLimits {
   private volatile BackoffRelay relay = BackoffRelay.LOCAL_ONLY;
   private final Map<Venue, List<VenueBackoff>> backoffs = new ConcurrentHashMap<>();
   private final KeyWatch keyWatch = new KeyWatch();
+  private final Map<String, SlidingWindow> windows = new ConcurrentHashMap<>();
 
   public KeyLimits(RateLimitSettings settings) {
     this.settings = settings;
@@ -43,6 +44,18 @@ public final class KeyLimits {
 
   public ClusterShare share() {
     return share;
+  }
+
+  /**
+   * The node's limiter of one (key, API family) window, e.g. {@code binance-futures:weight-1m}: created by the first
+   * gateway that asks, then the same instance for every gateway of this node on the key, so that two gateways drawing
+   * on one family (the futures gateway's wallet transfer and the spot gateway on {@code /sapi}) share one budget. Its
+   * budget is this node's {@link ClusterShare} of {@code documentedLimit}, read on every request.
+   */
+  public SlidingWindow window(String name, long windowMs, java.util.function.IntSupplier documentedLimit,
+      java.time.Clock clock) {
+    return windows.computeIfAbsent(name,
+        n -> new SlidingWindow(n, windowMs, () -> share.of(documentedLimit.getAsInt()), clock));
   }
 
   /** Where the gateways report a key the venue rejected, whichever request met it. */

@@ -297,12 +297,16 @@ public final class PaperLedger {
   }
 
   public Optional<Order> order(Venue venue, String clientId) {
+    return order(venue.name(), clientId);
+  }
+
+  private Optional<Order> order(String account, String clientId) {
     return tx(c -> {
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT client_id, order_id, coin, side, status, filled_quantity, quote_amount, fee, fee_asset, "
                   + "updated_at_ms FROM paper_orders WHERE venue = ? AND client_id = ?")) {
-        ps.setString(1, venue.name());
+        ps.setString(1, account);
         ps.setString(2, clientId);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
@@ -444,6 +448,185 @@ public final class PaperLedger {
     });
   }
 
+  // ---------------------------------------------------------------------------------------------------------------
+  // the paper perpetual-futures account (PaperPerpVenue)
+
+  /**
+   * The paper futures account's name in {@code paper_balances} (its USDT margin), {@code paper_orders},
+   * {@code paper_client_ids} and {@code paper_positions} (migration V5): apart from the spot venues' rows.
+   */
+  public static final String FUTURES = "BINANCE_USDM";
+
+  /** A perpetual position as the ledger keeps it (signed quantity, average entry, leverage, realised PnL so far). */
+  public record PerpRow(String coin, BigDecimal quantity, BigDecimal entryPrice, int leverage, BigDecimal realizedPnl) {
+    static PerpRow flat(String coin, int leverage) {
+      return new PerpRow(coin, BigDecimal.ZERO, BigDecimal.ZERO, leverage, BigDecimal.ZERO);
+    }
+  }
+
+  /**
+   * What an order does to its position, decided on the position as committed (the row locked): the order to record, the
+   * position after it, and the futures wallet's USDT change (realised PnL less the fee).
+   */
+  public record PerpTrade(Order order, PerpRow after, BigDecimal walletDelta) {}
+
+  /** The futures wallet's USDT margin is started with {@code usdt} once, by whichever node opens the account first. */
+  public void startFutures(BigDecimal usdt) {
+    try {
+      tx(c -> {
+        if (!exists(c, "SELECT 1 FROM paper_balances WHERE venue = ?", FUTURES)) {
+          update(c, "INSERT INTO paper_balances (venue, asset, amount) VALUES (?, 'USDT', " + NUM + ")", FUTURES, usdt);
+          log.info("paper futures wallet started with {} USDT", usdt.toPlainString());
+        }
+        return null;
+      });
+    } catch (LedgerUnavailable e) {
+      if (!e.duplicateKey()) {
+        throw e;
+      }
+    }
+    balanceRows.add(FUTURES + "/USDT");
+  }
+
+  /** The futures wallet's USDT (realised PnL and fees included, margin of open positions not deducted). */
+  public BigDecimal futuresWallet() {
+    return tx(c -> amount(c, FUTURES, "USDT")).orElse(BigDecimal.ZERO);
+  }
+
+  /** Every open or closed position of the futures account. */
+  public List<PerpRow> perpPositions() {
+    return tx(c -> {
+      List<PerpRow> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT coin, quantity, entry_price, leverage, realized_pnl "
+          + "FROM paper_positions WHERE account = ? ORDER BY coin")) {
+        ps.setString(1, FUTURES);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(perpRow(rs));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  public Optional<PerpRow> perpPosition(String coin) {
+    return tx(c -> readPosition(c, coin, false));
+  }
+
+  public Optional<Order> perpOrder(String clientId) {
+    return order(FUTURES, clientId);
+  }
+
+  public boolean perpClientIdUsed(String clientId) {
+    return tx(c -> exists(c, "SELECT 1 FROM paper_client_ids WHERE venue = ? AND client_id = ?", FUTURES, clientId));
+  }
+
+  /** Marks a refused futures order's client id as seen (a venue never takes an id twice). */
+  public void burnPerpClientId(String clientId) {
+    try {
+      tx(c -> {
+        if (!exists(c, "SELECT 1 FROM paper_client_ids WHERE venue = ? AND client_id = ?", FUTURES, clientId)) {
+          update(c, "INSERT INTO paper_client_ids (venue, client_id) VALUES (?, ?)", FUTURES, clientId);
+        }
+        return null;
+      });
+    } catch (LedgerUnavailable e) {
+      if (!e.duplicateKey()) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * One futures order in one transaction: {@code decide} sees the position as committed, its row locked until the end
+   * (so that two nodes never reduce one position twice), and either refuses (its exception rolls everything back) or
+   * says what the order does; the order, its client id, the position and the wallet then change together. A wallet
+   * that would go negative refuses the order with {@link InsufficientBalance}.
+   */
+  public PerpTrade recordPerpOrder(String coin, int defaultLeverage, java.util.function.Function<PerpRow, PerpTrade> decide) {
+    ensurePositionRow(coin, defaultLeverage);
+    return tx(c -> {
+      PerpRow before = readPosition(c, coin, true).orElseThrow(() -> new SQLException("no position row for " + coin));
+      PerpTrade t = decide.apply(before);
+      move(c, FUTURES, "USDT", t.walletDelta());
+      writePosition(c, t.after());
+      update(c, "INSERT INTO paper_client_ids (venue, client_id) VALUES (?, ?)", FUTURES, t.order().clientId());
+      insertOrder(c, FUTURES, t.order());
+      return t;
+    });
+  }
+
+  /** Sets the leverage of {@code coin}'s position row. */
+  public void setPerpLeverage(String coin, int leverage) {
+    ensurePositionRow(coin, leverage);
+    tx(c -> update(c, "UPDATE paper_positions SET leverage = ?, updated_at_ms = ? WHERE account = ? AND coin = ?",
+        leverage, clock.millis(), FUTURES, coin));
+  }
+
+  /**
+   * Moves {@code usdt} between the Binance spot balance and the futures wallet in one transaction; a {@code clientId}
+   * seen before makes it a no-op (the paper venue supports the retry the real one cannot).
+   *
+   * @return false when {@code clientId} had already moved it
+   */
+  public boolean transferMargin(boolean toFutures, BigDecimal usdt, String clientId) {
+    ensureBalanceRows(Venue.BINANCE, Set.of("USDT"));
+    balanceRows.add(FUTURES + "/USDT");
+    return tx(c -> {
+      if (exists(c, "SELECT 1 FROM paper_client_ids WHERE venue = ? AND client_id = ?", FUTURES, clientId)) {
+        return false;
+      }
+      if (toFutures) {
+        move(c, Venue.BINANCE.name(), "USDT", usdt.negate());
+        move(c, FUTURES, "USDT", usdt);
+      } else {
+        move(c, FUTURES, "USDT", usdt.negate());
+        move(c, Venue.BINANCE.name(), "USDT", usdt);
+      }
+      update(c, "INSERT INTO paper_client_ids (venue, client_id) VALUES (?, ?)", FUTURES, clientId);
+      return true;
+    });
+  }
+
+  private void ensurePositionRow(String coin, int leverage) {
+    try {
+      tx(c -> {
+        if (!exists(c, "SELECT 1 FROM paper_positions WHERE account = ? AND coin = ?", FUTURES, coin)) {
+          update(c, "INSERT INTO paper_positions (account, coin, quantity, entry_price, leverage, realized_pnl, "
+              + "updated_at_ms) VALUES (?, ?, 0, 0, ?, 0, ?)", FUTURES, coin, leverage, clock.millis());
+        }
+        return null;
+      });
+    } catch (LedgerUnavailable e) {
+      if (!e.duplicateKey()) {
+        throw e;
+      }
+    }
+  }
+
+  private static Optional<PerpRow> readPosition(Connection c, String coin, boolean lock) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT coin, quantity, entry_price, leverage, realized_pnl "
+        + "FROM paper_positions WHERE account = ? AND coin = ?" + (lock ? " FOR UPDATE" : ""))) {
+      ps.setString(1, FUTURES);
+      ps.setString(2, coin);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(perpRow(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static PerpRow perpRow(ResultSet rs) throws SQLException {
+    return new PerpRow(rs.getString(1), rs.getBigDecimal(2).stripTrailingZeros(), rs.getBigDecimal(3).stripTrailingZeros(),
+        rs.getInt(4), rs.getBigDecimal(5).stripTrailingZeros());
+  }
+
+  private void writePosition(Connection c, PerpRow p) throws SQLException {
+    update(c, "UPDATE paper_positions SET quantity = " + NUM + ", entry_price = " + NUM + ", leverage = ?, realized_pnl = "
+        + NUM + ", updated_at_ms = ? WHERE account = ? AND coin = ?", p.quantity(), p.entryPrice(), p.leverage(),
+        p.realizedPnl(), clock.millis(), FUTURES, p.coin());
+  }
+
   /** Credits every deposit whose arrival time has passed, each in its own transaction, exactly once. */
   private void settle() {
     record Due(long id, Venue venue, String coin, BigDecimal amount) {}
@@ -479,11 +662,15 @@ public final class PaperLedger {
 
   /** Moves a balance by {@code delta} under the row's lock; refuses (rolling back the transaction) below zero. */
   private static void move(Connection c, Venue venue, String asset, BigDecimal delta) throws SQLException {
+    move(c, venue.name(), asset, delta);
+  }
+
+  private static void move(Connection c, String venue, String asset, BigDecimal delta) throws SQLException {
     if (delta.signum() == 0) {
       return;
     }
     int n = update(c, "UPDATE paper_balances SET amount = amount + " + NUM + " WHERE venue = ? AND asset = ? AND amount + "
-        + NUM + " >= 0", delta, venue.name(), asset, delta);
+        + NUM + " >= 0", delta, venue, asset, delta);
     if (n == 1) {
       return;
     }
@@ -526,9 +713,13 @@ public final class PaperLedger {
   }
 
   private static void insertOrder(Connection c, Venue venue, Order o) throws SQLException {
+    insertOrder(c, venue.name(), o);
+  }
+
+  private static void insertOrder(Connection c, String venue, Order o) throws SQLException {
     update(c, "INSERT INTO paper_orders (venue, client_id, order_id, coin, side, status, filled_quantity, quote_amount, "
             + "fee, fee_asset, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, " + NUM + ", " + NUM + ", " + NUM + ", ?, ?)",
-        venue.name(), o.clientId(), o.orderId(), o.coin(), o.side().name(), o.status().name(), o.filledQuantity(),
+        venue, o.clientId(), o.orderId(), o.coin(), o.side().name(), o.status().name(), o.filledQuantity(),
         o.quoteAmount(), o.fee(), o.feeAsset(), o.updatedAtMs());
   }
 
@@ -549,8 +740,12 @@ public final class PaperLedger {
   }
 
   private static Optional<BigDecimal> amount(Connection c, Venue venue, String asset) throws SQLException {
+    return amount(c, venue.name(), asset);
+  }
+
+  private static Optional<BigDecimal> amount(Connection c, String venue, String asset) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT amount FROM paper_balances WHERE venue = ? AND asset = ?")) {
-      ps.setString(1, venue.name());
+      ps.setString(1, venue);
       ps.setString(2, asset);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(plain(rs.getBigDecimal(1))) : Optional.empty();

@@ -17,6 +17,8 @@ import java.util.Map;
  * Paper trading settings ({@code kimp.paper.*}).
  *
  * @param maxBookAge books older than this are not traded on (zero: any age)
+ * @param futuresMargin the paper futures wallet's USDT when the ledger's futures account is first opened
+ *     ({@code kimp.paper.balances.binance-futures.USDT})
  */
 public record PaperSettings(
     Path ledgerFile,
@@ -24,11 +26,18 @@ public record PaperSettings(
     Duration defaultTransferTime,
     Map<String, Duration> transferTimes,
     Duration maxBookAge,
-    PaperFaults faults) {
+    PaperFaults faults,
+    BigDecimal futuresMargin) {
 
   public PaperSettings {
     initialBalances = Map.copyOf(initialBalances);
     transferTimes = Map.copyOf(transferTimes);
+  }
+
+  /** Without a futures wallet (it starts empty). */
+  public PaperSettings(Path ledgerFile, Map<Venue, Map<String, BigDecimal>> initialBalances, Duration defaultTransferTime,
+      Map<String, Duration> transferTimes, Duration maxBookAge, PaperFaults faults) {
+    this(ledgerFile, initialBalances, defaultTransferTime, transferTimes, maxBookAge, faults, BigDecimal.ZERO);
   }
 
   public Duration transferTime(String coin) {
@@ -73,7 +82,10 @@ public record PaperSettings(
             c.getLong("kimp.paper.faults.seed"),
             rate(c, "kimp.paper.faults.transient-failure-rate"),
             rate(c, "kimp.paper.faults.unknown-outcome-rate"),
-            rate(c, "kimp.paper.faults.stuck-transfer-rate")));
+            rate(c, "kimp.paper.faults.stuck-transfer-rate")),
+        c.hasPath("kimp.paper.balances.binance-futures.USDT")
+            ? CoreSettings.nonNegativeDecimal(c, "kimp.paper.balances.binance-futures.USDT")
+            : BigDecimal.ZERO);
   }
 
   private static double rate(Config c, String path) {

@@ -16,10 +16,43 @@ import java.util.Set;
  * (the JWT's signature: the secret), {@code invalid_access_key}, {@code expired_access_key}, {@code no_authorization_ip},
  * {@code out_of_scope} (the key lacks the permission).
  *
+ * <p>Binance's USDT-M futures API ({@code /fapi}) answers with the same codes on the same key; a rejection there is
+ * {@link Api#FUTURES}, and its message says to enable futures on the key (a key made for spot trading lacks it).
+ *
  * @param code the venue's error code
  * @param venueMessage what the venue said (never holds the key)
+ * @param api which of the venue's APIs refused the key
  */
-public record KeyRejection(Venue venue, String code, String venueMessage) {
+public record KeyRejection(Venue venue, String code, String venueMessage, Api api) {
+
+  /** The venue's API a key was refused on: its permissions are granted per API. */
+  public enum Api {
+    SPOT,
+    FUTURES
+  }
+
+  /** A rejection by the spot (and wallet) API. */
+  public KeyRejection(Venue venue, String code, String venueMessage) {
+    this(venue, code, venueMessage, Api.SPOT);
+  }
+
+  /**
+   * Carries a {@link KeyRejection} as the cause of the {@link VenueException} a request failed with, so that
+   * {@link #of} finds which API refused the key (the code alone does not say).
+   */
+  public static final class Carrier extends RuntimeException {
+    private final KeyRejection rejection;
+
+    public Carrier(KeyRejection rejection) {
+      super(rejection.message(), null, false, false);
+      this.rejection = rejection;
+    }
+
+    public KeyRejection rejection() {
+      return rejection;
+    }
+  }
+
   private static final Map<Venue, Set<String>> CODES =
       Map.of(
           Venue.BINANCE, Set.of("-1022", "-2014", "-2015"),
@@ -28,6 +61,11 @@ public record KeyRejection(Venue venue, String code, String venueMessage) {
 
   /** The key rejection {@code failure} is, if it is one. */
   public static Optional<KeyRejection> of(Throwable failure) {
+    for (Throwable c = failure; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof Carrier carrier) {
+        return Optional.of(carrier.rejection());
+      }
+    }
     VenueException ve = VenueException.classify(null, failure);
     if (ve.venue() == null || ve.code() == null || !CODES.getOrDefault(ve.venue(), Set.of()).contains(ve.code())) {
       return Optional.empty();
@@ -42,6 +80,10 @@ public record KeyRejection(Venue venue, String code, String venueMessage) {
 
   /** The settings (and environment variables) that hold the key. */
   public String keySettings() {
+    if (api == Api.FUTURES) {
+      return "kimp.exchanges.binance.api-key / kimp.exchanges.binance.secret-key (env BINANCE_API_KEY / "
+          + "BINANCE_SECRET_KEY), used for futures while kimp.hedge.enabled = true";
+    }
     return venue == Venue.UPBIT
         ? "kimp.exchanges.upbit.access-key / kimp.exchanges.upbit.secret-key (env UPBIT_ACCESS_KEY / UPBIT_SECRET_KEY)"
         : "kimp.exchanges.binance.api-key / kimp.exchanges.binance.secret-key (env BINANCE_API_KEY / BINANCE_SECRET_KEY)";
@@ -49,6 +91,11 @@ public record KeyRejection(Venue venue, String code, String venueMessage) {
 
   /** What the code means to the operator: what to check first. */
   public String whatToCheck() {
+    if (api == Api.FUTURES && "-2015".equals(code)) {
+      return "the futures API (/fapi) refused the key: enable futures on the key (Binance API management: "
+          + "\"Enable Futures\"; the account needs a USDT-M futures wallet), check this IP is on its allow-list, or turn "
+          + "the hedge off (kimp.hedge.enabled = false)";
+    }
     switch (code) {
       case "-1022":
       case "jwt_verification":
@@ -70,7 +117,7 @@ public record KeyRejection(Venue venue, String code, String venueMessage) {
 
   /** One line for the operator: venue, code, the key's settings and what to check. */
   public String message() {
-    return "check your API key: " + venue + " rejected it (" + code + "): " + whatToCheck() + "; set in "
-        + keySettings();
+    return "check your API key: " + venue + (api == Api.FUTURES ? " futures" : "") + " rejected it (" + code + "): "
+        + whatToCheck() + "; set in " + keySettings();
   }
 }

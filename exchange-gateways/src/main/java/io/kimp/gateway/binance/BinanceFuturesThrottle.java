@@ -1,0 +1,136 @@
+package io.kimp.gateway.binance;
+
+import io.kimp.gateway.limit.ClusterShare;
+import io.kimp.gateway.limit.KeyLimits;
+import io.kimp.gateway.limit.RateLimitSettings;
+import io.kimp.gateway.limit.SlidingWindow;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps this node within its share of the key's documented Binance USDT-M futures limits, which Binance counts apart
+ * from spot's: the request weight per minute on {@code /fapi} (per IP, 2400), and the orders per minute (1200) and per
+ * 10 seconds (300, per account). The wallet transfer ({@code /sapi/v1/asset/transfer}) counts in the key's {@code /sapi}
+ * window, the one the spot gateway draws on. Every window is the node's one limiter of its (key, API family), taken
+ * from {@link KeyLimits#window}; the venue's {@code X-MBX-USED-WEIGHT-1M} and {@code X-MBX-ORDER-COUNT-1M}/{@code -10S}
+ * headers (all nodes' usage) beyond the cluster's budget hold a window until the venue's next interval, as for spot.
+ */
+final class BinanceFuturesThrottle {
+  /** {@code POST /fapi/v1/order} weighs 0 on the IP limit and 1 on each order count (Binance's New Order docs). */
+  private static final Map<String, Integer> WEIGHTS =
+      Map.ofEntries(
+          Map.entry("POST /fapi/v1/order", 0),
+          Map.entry("GET /fapi/v1/order", 1),
+          Map.entry("GET /fapi/v1/userTrades", 5),
+          Map.entry("GET /fapi/v2/positionRisk", 5),
+          Map.entry("POST /fapi/v1/leverage", 1),
+          Map.entry("GET /fapi/v2/account", 5),
+          Map.entry("GET /fapi/v1/exchangeInfo", 1),
+          Map.entry("GET /fapi/v1/commissionRate", 20),
+          Map.entry("GET /fapi/v1/time", 1),
+          Map.entry("POST /sapi/v1/asset/transfer", 900));
+
+  private final Clock clock;
+  private final ClusterShare share;
+  private final RateLimitSettings limits;
+  private final SlidingWindow weight;
+  private final SlidingWindow orders1m;
+  private final SlidingWindow orders10s;
+  private final SlidingWindow sapiWeight;
+
+  BinanceFuturesThrottle(Clock clock, KeyLimits keyLimits) {
+    this.clock = clock;
+    this.share = keyLimits.share();
+    this.limits = keyLimits.settings();
+    long m = BinanceThrottle.MARGIN_MS;
+    this.weight = keyLimits.window("binance-futures:weight-1m", 60_000 + m, limits::futuresWeightPerMinute, clock);
+    this.orders1m = keyLimits.window("binance-futures:orders-1m", 60_000 + m, limits::futuresOrdersPerMinute, clock);
+    this.orders10s = keyLimits.window("binance-futures:orders-10s", 10_000 + m, limits::futuresOrdersPer10s, clock);
+    this.sapiWeight =
+        keyLimits.window(BinanceThrottle.SAPI_WINDOW, 60_000 + m, limits::binanceSapiWeightPerMinute, clock);
+  }
+
+  static int weight(String endpoint) {
+    return WEIGHTS.getOrDefault(endpoint, 20);
+  }
+
+  /** Completes when {@code endpoint} may be called (its weight and order counts are counted then). */
+  CompletionStage<Void> acquire(String endpoint) {
+    long waitMs = tryAcquire(endpoint);
+    if (waitMs == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS))
+        .thenCompose(x -> acquire(endpoint));
+  }
+
+  /** 0 when {@code endpoint} may go now (counted in every window it counts in), else how many ms to wait. */
+  synchronized long tryAcquire(String endpoint) {
+    List<SlidingWindow> windows = new ArrayList<>(3);
+    List<Integer> weights = new ArrayList<>(3);
+    int w = weight(endpoint);
+    if (endpoint.contains(" /sapi/")) {
+      windows.add(sapiWeight);
+      weights.add(w);
+    } else if (w > 0) {
+      windows.add(weight);
+      weights.add(w);
+    }
+    if (endpoint.equals("POST /fapi/v1/order")) {
+      windows.add(orders1m);
+      weights.add(1);
+      windows.add(orders10s);
+      weights.add(1);
+    }
+    long wait = 0;
+    List<SlidingWindow> taken = new ArrayList<>(windows.size());
+    for (int i = 0; i < windows.size(); i++) {
+      long x = windows.get(i).tryAcquire(weights.get(i));
+      if (x > 0) {
+        wait = Math.max(wait, x);
+      } else {
+        taken.add(windows.get(i));
+      }
+    }
+    if (wait > 0) {
+      taken.forEach(SlidingWindow::undoLast);
+    }
+    return wait;
+  }
+
+  /** Reads the venue's usage headers (lower-case names); slows down when the key's usage is beyond the cluster budget. */
+  void update(Map<String, String> headers) {
+    long now = clock.millis();
+    usage(headers, "x-mbx-used-weight-1m")
+        .filter(used -> used >= share.clusterBudget(limits.futuresWeightPerMinute()))
+        .ifPresent(used -> weight.pauseUntil(nextBoundary(now, 60_000)));
+    usage(headers, "x-mbx-order-count-1m")
+        .filter(used -> used >= share.clusterBudget(limits.futuresOrdersPerMinute()))
+        .ifPresent(used -> orders1m.pauseUntil(nextBoundary(now, 60_000)));
+    usage(headers, "x-mbx-order-count-10s")
+        .filter(used -> used >= share.clusterBudget(limits.futuresOrdersPer10s()))
+        .ifPresent(used -> orders10s.pauseUntil(nextBoundary(now, 10_000)));
+  }
+
+  private static long nextBoundary(long now, long intervalMs) {
+    return (now / intervalMs + 1) * intervalMs + BinanceThrottle.MARGIN_MS;
+  }
+
+  private static Optional<Long> usage(Map<String, String> headers, String name) {
+    String v = headers.get(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(v.trim()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+}
