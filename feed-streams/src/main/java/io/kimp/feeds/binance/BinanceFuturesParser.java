@@ -84,10 +84,10 @@ public final class BinanceFuturesParser extends JsonFrameParser {
       jp.nextToken();
       switch (name) {
         case "stream" -> stream = JsonFrames.text(jp);
-        case "data" -> {
+        case "data", "event" -> {
           wrapped = true;
           if (jp.currentToken() != JsonToken.START_OBJECT) {
-            return reject(Reject.BAD_JSON, "data is not an object", frame);
+            return reject(Reject.BAD_JSON, name + " is not an object", frame);
           }
           JsonToken p;
           while ((p = jp.nextToken()) == JsonToken.FIELD_NAME) {
@@ -96,7 +96,7 @@ public final class BinanceFuturesParser extends JsonFrameParser {
             field(n, jp);
           }
           if (p != JsonToken.END_OBJECT) {
-            return reject(Reject.BAD_JSON, "truncated data", frame);
+            return reject(Reject.BAD_JSON, "truncated " + name, frame);
           }
         }
         case "result", "id" -> {
