@@ -7,6 +7,7 @@ import io.kimp.core.config.CoreSettings;
 import io.kimp.core.market.OpportunityDetector;
 import io.kimp.core.market.Plausibility;
 import io.kimp.core.portfolio.PortfolioSettings;
+import io.kimp.core.strategy.HedgeCosts;
 import io.kimp.core.strategy.TradingCosts;
 import io.kimp.core.strategy.OpportunityRule;
 import java.math.BigDecimal;
@@ -14,6 +15,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +34,10 @@ import org.apache.pekko.stream.RestartSettings;
  * @param upbit {@code upbit.*}
  * @param binance {@code binance.*}
  * @param fx {@code fx.*}
+ * @param binanceFutures {@code binance-futures.*}: the USDT-M perpetuals the transfer hedge needs
  */
-public record FeedSettings(Market market, Connection connection, Upbit upbit, Binance binance, Fx fx) {
+public record FeedSettings(
+    Market market, Connection connection, Upbit upbit, Binance binance, Fx fx, BinanceFutures binanceFutures) {
 
   private static final String P = "kimp.feeds.";
   private static final Pattern COIN = Pattern.compile("[A-Z0-9]{1,15}");
@@ -164,6 +169,72 @@ public record FeedSettings(Market market, Connection connection, Upbit upbit, Bi
   }
 
   /**
+   * Binance's USDT-M perpetuals ({@code fstream}): {@code <coin>usdt@bookTicker} and {@code <coin>usdt@markPrice@1s} of
+   * the watched coins, for the transfer hedge's edge and its paper fills.
+   *
+   * @param enabled {@code enabled}, or on because {@code kimp.hedge.enabled} is
+   * @param perpetuals the watched coins listed as perpetuals ({@code /fapi/v1/exchangeInfo}), or null when not resolved:
+   *     then every watched coin is subscribed (an unlisted one just never sends anything)
+   */
+  public record BinanceFutures(
+      boolean enabled,
+      String webSocketUrl,
+      String restUrl,
+      List<String> perpetuals,
+      int maxStreamsPerConnection,
+      Duration rotateAfter,
+      Duration rotationOverlap) {
+    public static BinanceFutures from(Config c) {
+      String p = P + "binance-futures.";
+      boolean hedge = c.hasPath("kimp.hedge.enabled") && c.getBoolean("kimp.hedge.enabled");
+      int perConnection = CoreSettings.atLeast(c, p + "max-streams-per-connection", 1);
+      if (perConnection > 1024) {
+        throw new ConfigException.BadValue(p + "max-streams-per-connection", "Binance allows at most 1024");
+      }
+      Duration rotate = CoreSettings.positive(c, p + "rotate-after");
+      if (rotate.compareTo(Duration.ofHours(24)) >= 0) {
+        throw new ConfigException.BadValue(p + "rotate-after", "must be below Binance's 24 h connection limit");
+      }
+      return new BinanceFutures(
+          c.getBoolean(p + "enabled") || hedge,
+          url(p + "websocket-url", c.getString(p + "websocket-url"), "ws", "wss"),
+          url(p + "rest-url", c.getString(p + "rest-url"), "http", "https"),
+          null,
+          perConnection,
+          rotate,
+          CoreSettings.positive(c, p + "rotation-overlap"));
+    }
+
+    public BinanceFutures withUrls(String ws, String rest) {
+      return new BinanceFutures(enabled, ws, rest, perpetuals, maxStreamsPerConnection, rotateAfter, rotationOverlap);
+    }
+
+    public BinanceFutures withPerpetuals(List<String> coins) {
+      return new BinanceFutures(
+          enabled, webSocketUrl, restUrl, List.copyOf(coins), maxStreamsPerConnection, rotateAfter, rotationOverlap);
+    }
+
+    public BinanceFutures withEnabled(boolean on) {
+      return new BinanceFutures(on, webSocketUrl, restUrl, perpetuals, maxStreamsPerConnection, rotateAfter,
+          rotationOverlap);
+    }
+
+    /** The coins whose perpetuals are subscribed: the listed ones among {@code watched}, or all of them if unresolved. */
+    public List<String> coins(List<String> watched) {
+      if (perpetuals == null) {
+        return watched;
+      }
+      List<String> out = new ArrayList<>();
+      for (String c : watched) {
+        if (perpetuals.contains(c)) {
+          out.add(c);
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
    * The optional USD/KRW poller.
    *
    * @param usdKrwUrl empty = off
@@ -189,7 +260,8 @@ public record FeedSettings(Market market, Connection connection, Upbit upbit, Bi
 
   /** Reads and validates {@code kimp.feeds.*}. */
   public static FeedSettings from(Config c) {
-    return new FeedSettings(Market.from(c), Connection.from(c), Upbit.from(c), Binance.from(c), Fx.from(c));
+    return new FeedSettings(
+        Market.from(c), Connection.from(c), Upbit.from(c), Binance.from(c), Fx.from(c), BinanceFutures.from(c));
   }
 
   // ---- the questions most callers ask
@@ -213,7 +285,22 @@ public record FeedSettings(Market market, Connection connection, Upbit upbit, Bi
 
   /** A copy watching {@code coins}. */
   public FeedSettings withSymbols(List<String> coins) {
-    return new FeedSettings(market.withSymbols(coins), connection, upbit, binance, fx);
+    return new FeedSettings(market.withSymbols(coins), connection, upbit, binance, fx, binanceFutures);
+  }
+
+  /** Whether the futures feed runs ({@code kimp.feeds.binance-futures.enabled} or {@code kimp.hedge.enabled}). */
+  public boolean futuresEnabled() {
+    return binanceFutures.enabled();
+  }
+
+  /** A copy with other futures endpoints (the simulator's). */
+  public FeedSettings withFuturesEndpoints(String ws, String rest) {
+    return new FeedSettings(market, connection, upbit, binance, fx, binanceFutures.withUrls(ws, rest));
+  }
+
+  /** A copy with the futures feed's settings replaced. */
+  public FeedSettings withBinanceFutures(BinanceFutures f) {
+    return new FeedSettings(market, connection, upbit, binance, fx, f);
   }
 
   /** A copy with other venue endpoints (the simulator's); {@code usdKrw} null = no USD/KRW poller. */
@@ -221,7 +308,7 @@ public record FeedSettings(Market market, Connection connection, Upbit upbit, Bi
       String upbitWs, String upbitRest, String binanceWs, String binanceRest, String usdKrw) {
     return new FeedSettings(
         market, connection, upbit.withUrls(upbitWs, upbitRest), binance.withUrls(binanceWs, binanceRest),
-        fx.withUrl(usdKrw));
+        fx.withUrl(usdKrw), binanceFutures);
   }
 
   /** Which market values are believed ({@code kimp.feeds.plausibility}): the others are refused and counted. */
@@ -247,18 +334,80 @@ public record FeedSettings(Market market, Connection connection, Upbit upbit, Bi
    * {@code kimp.fees.*}, and the evaluation size (configured, or what the portfolio's sizing rule gives a cycle).
    */
   public OpportunityDetector.Settings detector(Config c) {
-    return detector(CoreSettings.portfolio(c), CoreSettings.costs(c));
+    return detector(CoreSettings.portfolio(c), CoreSettings.costs(c), hedgeCosts(c));
   }
 
-  /** {@link #detector(Config)} from settings already read. */
+  /** {@link #detector(Config)} from settings already read, without the transfer hedge. */
   public OpportunityDetector.Settings detector(PortfolioSettings portfolio, TradingCosts costs) {
+    return detector(portfolio, costs, HedgeCosts.off());
+  }
+
+  /** {@link #detector(Config)} from settings already read; {@code hedge} from {@link #hedgeCosts(Config)}. */
+  public OpportunityDetector.Settings detector(PortfolioSettings portfolio, TradingCosts costs, HedgeCosts hedge) {
     double minSpread = portfolio.minSpreadPercent().doubleValue();
     if (!(minSpread > 0)) {
       throw new ConfigException.BadValue("kimp.strategy.min-spread-percent", "must be positive");
     }
     double sizeKrw = market.evaluationSizeKrw() > 0 ? market.evaluationSizeKrw() : sizeFromPortfolio(portfolio);
     return new OpportunityDetector.Settings(
-        market.opportunityCooldown(), new OpportunityRule.Settings(minSpread, sizeKrw, market.volumeCapFraction(), costs));
+        market.opportunityCooldown(),
+        new OpportunityRule.Settings(minSpread, sizeKrw, market.volumeCapFraction(), costs, hedge));
+  }
+
+  /**
+   * What the transfer hedge costs the edge, from {@code kimp.hedge.enabled}, {@code kimp.hedge.unlisted}
+   * ({@code trade-unhedged} or {@code skip}), {@code kimp.fees.binance-futures.taker} and the expected transfer time:
+   * {@code kimp.hedge.expected-transfer-minutes} (a number for every coin, or {@code {default = 30, XRP = 5, …}}), a
+   * coin's own {@code kimp.transfer.coins.<COIN>.expected-minutes} winning over it. Keys that are absent read as the
+   * hedge off, {@code trade-unhedged}, 0.05 % and 30 minutes.
+   */
+  public static HedgeCosts hedgeCosts(Config c) {
+    boolean enabled = c.hasPath("kimp.hedge.enabled") && c.getBoolean("kimp.hedge.enabled");
+    String unlisted = c.hasPath("kimp.hedge.unlisted")
+        ? c.getString("kimp.hedge.unlisted").trim().toLowerCase(Locale.ROOT) : "trade-unhedged";
+    if (!unlisted.equals("skip") && !unlisted.equals("trade-unhedged")) {
+      throw new ConfigException.BadValue("kimp.hedge.unlisted", "must be trade-unhedged or skip, not '" + unlisted + "'");
+    }
+    double taker = c.hasPath("kimp.fees.binance-futures.taker") ? c.getDouble("kimp.fees.binance-futures.taker") : 0.0005;
+    if (!(taker >= 0) || taker >= 0.1) {
+      throw new ConfigException.BadValue("kimp.fees.binance-futures.taker", "must be a fraction in [0, 0.1)");
+    }
+    String m = "kimp.hedge.expected-transfer-minutes";
+    double dflt = 30;
+    Map<String, Double> perCoin = new HashMap<>();
+    if (c.hasPath(m)) {
+      if (c.getValue(m).valueType() == ConfigValueType.OBJECT) {
+        Config o = c.getConfig(m);
+        for (String key : o.root().keySet()) {
+          double v = minutes(o, key, m + "." + key);
+          if (key.equals("default")) {
+            dflt = v;
+          } else {
+            perCoin.put(key.toUpperCase(Locale.ROOT), v);
+          }
+        }
+      } else {
+        dflt = minutes(c, m, m);
+      }
+    }
+    if (c.hasPath("kimp.transfer.coins")) {
+      Config coins = c.getConfig("kimp.transfer.coins");
+      for (String coin : coins.root().keySet()) {
+        String k = "\"" + coin + "\".expected-minutes";
+        if (coins.hasPath(k)) {
+          perCoin.put(coin.toUpperCase(Locale.ROOT), minutes(coins, k, "kimp.transfer.coins." + coin + ".expected-minutes"));
+        }
+      }
+    }
+    return new HedgeCosts(enabled, unlisted.equals("skip"), taker, dflt, perCoin);
+  }
+
+  private static double minutes(Config c, String path, String name) {
+    double v = c.getDouble(path);
+    if (!(v >= 0) || v > 7 * 24 * 60) {
+      throw new ConfigException.BadValue(name, "must be minutes between 0 and a week, not " + v);
+    }
+    return v;
   }
 
   static double sizeFromPortfolio(PortfolioSettings s) {

@@ -3,11 +3,15 @@ package io.kimp.feeds;
 import io.kimp.core.market.Venue;
 import java.util.Locale;
 
-/** Where frames come from: the two trading venues and the FX source. The wire name is what recordings store. */
+/**
+ * Where frames come from: the two trading venues, the FX source and Binance's USDT-M perpetuals (the transfer hedge's
+ * futures market data, no venue kimp trades coins on). The wire name is what recordings store.
+ */
 public enum FeedVenue {
   UPBIT(Venue.UPBIT),
   BINANCE(Venue.BINANCE),
-  FX(null);
+  FX(null),
+  BINANCE_FUTURES(null);
 
   private final Venue venue;
 
@@ -15,7 +19,7 @@ public enum FeedVenue {
     this.venue = venue;
   }
 
-  /** The trading venue, null for FX. */
+  /** The spot venue, null for FX and the perpetuals. */
   public Venue venue() {
     return venue;
   }

@@ -7,6 +7,7 @@ import io.kimp.core.market.OpportunitySink;
 import io.kimp.core.strategy.OpportunityRule;
 import io.kimp.core.strategy.TradingCosts;
 import io.kimp.feeds.binance.BinanceFeed;
+import io.kimp.feeds.binance.BinanceFuturesFeed;
 import io.kimp.feeds.fx.UsdKrwFeed;
 import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FrameParsers;
@@ -42,6 +43,8 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Market data, running: every source of a configuration (Upbit, the Binance shards, the optional USD/KRW poller, or a
@@ -50,6 +53,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * --simulate} (same, with the simulator's URLs), {@code kimp record} and {@code kimp replay}.
  */
 public final class MarketFeeds {
+  private static final Logger log = LoggerFactory.getLogger(MarketFeeds.class);
   /** The dispatcher id of the market-data stream (reference.conf). */
   public static final String DISPATCHER = "kimp.feeds.dispatcher";
 
@@ -116,12 +120,40 @@ public final class MarketFeeds {
     return resolveSymbols(system, s).thenApply(resolved -> start(system, resolved, ds, sink, options));
   }
 
-  /** The settings with {@code auto} resolved to the coins listed on both venues (unchanged if a list is configured). */
+  /**
+   * The settings with {@code auto} resolved to the coins listed on both venues (unchanged if a list is configured), and,
+   * when the futures feed runs, the perpetuals listed on Binance futures (if that list cannot be read, every watched coin
+   * is subscribed and the failure logged: an unlisted coin then simply has no perpetual quote).
+   */
   public static CompletionStage<FeedSettings> resolveSymbols(ClassicActorSystemProvider system, FeedSettings s) {
-    if (!s.autoSymbols()) {
-      return CompletableFuture.completedFuture(s);
+    CompletionStage<FeedSettings> spot = !s.autoSymbols()
+        ? CompletableFuture.completedFuture(s)
+        : SymbolUniverse.common(system, s.upbit().restUrl(), s.binance().restUrl()).thenApply(s::withSymbols);
+    if (!s.futuresEnabled() || s.binanceFutures().perpetuals() != null) {
+      return spot;
     }
-    return SymbolUniverse.common(system, s.upbit().restUrl(), s.binance().restUrl()).thenApply(s::withSymbols);
+    return spot.thenCompose(
+        resolved -> SymbolUniverse.perpetuals(system, resolved.binanceFutures().restUrl())
+            .handle(
+                (listed, err) -> {
+                  if (err != null) {
+                    log.warn("cannot read the perpetuals listed at {} ({}): subscribing every watched coin's",
+                        resolved.binanceFutures().restUrl(), err.getMessage());
+                    return resolved;
+                  }
+                  List<String> perps = new ArrayList<>();
+                  for (String c : resolved.symbols()) {
+                    if (listed.contains(c)) {
+                      perps.add(c);
+                    }
+                  }
+                  if (perps.size() < resolved.symbols().size()) {
+                    List<String> none = new ArrayList<>(resolved.symbols());
+                    none.removeAll(perps);
+                    log.info("no USDT-M perpetual for {}: these coins are never hedged", none);
+                  }
+                  return resolved.withBinanceFutures(resolved.binanceFutures().withPerpetuals(perps));
+                }));
   }
 
   /** Starts the live sources for resolved settings (a symbol list, not {@code auto}). */
@@ -167,6 +199,18 @@ public final class MarketFeeds {
       connections.add(c);
       sources.add(
           BinanceFeed.shard(system, s, shards.get(i), coins, stats.get(FeedVenue.BINANCE), c, options.timers()));
+    }
+    if (s.futuresEnabled()) {
+      List<String> perps = s.binanceFutures().coins(s.symbols());
+      List<List<String>> futureShards =
+          BinanceFeed.shards(BinanceFuturesFeed.streams(perps), s.binanceFutures().maxStreamsPerConnection());
+      for (int i = 0; i < futureShards.size(); i++) {
+        ConnectionState c = new ConnectionState(BinanceFuturesFeed.connectionName(i));
+        connections.add(c);
+        sources.add(
+            BinanceFuturesFeed.shard(
+                system, s, futureShards.get(i), coins, stats.get(FeedVenue.BINANCE_FUTURES), c, options.timers()));
+      }
     }
     if (s.usdKrwConfigured()) {
       ConnectionState fx = new ConnectionState("fx-usd-krw");

@@ -75,6 +75,9 @@ public final class ExchangeSimulator implements AutoCloseable {
   private volatile boolean running = true;
   private final UpbitVenue upbitVenue;
   private final BinanceVenue binanceVenue;
+  private final BinanceFuturesVenue futuresVenue;
+  private final FuturesConfig futures;
+  private SimHttpServer futuresHttp;
   private final SimTls tls;
   private final SslContext ssl;
   private SimHttpServer upbitHttp;
@@ -83,9 +86,10 @@ public final class ExchangeSimulator implements AutoCloseable {
   private TcpFaultProxy binanceProxy;
   private Thread pump;
 
-  private ExchangeSimulator(ClassicActorSystemProvider system, SimulatorConfig config) {
+  private ExchangeSimulator(ClassicActorSystemProvider system, SimulatorConfig config, FuturesConfig futures) {
     this.system = system;
     this.config = config;
+    this.futures = futures;
     for (SimVenue v : SimVenue.values()) {
       connections.put(v, ConcurrentHashMap.newKeySet());
       accepted.put(v, new AtomicLong());
@@ -123,15 +127,23 @@ public final class ExchangeSimulator implements AutoCloseable {
     this.binanceVenue =
         new BinanceVenue(binanceCoins, listed, config.binanceDepthLevels(), connections.get(SimVenue.BINANCE),
             config.binanceWeightPerMinute(), () -> throttledUntil.getOrDefault(SimVenue.BINANCE, 0L), now);
+    this.futuresVenue =
+        new BinanceFuturesVenue(binanceCoins, futures.unlisted(), binanceVenue::market, config.seed(), now);
     this.tls = config.tls() == null ? null : SimTls.create(config.tls());
     this.ssl = tls == null ? null : tls.context();
   }
 
   /** Binds both venues on loopback (ephemeral ports) and starts the market. */
   public static CompletionStage<ExchangeSimulator> start(ClassicActorSystemProvider system, SimulatorConfig config) {
+    return start(system, config, FuturesConfig.defaults());
+  }
+
+  /** As above, with the Binance USDT-M futures venue configured ({@link BinanceFuturesVenue}). */
+  public static CompletionStage<ExchangeSimulator> start(
+      ClassicActorSystemProvider system, SimulatorConfig config, FuturesConfig futures) {
     ExchangeSimulator sim;
     try {
-      sim = new ExchangeSimulator(system, config);
+      sim = new ExchangeSimulator(system, config, futures);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -167,12 +179,22 @@ public final class ExchangeSimulator implements AutoCloseable {
                         return sim;
                       });
             })
+        .thenCompose(
+            s -> SimHttpServer.bind(s.io, HOST, s.futures.port(), s.ssl,
+                    new Heartbeat(Duration.ofMinutes(3), Duration.ofMinutes(10), config.binanceMaxConnectionAge(), null),
+                    s::binanceFutures)
+                .thenApply(
+                    f -> {
+                      s.futuresHttp = f;
+                      return s;
+                    }))
         .thenApply(
             s -> {
               s.pump = new Thread(s.config.recording() != null ? s::playRecording : s::runModel, "exchange-simulator");
               s.pump.setDaemon(true);
               s.pump.start();
-              log.info("exchange simulator: Upbit {}, Binance {}", s.upbitWebSocketUrl(), s.binanceWebSocketUrl());
+              log.info("exchange simulator: Upbit {}, Binance {}, Binance futures {}", s.upbitWebSocketUrl(),
+                  s.binanceWebSocketUrl(), s.binanceFuturesWebSocketUrl());
               return s;
             });
   }
@@ -210,6 +232,44 @@ public final class ExchangeSimulator implements AutoCloseable {
   /** {@code kimp.feeds.binance.rest-url}. */
   public String binanceRestUrl() {
     return http() + HOST + ":" + publicPort(SimVenue.BINANCE);
+  }
+
+  /** {@code kimp.feeds.binance-futures.websocket-url}: Binance USDT-M futures ({@code /ws}, {@code /stream}). */
+  public String binanceFuturesWebSocketUrl() {
+    return ws() + HOST + ":" + futuresHttp.port();
+  }
+
+  /** {@code kimp.feeds.binance-futures.rest-url}: Binance USDT-M futures' public REST ({@code /fapi/v1/…}). */
+  public String binanceFuturesRestUrl() {
+    return http() + HOST + ":" + futuresHttp.port();
+  }
+
+  /** The coins the futures venue lists a perpetual for. */
+  public Set<String> perpetuals() {
+    return futuresVenue.coins();
+  }
+
+  /** Closes every futures connection cleanly (close frame 1000); returns how many. */
+  public int dropFuturesConnections() {
+    return futuresVenue.dropConnections();
+  }
+
+  /** Cuts every futures connection without a close frame (the client sees 1006); returns how many. */
+  public int abortFuturesConnections() {
+    return futuresVenue.abortConnections();
+  }
+
+  /** Sends {@code n} malformed frames on every futures connection. */
+  public void sendFuturesGarbage(int n) {
+    futuresVenue.sendGarbage(n);
+  }
+
+  public int openFuturesConnections() {
+    return futuresVenue.connections().size();
+  }
+
+  public long acceptedFuturesConnections() {
+    return futuresVenue.acceptedConnections();
   }
 
   /** {@code kimp.feeds.fx.usd-krw-url} (answers {@code {"rates":{"KRW":…}}}). */
@@ -348,8 +408,9 @@ public final class ExchangeSimulator implements AutoCloseable {
     for (SimVenue v : SimVenue.values()) {
       dropConnections(v);
     }
+    futuresVenue.dropConnections();
     List<CompletableFuture<?>> stops = new ArrayList<>();
-    for (SimHttpServer b : Arrays.asList(upbitHttp, binanceHttp)) {
+    for (SimHttpServer b : Arrays.asList(upbitHttp, binanceHttp, futuresHttp)) {
       if (b != null) {
         CompletableFuture<Void> unbound = new CompletableFuture<>();
         b.unbind().addListener(f -> unbound.complete(null));
@@ -393,6 +454,24 @@ public final class ExchangeSimulator implements AutoCloseable {
       count(SimVenue.BINANCE, req, r);
     }
     return r != null ? r : notFound();
+  }
+
+  private Reply binanceFutures(FullHttpRequest req) {
+    QueryStringDecoder uri = SimHttpServer.uri(req);
+    Reply r = futuresVenue.upgrade(uri);
+    if (r == null) {
+      r = futuresVenue.rest(uri, System.currentTimeMillis());
+      if (r != null) {
+        restRequests.computeIfAbsent("BINANCE_FUTURES " + req.uri(), k -> new LongAdder()).increment();
+      }
+    }
+    return r != null ? r : notFound();
+  }
+
+  /** How many futures REST requests for exactly {@code pathAndQuery} (e.g. {@code /fapi/v1/exchangeInfo}). */
+  public long futuresRestRequests(String pathAndQuery) {
+    LongAdder n = restRequests.get("BINANCE_FUTURES " + pathAndQuery);
+    return n == null ? 0 : n.sum();
   }
 
   private void count(SimVenue venue, FullHttpRequest req, Reply r) {
@@ -470,6 +549,7 @@ public final class ExchangeSimulator implements AutoCloseable {
       long now = System.nanoTime();
       if (!stalled(SimVenue.BINANCE)) {
         binanceVenue.tick(System.currentTimeMillis(), this::deliver);
+        futuresVenue.tick(System.currentTimeMillis(), ExchangeSimulator::deliverNoWait);
       }
       if (interval > 0) {
         if (now < next) {
@@ -516,6 +596,9 @@ public final class ExchangeSimulator implements AutoCloseable {
       upbitVenue.publish(u, waitForSlowClients, this::deliver);
     } else {
       binanceVenue.publish(u, waitForSlowClients, this::deliver);
+      if (u.kind() == MarketUpdate.Kind.BOOK || u.kind() == MarketUpdate.Kind.DEPTH) {
+        futuresVenue.onSpotBook(u.coin(), System.currentTimeMillis(), false, ExchangeSimulator::deliverNoWait);
+      }
     }
     updatesSent.get(u.venue()).increment();
   }
@@ -530,6 +613,11 @@ public final class ExchangeSimulator implements AutoCloseable {
     } else {
       c.send(frame);
     }
+  }
+
+  /** The futures venue's frames: a client too slow to take one loses it (counted), nobody waits for it. */
+  private static void deliverNoWait(SimConnection c, byte[] frame, boolean waitForSlowClients) {
+    c.send(frame);
   }
 
   /** Plays a kimp recording's frames to the clients at the recorded pace (× speed): Upbit binary, Binance text. */

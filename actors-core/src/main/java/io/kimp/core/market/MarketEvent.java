@@ -10,7 +10,12 @@ package io.kimp.core.market;
  * deliver the same event twice and the id is how the copy is recognised.
  */
 public sealed interface MarketEvent
-    permits MarketEvent.BookEvent, MarketEvent.TradeEvent, MarketEvent.TickerEvent, MarketEvent.FxRateEvent {
+    permits MarketEvent.BookEvent,
+        MarketEvent.TradeEvent,
+        MarketEvent.TickerEvent,
+        MarketEvent.FxRateEvent,
+        MarketEvent.PerpBookTicker,
+        MarketEvent.PerpMarkPrice {
 
   long NO_SEQUENCE = -1L;
 
@@ -83,6 +88,54 @@ public sealed interface MarketEvent
     @Override
     public long sequence() {
       return NO_SEQUENCE;
+    }
+  }
+
+  /**
+   * The best bid and offer of a coin's USDT-M perpetual (Binance futures {@code <symbol>@bookTicker}). Kept apart from the
+   * spot {@link BookEvent}: the perpetual is no venue kimp buys or sells coins on, only what the transfer hedge shorts, so
+   * it must never reach a spot book or a premium. {@code sequence} is the futures update id ({@code u}).
+   */
+  record PerpBookTicker(
+      String coin,
+      double bid,
+      double bidQuantity,
+      double ask,
+      double askQuantity,
+      long exchangeTs,
+      long receivedAt,
+      long sequence)
+      implements MarketEvent {
+    @Override
+    public String quote() {
+      return Venue.BINANCE.quoteCurrency();
+    }
+  }
+
+  /**
+   * A perpetual's mark price, index price and funding (Binance futures {@code <symbol>@markPrice@1s}).
+   *
+   * @param fundingRate the current period's rate as a fraction, signed: shorts receive it when positive
+   * @param nextFundingTime when it is next paid, epoch ms (0 if the venue did not say)
+   */
+  record PerpMarkPrice(
+      String coin,
+      double markPrice,
+      double indexPrice,
+      double fundingRate,
+      long nextFundingTime,
+      long exchangeTs,
+      long receivedAt)
+      implements MarketEvent {
+    @Override
+    public String quote() {
+      return Venue.BINANCE.quoteCurrency();
+    }
+
+    /** The event time orders mark-price updates: a copy from an overlapping connection has the same one. */
+    @Override
+    public long sequence() {
+      return exchangeTs;
     }
   }
 }

@@ -2,6 +2,8 @@ package io.kimp.core.market;
 
 import io.kimp.core.market.MarketEvent.BookEvent;
 import io.kimp.core.market.MarketEvent.FxRateEvent;
+import io.kimp.core.market.MarketEvent.PerpBookTicker;
+import io.kimp.core.market.MarketEvent.PerpMarkPrice;
 import io.kimp.core.market.MarketEvent.TickerEvent;
 import io.kimp.core.market.MarketEvent.TradeEvent;
 import java.lang.invoke.MethodHandles;
@@ -37,8 +39,13 @@ import java.util.function.LongSupplier;
  * <p>Binance's best bid/offer stream ({@code topOnly} books) updates the top of its partial-depth book instead of replacing
  * it, using the venue's update ids to decide which of the two is newer; events whose id is not newer than the last applied
  * one of their stream (the copies overlapping connections deliver) are dropped and counted.
+ *
+ * <p>The coins' USDT-M perpetuals (the futures feed, for the transfer hedge) are kept beside the spot books, never in
+ * them: a {@link PerpQuote} per coin ({@link PerpView}), fresh while both its book ticker and its mark price are no older
+ * than the stale limit. A perpetual's event changes no premium, so it asks the detector for nothing
+ * ({@link Applied#PERP}): the next spot event of the coin is evaluated with it.
  */
-public final class MarketState implements MarketView, BookView {
+public final class MarketState implements MarketView, BookView, PerpView {
 
   /** What {@link #apply} changed, which tells the detector what to re-evaluate. */
   public enum Applied {
@@ -53,7 +60,9 @@ public final class MarketState implements MarketView, BookView {
     /** The USD/KRW rate changed: every coin's USD premium did (not an input of the trading rule). */
     USD_RATE,
     /** Refused as implausible ({@link Plausibility}): an absurd price or timestamp. Nothing changed. */
-    REJECTED
+    REJECTED,
+    /** The coin's perpetual changed (book ticker or mark price): no premium did, nothing to re-evaluate. */
+    PERP
   }
 
   /** The coin whose Upbit KRW market is the USDT/KRW rate. */
@@ -153,6 +162,9 @@ public final class MarketState implements MarketView, BookView {
       recomputeAll(at);
       return Applied.USD_RATE;
     }
+    if (event instanceof PerpBookTicker || event instanceof PerpMarkPrice) {
+      return applyPerp(event, at);
+    }
     Venue venue = venueOf(event);
     if (venue == Venue.UPBIT && USDT.equals(event.coin())) {
       double bad = implausiblePrice(event, usdtKrw, usdtKrwAt, Double.NaN, 0, at);
@@ -200,6 +212,49 @@ public final class MarketState implements MarketView, BookView {
     side.refAt = at;
     slot.recompute(usdtKrw, usdKrw, at);
     return a;
+  }
+
+  /**
+   * A perpetual's book ticker or mark price: its prices checked against the perpetual's own last mid and against the
+   * coin's Binance spot price (same quote, USDT), copies (update id, event time not newer) dropped.
+   */
+  private Applied applyPerp(MarketEvent event, long at) {
+    CoinSlot slot = coins.get(event.coin());
+    if (slot == null) {
+      slot = coins.computeIfAbsent(event.coin(), CoinSlot::new);
+    }
+    VenueSide spot = slot.binance;
+    double fair = spot.refPrice;
+    long fairAt = spot.refAt;
+    PerpTop old = slot.perp;
+    double own = old == null ? Double.NaN : old.refPrice();
+    long ownAt = old == null ? 0 : old.refAt();
+    PerpTop next;
+    if (event instanceof PerpBookTicker b) {
+      if (old != null && b.sequence() != MarketEvent.NO_SEQUENCE && b.sequence() <= old.bookSeq()) {
+        duplicates.increment();
+        return Applied.DUPLICATE;
+      }
+      for (double p : new double[] {b.bid(), b.ask()}) {
+        if (!plausibility.bounded(p) || !believable(p, own, ownAt, fair, fairAt, at)) {
+          return rejectPrice(event, p, own, fair);
+        }
+      }
+      next = old == null ? PerpTop.EMPTY.withBook(b, at) : old.withBook(b, at);
+    } else {
+      PerpMarkPrice m = (PerpMarkPrice) event;
+      if (old != null && m.sequence() <= old.markSeq()) {
+        duplicates.increment();
+        return Applied.DUPLICATE;
+      }
+      double p = m.markPrice();
+      if (!plausibility.bounded(p) || !believable(p, own, ownAt, fair, fairAt, at)) {
+        return rejectPrice(event, p, own, fair);
+      }
+      next = old == null ? PerpTop.EMPTY.withMark(m, at) : old.withMark(m, at);
+    }
+    CoinSlot.PERP.setRelease(slot, next);
+    return Applied.PERP;
   }
 
   /**
@@ -296,6 +351,27 @@ public final class MarketState implements MarketView, BookView {
   }
 
   // ---------------------------------------------------------------- read side (any thread)
+
+  /** The coin's perpetual, when both its book ticker and its mark price are fresh at the state's clock. */
+  @Override
+  public Optional<PerpQuote> perp(String coin) {
+    CoinSlot s = coins.get(coin);
+    PerpTop p = s == null ? null : s.perp;
+    return p != null && isFresh(p, clock.getAsLong()) ? Optional.of(p.quote(coin)) : Optional.empty();
+  }
+
+  /** The coin's newest perpetual figures, fresh or not (what the dashboard shows); empty if none ever came. */
+  public Optional<PerpQuote> latestPerp(String coin) {
+    CoinSlot s = coins.get(coin);
+    PerpTop p = s == null ? null : s.perp;
+    return p == null ? Optional.empty() : Optional.of(p.quote(coin));
+  }
+
+  /** Whether both the book ticker and the mark price of a perpetual are no older than the stale limit at {@code now}. */
+  boolean isFresh(PerpTop p, long now) {
+    long limit = now - staleAfterMillis;
+    return p.bookAt() >= limit && p.markAt() >= limit && p.bookAt() > 0 && p.markAt() > 0;
+  }
 
   @Override
   public Optional<Book> book(Venue venue, String coin) {
@@ -472,8 +548,11 @@ public final class MarketState implements MarketView, BookView {
     final VenueSide upbit = new VenueSide();
     final VenueSide binance = new VenueSide();
     volatile Premium premium;
+    /** The coin's perpetual, null until the futures feed sent something. */
+    volatile PerpTop perp;
 
     private static final VarHandle PREMIUM = handle(CoinSlot.class, "premium", Premium.class);
+    static final VarHandle PERP = handle(CoinSlot.class, "perp", PerpTop.class);
 
     CoinSlot(String coin) {
       this.coin = coin;
@@ -498,6 +577,55 @@ public final class MarketState implements MarketView, BookView {
               up == null ? Double.NaN : up.bestBid(), up == null ? Double.NaN : up.bestAsk(), upMid,
               bn == null ? Double.NaN : bn.bestBid(), bn == null ? Double.NaN : bn.bestAsk(), bnMid,
               usdtKrw, usdKrw, at));
+    }
+  }
+
+  /**
+   * A perpetual's newest figures, immutable, replaced whole on every event (a reader sees one consistent set). NaN / 0
+   * for what has not come yet.
+   *
+   * @param bookSeq the last book ticker's update id; {@code markSeq} the last mark price's event time
+   * @param refPrice the plausibility reference: the last accepted mid (or mark price before any book)
+   */
+  record PerpTop(
+      double bid,
+      double bidQuantity,
+      double ask,
+      double askQuantity,
+      long bookAt,
+      long bookSeq,
+      double markPrice,
+      double indexPrice,
+      double fundingRate,
+      long nextFundingTime,
+      long markAt,
+      long markSeq,
+      double refPrice,
+      long refAt) {
+    static final PerpTop EMPTY =
+        new PerpTop(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, MarketEvent.NO_SEQUENCE, Double.NaN, Double.NaN,
+            Double.NaN, 0, 0, Long.MIN_VALUE, Double.NaN, 0);
+
+    PerpTop withBook(PerpBookTicker b, long at) {
+      return new PerpTop(b.bid(), b.bidQuantity(), b.ask(), b.askQuantity(), Math.max(at, bookAt), b.sequence(),
+          markPrice, indexPrice, fundingRate, nextFundingTime, markAt, markSeq, (b.bid() + b.ask()) / 2, at);
+    }
+
+    PerpTop withMark(PerpMarkPrice m, long at) {
+      boolean noBook = Double.isNaN(bid);
+      return new PerpTop(bid, bidQuantity, ask, askQuantity, bookAt, bookSeq, m.markPrice(), m.indexPrice(),
+          m.fundingRate(), m.nextFundingTime(), Math.max(at, markAt), m.sequence(),
+          noBook ? m.markPrice() : refPrice, noBook ? at : refAt);
+    }
+
+    PerpQuote quote(String coin) {
+      return new PerpQuote(coin, dec(bid), dec(bidQuantity), dec(ask), dec(askQuantity), dec(markPrice), dec(indexPrice),
+          dec(fundingRate), nextFundingTime > 0 ? Instant.ofEpochMilli(nextFundingTime) : null,
+          Instant.ofEpochMilli(Math.max(bookAt, markAt)));
+    }
+
+    private static BigDecimal dec(double v) {
+      return Double.isFinite(v) ? BigDecimal.valueOf(v) : null;
     }
   }
 

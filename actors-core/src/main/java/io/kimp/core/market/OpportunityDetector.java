@@ -174,13 +174,20 @@ public final class OpportunityDetector {
     if (minSpread != null) {
       double ms = minSpread.getAsDouble(); // one volatile read
       if (ms != rule.minSpreadPercent()) {
-        rule = new OpportunityRule.Settings(ms, rule.sizeKrw(), rule.volumeCapFraction(), rule.costs());
+        rule = rule.withMinSpreadPercent(ms);
       }
     }
-    Optional<Opportunity> found =
-        OpportunityRule.detect(
-            coin, upbit, binance, state.usdtKrwOrNaN(), slot.upbit.volume24hQuote, slot.binance.volume24hQuote, rule,
-            Instant.ofEpochMilli(now));
+    Optional<Opportunity> found;
+    MarketState.PerpTop perp;
+    if (rule.hedge().enabled() && (perp = slot.perp) != null && state.isFresh(perp, now)) {
+      found = OpportunityRule.detect(
+          coin, upbit, binance, state.usdtKrwOrNaN(), slot.upbit.volume24hQuote, slot.binance.volume24hQuote, rule,
+          perp.bid(), perp.ask(), perp.markPrice(), perp.fundingRate(), Instant.ofEpochMilli(now));
+    } else {
+      found = OpportunityRule.detect(
+          coin, upbit, binance, state.usdtKrwOrNaN(), slot.upbit.volume24hQuote, slot.binance.volume24hQuote, rule,
+          Instant.ofEpochMilli(now));
+    }
     if (found.isEmpty()) {
       return null;
     }

@@ -8,12 +8,14 @@ import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.source.ConnectionState;
 import io.kimp.feeds.source.WebSocketConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.japi.Pair;
@@ -62,6 +64,15 @@ public final class BinanceFeed {
     return base + "/stream?streams=" + String.join("/", streams);
   }
 
+  /**
+   * What a connection attempt does with its frames: the venue's parser, made fresh per attempt, which calls
+   * {@code rotateEarly} when the venue announces its shutdown.
+   */
+  @FunctionalInterface
+  public interface FrameHandlers {
+    Function<RawFrame, RawFrame> newHandler(Runnable rotateEarly);
+  }
+
   /** One rotating connection for one shard of streams (frames in batches, see {@link WebSocketConnection}). */
   public static Source<List<RawFrame>, NotUsed> shard(
       ClassicActorSystemProvider system,
@@ -71,7 +82,36 @@ public final class BinanceFeed {
       FrameStats stats,
       ConnectionState state,
       FeedTimers timers) {
-    String url = url(s.binance().webSocketUrl(), streams);
+    return rotating(
+        system, s, FeedVenue.BINANCE, url(s.binance().webSocketUrl(), streams), s.binance().rotateAfter(),
+        s.binance().rotationOverlap(), state, timers,
+        rotateEarly -> {
+          BinanceParser parser = new BinanceParser(stats, coins);
+          return f -> {
+            RawFrame out = f.withEvent(parser.parse(f));
+            if (parser.takeShutdownNotice()) {
+              rotateEarly.run();
+            }
+            return out;
+          };
+        });
+  }
+
+  /**
+   * A connection to {@code url} run as successive generations (see the class comment): a new one every
+   * {@code rotateAfter} or when a handler asks for it, the older one retired {@code overlap} after the newer one
+   * delivered. The spot shards and the futures feed (Binance closes both at 24 h) use it alike.
+   */
+  public static Source<List<RawFrame>, NotUsed> rotating(
+      ClassicActorSystemProvider system,
+      FeedSettings s,
+      FeedVenue venue,
+      String url,
+      Duration rotateAfter,
+      Duration overlap,
+      ConnectionState state,
+      FeedTimers timers,
+      FrameHandlers handlers) {
     return Source.<List<RawFrame>, NotUsed>fromMaterializer(
             (mat, attrs) -> {
               Pair<BoundedSourceQueue<String>, Source<String, NotUsed>> early =
@@ -79,7 +119,7 @@ public final class BinanceFeed {
               Map<Long, SharedKillSwitch> running = new ConcurrentHashMap<>();
               AtomicLong newestLive = new AtomicLong(-1);
               Source<String, ?> rotations =
-                  timers.every(s.binance().rotateAfter(), "scheduled").merge(early.second());
+                  timers.every(rotateAfter, "scheduled").merge(early.second());
               Source<List<RawFrame>, NotUsed> merged = rotations
                   .zipWithIndex()
                   .flatMapMerge(
@@ -89,16 +129,17 @@ public final class BinanceFeed {
                         if (gen > 0) {
                           state.rotated();
                         }
-                        SharedKillSwitch ks = KillSwitches.shared("binance-" + state.name() + "-gen-" + gen);
+                        SharedKillSwitch ks =
+                            KillSwitches.shared(venue.wireName() + "-" + state.name() + "-gen-" + gen);
                         running.put(gen, ks);
-                        return generation(system, s, url, coins, stats, state, early.first())
+                        return generation(system, s, venue, url, handlers, state, early.first())
                             .map(
                                 f -> {
                                   if (newestLive.get() < gen) {
                                     // this generation delivers: retire the older ones once what they still have in
                                     // flight has arrived
                                     newestLive.accumulateAndGet(gen, Math::max);
-                                    timers.after(s.binance().rotationOverlap(), () -> retireOlder(running, gen));
+                                    timers.after(overlap, () -> retireOlder(running, gen));
                                   }
                                   return f;
                                 })
@@ -122,26 +163,17 @@ public final class BinanceFeed {
   private static Source<List<RawFrame>, NotUsed> generation(
       ClassicActorSystemProvider system,
       FeedSettings s,
+      FeedVenue venue,
       String url,
-      CoinResolver coins,
-      FrameStats stats,
+      FrameHandlers handlers,
       ConnectionState state,
       BoundedSourceQueue<String> early) {
     return WebSocketConnection.source(
         system,
-        FeedVenue.BINANCE,
+        venue,
         () -> url,
         WebSocketConnection.Outgoing::nothing,
-        () -> {
-          BinanceParser parser = new BinanceParser(stats, coins);
-          return f -> {
-            RawFrame out = f.withEvent(parser.parse(f));
-            if (parser.takeShutdownNotice()) {
-              early.offer("serverShutdown");
-            }
-            return out;
-          };
-        },
+        () -> handlers.newHandler(() -> early.offer("serverShutdown")),
         state,
         s.connection().restartSettings(),
         s.connection().idleTimeout());

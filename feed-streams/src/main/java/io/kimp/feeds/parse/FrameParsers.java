@@ -2,6 +2,7 @@ package io.kimp.feeds.parse;
 
 import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.RawFrame;
+import io.kimp.feeds.binance.BinanceFuturesParser;
 import io.kimp.feeds.binance.BinanceParser;
 import io.kimp.feeds.fx.UsdKrwParser;
 import io.kimp.feeds.upbit.UpbitParser;
@@ -19,6 +20,8 @@ public final class FrameParsers {
     parsers.put(FeedVenue.UPBIT, new UpbitParser(new FrameStats(FeedVenue.UPBIT), coins));
     parsers.put(FeedVenue.BINANCE, new BinanceParser(new FrameStats(FeedVenue.BINANCE), coins));
     parsers.put(FeedVenue.FX, new UsdKrwParser(new FrameStats(FeedVenue.FX), usdKrwPointer));
+    parsers.put(
+        FeedVenue.BINANCE_FUTURES, new BinanceFuturesParser(new FrameStats(FeedVenue.BINANCE_FUTURES), coins));
   }
 
   /** The frame with its event (null event if control or rejected). */

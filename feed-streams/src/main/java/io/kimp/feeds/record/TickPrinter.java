@@ -109,6 +109,19 @@ public final class TickPrinter {
         g.writeStringField("kind", "ticker");
         g.writeNumberField("ts", e.exchangeTs());
         g.writeNumberField("price", t.price());
+      } else if (e instanceof MarketEvent.PerpBookTicker pb) {
+        g.writeStringField("kind", "perp-book");
+        g.writeNumberField("ts", e.exchangeTs());
+        g.writeNumberField("bid", pb.bid());
+        g.writeNumberField("ask", pb.ask());
+        g.writeNumberField("bidSize", pb.bidQuantity());
+        g.writeNumberField("askSize", pb.askQuantity());
+      } else if (e instanceof MarketEvent.PerpMarkPrice pm) {
+        g.writeStringField("kind", "perp-mark");
+        g.writeNumberField("ts", e.exchangeTs());
+        g.writeNumberField("price", pm.markPrice());
+        g.writeNumberField("fundingRate", pm.fundingRate());
+        g.writeNumberField("nextFundingTime", pm.nextFundingTime());
       } else if (e instanceof FxRateEvent fx) {
         g.writeStringField("kind", "ticker");
         g.writeNumberField("ts", e.exchangeTs());

@@ -43,6 +43,30 @@ public final class SymbolUniverse {
         });
   }
 
+  /**
+   * The coins with a USDT-M perpetual trading on Binance futures ({@code GET /fapi/v1/exchangeInfo}): the transfer hedge
+   * can short only those.
+   */
+  public static CompletionStage<Set<String>> perpetuals(ClassicActorSystemProvider system, String futuresRestUrl) {
+    return get(system, futuresRestUrl + "/fapi/v1/exchangeInfo").thenApply(SymbolUniverse::usdtPerpetuals);
+  }
+
+  /**
+   * Base assets of {@code {"symbols":[{"baseAsset":…,"quoteAsset":"USDT","contractType":"PERPETUAL","status":"TRADING"}]}}
+   * whose symbol is the base asset and USDT (a {@code 1000SHIBUSDT} contract is no perpetual of SHIB's unit).
+   */
+  static Set<String> usdtPerpetuals(String body) {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode s : read(body, "Binance futures exchangeInfo").path("symbols")) {
+      String base = s.path("baseAsset").asText();
+      if ("USDT".equals(s.path("quoteAsset").asText()) && "PERPETUAL".equals(s.path("contractType").asText())
+          && "TRADING".equals(s.path("status").asText()) && (base + "USDT").equals(s.path("symbol").asText())) {
+        out.add(base);
+      }
+    }
+    return out;
+  }
+
   /** Coins of {@code [{"market":"KRW-BTC",…},…]}. */
   static Set<String> upbitKrw(String body) {
     Set<String> out = new TreeSet<>();

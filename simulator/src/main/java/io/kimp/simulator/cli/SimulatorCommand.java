@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.kimp.simulator.ExchangeSimulator;
+import io.kimp.simulator.FuturesConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.ActorSystem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +49,13 @@ public final class SimulatorCommand implements Callable<Integer> {
 
   @Option(names = "--binance-port", description = "Binance's port (0: ephemeral).")
   Integer binancePort;
+
+  @Option(names = "--binance-futures-port", description = "Binance USDT-M futures' port (0: ephemeral, the default).")
+  int futuresPort;
+
+  @Option(names = "--no-perpetual", paramLabel = "A,B,…", split = ",",
+      description = "Coins Binance futures lists no perpetual for (the hedge's unlisted case).")
+  List<String> noPerpetual = List.of();
 
   @Option(names = "--rate", description = "Market updates per second over both venues.")
   Double rate;
@@ -138,8 +148,12 @@ public final class SimulatorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Scenario s;
     Duration runFor = null;
+    FuturesConfig futures;
     try {
       s = Scenario.load(scenario, overrides());
+      futures =
+          new FuturesConfig(futuresPort, noPerpetual.stream().map(c -> c.trim().toUpperCase(Locale.ROOT))
+              .collect(Collectors.toSet()));
       if (duration != null) {
         runFor = ConfigFactory.parseString("d = " + duration).getDuration("d");
       }
@@ -153,7 +167,7 @@ public final class SimulatorCommand implements Callable<Integer> {
                 .withFallback(ConfigFactory.load()));
     ExchangeSimulator sim;
     try {
-      sim = ExchangeSimulator.start(system, s.config()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      sim = ExchangeSimulator.start(system, s.config(), futures).toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       err.println("kimp simulator: cannot start: " + e.getCause().getMessage());
       system.terminate();
@@ -214,6 +228,10 @@ public final class SimulatorCommand implements Callable<Integer> {
     out.println("  Binance  WebSocket " + sim.binanceWebSocketUrl() + "/ws  " + sim.binanceWebSocketUrl() + "/stream");
     out.println("           REST      " + sim.binanceRestUrl());
     out.println("  USD/KRW            " + sim.usdKrwUrl());
+    out.println("  Binance USDT-M futures WebSocket " + sim.binanceFuturesWebSocketUrl() + "/ws  "
+        + sim.binanceFuturesWebSocketUrl() + "/stream");
+    out.println("                         REST      " + sim.binanceFuturesRestUrl() + "  (" + sim.perpetuals().size()
+        + " perpetuals)");
     if (s.tls() && s.config().tls().certificateOut() != null) {
       out.println("  certificate (PEM)  " + s.config().tls().certificateOut().toAbsolutePath());
     }

@@ -85,6 +85,11 @@ class SimulatorCommandTest {
       HttpResponse<String> markets = trusting.send(HttpRequest.newBuilder(URI.create(upbitRest + "/v1/market/all"))
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(markets.body()).contains("KRW-XRP");
+      String futuresRest = url(printed, "https://127\\.0\\.0\\.1:\\d+(?=  \\(2 perpetuals\\))");
+      HttpResponse<String> perps = trusting.send(HttpRequest.newBuilder(URI.create(futuresRest
+          + "/fapi/v1/premiumIndex?symbol=XRPUSDT")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(perps.statusCode()).isEqualTo(200);
+      assertThat(perps.body()).contains("\"lastFundingRate\"");
 
       CompletableFuture<String> frame = new CompletableFuture<>();
       WebSocket ws = trusting.newWebSocketBuilder().buildAsync(URI.create(binanceWs + "/ws/xrpusdt@bookTicker"),
