@@ -6,6 +6,12 @@ import io.kimp.simulator.SimHttpServer.Heartbeat;
 import io.kimp.simulator.SimHttpServer.Reply;
 import io.kimp.simulator.SimHttpServer.Respond;
 import io.kimp.simulator.SimHttpServer.Upgrade;
+import io.kimp.simulator.account.AccountsConfig;
+import io.kimp.simulator.account.Ladder;
+import io.kimp.simulator.account.PrivateReply;
+import io.kimp.simulator.account.PrivateRequest;
+import io.kimp.simulator.account.RateLimit;
+import io.kimp.simulator.account.SimAccounts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -77,13 +83,14 @@ public final class ExchangeSimulator implements AutoCloseable {
   private final BinanceVenue binanceVenue;
   private final SimTls tls;
   private final SslContext ssl;
+  private final SimAccounts accounts;
   private SimHttpServer upbitHttp;
   private SimHttpServer binanceHttp;
   private TcpFaultProxy upbitProxy;
   private TcpFaultProxy binanceProxy;
   private Thread pump;
 
-  private ExchangeSimulator(ClassicActorSystemProvider system, SimulatorConfig config) {
+  private ExchangeSimulator(ClassicActorSystemProvider system, SimulatorConfig config, AccountsConfig accountsConfig) {
     this.system = system;
     this.config = config;
     for (SimVenue v : SimVenue.values()) {
@@ -125,13 +132,56 @@ public final class ExchangeSimulator implements AutoCloseable {
             config.binanceWeightPerMinute(), () -> throttledUntil.getOrDefault(SimVenue.BINANCE, 0L), now);
     this.tls = config.tls() == null ? null : SimTls.create(config.tls());
     this.ssl = tls == null ? null : tls.context();
+    RateWindow weight = binanceVenue.weight();
+    this.accounts =
+        new SimAccounts(accountsConfig, binanceCoins, coin -> ladder(upbitVenue.market(coin)),
+            coin -> ladder(binanceVenue.market(coin)), new RateLimit() {
+              @Override
+              public int add(long now, int w) {
+                return weight.add(now, w);
+              }
+
+              @Override
+              public int used(long now) {
+                return weight.used(now);
+              }
+
+              @Override
+              public int limit() {
+                return weight.limit();
+              }
+
+              @Override
+              public long secondsLeft(long now) {
+                return weight.secondsLeft(now);
+              }
+            }, () -> throttledUntil.getOrDefault(SimVenue.UPBIT, 0L),
+            () -> throttledUntil.getOrDefault(SimVenue.BINANCE, 0L));
+  }
+
+  /** The market's book as the accounts fill against it (null: no such market). */
+  private static Ladder ladder(CoinMarket m) {
+    if (m == null) {
+      return null;
+    }
+    CoinMarket.Book b = m.book();
+    return new Ladder(b.bidPx(), b.bidQty(), b.askPx(), b.askQty(), m.tick, m.step);
   }
 
   /** Binds both venues on loopback (ephemeral ports) and starts the market. */
   public static CompletionStage<ExchangeSimulator> start(ClassicActorSystemProvider system, SimulatorConfig config) {
+    return start(system, config, AccountsConfig.defaults());
+  }
+
+  /**
+   * Binds both venues with their private REST on the accounts of {@code accounts} (keys, starting balances, transfer
+   * delay).
+   */
+  public static CompletionStage<ExchangeSimulator> start(
+      ClassicActorSystemProvider system, SimulatorConfig config, AccountsConfig accounts) {
     ExchangeSimulator sim;
     try {
-      sim = new ExchangeSimulator(system, config);
+      sim = new ExchangeSimulator(system, config, accounts);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -219,6 +269,11 @@ public final class ExchangeSimulator implements AutoCloseable {
 
   public SimulatorConfig config() {
     return config;
+  }
+
+  /** The venues' accounts behind their private REST: keys, balances, orders, transfers. */
+  public SimAccounts accounts() {
+    return accounts;
   }
 
   // ---------------------------------------------------------------- control and faults
@@ -380,7 +435,8 @@ public final class ExchangeSimulator implements AutoCloseable {
     if (path.equals("/fx/usdkrw")) {
       return new Respond(HttpResponseStatus.OK, JSON_TYPE, usdKrwBody);
     }
-    Reply r = upbitVenue.rest(uri, System.currentTimeMillis());
+    Reply r = SimAccounts.upbitPrivate(path) ? respond(accounts.upbit(privateRequest(req, uri), System.currentTimeMillis()))
+        : upbitVenue.rest(uri, System.currentTimeMillis());
     count(SimVenue.UPBIT, req, r);
     return r != null ? r : notFound();
   }
@@ -389,10 +445,24 @@ public final class ExchangeSimulator implements AutoCloseable {
     QueryStringDecoder uri = SimHttpServer.uri(req);
     Reply r = binanceVenue.upgrade(uri, this::register);
     if (r == null) {
-      r = binanceVenue.rest(uri, System.currentTimeMillis());
+      r = SimAccounts.binancePrivate(uri.path())
+          ? respond(accounts.binance(privateRequest(req, uri), System.currentTimeMillis()))
+          : binanceVenue.rest(uri, System.currentTimeMillis());
       count(SimVenue.BINANCE, req, r);
     }
     return r != null ? r : notFound();
+  }
+
+  private static PrivateRequest privateRequest(FullHttpRequest req, QueryStringDecoder uri) {
+    Map<String, String> headers = new java.util.HashMap<>();
+    req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    String raw = uri.rawQuery();
+    return new PrivateRequest(req.method().name(), uri.path(), raw, req.content().toString(StandardCharsets.UTF_8),
+        headers);
+  }
+
+  private static Reply respond(PrivateReply p) {
+    return new Respond(HttpResponseStatus.valueOf(p.status()), JSON_TYPE, p.body(), p.headers());
   }
 
   private void count(SimVenue venue, FullHttpRequest req, Reply r) {
