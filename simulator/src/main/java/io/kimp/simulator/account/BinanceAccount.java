@@ -758,6 +758,32 @@ final class BinanceAccount {
     return orders.size();
   }
 
+  /**
+   * What the account's trades, withdrawals and credited deposits add up to per asset, from their own records (not the
+   * ledger): the ledger's totals less the starting balances must equal it.
+   */
+  Map<String, BigDecimal> flows() {
+    Map<String, BigDecimal> out = new java.util.TreeMap<>();
+    for (Order o : orders) {
+      for (Object[] t : o.trades) {
+        BigDecimal quote = ((BigDecimal) t[1]).multiply((BigDecimal) t[2]);
+        BigDecimal qty = (BigDecimal) t[2];
+        BigDecimal commission = (BigDecimal) t[3];
+        out.merge("USDT", o.buy ? quote.negate() : quote.subtract(commission), BigDecimal::add);
+        out.merge(o.coin, o.buy ? qty.subtract(commission) : qty.negate(), BigDecimal::add);
+      }
+    }
+    for (Withdrawal w : withdrawals) {
+      out.merge(w.coin, w.amount.negate(), BigDecimal::add);
+    }
+    for (Transfer t : accounts.transfers().depositsTo(Side.BINANCE)) {
+      if (t.credited) {
+        out.merge(t.coin, t.amount, BigDecimal::add);
+      }
+    }
+    return out;
+  }
+
   int withdrawalCount() {
     return withdrawals.size();
   }

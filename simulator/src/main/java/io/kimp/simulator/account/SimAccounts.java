@@ -97,6 +97,30 @@ public final class SimAccounts {
     return ledgers.get(Side.BINANCE).totals();
   }
 
+  /**
+   * The bookkeeping check: per venue and asset, the ledger's total (free plus locked) less the starting balance less
+   * what the venue's trades (net of fees), withdrawals (with their fees) and credited deposits add up to; every value is
+   * zero when nothing was lost or made up. Keys are {@code UPBIT:KRW}, {@code BINANCE:XRP}, …
+   */
+  public synchronized Map<String, BigDecimal> audit(long now) {
+    settle(now);
+    Map<String, BigDecimal> out = new java.util.TreeMap<>();
+    audit("UPBIT", ledgers.get(Side.UPBIT).totals(), config.upbitBalances(), upbit.flows(), out);
+    audit("BINANCE", ledgers.get(Side.BINANCE).totals(), config.binanceBalances(), binance.flows(), out);
+    return out;
+  }
+
+  private static void audit(String venue, Map<String, BigDecimal> totals, Map<String, BigDecimal> start,
+      Map<String, BigDecimal> flows, Map<String, BigDecimal> out) {
+    java.util.Set<String> assets = new java.util.TreeSet<>(totals.keySet());
+    assets.addAll(start.keySet());
+    assets.addAll(flows.keySet());
+    for (String a : assets) {
+      out.put(venue + ":" + a, totals.getOrDefault(a, BigDecimal.ZERO).subtract(start.getOrDefault(a, BigDecimal.ZERO))
+          .subtract(flows.getOrDefault(a, BigDecimal.ZERO)));
+    }
+  }
+
   /** Coins sent and not yet credited, per coin. */
   public synchronized Map<String, BigDecimal> inFlight() {
     Map<String, BigDecimal> out = new LinkedHashMap<>();

@@ -814,6 +814,29 @@ final class UpbitAccount {
     return orders.size();
   }
 
+  /** What the account's trades, withdrawals and credited deposits add up to per asset, from their own records. */
+  Map<String, BigDecimal> flows() {
+    Map<String, BigDecimal> out = new java.util.TreeMap<>();
+    for (Order o : orders) {
+      for (Object[] t : o.trades) {
+        BigDecimal qty = (BigDecimal) t[2];
+        BigDecimal funds = (BigDecimal) t[3];
+        BigDecimal fee = funds.multiply(accounts.upbitFee()).setScale(8, RoundingMode.UP);
+        out.merge("KRW", o.bid ? funds.add(fee).negate() : funds.subtract(fee), BigDecimal::add);
+        out.merge(o.coin, o.bid ? qty : qty.negate(), BigDecimal::add);
+      }
+    }
+    for (Withdrawal w : withdrawals) {
+      out.merge(w.currency, w.amount.add(w.fee).negate(), BigDecimal::add);
+    }
+    for (Transfer t : accounts.transfers().depositsTo(Side.UPBIT)) {
+      if (t.credited) {
+        out.merge(t.coin, t.amount, BigDecimal::add);
+      }
+    }
+    return out;
+  }
+
   int withdrawalCount() {
     return withdrawals.size();
   }

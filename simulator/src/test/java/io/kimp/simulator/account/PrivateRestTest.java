@@ -168,6 +168,7 @@ class PrivateRestTest {
         params("symbol", "XRPUSDT", "side", "BUY", "type", "MARKET", "quoteOrderQty", "1000000"), keys), 400, -2010);
     assertBinanceError(client.binance(binance, "GET", "/api/v3/order",
         params("symbol", "XRPUSDT", "origClientOrderId", "never-sent"), keys), 400, -2013);
+    assertNothingLostOrMadeUp();
   }
 
   @Test
@@ -305,5 +306,11 @@ class PrivateRestTest {
     });
     assertThat(sim.accounts().binanceBalances(System.currentTimeMillis()).get("XRP"))
         .isEqualByComparingTo(binanceXrp.add(new BigDecimal("5")));
+    assertNothingLostOrMadeUp();
+  }
+
+  private void assertNothingLostOrMadeUp() {
+    assertThat(sim.accounts().audit(System.currentTimeMillis()).values())
+        .allSatisfy(d -> assertThat(d).isEqualByComparingTo(BigDecimal.ZERO));
   }
 }
