@@ -202,6 +202,66 @@ class PrivateRestTest {
     assertThat(crossing.get("status").asText()).isEqualTo("FILLED");
   }
 
+  /**
+   * A limit buy two ticks under the bid and a limit sell two ticks over the ask rest; the model's walk moves the touch by
+   * ticks every update, so one of them is reached within moments and fills at its own price, as a maker.
+   */
+  @Test
+  void restingLimitOrdersFillAtTheirPriceWhenTheTouchReachesThem() throws Exception {
+    JsonNode info = PrivateClient.JSON.readTree(java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(binance + "/api/v3/exchangeInfo?symbol=XRPUSDT"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+    BigDecimal tick = null;
+    for (JsonNode f : info.get("symbols").get(0).get("filters")) {
+      if (f.get("filterType").asText().equals("PRICE_FILTER")) {
+        tick = new BigDecimal(f.get("tickSize").asText());
+      }
+    }
+    JsonNode book = PrivateClient.JSON.readTree(java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(binance + "/api/v3/depth?symbol=XRPUSDT&limit=5"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+    BigDecimal buyAt = new BigDecimal(book.get("bids").get(0).get(0).asText()).subtract(tick.multiply(BigDecimal.valueOf(2)));
+    BigDecimal sellAt = new BigDecimal(book.get("asks").get(0).get(0).asText()).add(tick.multiply(BigDecimal.valueOf(2)));
+    String buyId = "rest-buy-" + UUID.randomUUID().toString().substring(0, 8);
+    String sellId = "rest-sell-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, BigDecimal> resting = new java.util.LinkedHashMap<>();
+    JsonNode buy = ok(client.binance(binance, "POST", "/api/v3/order", params("symbol", "XRPUSDT", "side", "BUY",
+        "type", "LIMIT", "timeInForce", "GTC", "quantity", "5", "price", buyAt.toPlainString(), "newClientOrderId",
+        buyId), keys));
+    JsonNode sell = ok(client.binance(binance, "POST", "/api/v3/order", params("symbol", "XRPUSDT", "side", "SELL",
+        "type", "LIMIT", "timeInForce", "GTC", "quantity", "5", "price", sellAt.toPlainString(), "newClientOrderId",
+        sellId), keys));
+    if (buy.get("status").asText().equals("NEW")) {
+      resting.put(buyId, buyAt);
+    }
+    if (sell.get("status").asText().equals("NEW")) {
+      resting.put(sellId, sellAt);
+    }
+    assertThat(resting).as("orders away from the touch rest").isNotEmpty();
+    String[] filled = new String[1];
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      for (String id : resting.keySet()) {
+        JsonNode o = ok(client.binance(binance, "GET", "/api/v3/order",
+            params("symbol", "XRPUSDT", "origClientOrderId", id), keys));
+        if (o.get("status").asText().equals("FILLED")) {
+          filled[0] = id;
+        }
+      }
+      assertThat(filled[0]).as("a resting order reached by the touch").isNotNull();
+    });
+    JsonNode order = ok(client.binance(binance, "GET", "/api/v3/order",
+        params("symbol", "XRPUSDT", "origClientOrderId", filled[0]), keys));
+    assertThat(new BigDecimal(order.get("cummulativeQuoteQty").asText()))
+        .isEqualByComparingTo(resting.get(filled[0]).multiply(new BigDecimal("5")));
+    JsonNode trades = ok(client.binance(binance, "GET", "/api/v3/myTrades",
+        params("symbol", "XRPUSDT", "orderId", order.get("orderId").asText()), keys));
+    assertThat(trades.get(trades.size() - 1).get("isMaker").asBoolean()).isTrue();
+    for (String id : new String[] {buyId, sellId}) {
+      client.binance(binance, "DELETE", "/api/v3/order", params("symbol", "XRPUSDT", "origClientOrderId", id), keys);
+    }
+    assertNothingLostOrMadeUp();
+  }
+
   @Test
   void upbitOrdersFillAfterTheirCreationReplyAndIdentifiersAreNeverReused() throws Exception {
     JsonNode before = ok(client.upbit(upbit, "GET", "/v1/accounts", params(), keys));
