@@ -299,6 +299,34 @@ class PrivateRestTest {
         "order_not_found");
   }
 
+  @Test
+  void anUpbitLimitOrderRestsWithItsFundsLockedUntilCancelled() throws Exception {
+    JsonNode books = PrivateClient.JSON.readTree(java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(upbit + "/v1/orderbook?markets=KRW-XRP")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+    JsonNode units = books.get(0).get("orderbook_units");
+    String deepBid = units.get(units.size() - 1).get("bid_price").asText(); // on the tick grid, below the touch
+    JsonNode placed = ok(client.upbit(upbit, "POST", "/v1/orders", params("market", "KRW-XRP", "side", "bid",
+        "volume", "10", "price", deepBid, "ord_type", "limit", "identifier", "up-limit-1"), keys));
+    JsonNode resting = ok(client.upbit(upbit, "GET", "/v1/order", params("uuid", placed.get("uuid").asText()), keys));
+    assertThat(resting.get("state").asText()).isEqualTo("wait");
+    BigDecimal locked = BigDecimal.ZERO;
+    for (JsonNode a : ok(client.upbit(upbit, "GET", "/v1/accounts", params(), keys))) {
+      if (a.get("currency").asText().equals("KRW")) {
+        locked = new BigDecimal(a.get("locked").asText());
+      }
+    }
+    // price × volume plus the fee, reserved while the order waits
+    assertThat(locked).isEqualByComparingTo(new BigDecimal(deepBid).multiply(BigDecimal.TEN)
+        .multiply(new BigDecimal("1.0005")));
+    JsonNode canceled = ok(client.upbit(upbit, "DELETE", "/v1/order", params("identifier", "up-limit-1"), keys));
+    assertThat(canceled.get("state").asText()).isEqualTo("cancel");
+    assertUpbitError(client.upbit(upbit, "DELETE", "/v1/order", params("identifier", "up-limit-1"), keys), 400,
+        "order_not_found");
+    assertThat(balance(ok(client.upbit(upbit, "GET", "/v1/accounts", params(), keys)), "KRW")).isPositive();
+    assertNothingLostOrMadeUp();
+  }
+
   // ---------------------------------------------------------------- transfers
 
   @Test
