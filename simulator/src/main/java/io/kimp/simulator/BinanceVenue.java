@@ -109,6 +109,11 @@ final class BinanceVenue {
     return byCoin.get(coin);
   }
 
+  /** The REST request weight per minute, which the private endpoints count on too. */
+  RateWindow weight() {
+    return weight;
+  }
+
   // ---------------------------------------------------------------- WebSocket
 
   /** The upgrade for a stream path, or null when {@code path} is none. */

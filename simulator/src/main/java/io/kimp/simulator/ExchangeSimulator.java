@@ -6,6 +6,12 @@ import io.kimp.simulator.SimHttpServer.Heartbeat;
 import io.kimp.simulator.SimHttpServer.Reply;
 import io.kimp.simulator.SimHttpServer.Respond;
 import io.kimp.simulator.SimHttpServer.Upgrade;
+import io.kimp.simulator.account.AccountsConfig;
+import io.kimp.simulator.account.Ladder;
+import io.kimp.simulator.account.PrivateReply;
+import io.kimp.simulator.account.PrivateRequest;
+import io.kimp.simulator.account.RateLimit;
+import io.kimp.simulator.account.SimAccounts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -80,13 +86,15 @@ public final class ExchangeSimulator implements AutoCloseable {
   private SimHttpServer futuresHttp;
   private final SimTls tls;
   private final SslContext ssl;
+  private final SimAccounts accounts;
   private SimHttpServer upbitHttp;
   private SimHttpServer binanceHttp;
   private TcpFaultProxy upbitProxy;
   private TcpFaultProxy binanceProxy;
   private Thread pump;
 
-  private ExchangeSimulator(ClassicActorSystemProvider system, SimulatorConfig config, FuturesConfig futures) {
+  private ExchangeSimulator(
+      ClassicActorSystemProvider system, SimulatorConfig config, FuturesConfig futures, AccountsConfig accountsConfig) {
     this.system = system;
     this.config = config;
     this.futures = futures;
@@ -131,19 +139,68 @@ public final class ExchangeSimulator implements AutoCloseable {
         new BinanceFuturesVenue(binanceCoins, futures.unlisted(), binanceVenue::market, config.seed(), now);
     this.tls = config.tls() == null ? null : SimTls.create(config.tls());
     this.ssl = tls == null ? null : tls.context();
+    RateWindow weight = binanceVenue.weight();
+    this.accounts =
+        new SimAccounts(accountsConfig, binanceCoins, coin -> ladder(upbitVenue.market(coin)),
+            coin -> ladder(binanceVenue.market(coin)), new RateLimit() {
+              @Override
+              public int add(long now, int w) {
+                return weight.add(now, w);
+              }
+
+              @Override
+              public int used(long now) {
+                return weight.used(now);
+              }
+
+              @Override
+              public int limit() {
+                return weight.limit();
+              }
+
+              @Override
+              public long secondsLeft(long now) {
+                return weight.secondsLeft(now);
+              }
+            }, () -> throttledUntil.getOrDefault(SimVenue.UPBIT, 0L),
+            () -> throttledUntil.getOrDefault(SimVenue.BINANCE, 0L));
+  }
+
+  /** The market's book as the accounts fill against it (null: no such market). */
+  private static Ladder ladder(CoinMarket m) {
+    if (m == null) {
+      return null;
+    }
+    CoinMarket.Book b = m.book();
+    return new Ladder(b.bidPx(), b.bidQty(), b.askPx(), b.askQty(), m.tick, m.step);
   }
 
   /** Binds both venues on loopback (ephemeral ports) and starts the market. */
   public static CompletionStage<ExchangeSimulator> start(ClassicActorSystemProvider system, SimulatorConfig config) {
-    return start(system, config, FuturesConfig.defaults());
+    return start(system, config, FuturesConfig.defaults(), AccountsConfig.defaults());
   }
 
   /** As above, with the Binance USDT-M futures venue configured ({@link BinanceFuturesVenue}). */
   public static CompletionStage<ExchangeSimulator> start(
       ClassicActorSystemProvider system, SimulatorConfig config, FuturesConfig futures) {
+    return start(system, config, futures, AccountsConfig.defaults());
+  }
+
+  /**
+   * Binds both venues with their private REST on the accounts of {@code accounts} (keys, starting balances, transfer
+   * delay).
+   */
+  public static CompletionStage<ExchangeSimulator> start(
+      ClassicActorSystemProvider system, SimulatorConfig config, AccountsConfig accounts) {
+    return start(system, config, FuturesConfig.defaults(), accounts);
+  }
+
+  /** Binds every venue: spot with its private REST on {@code accounts}, and the USDT-M futures of {@code futures}. */
+  public static CompletionStage<ExchangeSimulator> start(
+      ClassicActorSystemProvider system, SimulatorConfig config, FuturesConfig futures, AccountsConfig accounts) {
     ExchangeSimulator sim;
     try {
-      sim = new ExchangeSimulator(system, config, futures);
+      sim = new ExchangeSimulator(system, config, futures, accounts);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -279,6 +336,11 @@ public final class ExchangeSimulator implements AutoCloseable {
 
   public SimulatorConfig config() {
     return config;
+  }
+
+  /** The venues' accounts behind their private REST: keys, balances, orders, transfers. */
+  public SimAccounts accounts() {
+    return accounts;
   }
 
   // ---------------------------------------------------------------- control and faults
@@ -441,7 +503,8 @@ public final class ExchangeSimulator implements AutoCloseable {
     if (path.equals("/fx/usdkrw")) {
       return new Respond(HttpResponseStatus.OK, JSON_TYPE, usdKrwBody);
     }
-    Reply r = upbitVenue.rest(uri, System.currentTimeMillis());
+    Reply r = SimAccounts.upbitPrivate(path) ? respond(accounts.upbit(privateRequest(req, uri), System.currentTimeMillis()))
+        : upbitVenue.rest(uri, System.currentTimeMillis());
     count(SimVenue.UPBIT, req, r);
     return r != null ? r : notFound();
   }
@@ -450,7 +513,9 @@ public final class ExchangeSimulator implements AutoCloseable {
     QueryStringDecoder uri = SimHttpServer.uri(req);
     Reply r = binanceVenue.upgrade(uri, this::register);
     if (r == null) {
-      r = binanceVenue.rest(uri, System.currentTimeMillis());
+      r = SimAccounts.binancePrivate(uri.path())
+          ? respond(accounts.binance(privateRequest(req, uri), System.currentTimeMillis()))
+          : binanceVenue.rest(uri, System.currentTimeMillis());
       count(SimVenue.BINANCE, req, r);
     }
     return r != null ? r : notFound();
@@ -472,6 +537,18 @@ public final class ExchangeSimulator implements AutoCloseable {
   public long futuresRestRequests(String pathAndQuery) {
     LongAdder n = restRequests.get("BINANCE_FUTURES " + pathAndQuery);
     return n == null ? 0 : n.sum();
+  }
+
+  private static PrivateRequest privateRequest(FullHttpRequest req, QueryStringDecoder uri) {
+    Map<String, String> headers = new java.util.HashMap<>();
+    req.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    String raw = uri.rawQuery();
+    return new PrivateRequest(req.method().name(), uri.path(), raw, req.content().toString(StandardCharsets.UTF_8),
+        headers);
+  }
+
+  private static Reply respond(PrivateReply p) {
+    return new Respond(HttpResponseStatus.valueOf(p.status()), JSON_TYPE, p.body(), p.headers());
   }
 
   private void count(SimVenue venue, FullHttpRequest req, Reply r) {

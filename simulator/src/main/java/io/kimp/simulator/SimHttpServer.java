@@ -206,6 +206,11 @@ final class SimHttpServer {
       });
     }
 
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close(); // a REST client that reset its connection (a pool shutting down): nothing to answer
+    }
+
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, Respond r) {
       ByteBuf body = Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8);
       FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), body);

@@ -31,6 +31,11 @@ final class RunCommand implements Callable<Integer> {
           + "and the dead-letter queue can be seen.")
   boolean faults;
 
+  @Option(names = "--live-gateways",
+      description = "With --simulate: trade in live mode, the live Upbit and Binance gateways (signed requests, "
+          + "pre-flight) talking to the simulator's private REST, with simulator-only keys (kimp-simulate-live.conf).")
+  boolean liveGateways;
+
   @Option(names = "--discard-state", paramLabel = "DATA_DIR",
       description = "Start over: moves this node's state aside (the H2 database files, the journal high-water mark, "
           + "kimp 0.1 ledger files), each renamed <name>.discarded-<time>, and prints each one. The value must be the "
@@ -45,6 +50,12 @@ final class RunCommand implements Callable<Integer> {
       if (faults) {
         profile = KimpConfig.profile("kimp-simulate-faults.conf").withFallback(profile);
       }
+      if (liveGateways) {
+        profile = KimpConfig.profile("kimp-simulate-live.conf").withFallback(profile);
+      }
+    } else if (liveGateways) {
+      System.err.println("--live-gateways only applies with --simulate");
+      return 2;
     } else if (faults) {
       System.err.println("--faults only applies with --simulate (for paper faults set kimp.paper.faults.*)");
       return 2;

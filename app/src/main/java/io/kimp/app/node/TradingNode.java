@@ -83,7 +83,8 @@ public final class TradingNode implements AutoCloseable {
           FeedSettings fs = settings.market().feeds();
           if (simulate) {
             ExchangeSimulator sim = awaitStart(ExchangeSimulator.start(system,
-                SimulatorConfig.defaults().withCoins(fs.autoSymbols() ? SimulatorConfig.DEFAULT_COINS : fs.symbols())));
+                SimulatorConfig.defaults().withCoins(fs.autoSymbols() ? SimulatorConfig.DEFAULT_COINS : fs.symbols()),
+                SimulatedLiveVenues.accounts(settings.gateways())));
             simRef.set(sim);
             fs = fs.withEndpoints(sim.upbitWebSocketUrl(), sim.upbitRestUrl(), sim.binanceWebSocketUrl(),
                 sim.binanceRestUrl(), fs.usdKrwConfigured() ? sim.usdKrwUrl() : null);
@@ -93,7 +94,8 @@ public final class TradingNode implements AutoCloseable {
           settingsRef.set(fs);
           MarketState market = MarketState.live(fs.staleAfter(), settings.market().plausibility());
           stateRef.set(market);
-          Venues venues = Gateways.create(settings.gateways(), system, market, () -> KimpNode.paperLedgerDatabase(system, settings.storage().database()));
+          // in live mode with --simulate the live gateways trade at the simulator (kimp run --simulate --live-gateways)
+          Venues venues = Gateways.create(SimulatedLiveVenues.pointAt(settings.gateways(), simRef.get()), system, market, () -> KimpNode.paperLedgerDatabase(system, settings.storage().database()));
           return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));
         }, settings.node().tradingMode() == TradingMode.PAPER);
     ActorSystem<Void> system = node.system();

@@ -5,6 +5,11 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.kimp.simulator.SimVenue;
 import io.kimp.simulator.SimulatorConfig;
+import io.kimp.simulator.account.AccountsConfig;
+import io.kimp.simulator.account.SimKeys;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +22,7 @@ import java.util.Locale;
  * venues' rules (ports, TLS, keep-alive, rate limits) and the outages to play, read from a HOCON or JSON file (keys in
  * the README's "Exchange simulator" section) over the built-in defaults ({@code kimp-simulator-defaults.conf}).
  */
-record Scenario(SimulatorConfig config, boolean tls, List<Outage> outages) {
+record Scenario(SimulatorConfig config, boolean tls, List<Outage> outages, AccountsConfig accounts) {
 
   /** What an outage does. */
   enum Kind {
@@ -52,6 +57,36 @@ record Scenario(SimulatorConfig config, boolean tls, List<Outage> outages) {
       return out;
     }
     return c.getStringList("coins").stream().map(s -> s.trim().toUpperCase(Locale.ROOT)).toList();
+  }
+
+  /** The {@code accounts} keys: the private REST's keys, starting balances and transfer delay. */
+  static AccountsConfig accounts(Config a) {
+    Config k = a.getConfig("keys");
+    String[] keys = {k.getString("upbit-access-key"), k.getString("upbit-secret-key"), k.getString("binance-api-key"),
+        k.getString("binance-secret-key")};
+    long given = java.util.Arrays.stream(keys).filter(x -> !x.isBlank()).count();
+    if (given != 0 && given != 4) {
+      throw new IllegalArgumentException("accounts.keys: give all four keys, or none (generated at start)");
+    }
+    String file = a.getString("keys-file");
+    return AccountsConfig.defaults()
+        .withKeys(given == 4 ? new SimKeys(keys[0], keys[1], keys[2], keys[3]) : null)
+        .withKeysFile(file.isBlank() ? null : Path.of(file))
+        .withBalances(balances(a.getConfig("upbit")), balances(a.getConfig("binance")))
+        .withTransferDelay(a.getDuration("transfer-delay"));
+  }
+
+  private static Map<String, BigDecimal> balances(Config c) {
+    Map<String, BigDecimal> out = new LinkedHashMap<>();
+    for (String asset : c.root().keySet()) {
+      try {
+        out.put(asset.toUpperCase(Locale.ROOT), new BigDecimal(c.getString(asset)));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("accounts: the balance of " + asset + " is not a number: "
+            + c.getString(asset));
+      }
+    }
+    return out;
   }
 
   /** Reads {@code file} (may be null) over the defaults, then {@code overrides} (from the command's options) over it. */
@@ -97,7 +132,7 @@ record Scenario(SimulatorConfig config, boolean tls, List<Outage> outages) {
         outages.add(new Outage(o.getDuration("at"), o.hasPath("every") ? o.getDuration("every") : null, venue, kind,
             o.hasPath("for") ? o.getDuration("for") : Duration.ofSeconds(10), o.hasPath("count") ? o.getInt("count") : 5));
       }
-      return new Scenario(s, tls, outages);
+      return new Scenario(s, tls, outages, accounts(c.getConfig("accounts")));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

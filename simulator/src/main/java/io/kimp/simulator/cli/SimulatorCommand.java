@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "simulator",
     mixinStandardHelpOptions = true,
-    description = "Start only the exchange simulator (Upbit and Binance public market data on loopback, ws/http or "
-        + "wss/https) and print its URLs.")
+    description = "Start only the exchange simulator (Upbit and Binance market data and private REST: accounts, "
+        + "orders, transfers, on loopback, ws/http or wss/https) and print its URLs and where its API keys are.")
 public final class SimulatorCommand implements Callable<Integer> {
   @Option(names = "--scenario", paramLabel = "FILE", description = "A scenario file (HOCON or JSON).")
   Path scenario;
@@ -94,6 +94,14 @@ public final class SimulatorCommand implements Callable<Integer> {
       description = "Where to write the certificate (PEM) for clients to trust.")
   Path certificateOut;
 
+  @Option(names = "--keys-file", paramLabel = "FILE",
+      description = "Where to write the private REST's API keys (0600, as kimp.exchanges.* settings).")
+  Path keysFile;
+
+  @Option(names = "--transfer-delay",
+      description = "From a withdrawal to its deposit credited at the other venue, e.g. 3s, 1m.")
+  String transferDelay;
+
   @Option(names = "--duration", description = "Stop after this long, e.g. 90s, 10m (default: until interrupted).")
   String duration;
 
@@ -131,6 +139,8 @@ public final class SimulatorCommand implements Callable<Integer> {
     put(m, "tls.key-store", keyStore == null ? null : keyStore.toString());
     put(m, "tls.password", keyStorePassword);
     put(m, "tls.certificate-out", certificateOut == null ? null : certificateOut.toString());
+    put(m, "accounts.keys-file", keysFile == null ? null : keysFile.toString());
+    put(m, "accounts.transfer-delay", transferDelay);
     Config c = ConfigFactory.empty();
     for (Map.Entry<String, Object> e : m.entrySet()) {
       c = c.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue()));
@@ -167,7 +177,8 @@ public final class SimulatorCommand implements Callable<Integer> {
                 .withFallback(ConfigFactory.load()));
     ExchangeSimulator sim;
     try {
-      sim = ExchangeSimulator.start(system, s.config(), futures).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      sim = ExchangeSimulator.start(system, s.config(), futures, s.accounts()).toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       err.println("kimp simulator: cannot start: " + e.getCause().getMessage());
       system.terminate();
@@ -234,6 +245,10 @@ public final class SimulatorCommand implements Callable<Integer> {
         + " perpetuals)");
     if (s.tls() && s.config().tls().certificateOut() != null) {
       out.println("  certificate (PEM)  " + s.config().tls().certificateOut().toAbsolutePath());
+    }
+    if (s.accounts().keysFile() != null) {
+      out.println("  API keys (0600)    " + s.accounts().keysFile().toAbsolutePath() + "  (private REST; transfers take "
+          + s.accounts().transferDelay().toMillis() + " ms)");
     }
     if (!s.outages().isEmpty()) {
       out.println("  outages            " + s.outages().size() + " scheduled");

@@ -64,10 +64,12 @@ class SimulatorCommandTest {
         """);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Path keysFile = dir.resolve("simulator-keys.conf");
     SimulatorCommand cmd = new SimulatorCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(cmd).execute(
-        "--scenario", scenario.toString(), "--tls", "--certificate-out", pem.toString(), "--seed", "7"));
+        "--scenario", scenario.toString(), "--tls", "--certificate-out", pem.toString(), "--seed", "7",
+        "--keys-file", keysFile.toString()));
     try {
       await().atMost(LIVENESS).until(() -> out.toString(StandardCharsets.UTF_8).contains("certificate (PEM)"));
       String printed = out.toString(StandardCharsets.UTF_8);
@@ -90,6 +92,24 @@ class SimulatorCommandTest {
           + "/fapi/v1/premiumIndex?symbol=XRPUSDT")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(perps.statusCode()).isEqualTo(200);
       assertThat(perps.body()).contains("\"lastFundingRate\"");
+
+      // the private REST over TLS, with the generated keys from their 0600 file
+      await().atMost(LIVENESS).until(() -> out.toString(StandardCharsets.UTF_8).contains("API keys (0600)"));
+      assertThat(java.nio.file.Files.getPosixFilePermissions(keysFile))
+          .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+      com.typesafe.config.Config keys = com.typesafe.config.ConfigFactory.parseFile(keysFile.toFile());
+      String query = "omitZeroBalances=true&timestamp=" + System.currentTimeMillis();
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(keys.getString("kimp.exchanges.binance.secret-key")
+          .getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      String signature = java.util.HexFormat.of().formatHex(mac.doFinal(query.getBytes(StandardCharsets.UTF_8)));
+      HttpResponse<String> account = trusting.send(HttpRequest.newBuilder(URI.create(
+              binanceRest + "/api/v3/account?" + query + "&signature=" + signature))
+          .header("X-MBX-APIKEY", keys.getString("kimp.exchanges.binance.api-key")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(account.statusCode()).as(account.body()).isEqualTo(200);
+      assertThat(account.body()).contains("\"asset\":\"USDT\",\"free\":\"10000\"");
 
       CompletableFuture<String> frame = new CompletableFuture<>();
       WebSocket ws = trusting.newWebSocketBuilder().buildAsync(URI.create(binanceWs + "/ws/xrpusdt@bookTicker"),
@@ -128,7 +148,7 @@ class SimulatorCommandTest {
     SimulatorCommand cmd = new SimulatorCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(cmd).execute(
-        "--scenario", scenario.toString()));
+        "--scenario", scenario.toString(), "--keys-file", dir.resolve("keys.conf").toString()));
     try {
       await().atMost(LIVENESS).until(() -> err.toString(StandardCharsets.UTF_8).contains("outage: rate_limit upbit"));
       String printed = out.toString(StandardCharsets.UTF_8);
