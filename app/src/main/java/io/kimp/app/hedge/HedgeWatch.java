@@ -23,7 +23,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -70,12 +69,14 @@ public final class HedgeWatch {
       AlertSink alerts,
       Clock clock,
       Duration interval,
-      boolean closeOrphans,
-      AtomicReference<Snapshot> published) {}
+      boolean closeOrphans) {}
 
   public sealed interface Command {}
 
   private record Tick() implements Command {}
+
+  /** The last check's snapshot (any node asks the singleton through its proxy). */
+  public record Get(ActorRef<Snapshot> replyTo) implements Command {}
 
   private record Checked(Map<String, Exposure> expected, Map<String, PerpPosition> seen, String error)
       implements Command {}
@@ -86,6 +87,7 @@ public final class HedgeWatch {
     return Behaviors.withTimers(
         timers -> {
           timers.startTimerWithFixedDelay(new Tick(), d.interval());
+          timers.startSingleTimer(new Tick(), Duration.ofSeconds(1));
           return Behaviors.setup(ctx -> new State(d, ctx.getSelf()).behavior());
         });
   }
@@ -107,6 +109,7 @@ public final class HedgeWatch {
     /** Coins already alerted for this difference (no repeated alert while it lasts). */
     private final Map<String, CoinHedge> alerted = new HashMap<>();
     private boolean checking;
+    private Snapshot published = Snapshot.NONE;
 
     State(Dependencies d, ActorRef<Command> self) {
       this.d = d;
@@ -117,6 +120,10 @@ public final class HedgeWatch {
       return Behaviors.receive(Command.class)
           .onMessage(Tick.class, t -> onTick())
           .onMessage(Checked.class, this::onChecked)
+          .onMessage(Get.class, g -> {
+            g.replyTo().tell(published);
+            return Behaviors.same();
+          })
           .build();
     }
 
@@ -160,7 +167,7 @@ public final class HedgeWatch {
       Instant now = d.clock().instant();
       if (c.error() != null) {
         log.warn("hedge position check failed: {}", c.error());
-        d.published().set(new Snapshot(now, d.published().get().coins(), c.error()));
+        published = new Snapshot(now, published.coins(), c.error());
         return Behaviors.same();
       }
       List<CoinHedge> coins = new ArrayList<>();
@@ -182,7 +189,7 @@ public final class HedgeWatch {
         }
       }
       previous = differences;
-      d.published().set(new Snapshot(now, List.copyOf(coins), null));
+      published = new Snapshot(now, List.copyOf(coins), null);
       return Behaviors.same();
     }
 

@@ -85,6 +85,7 @@ final class OperatorRoutes {
             put(() -> body(false, SettingsRequest.FIELDS, b -> putSettings(b, by))))),
         path("portfolio", () -> get(() -> json(operator.portfolio()))),
         path("preflight", () -> get(this::preflight)),
+        path("hedge", () -> get(this::hedge)),
         path("cluster", () -> get(() -> completeWithFuture(cluster.view().thenApply(ApiJson::ok)))),
         path("backup", () -> post(() -> body(false, Set.of("to"), this::backup))));
   }
@@ -128,6 +129,14 @@ final class OperatorRoutes {
                 "the pre-flight has not finished its first run yet"))))
         .orElseGet(() -> complete(ApiJson.error(StatusCodes.NOT_FOUND, "not_found",
             "no pre-flight: this node trades in paper mode (kimp.trading.mode = paper)")));
+  }
+
+  /** The transfer hedge's position watch: per coin the short the journals expect and the venue's; 404 when off. */
+  private Route hedge() {
+    return operator.hedge()
+        .map(OperatorRoutes::json)
+        .orElseGet(() -> complete(ApiJson.error(StatusCodes.NOT_FOUND, "not_found",
+            "the transfer hedge is off on this node (kimp.hedge.enabled = false)")));
   }
 
   private Route cycles(QueryParams q) {

@@ -25,7 +25,12 @@ import io.kimp.feeds.FeedSettings;
 import io.kimp.feeds.MarketFeeds;
 import io.kimp.simulator.ExchangeSimulator;
 import io.kimp.simulator.SimulatorConfig;
+import io.kimp.gateway.GatewaySettings;
 import io.kimp.gateway.Gateways;
+import io.kimp.core.venue.PerpetualGateway;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
 import io.kimp.gateway.TradingMode;
 import io.kimp.feeds.source.ConnectionHealth;
 import java.time.Clock;
@@ -87,7 +92,8 @@ public final class TradingNode implements AutoCloseable {
                 SimulatedLiveVenues.accounts(settings.gateways())));
             simRef.set(sim);
             fs = fs.withEndpoints(sim.upbitWebSocketUrl(), sim.upbitRestUrl(), sim.binanceWebSocketUrl(),
-                sim.binanceRestUrl(), fs.usdKrwConfigured() ? sim.usdKrwUrl() : null);
+                sim.binanceRestUrl(), fs.usdKrwConfigured() ? sim.usdKrwUrl() : null)
+                .withFuturesEndpoints(sim.binanceFuturesWebSocketUrl(), sim.binanceFuturesRestUrl());
             log.info("exchange simulator: Upbit {} / Binance {}", sim.upbitWebSocketUrl(), sim.binanceWebSocketUrl());
           }
           fs = awaitStart(MarketFeeds.resolveSymbols(system, fs));
@@ -95,7 +101,16 @@ public final class TradingNode implements AutoCloseable {
           MarketState market = MarketState.live(fs.staleAfter(), settings.market().plausibility());
           stateRef.set(market);
           // in live mode with --simulate the live gateways trade at the simulator (kimp run --simulate --live-gateways)
-          Venues venues = Gateways.create(SimulatedLiveVenues.pointAt(settings.gateways(), simRef.get()), system, market, () -> KimpNode.paperLedgerDatabase(system, settings.storage().database()));
+          GatewaySettings gateways = SimulatedLiveVenues.pointAt(settings.gateways(), simRef.get());
+          Supplier<DataSource> ledger = () -> KimpNode.paperLedgerDatabase(system, settings.storage().database());
+          Venues venues = Gateways.create(gateways, system, market, ledger);
+          // the transfer hedge's perpetual venue (kimp.hedge.enabled): paper fills against the futures feed's quotes;
+          // live, the Binance key's futures API on the same cluster-wide rate-limit budget as its spot API
+          Optional<PerpetualGateway> perpetual =
+              Gateways.perpetual(gateways, system, market, ledger, Gateways.keyLimits(venues));
+          if (perpetual.isPresent()) {
+            venues = venues.withPerpetual(perpetual.get());
+          }
           return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));
         }, settings.node().tradingMode() == TradingMode.PAPER);
     ActorSystem<Void> system = node.system();

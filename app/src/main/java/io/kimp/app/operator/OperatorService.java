@@ -53,6 +53,7 @@ public final class OperatorService implements OperatorActions {
   private final io.kimp.persistence.DatabaseSettings.Vendor vendor;
   private final PremiumBoard board;
   private volatile Preflight preflight;
+  private volatile org.apache.pekko.actor.typed.ActorRef<io.kimp.app.hedge.HedgeWatch.Command> hedgeWatch;
 
   /**
    * What the operators' view needs of the configuration.
@@ -246,6 +247,19 @@ public final class OperatorService implements OperatorActions {
   /** The node's pre-flight (empty in paper mode). */
   public java.util.Optional<Preflight> preflight() {
     return java.util.Optional.ofNullable(preflight);
+  }
+
+  /** The transfer hedge's position watch (a cluster singleton's proxy), when the hedge is on. */
+  public void attachHedgeWatch(org.apache.pekko.actor.typed.ActorRef<io.kimp.app.hedge.HedgeWatch.Command> watch) {
+    this.hedgeWatch = watch;
+  }
+
+  /** The hedge watch's last check; empty when the hedge is off on this node. */
+  public java.util.Optional<CompletionStage<io.kimp.app.hedge.HedgeWatch.Snapshot>> hedge() {
+    var w = hedgeWatch;
+    return w == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(AskPattern.ask(w, io.kimp.app.hedge.HedgeWatch.Get::new, timeout, system.scheduler()));
   }
 
   public CompletionStage<Portfolio.Snapshot> portfolio() {
