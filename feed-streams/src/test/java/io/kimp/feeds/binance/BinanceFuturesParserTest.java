@@ -11,6 +11,7 @@ import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FrameParsers;
 import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.parse.Reject;
+import io.kimp.feeds.record.TickPrinter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -116,5 +117,12 @@ class BinanceFuturesParserTest {
     RawFrame f = parsers.parse(RawFrame.text(FeedVenue.BINANCE_FUTURES, DOC_BOOK_TICKER, 1, 0));
     assertThat(f.event()).isInstanceOf(PerpBookTicker.class);
     assertThat(FeedVenue.ofWireName("binance_futures")).isEqualTo(FeedVenue.BINANCE_FUTURES);
+    // kimp replay --print shows them
+    assertThat(TickPrinter.json(FeedVenue.BINANCE_FUTURES, f.event()))
+        .isEqualTo("{\"venue\":\"binance_futures\",\"symbol\":\"BNB\",\"quote\":\"USDT\",\"kind\":\"perp-book\","
+            + "\"ts\":1568014460891,\"bid\":25.3519,\"ask\":25.3652,\"bidSize\":31.21,\"askSize\":40.66}");
+    assertThat(TickPrinter.json(FeedVenue.BINANCE_FUTURES, text(DOC_MARK_PRICE)))
+        .contains("\"kind\":\"perp-mark\"", "\"price\":11794.15", "\"fundingRate\":3.8167E-4",
+            "\"nextFundingTime\":1562306400000");
   }
 }
