@@ -87,7 +87,8 @@ class BinanceFuturesParserTest {
     String[][] cases = {
       {"<html>502</html>", "BAD_JSON"},
       {"{\"e\":\"bookTicker\",\"s\":\"BNBUSDT\",\"b\":", "BAD_JSON"},
-      {"{\"e\":\"bookTicker\",\"u\":1,\"s\":\"BNBUSDT\",\"b\":\"26\",\"B\":\"1\",\"a\":\"25\",\"A\":\"1\"}", "CROSSED_BOOK"},
+      {"{\"e\":\"bookTicker\",\"u\":1,\"s\":\"BNBUSDT\",\"b\":\"26\",\"B\":\"1\",\"a\":\"25\",\"A\":\"1\"}",
+        "CROSSED_BOOK"},
       {"{\"e\":\"bookTicker\",\"u\":1,\"s\":\"BNBUSDT\",\"b\":\"0\",\"B\":\"1\",\"a\":\"25\",\"A\":\"1\"}",
         "NON_POSITIVE_PRICE"},
       {"{\"e\":\"bookTicker\",\"u\":1,\"s\":\"BNBUSDT\",\"b\":\"NaN\",\"B\":\"1\",\"a\":\"25\",\"A\":\"1\"}",
