@@ -395,7 +395,8 @@ public record FeedSettings(
       for (String coin : coins.root().keySet()) {
         String k = "\"" + coin + "\".expected-minutes";
         if (coins.hasPath(k)) {
-          perCoin.put(coin.toUpperCase(Locale.ROOT), minutes(coins, k, "kimp.transfer.coins." + coin + ".expected-minutes"));
+          perCoin.put(
+              coin.toUpperCase(Locale.ROOT), minutes(coins, k, "kimp.transfer.coins." + coin + ".expected-minutes"));
         }
       }
     }

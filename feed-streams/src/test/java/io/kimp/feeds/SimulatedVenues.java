@@ -9,6 +9,7 @@ import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.source.ConnectionState;
 import io.kimp.feeds.upbit.UpbitFeed;
 import io.kimp.simulator.ExchangeSimulator;
+import io.kimp.simulator.FuturesConfig;
 import io.kimp.simulator.SimulatorConfig;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,13 @@ public final class SimulatedVenues implements AutoCloseable {
 
   public static SimulatedVenues start(ActorSystem<?> system, SimulatorConfig config) throws Exception {
     return new SimulatedVenues(ExchangeSimulator.start(system, config).toCompletableFuture().get(10, TimeUnit.SECONDS));
+  }
+
+  /** With the simulator's Binance USDT-M futures venue configured. */
+  public static SimulatedVenues start(ActorSystem<?> system, SimulatorConfig config, FuturesConfig futures)
+      throws Exception {
+    return new SimulatedVenues(
+        ExchangeSimulator.start(system, config, futures).toCompletableFuture().get(10, TimeUnit.SECONDS));
   }
 
   /** A constant premium regime over {@code coins}, {@code rate} updates per second. */
@@ -60,6 +68,8 @@ public final class SimulatedVenues implements AutoCloseable {
                     + "kimp.feeds.upbit.rest-url = \"" + sim.upbitRestUrl() + "\"\n"
                     + "kimp.feeds.binance.websocket-url = \"" + sim.binanceWebSocketUrl() + "\"\n"
                     + "kimp.feeds.binance.rest-url = \"" + sim.binanceRestUrl() + "\"\n"
+                    + "kimp.feeds.binance-futures.websocket-url = \"" + sim.binanceFuturesWebSocketUrl() + "\"\n"
+                    + "kimp.feeds.binance-futures.rest-url = \"" + sim.binanceFuturesRestUrl() + "\"\n"
                     + "kimp.feeds.reconnect.min-backoff = 200ms\n"
                     + "kimp.feeds.reconnect.max-backoff = 2s\n"
                     + "kimp.feeds.opportunity-cooldown = 100ms\n"

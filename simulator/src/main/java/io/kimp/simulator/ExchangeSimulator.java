@@ -734,6 +734,11 @@ public final class ExchangeSimulator implements AutoCloseable {
           case "fx":
             usdKrwBody = frame;
             break;
+          case "binance_futures":
+            for (SimConnection c : futuresVenue.connections()) {
+              c.send(frame);
+            }
+            break;
           default:
             break;
         }

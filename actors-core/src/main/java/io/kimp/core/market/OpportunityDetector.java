@@ -25,6 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       start not offered is counted. The portfolio stays the authority: a start offered as a slot fills is refused there.
  * </ul>
  *
+ * <p>With the transfer hedge on ({@code OpportunityRule.Settings.hedge()}), a coin whose perpetual is fresh in the
+ * {@link MarketState} is evaluated hedged (the edge pays the hedge); one without is offered unhedged or not at all, as
+ * {@code kimp.hedge.unlisted} says. A perpetual's own events ask for no evaluation: the coin's next spot event sees them.
+ *
  * <p>Not an actor on purpose: it runs inside the market-data stream stage that applied the event, on the same thread, with
  * no mailbox hop or message allocation per tick. That is what keeps tick-to-decision latency in microseconds at hundreds
  * of thousands of events per second; the only asynchronous boundary is the sink, crossed once per opportunity. Single

@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Writes every received frame as one JSON line {@code {"t":<epoch ms received>,"venue":"upbit"|"binance"|"fx",
- * "frame":"<raw frame text>"}}, whatever the parser made of it (garbage too: a replay must see what kimp saw). Called from
- * the pipeline's single thread; flushed at least every second and on close.
+ * Writes every received frame as one JSON line
+ * {@code {"t":<epoch ms received>,"venue":"upbit"|"binance"|"fx"|"binance_futures","frame":"<raw frame text>"}},
+ * whatever the parser made of it (garbage too: a replay must see what kimp saw). Called from the pipeline's single
+ * thread; flushed at least every second and on close.
  */
 public final class FrameRecorder implements AutoCloseable {
   private static final long FLUSH_EVERY_MS = 1000;

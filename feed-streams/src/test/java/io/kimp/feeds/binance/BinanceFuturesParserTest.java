@@ -11,6 +11,7 @@ import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.FrameParsers;
 import io.kimp.feeds.parse.FrameStats;
 import io.kimp.feeds.parse.Reject;
+import io.kimp.feeds.record.TickPrinter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -86,7 +87,8 @@ class BinanceFuturesParserTest {
     String[][] cases = {
       {"<html>502</html>", "BAD_JSON"},
       {"{\"e\":\"bookTicker\",\"s\":\"BNBUSDT\",\"b\":", "BAD_JSON"},
-      {"{\"e\":\"bookTicker\",\"u\":1,\"s\":\"BNBUSDT\",\"b\":\"26\",\"B\":\"1\",\"a\":\"25\",\"A\":\"1\"}", "CROSSED_BOOK"},
+      {"{\"e\":\"bookTicker\",\"u\":1,\"s\":\"BNBUSDT\",\"b\":\"26\",\"B\":\"1\",\"a\":\"25\",\"A\":\"1\"}",
+        "CROSSED_BOOK"},
       {"{\"e\":\"bookTicker\",\"u\":1,\"s\":\"BNBUSDT\",\"b\":\"0\",\"B\":\"1\",\"a\":\"25\",\"A\":\"1\"}",
         "NON_POSITIVE_PRICE"},
       {"{\"e\":\"bookTicker\",\"u\":1,\"s\":\"BNBUSDT\",\"b\":\"NaN\",\"B\":\"1\",\"a\":\"25\",\"A\":\"1\"}",
@@ -116,5 +118,12 @@ class BinanceFuturesParserTest {
     RawFrame f = parsers.parse(RawFrame.text(FeedVenue.BINANCE_FUTURES, DOC_BOOK_TICKER, 1, 0));
     assertThat(f.event()).isInstanceOf(PerpBookTicker.class);
     assertThat(FeedVenue.ofWireName("binance_futures")).isEqualTo(FeedVenue.BINANCE_FUTURES);
+    // kimp replay --print shows them
+    assertThat(TickPrinter.json(FeedVenue.BINANCE_FUTURES, f.event()))
+        .isEqualTo("{\"venue\":\"binance_futures\",\"symbol\":\"BNB\",\"quote\":\"USDT\",\"kind\":\"perp-book\","
+            + "\"ts\":1568014460891,\"bid\":25.3519,\"ask\":25.3652,\"bidSize\":31.21,\"askSize\":40.66}");
+    assertThat(TickPrinter.json(FeedVenue.BINANCE_FUTURES, text(DOC_MARK_PRICE)))
+        .contains("\"kind\":\"perp-mark\"", "\"price\":11794.15", "\"fundingRate\":3.8167E-4",
+            "\"nextFundingTime\":1562306400000");
   }
 }
