@@ -57,7 +57,8 @@ final class RecordCommand implements Callable<Integer> {
                 .withCoins(fs.autoSymbols() ? SimulatorConfig.DEFAULT_COINS : fs.symbols()))
             .toCompletableFuture().get(30, TimeUnit.SECONDS);
         fs = fs.withEndpoints(sim.upbitWebSocketUrl(), sim.upbitRestUrl(), sim.binanceWebSocketUrl(),
-            sim.binanceRestUrl(), fs.usdKrwConfigured() ? sim.usdKrwUrl() : null);
+            sim.binanceRestUrl(), fs.usdKrwConfigured() ? sim.usdKrwUrl() : null)
+            .withFuturesEndpoints(sim.binanceFuturesWebSocketUrl(), sim.binanceFuturesRestUrl());
       }
       FeedSettings resolved = MarketFeeds.resolveSymbols(system, fs).toCompletableFuture().get(60, TimeUnit.SECONDS);
       System.err.println("recording " + resolved.symbols().size() + " coins for " + d + " into " + out);
