@@ -142,6 +142,22 @@ class GatewaysTest {
     assertThat(venue).isInstanceOf(io.kimp.gateway.binance.BinanceFuturesGateway.class);
     assertThat(venue.toString()).doesNotContain("BINANCESECRETVALUE777").doesNotContain("BINANCEAPIKEY456");
 
+    try (HikariDataSource db = LedgerDatabases.h2(dir.resolve("all"))) {
+      Venues all = Gateways.create(GatewaySettings.from(paper), kit.system(), noBooks,
+          io.kimp.core.market.PerpView.none(), () -> db);
+      assertThat(all.of(Venue.BINANCE)).isInstanceOf(PaperVenue.class);
+      assertThat(all.perpetual()).get().isInstanceOf(io.kimp.gateway.paper.PaperPerpVenue.class);
+      Venues unhedged = Gateways.create(GatewaySettings.from(off), kit.system(), noBooks,
+          io.kimp.core.market.PerpView.none(), () -> db);
+      assertThat(unhedged.perpetual()).isEmpty();
+    }
+    Venues liveAll = Gateways.create(settings, kit.system(), noBooks, io.kimp.core.market.PerpView.none(),
+        GatewaysTest::noLedger);
+    assertThat(liveAll.perpetual()).get().isInstanceOf(io.kimp.gateway.binance.BinanceFuturesGateway.class);
+    assertThat(((io.kimp.gateway.binance.BinanceFuturesGateway) liveAll.perpetual().get()).limits())
+        .as("the futures gateway draws on the spot gateways' KeyLimits")
+        .isSameAs(((BinanceGateway) liveAll.of(Venue.BINANCE)).limits());
+
     Config badFee = config("kimp.hedge.enabled = on\nkimp.fees.binance-futures.taker = 2");
     assertThatThrownBy(() -> GatewaySettings.from(badFee)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("kimp.fees.binance-futures.taker");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kimp.core.market.Venue;
 import io.kimp.core.venue.FailureClass;
 import io.kimp.core.venue.OrderResult;
-import io.kimp.core.venue.OrderSide;
 import io.kimp.core.venue.PerpContract;
 import io.kimp.core.venue.PerpOrderRequest;
 import io.kimp.core.venue.PerpPosition;
