@@ -48,10 +48,36 @@ public final class Gateways {
   }
 
   /**
+   * As {@link #create(GatewaySettings, ActorSystem, BookView, Supplier)}, with the transfer hedge's perpetual venue when
+   * {@code kimp.hedge.enabled} ({@link Venues#perpetual()} empty otherwise): the paper perpetual venue on the same
+   * ledger and fault dice as the paper spot venues, filling against {@code perps}, or the live futures gateway on the
+   * spot gateways' {@link KeyLimits}.
+   */
+  public static Venues create(GatewaySettings settings, ActorSystem<?> system, BookView books, PerpView perps,
+      Supplier<DataSource> ledgerDatabase) {
+    if (settings.live().isPresent()) {
+      GatewaySettings.Live live = settings.live().get();
+      KeyLimits limits = new KeyLimits(live.rateLimits());
+      Venues venues = live(live.upbit(), live.binance(), settings.costs(), system, Clock.systemUTC(), limits);
+      return perpetual(settings, system, perps, ledgerDatabase, limits).map(venues::withPerpetual).orElse(venues);
+    }
+    return paper(settings, books, perps, Clock.systemUTC(), ledgerDatabase.get());
+  }
+
+  /**
    * Paper mode: both paper venues on the database's one ledger ({@link PaperLedger}); a kimp 0.1
    * {@code kimp.paper.ledger-file} found there is imported once.
    */
   public static Venues paper(GatewaySettings gateways, BookView books, Clock clock, DataSource ledgerDatabase) {
+    return paper(gateways, books, null, clock, ledgerDatabase);
+  }
+
+  /**
+   * Paper mode with the hedge's paper perpetual venue when {@code kimp.hedge.enabled} and {@code perps} is given: the
+   * three paper venues share the ledger and the fault dice.
+   */
+  public static Venues paper(
+      GatewaySettings gateways, BookView books, PerpView perps, Clock clock, DataSource ledgerDatabase) {
     PaperSettings settings = gateways.paper();
     TradingCosts costs = gateways.costs();
     PaperLedger ledger =
@@ -61,9 +87,16 @@ public final class Gateways {
       log.warn("paper venues inject faults: {}", settings.faults());
     }
     log.info("trading mode PAPER: the paper ledger is in the database");
-    return new Venues(
+    Venues venues = new Venues(
         new PaperVenue(Venue.UPBIT, ledger, books, costs, gateways.transfers(), settings, dice, clock),
         new PaperVenue(Venue.BINANCE, ledger, books, costs, gateways.transfers(), settings, dice, clock));
+    if (perps == null || !gateways.hedge().enabled()) {
+      return venues;
+    }
+    log.info("hedge on: paper USDT-M futures in the database's ledger (taker fee {})",
+        gateways.hedge().takerFee().toPlainString());
+    return venues.withPerpetual(new PaperPerpVenue(ledger, perps, gateways.hedge().takerFee(), settings.maxBookAge(),
+        settings.futuresMargin(), dice, clock));
   }
 
   /**

@@ -114,4 +114,52 @@ class GatewaysTest {
     assertThatThrownBy(() -> LiveSettings.upbit(config("kimp.exchanges.upbit { access-key = a, secret-key = b, "
         + "base-url = \"ftp://x\" }"))).hasMessageContaining("kimp.exchanges.upbit.base-url");
   }
+
+  @Test
+  void thePerpetualVenueIsBuiltOnlyWithTheHedgeAndForTheMode() throws Exception {
+    Config off = config("kimp.data-dir = \"" + dir.toString().replace("\\", "/") + "\"");
+    assertThat(Gateways.perpetual(GatewaySettings.from(off), kit.system(), io.kimp.core.market.PerpView.none(),
+        GatewaysTest::noLedger, io.kimp.gateway.limit.KeyLimits.standalone())).isEmpty();
+
+    Config paper = config("kimp.hedge.enabled = on\nkimp.fees.binance-futures.taker = 0.0004\n"
+        + "kimp.paper.balances.binance-futures.USDT = 1234");
+    try (HikariDataSource db = LedgerDatabases.h2(dir)) {
+      var venue = Gateways.perpetual(GatewaySettings.from(paper), kit.system(), io.kimp.core.market.PerpView.none(),
+          () -> db, io.kimp.gateway.limit.KeyLimits.standalone()).orElseThrow();
+      assertThat(venue).isInstanceOf(io.kimp.gateway.paper.PaperPerpVenue.class);
+      assertThat(venue.availableMargin().toCompletableFuture().get()).isEqualByComparingTo("1234");
+    }
+
+    Config live = config("kimp.hedge.enabled = on\nkimp.trading.mode = live\n"
+        + "kimp.exchanges.upbit { access-key = UPBITACCESSKEY123, secret-key = UPBITSECRETVALUE999 }\n"
+        + "kimp.exchanges.binance { api-key = BINANCEAPIKEY456, secret-key = BINANCESECRETVALUE777, "
+        + "futures-url = \"https://fapi.example.test/\" }");
+    GatewaySettings settings = GatewaySettings.from(live);
+    assertThat(settings.live().orElseThrow().futures().futuresUrl()).isEqualTo("https://fapi.example.test");
+    assertThat(settings.live().orElseThrow().rateLimits().futuresOrdersPer10s()).isEqualTo(300);
+    var venue = Gateways.perpetual(settings, kit.system(), io.kimp.core.market.PerpView.none(), GatewaysTest::noLedger,
+        io.kimp.gateway.limit.KeyLimits.standalone()).orElseThrow();
+    assertThat(venue).isInstanceOf(io.kimp.gateway.binance.BinanceFuturesGateway.class);
+    assertThat(venue.toString()).doesNotContain("BINANCESECRETVALUE777").doesNotContain("BINANCEAPIKEY456");
+
+    try (HikariDataSource db = LedgerDatabases.h2(dir.resolve("all"))) {
+      Venues all = Gateways.create(GatewaySettings.from(paper), kit.system(), noBooks,
+          io.kimp.core.market.PerpView.none(), () -> db);
+      assertThat(all.of(Venue.BINANCE)).isInstanceOf(PaperVenue.class);
+      assertThat(all.perpetual()).get().isInstanceOf(io.kimp.gateway.paper.PaperPerpVenue.class);
+      Venues unhedged = Gateways.create(GatewaySettings.from(off), kit.system(), noBooks,
+          io.kimp.core.market.PerpView.none(), () -> db);
+      assertThat(unhedged.perpetual()).isEmpty();
+    }
+    Venues liveAll = Gateways.create(settings, kit.system(), noBooks, io.kimp.core.market.PerpView.none(),
+        GatewaysTest::noLedger);
+    assertThat(liveAll.perpetual()).get().isInstanceOf(io.kimp.gateway.binance.BinanceFuturesGateway.class);
+    assertThat(((io.kimp.gateway.binance.BinanceFuturesGateway) liveAll.perpetual().get()).limits())
+        .as("the futures gateway draws on the spot gateways' KeyLimits")
+        .isSameAs(((BinanceGateway) liveAll.of(Venue.BINANCE)).limits());
+
+    Config badFee = config("kimp.hedge.enabled = on\nkimp.fees.binance-futures.taker = 2");
+    assertThatThrownBy(() -> GatewaySettings.from(badFee)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kimp.fees.binance-futures.taker");
+  }
 }

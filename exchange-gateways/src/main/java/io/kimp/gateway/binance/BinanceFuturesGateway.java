@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kimp.core.market.Venue;
 import io.kimp.core.venue.FailureClass;
 import io.kimp.core.venue.OrderResult;
-import io.kimp.core.venue.OrderSide;
 import io.kimp.core.venue.PerpContract;
 import io.kimp.core.venue.PerpOrderRequest;
 import io.kimp.core.venue.PerpPosition;
@@ -478,8 +477,10 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
       KeyRejection.Api api = what.contains(" /fapi/") ? KeyRejection.Api.FUTURES : KeyRejection.Api.SPOT;
       KeyRejection rejected = new KeyRejection(Venue.BINANCE, code, err.msg(), api);
       limits.keyWatch().rejected(rejected);
+      String transfer = what.contains("/asset/transfer")
+          ? " (the wallet transfer also needs \"Permits Universal Transfer\" enabled on the key)" : "";
       throw new VenueException(Venue.BINANCE, FailureClass.TRANSIENT, code,
-          what + ": " + reply.status() + " " + err.msg() + " - " + rejected.message(), null,
+          what + ": " + reply.status() + " " + err.msg() + " - " + rejected.message() + transfer, null,
           new KeyRejection.Carrier(rejected));
     }
     if (reply.serverError() || err.code() == -1006 || err.code() == -1007) {

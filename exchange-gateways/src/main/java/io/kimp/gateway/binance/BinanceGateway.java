@@ -588,6 +588,8 @@ public final class BinanceGateway implements ExchangeGateway {
     if (reply.rateLimited()) {
       java.time.Duration wait = VenueBackoff.retryAfter(reply, settings.defaultBackoff());
       backoff.pause(wait);
+      // one Binance back-off for the key, as the other nodes apply it: this node's futures gateway pauses too
+      limits.backoffAnnounced(Venue.BINANCE, wait);
       limits.announce(Venue.BINANCE, wait, reply.status());
       log.warn("{}: Binance answered {} ({}); pausing all Binance calls on every node for {} s", what, reply.status(), err.msg(),
           wait.toSeconds());

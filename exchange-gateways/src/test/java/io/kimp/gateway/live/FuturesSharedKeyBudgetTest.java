@@ -100,4 +100,17 @@ class FuturesSharedKeyBudgetTest {
       assertThat(spot.binance.requests("GET /api/v3/account")).isZero();
     }
   }
+
+  @Test
+  void aSpotRateLimitPausesTheFuturesGatewayOnTheSameKey() {
+    try (LiveVenues spot = LiveVenues.start(Duration.ofMillis(200))) {
+      KeyLimits limits = KeyLimits.standalone();
+      BinanceGateway spotGateway = spot.binanceGateway(kit, limits);
+      BinanceFuturesGateway futures = venue.gateway(kit, limits);
+      spot.binance.inject("GET /api/v3/account", io.kimp.fixtures.venue.Fault.rateLimited(418, Duration.ofSeconds(5)));
+      LiveVenues.failure(spotGateway.balances());
+      assertThat(LiveVenues.failure(futures.availableMargin()).code()).isEqualTo("backoff");
+      assertThat(venue.fake.requests("GET /fapi/v2/account")).isZero();
+    }
+  }
 }
