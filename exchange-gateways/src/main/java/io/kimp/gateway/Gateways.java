@@ -123,14 +123,6 @@ public final class Gateways {
     return java.util.Optional.of(paperPerpetual(settings, perps, Clock.systemUTC(), ledgerDatabase.get()));
   }
 
-  /**
-   * The rate-limit budget the live Binance gateway of {@code venues} draws on (the one the futures gateway must share),
-   * or a node-local one when the venues are not live (paper: no budget is drawn on).
-   */
-  public static KeyLimits keyLimits(Venues venues) {
-    return venues.of(Venue.BINANCE) instanceof BinanceGateway b ? b.limits() : KeyLimits.standalone();
-  }
-
   /** Paper mode: the paper perpetual venue on the database's ledger (the one {@link #paper} opens). */
   public static PaperPerpVenue paperPerpetual(
       GatewaySettings gateways, PerpView perps, Clock clock, DataSource ledgerDatabase) {

@@ -27,8 +27,6 @@ import io.kimp.simulator.ExchangeSimulator;
 import io.kimp.simulator.SimulatorConfig;
 import io.kimp.gateway.GatewaySettings;
 import io.kimp.gateway.Gateways;
-import io.kimp.core.venue.PerpetualGateway;
-import java.util.Optional;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import io.kimp.gateway.TradingMode;
@@ -103,14 +101,10 @@ public final class TradingNode implements AutoCloseable {
           // in live mode with --simulate the live gateways trade at the simulator (kimp run --simulate --live-gateways)
           GatewaySettings gateways = SimulatedLiveVenues.pointAt(settings.gateways(), simRef.get());
           Supplier<DataSource> ledger = () -> KimpNode.paperLedgerDatabase(system, settings.storage().database());
-          Venues venues = Gateways.create(gateways, system, market, ledger);
-          // the transfer hedge's perpetual venue (kimp.hedge.enabled): paper fills against the futures feed's quotes;
-          // live, the Binance key's futures API on the same cluster-wide rate-limit budget as its spot API
-          Optional<PerpetualGateway> perpetual =
-              Gateways.perpetual(gateways, system, market, ledger, Gateways.keyLimits(venues));
-          if (perpetual.isPresent()) {
-            venues = venues.withPerpetual(perpetual.get());
-          }
+          // with kimp.hedge.enabled the venues carry the transfer hedge's perpetual venue: paper fills against the
+          // futures feed's quotes (market is the PerpView) on the spot ledger; live, the Binance key's futures API on
+          // the same cluster-wide rate-limit budget as its spot API
+          Venues venues = Gateways.create(gateways, system, market, market, ledger);
           return new NodeComponents(venues, market, null, Clock.systemUTC(), () -> feedsHealth(feedsRef.get()));
         }, settings.node().tradingMode() == TradingMode.PAPER);
     ActorSystem<Void> system = node.system();
