@@ -45,7 +45,32 @@ public final class CoreSettings {
             positive(c, "kimp.strategy.max-rebalance-wait"),
             decimal(c, "kimp.strategy.finalizer-min-profit-percent")),
         costs(c),
-        transfers(c));
+        transfers(c),
+        hedge(c));
+  }
+
+  /**
+   * {@code kimp.hedge.*} and {@code kimp.fees.binance-futures.taker}. A bad value is an {@link IllegalArgumentException}
+   * that names its key.
+   */
+  public static CycleSettings.HedgePolicy hedge(Config c) {
+    boolean enabled = read(c, "kimp.hedge.enabled", () -> c.getBoolean("kimp.hedge.enabled"));
+    CycleSettings.Unlisted unlisted = CycleSettings.Unlisted.parse(
+        read(c, "kimp.hedge.unlisted", () -> c.getString("kimp.hedge.unlisted")));
+    int leverage = read(c, "kimp.hedge.leverage", () -> c.getInt("kimp.hedge.leverage"));
+    Duration interval =
+        read(c, "kimp.hedge.position-check-interval", () -> c.getDuration("kimp.hedge.position-check-interval"));
+    BigDecimal fee = read(c, "kimp.fees.binance-futures.taker", () -> decimal(c, "kimp.fees.binance-futures.taker"));
+    return new CycleSettings.HedgePolicy(enabled, unlisted, leverage, interval, fee);
+  }
+
+  /** Reads one key; a missing or malformed value becomes an {@link IllegalArgumentException} naming it. */
+  private static <T> T read(Config c, String path, java.util.function.Supplier<T> get) {
+    try {
+      return get.get();
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+    }
   }
 
   /** The config key of each {@link PortfolioSettings} component, for errors that name the key. */

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param rebalance when the rebalance leg starts and how long a cycle may wait for a coin
  * @param costs taker and withdrawal fees of each venue
  * @param transfers the coins' networks, precisions and minimums
+ * @param hedge the transfer hedge ({@code kimp.hedge.*}): off by default
  */
 public record CycleSettings(
     RetryPolicy retry,
@@ -25,10 +26,22 @@ public record CycleSettings(
     TransferPolling transfer,
     RebalancePolicy rebalance,
     TradingCosts costs,
-    TransferRules transfers) {
+    TransferRules transfers,
+    HedgePolicy hedge) {
 
   public CycleSettings {
-    requireAll(retry, execution, transfer, rebalance, costs, transfers);
+    requireAll(retry, execution, transfer, rebalance, costs, transfers, hedge);
+  }
+
+  /** Settings without the transfer hedge (what every cycle ran with before it existed). */
+  public CycleSettings(
+      RetryPolicy retry,
+      Execution execution,
+      TransferPolling transfer,
+      RebalancePolicy rebalance,
+      TradingCosts costs,
+      TransferRules transfers) {
+    this(retry, execution, transfer, rebalance, costs, transfers, HedgePolicy.defaults());
   }
 
   /**
@@ -128,34 +141,101 @@ public record CycleSettings(
     }
   }
 
+  /**
+   * The transfer hedge: a leg that buys a coin shorts its perpetual while the coin is in transit, so that the premium
+   * earned is not lost to the coin's price moving during a transfer of minutes.
+   *
+   * @param enabled {@code kimp.hedge.enabled}: off, every leg runs unhedged as before
+   * @param unlisted {@code kimp.hedge.unlisted}: what happens to a coin without a perpetual
+   * @param leverage {@code kimp.hedge.leverage}: set on the perpetual before a short opens (1-125)
+   * @param positionCheckInterval {@code kimp.hedge.position-check-interval}: how often an open short is compared with the
+   *     venue's position
+   * @param futuresTakerFee {@code kimp.fees.binance-futures.taker}: a fraction (0.0005 = 0.05 %)
+   */
+  public record HedgePolicy(
+      boolean enabled, Unlisted unlisted, int leverage, Duration positionCheckInterval, BigDecimal futuresTakerFee) {
+    public HedgePolicy {
+      if (unlisted == null) {
+        throw new IllegalArgumentException("kimp.hedge.unlisted must be trade-unhedged or skip");
+      }
+      if (leverage < 1 || leverage > 125) {
+        throw new IllegalArgumentException("kimp.hedge.leverage must be between 1 and 125, not " + leverage);
+      }
+      if (positionCheckInterval == null || positionCheckInterval.isNegative() || positionCheckInterval.isZero()) {
+        throw new IllegalArgumentException(
+            "kimp.hedge.position-check-interval must be a positive duration, not " + positionCheckInterval);
+      }
+      if (futuresTakerFee == null || futuresTakerFee.signum() < 0
+          || futuresTakerFee.compareTo(new BigDecimal("0.05")) > 0) {
+        throw new IllegalArgumentException(
+            "kimp.fees.binance-futures.taker is a fraction between 0 and 0.05 (0.0005 = 0.05 %), not " + futuresTakerFee);
+      }
+    }
+
+    /** {@code kimp.hedge.*} as {@code reference.conf} documents them: off. */
+    public static HedgePolicy defaults() {
+      return new HedgePolicy(false, Unlisted.TRADE_UNHEDGED, 2, Duration.ofMinutes(1), new BigDecimal("0.0005"));
+    }
+
+    /** The same policy, switched on or off. */
+    public HedgePolicy withEnabled(boolean on) {
+      return new HedgePolicy(on, unlisted, leverage, positionCheckInterval, futuresTakerFee);
+    }
+  }
+
+  /** {@code kimp.hedge.unlisted}: a coin without a perpetual trades unhedged, or is not offered at all. */
+  public enum Unlisted {
+    /** {@code trade-unhedged}: the leg runs unhedged (a {@code HedgeSkipped} event says so). */
+    TRADE_UNHEDGED,
+    /** {@code skip}: the opportunity detector does not offer the coin. */
+    SKIP;
+
+    /** The configuration's spelling ({@code trade-unhedged}, {@code skip}). */
+    public static Unlisted parse(String raw) {
+      String v = raw == null ? "" : raw.trim().toLowerCase(java.util.Locale.ROOT);
+      switch (v) {
+        case "trade-unhedged":
+          return TRADE_UNHEDGED;
+        case "skip":
+          return SKIP;
+        default:
+          throw new IllegalArgumentException("kimp.hedge.unlisted must be trade-unhedged or skip, not '" + raw + "'");
+      }
+    }
+  }
+
   /** Production defaults (the values {@code reference.conf} documents), with no coin's transfer rules. */
   public static CycleSettings defaults() {
     return new CycleSettings(RetryPolicy.defaults(), Execution.defaults(), TransferPolling.defaults(),
-        RebalancePolicy.defaults(), TradingCosts.defaults(), TransferRules.none());
+        RebalancePolicy.defaults(), TradingCosts.defaults(), TransferRules.none(), HedgePolicy.defaults());
   }
 
   public CycleSettings withRetry(RetryPolicy r) {
-    return new CycleSettings(r, execution, transfer, rebalance, costs, transfers);
+    return new CycleSettings(r, execution, transfer, rebalance, costs, transfers, hedge);
   }
 
   public CycleSettings withExecution(Execution e) {
-    return new CycleSettings(retry, e, transfer, rebalance, costs, transfers);
+    return new CycleSettings(retry, e, transfer, rebalance, costs, transfers, hedge);
   }
 
   public CycleSettings withTransfer(TransferPolling t) {
-    return new CycleSettings(retry, execution, t, rebalance, costs, transfers);
+    return new CycleSettings(retry, execution, t, rebalance, costs, transfers, hedge);
   }
 
   public CycleSettings withRebalance(RebalancePolicy r) {
-    return new CycleSettings(retry, execution, transfer, r, costs, transfers);
+    return new CycleSettings(retry, execution, transfer, r, costs, transfers, hedge);
   }
 
   public CycleSettings withCosts(TradingCosts c) {
-    return new CycleSettings(retry, execution, transfer, rebalance, c, transfers);
+    return new CycleSettings(retry, execution, transfer, rebalance, c, transfers, hedge);
   }
 
   public CycleSettings withTransfers(TransferRules t) {
-    return new CycleSettings(retry, execution, transfer, rebalance, costs, t);
+    return new CycleSettings(retry, execution, transfer, rebalance, costs, t, hedge);
+  }
+
+  public CycleSettings withHedge(HedgePolicy h) {
+    return new CycleSettings(retry, execution, transfer, rebalance, costs, transfers, h);
   }
 
   private static void positive(String what, Duration d) {

@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigFactory;
 import io.kimp.core.cycle.CycleSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The cycle's settings as {@code reference.conf} documents them, read into their groups. */
 class CycleSettingsConfigTest {
@@ -23,6 +25,43 @@ class CycleSettingsConfigTest {
     assertThat(fromConf.rebalance().maxWait()).isEqualTo(defaults.rebalance().maxWait());
     assertThat(fromConf.rebalance().finalizerMinProfitPercent())
         .isEqualByComparingTo(defaults.rebalance().finalizerMinProfitPercent());
+    assertThat(fromConf.hedge().enabled()).isFalse();
+    assertThat(fromConf.hedge().unlisted()).isEqualTo(CycleSettings.Unlisted.TRADE_UNHEDGED);
+    assertThat(fromConf.hedge().leverage()).isEqualTo(defaults.hedge().leverage());
+    assertThat(fromConf.hedge().positionCheckInterval()).isEqualTo(defaults.hedge().positionCheckInterval());
+    assertThat(fromConf.hedge().futuresTakerFee()).isEqualByComparingTo(defaults.hedge().futuresTakerFee());
+  }
+
+  @Test
+  void theHedgeKeysLandInTheHedgePolicy() {
+    CycleSettings.HedgePolicy h = CoreSettings.cycle(ConfigFactory.parseString("""
+        kimp.hedge.enabled = on
+        kimp.hedge.unlisted = skip
+        kimp.hedge.leverage = 3
+        kimp.hedge.position-check-interval = 20s
+        kimp.fees.binance-futures.taker = 0.0004
+        """).withFallback(ConfigFactory.defaultReference())).hedge();
+    assertThat(h).isEqualTo(new CycleSettings.HedgePolicy(true, CycleSettings.Unlisted.SKIP, 3, Duration.ofSeconds(20),
+        new java.math.BigDecimal("0.0004")));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "kimp.hedge.enabled = maybe                   | kimp.hedge.enabled",
+      "kimp.hedge.unlisted = sometimes              | kimp.hedge.unlisted",
+      "kimp.hedge.leverage = 0                      | kimp.hedge.leverage",
+      "kimp.hedge.leverage = 200                    | kimp.hedge.leverage",
+      "kimp.hedge.leverage = two                    | kimp.hedge.leverage",
+      "kimp.hedge.position-check-interval = 0s      | kimp.hedge.position-check-interval",
+      "kimp.hedge.position-check-interval = soon    | kimp.hedge.position-check-interval",
+      "kimp.fees.binance-futures.taker = 0.5        | kimp.fees.binance-futures.taker",
+      "kimp.fees.binance-futures.taker = -0.001     | kimp.fees.binance-futures.taker",
+      "kimp.fees.binance-futures.taker = cheap      | kimp.fees.binance-futures.taker"})
+  void aBadHedgeValueIsAnIllegalArgumentNamingItsKey(String setting, String key) {
+    assertThatThrownBy(() -> CoreSettings.cycle(ConfigFactory.parseString(setting)
+            .withFallback(ConfigFactory.defaultReference())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(key);
   }
 
   @Test
