@@ -51,6 +51,10 @@ public final class SimPerpVenue implements PerpetualGateway {
   public record FundingPayment(
       Instant at, String coin, BigDecimal position, BigDecimal markPrice, BigDecimal rate, BigDecimal amountUsdt) {}
 
+  /** One fill of an order, by its client id; {@code quantity} is signed (negative: sold). */
+  public record Fill(String clientId, String coin, BigDecimal quantity, BigDecimal price, BigDecimal feeUsdt,
+      Instant at) {}
+
   private final PerpView perps;
   private final Clock clock;
   private final Duration staleAfter;
@@ -63,6 +67,7 @@ public final class SimPerpVenue implements PerpetualGateway {
   private final Map<String, OrderResult> orders = new HashMap<>();
   private final List<FundingPayment> payments = new ArrayList<>();
   private Consumer<FundingPayment> fundingListener = p -> {};
+  private Consumer<Fill> fillListener = f -> {};
   private PaperVenue spot;
   private BigDecimal wallet = BigDecimal.ZERO;
   private BigDecimal fees = BigDecimal.ZERO;
@@ -100,6 +105,11 @@ public final class SimPerpVenue implements PerpetualGateway {
   /** Called with every funding payment as it is settled. */
   void onFunding(Consumer<FundingPayment> listener) {
     this.fundingListener = listener;
+  }
+
+  /** Called with every fill as it happens. */
+  void onFill(Consumer<Fill> listener) {
+    this.fillListener = listener;
   }
 
   /**
@@ -207,6 +217,7 @@ public final class SimPerpVenue implements PerpetualGateway {
         fill.compareTo(qty) == 0 ? OrderStatus.FILLED : OrderStatus.EXPIRED, fill, price,
         notional.setScale(SCALE, RoundingMode.HALF_UP), fee, USDT, now);
     orders.put(r.clientId(), result);
+    fillListener.accept(new Fill(r.clientId(), r.coin(), delta, price, fee, now));
     return CompletableFuture.completedFuture(result);
   }
 
