@@ -70,7 +70,10 @@ public final class CycleReadModelHandler extends JdbcHandler<EventEnvelope<Cycle
           BigDecimal.valueOf(e.opportunity().premiumPercent()), e.investmentKrw(), ts(at), ts(at));
     } else if (event instanceof StepRequested e) {
       StepAttempt a = e.attempt();
-      BigDecimal qty = a.order() != null ? a.order().quantity() : a.withdrawal() != null ? a.withdrawal().amount() : null;
+      BigDecimal qty =
+          a.order() != null ? a.order().quantity()
+              : a.withdrawal() != null ? a.withdrawal().amount()
+              : a.perp() != null ? a.perp().quantity() : null;
       BigDecimal quote = a.order() != null ? a.order().quoteAmount() : null;
       exec(c,
           "INSERT INTO trades (id, cycle_id, trade_type, symbol, exchange, side, status, attempt, quantity, "
@@ -130,13 +133,19 @@ public final class CycleReadModelHandler extends JdbcHandler<EventEnvelope<Cycle
           "UPDATE arbitrage_cycles SET status = " + RUNNING_STATUS + ", retry_count = 0, failure_reason = NULL, "
               + "last_retry_at = ?, next_retry_at = NULL, locked_at = ?, updated_at = ? WHERE id = ?",
           ts(at), ts(at), ts(at), id);
+    } else if (event instanceof CycleEvent.DiscardStarted) {
+      // a discarded cycle closing its open short runs its leg again until the short is closed
+      exec(c,
+          "UPDATE arbitrage_cycles SET status = " + RUNNING_STATUS + ", retry_count = 0, next_retry_at = NULL, "
+              + "locked_at = ?, updated_at = ? WHERE id = ?",
+          ts(at), ts(at), id);
     } else if (event instanceof CycleDiscarded e) {
       exec(c,
           "UPDATE arbitrage_cycles SET status = ?, end_time = ?, failure_reason = ?, locked_at = ?, updated_at = ? "
               + "WHERE id = ?",
           CycleStatus.FAILED.name(), ts(at), trim("discarded: " + e.reason()), ts(at), ts(at), id);
     } else {
-      // DeadLetterRegistered, RebalanceOverdue, CapitalReleased: no column to change
+      // DeadLetterRegistered, RebalanceOverdue, CapitalReleased, HedgeSkipped, HedgeMismatch: no column to change
       touch(c, id, at);
     }
   }

@@ -20,6 +20,10 @@ import java.util.UUID;
  * @param usdtKrw the newest USDT/KRW rate the cycle has seen (start, then rebalance choice)
  * @param statusSince when the cycle entered {@code status}
  * @param current the step attempt in flight, or the last failed attempt while retrying; null between steps
+ * @param legHedged whether the current leg runs with the transfer hedge (decided when the leg starts; false again once
+ *     the futures venue refused the short, {@code HedgeSkipped})
+ * @param discardReason set while a discarded cycle closes its open short before it is closed
+ * @param hedgeMismatchSeen the short the venue showed at the last recorded {@code HedgeMismatch}, until a recovery
  */
 public record Cycle(
     UUID cycleId,
@@ -48,7 +52,10 @@ public record Cycle(
     BigDecimal netProfitPercent,
     Instant endedAt,
     boolean capitalReleased,
-    boolean deadLetterRegistered)
+    boolean deadLetterRegistered,
+    boolean legHedged,
+    String discardReason,
+    BigDecimal hedgeMismatchSeen)
     implements CborSerializable {
 
   public Cycle {
@@ -83,15 +90,42 @@ public record Cycle(
     return Optional.empty();
   }
 
-  /** The next step the current leg must run, or null when the leg has sold. */
+  /** The current leg's steps, in order. */
+  public java.util.List<Step> legSteps() {
+    return Step.sequence(legHedged);
+  }
+
+  /**
+   * The next step the current leg must run, or null when the leg is done (sold, and its short closed when hedged). While
+   * a discarded cycle closes its short, that close is the only step left.
+   */
   public Step nextStep() {
-    Step next = Step.BUY;
-    for (Step s : Step.values()) {
-      if (completed(leg, s).isPresent()) {
-        next = s.next();
+    if (discardReason != null) {
+      return openShort().signum() > 0 ? Step.HEDGE_CLOSE : null;
+    }
+    for (Step s : legSteps()) {
+      if (completed(leg, s).isEmpty()) {
+        return s;
       }
     }
-    return next;
+    return null;
+  }
+
+  /**
+   * The short this cycle holds at the futures venue, by its events: the current leg's executed HEDGE_OPEN quantity until
+   * its HEDGE_CLOSE completes; zero otherwise (legs run one after the other, so an earlier leg's short is closed).
+   */
+  public BigDecimal openShort() {
+    Optional<StepRecord> open = completed(leg, Step.HEDGE_OPEN);
+    if (open.isEmpty() || completed(leg, Step.HEDGE_CLOSE).isPresent() || open.get().order() == null) {
+      return BigDecimal.ZERO;
+    }
+    return open.get().order().filledQuantity();
+  }
+
+  /** A hedge order whose outcome is not known yet (the venue's position may or may not include it). */
+  public boolean hedgeInFlight() {
+    return current != null && current.unresolved() && current.leg() == leg && current.step().isHedge();
   }
 
   public Builder toBuilder() {
@@ -127,6 +161,9 @@ public record Cycle(
     Instant endedAt;
     boolean capitalReleased;
     boolean deadLetterRegistered;
+    boolean legHedged;
+    String discardReason;
+    BigDecimal hedgeMismatchSeen;
 
     Builder() {
       steps = new ArrayList<>();
@@ -160,6 +197,9 @@ public record Cycle(
       endedAt = c.endedAt;
       capitalReleased = c.capitalReleased;
       deadLetterRegistered = c.deadLetterRegistered;
+      legHedged = c.legHedged;
+      discardReason = c.discardReason;
+      hedgeMismatchSeen = c.hedgeMismatchSeen;
     }
 
     Builder status(CycleStatus s, Instant at) {
@@ -175,7 +215,8 @@ public record Cycle(
           cycleId, symbol, direction, opportunity, startedAt, investmentKrw, investmentQuote, usdtKrw, status,
           statusSince, leg, rebalancePlan, awaitingRebalanceSince, rebalanceOverdueAlerted, current, steps,
           retryCount, lastRetryAt, nextRetryAt, failureClass, failureReason, netProfitQuote, netProfitKrw,
-          netProfitPercent, endedAt, capitalReleased, deadLetterRegistered);
+          netProfitPercent, endedAt, capitalReleased, deadLetterRegistered, legHedged, discardReason,
+          hedgeMismatchSeen);
     }
   }
 }

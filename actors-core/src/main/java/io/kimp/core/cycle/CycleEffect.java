@@ -4,6 +4,7 @@ import io.kimp.core.alert.Alert;
 import io.kimp.core.market.Venue;
 import io.kimp.core.strategy.Opportunity;
 import io.kimp.core.venue.OrderRequest;
+import io.kimp.core.venue.PerpOrderRequest;
 import io.kimp.core.venue.WithdrawalRequest;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -35,6 +36,19 @@ public sealed interface CycleEffect {
   /** Query the sending venue's withdrawal and the receiving venue's deposits since {@code since}. */
   record PollTransfer(String clientId, Venue from, WithdrawalRequest withdrawal, Venue to, String coin, Instant since)
       implements CycleEffect {}
+
+  /**
+   * Place a hedge order at the futures venue; the answer comes back as {@link CycleInput.VenueReplied}.
+   *
+   * @param leverage set on the perpetual first when the order opens a short (0: leave it)
+   */
+  record PlacePerpOrder(PerpOrderRequest request, int leverage) implements CycleEffect {}
+
+  /** Query the futures venue for the hedge order sent as {@code clientId}; answered with {@link CycleInput.Reconciled}. */
+  record ReconcilePerpOrder(String coin, String clientId) implements CycleEffect {}
+
+  /** Read the futures venue's position in {@code coin}; answered with {@link CycleInput.PositionSeen}. */
+  record CheckPosition(String coin) implements CycleEffect {}
 
   record ScheduleTimer(CycleInput.TimerKind kind, String ref, Duration delay) implements CycleEffect {}
 

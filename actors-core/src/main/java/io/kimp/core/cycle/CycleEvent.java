@@ -8,6 +8,7 @@ import io.kimp.core.cycle.journal.DepositSeen;
 import io.kimp.core.cycle.journal.FilledOrder;
 import io.kimp.core.cycle.journal.OpportunityAtStart;
 import io.kimp.core.cycle.journal.OrderIntent;
+import io.kimp.core.cycle.journal.PerpOrderIntent;
 import io.kimp.core.cycle.journal.RebalanceChoice;
 import io.kimp.core.cycle.journal.WithdrawalIntent;
 import io.kimp.core.cycle.journal.WithdrawalSent;
@@ -46,7 +47,10 @@ import java.util.UUID;
   @JsonSubTypes.Type(value = CycleEvent.CycleRecovered.class, name = "CycleRecovered"),
   @JsonSubTypes.Type(value = CycleEvent.CycleDiscarded.class, name = "CycleDiscarded"),
   @JsonSubTypes.Type(value = CycleEvent.CapitalRequested.class, name = "CapitalRequested"),
-  @JsonSubTypes.Type(value = CycleEvent.CapitalRefused.class, name = "CapitalRefused")
+  @JsonSubTypes.Type(value = CycleEvent.CapitalRefused.class, name = "CapitalRefused"),
+  @JsonSubTypes.Type(value = CycleEvent.HedgeSkipped.class, name = "HedgeSkipped"),
+  @JsonSubTypes.Type(value = CycleEvent.HedgeMismatch.class, name = "HedgeMismatch"),
+  @JsonSubTypes.Type(value = CycleEvent.DiscardStarted.class, name = "DiscardStarted")
 })
 public sealed interface CycleEvent extends CborSerializable {
 
@@ -54,7 +58,12 @@ public sealed interface CycleEvent extends CborSerializable {
 
   Instant at();
 
-  /** Capital was reserved: the cycle exists. */
+  /**
+   * Capital was reserved: the cycle exists.
+   *
+   * @param hedged whether the initial leg is hedged (a perpetual short while the coin is in transit); null in journals
+   *     written before the hedge existed, which means false
+   */
   record CycleStarted(
       UUID cycleId,
       String symbol,
@@ -62,8 +71,23 @@ public sealed interface CycleEvent extends CborSerializable {
       BigDecimal investmentKrw,
       BigDecimal investmentQuote,
       BigDecimal usdtKrw,
-      Instant at)
-      implements CycleEvent {}
+      Instant at,
+      Boolean hedged)
+      implements CycleEvent {
+
+    /** An unhedged start (what every cycle was before the hedge). */
+    public CycleStarted(
+        UUID cycleId, String symbol, OpportunityAtStart opportunity, BigDecimal investmentKrw,
+        BigDecimal investmentQuote, BigDecimal usdtKrw, Instant at) {
+      this(cycleId, symbol, opportunity, investmentKrw, investmentQuote, usdtKrw, at, null);
+    }
+
+    /** Whether the initial leg is hedged (absent: no). */
+    @JsonIgnore
+    public boolean isHedged() {
+      return Boolean.TRUE.equals(hedged);
+    }
+  }
 
   /**
    * The intent: persisted before the external action it names (wire version 2, {@code StepRequestedMigration}).
@@ -72,6 +96,7 @@ public sealed interface CycleEvent extends CborSerializable {
    * @param order set for BUY and SELL
    * @param withdrawal set for WITHDRAW; for DEPOSIT, the withdrawal being waited for
    * @param deadline when the step counts as stuck
+   * @param perp set for HEDGE_OPEN and HEDGE_CLOSE (the perpetual order); absent in older journals, which hold none
    */
   record StepRequested(
       UUID cycleId,
@@ -84,21 +109,28 @@ public sealed interface CycleEvent extends CborSerializable {
       OrderIntent order,
       WithdrawalIntent withdrawal,
       Instant requestedAt,
-      Instant deadline)
+      Instant deadline,
+      PerpOrderIntent perp)
       implements CycleEvent {
+
+    public StepRequested(
+        UUID cycleId, Leg leg, Step step, int attemptNumber, String clientId, Venue venue, String coin,
+        OrderIntent order, WithdrawalIntent withdrawal, Instant requestedAt, Instant deadline) {
+      this(cycleId, leg, step, attemptNumber, clientId, venue, coin, order, withdrawal, requestedAt, deadline, null);
+    }
 
     /** The request of a new attempt (unresolved, no unknown outcome seen yet). */
     public static StepRequested of(UUID cycleId, StepAttempt a) {
       return new StepRequested(
           cycleId, a.leg(), a.step(), a.attempt(), a.clientId(), a.venue(), a.coin(), a.order(), a.withdrawal(),
-          a.requestedAt(), a.deadline());
+          a.requestedAt(), a.deadline(), a.perp());
     }
 
     /** The attempt this request starts, as the state holds it. */
     @JsonIgnore
     public StepAttempt attempt() {
       return new StepAttempt(
-          leg, step, attemptNumber, clientId, venue, coin, order, withdrawal, requestedAt, deadline, true, false);
+          leg, step, attemptNumber, clientId, venue, coin, order, withdrawal, requestedAt, deadline, true, false, perp);
     }
 
     @Override
@@ -118,8 +150,8 @@ public sealed interface CycleEvent extends CborSerializable {
 
   /**
    * A step completed, with what the venue reported (wire version 2, {@code StepCompletedMigration}): {@code order} for
-   * BUY/SELL, {@code withdrawal} (with the request it answered, {@code withdrawalRequest}) for WITHDRAW, {@code deposit}
-   * for DEPOSIT.
+   * BUY/SELL and for HEDGE_OPEN/HEDGE_CLOSE (the perpetual fill: quantity, average price, the futures fee in USDT),
+   * {@code withdrawal} (with the request it answered, {@code withdrawalRequest}) for WITHDRAW, {@code deposit} for DEPOSIT.
    */
   record StepCompleted(
       UUID cycleId,
@@ -187,16 +219,67 @@ public sealed interface CycleEvent extends CborSerializable {
   /** The cycle has waited longer than {@code kimp.strategy.max-rebalance-wait}; alerted once. */
   record RebalanceOverdue(UUID cycleId, Instant waitingSince, Instant at) implements CycleEvent {}
 
-  record RebalanceStarted(UUID cycleId, RebalanceChoice plan, Instant at) implements CycleEvent {}
+  /**
+   * The rebalance leg starts with {@code plan}'s coin.
+   *
+   * @param hedged whether the rebalance leg is hedged; null in journals written before the hedge existed (false)
+   */
+  record RebalanceStarted(UUID cycleId, RebalanceChoice plan, Instant at, Boolean hedged) implements CycleEvent {
 
-  /** Settled: the home-currency result of the whole cycle. */
+    public RebalanceStarted(UUID cycleId, RebalanceChoice plan, Instant at) {
+      this(cycleId, plan, at, null);
+    }
+
+    @JsonIgnore
+    public boolean isHedged() {
+      return Boolean.TRUE.equals(hedged);
+    }
+  }
+
+  /**
+   * Settled: the home-currency result of the whole cycle, the transfer hedge's included.
+   *
+   * @param hedgePnlUsdt the hedge's gross result over both legs, {@code Σ (open avg − close avg) × closed quantity}, in
+   *     USDT; null when no leg was hedged (and in journals written before the hedge)
+   * @param hedgeFeesUsdt the futures fees of both legs' opens and closes, in USDT; null when no leg was hedged
+   */
   record CycleCompleted(
       UUID cycleId,
       BigDecimal netProfitQuote,
       BigDecimal netProfitKrw,
       BigDecimal netProfitPercent,
-      Instant at)
+      Instant at,
+      BigDecimal hedgePnlUsdt,
+      BigDecimal hedgeFeesUsdt)
+      implements CycleEvent {
+
+    public CycleCompleted(
+        UUID cycleId, BigDecimal netProfitQuote, BigDecimal netProfitKrw, BigDecimal netProfitPercent, Instant at) {
+      this(cycleId, netProfitQuote, netProfitKrw, netProfitPercent, at, null, null);
+    }
+  }
+
+  /**
+   * A hedged leg goes on unhedged: the futures venue refused the short because the coin has no perpetual
+   * ({@code perp-not-listed}) or the quantity is below the contract's minimum ({@code below-minimum}).
+   */
+  record HedgeSkipped(UUID cycleId, Leg leg, String reason, Instant at) implements CycleEvent {}
+
+  /**
+   * The futures venue's position holds a smaller short than this cycle's open one: {@code expected − seen} coins are
+   * long without their short. The cycle is dead-lettered with it.
+   *
+   * @param expected the short this cycle's events say is open (coin units, positive)
+   * @param seen the short the venue reported (coin units, positive; zero when flat or long)
+   */
+  record HedgeMismatch(UUID cycleId, Leg leg, String coin, BigDecimal expected, BigDecimal seen, Instant at)
       implements CycleEvent {}
+
+  /**
+   * An operator discarded a dead-lettered cycle whose short is open: the cycle first closes the short (a HEDGE_CLOSE
+   * attempt with its intent, running like any step); {@link CycleDiscarded} follows once it is closed.
+   */
+  record DiscardStarted(UUID cycleId, String reason, Instant at) implements CycleEvent {}
 
   /** The portfolio has taken the cycle's capital back. */
   record CapitalReleased(UUID cycleId, Instant at) implements CycleEvent {}

@@ -9,6 +9,7 @@ import io.kimp.core.venue.Deposit;
 import io.kimp.core.venue.DepositAddress;
 import io.kimp.core.venue.FailureClass;
 import io.kimp.core.venue.OrderResult;
+import io.kimp.core.venue.PerpPosition;
 import io.kimp.core.venue.WithdrawalResult;
 import java.math.BigDecimal;
 import java.util.List;
@@ -36,7 +37,8 @@ import java.util.UUID;
   @JsonSubTypes.Type(value = CycleInput.Reconciled.class, name = "Reconciled"),
   @JsonSubTypes.Type(value = CycleInput.TransferPolled.class, name = "TransferPolled"),
   @JsonSubTypes.Type(value = CycleInput.TimerFired.class, name = "TimerFired"),
-  @JsonSubTypes.Type(value = CycleInput.MarketSnapshot.class, name = "MarketSnapshot")
+  @JsonSubTypes.Type(value = CycleInput.MarketSnapshot.class, name = "MarketSnapshot"),
+  @JsonSubTypes.Type(value = CycleInput.PositionSeen.class, name = "PositionSeen")
 })
 public sealed interface CycleInput extends CborSerializable {
 
@@ -73,24 +75,37 @@ public sealed interface CycleInput extends CborSerializable {
   record AddressFailed(UUID cycleId, Leg leg, FailureClass failureClass, String reason) implements CycleInput {}
 
   /**
-   * The answer to a placed order or requested withdrawal: a result, or a failure with its class.
+   * The answer to a placed order (spot or perpetual) or requested withdrawal: a result, or a failure with its class and
+   * the venue's code ({@code VenueException.code()}, e.g. {@code perp-not-listed}; null when unknown).
    */
   record VenueReplied(
-      String clientId, OrderResult order, WithdrawalResult withdrawal, FailureClass failure, String error)
+      String clientId, OrderResult order, WithdrawalResult withdrawal, FailureClass failure, String error, String code)
       implements CycleInput {
 
+    public VenueReplied(
+        String clientId, OrderResult order, WithdrawalResult withdrawal, FailureClass failure, String error) {
+      this(clientId, order, withdrawal, failure, error, null);
+    }
+
     public static VenueReplied order(String clientId, OrderResult r) {
-      return new VenueReplied(clientId, r, null, null, null);
+      return new VenueReplied(clientId, r, null, null, null, null);
     }
 
     public static VenueReplied withdrawal(String clientId, WithdrawalResult r) {
-      return new VenueReplied(clientId, null, r, null, null);
+      return new VenueReplied(clientId, null, r, null, null, null);
     }
 
     public static VenueReplied failed(String clientId, FailureClass failure, String error) {
-      return new VenueReplied(clientId, null, null, failure, error);
+      return new VenueReplied(clientId, null, null, failure, error, null);
+    }
+
+    public static VenueReplied failed(String clientId, FailureClass failure, String error, String code) {
+      return new VenueReplied(clientId, null, null, failure, error, code);
     }
   }
+
+  /** The futures venue's position in {@code coin} ({@link CycleEffect.CheckPosition}), or why it could not be read. */
+  record PositionSeen(String coin, PerpPosition position, String error) implements CycleInput {}
 
   /**
    * The answer to a query by client id: {@code found} with the venue's record, not found, or the query failed
@@ -128,6 +143,8 @@ public sealed interface CycleInput extends CborSerializable {
     /** Time to look for a rebalance coin again ({@code ref} = cycle id). */
     REBALANCE_CHECK,
     /** Time to resend an unacknowledged capital release or dead-letter registration ({@code ref} = cycle id). */
-    REDELIVER
+    REDELIVER,
+    /** Time to compare the open short with the futures venue's position ({@code ref} = cycle id). */
+    POSITION_CHECK
   }
 }

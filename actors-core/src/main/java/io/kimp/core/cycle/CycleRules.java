@@ -1,6 +1,7 @@
 package io.kimp.core.cycle;
 
 import static io.kimp.core.cycle.CycleInput.TimerKind.POLL_DUE;
+import static io.kimp.core.cycle.CycleInput.TimerKind.POSITION_CHECK;
 import static io.kimp.core.cycle.CycleInput.TimerKind.REBALANCE_CHECK;
 import static io.kimp.core.cycle.CycleInput.TimerKind.RECONCILE_DUE;
 import static io.kimp.core.cycle.CycleInput.TimerKind.REDELIVER;
@@ -11,6 +12,9 @@ import io.kimp.core.alert.Alert;
 import io.kimp.core.alert.AlertKind;
 import io.kimp.core.cycle.CycleEffect.CancelOrder;
 import io.kimp.core.cycle.CycleEffect.CancelTimer;
+import io.kimp.core.cycle.CycleEffect.CheckPosition;
+import io.kimp.core.cycle.CycleEffect.PlacePerpOrder;
+import io.kimp.core.cycle.CycleEffect.ReconcilePerpOrder;
 import io.kimp.core.cycle.CycleEffect.DeadLetterEntry;
 import io.kimp.core.cycle.CycleEffect.FetchMarket;
 import io.kimp.core.cycle.CycleEffect.PlaceOrder;
@@ -33,6 +37,9 @@ import io.kimp.core.cycle.CycleEvent.CycleDiscarded;
 import io.kimp.core.cycle.CycleEvent.CycleRecovered;
 import io.kimp.core.cycle.CycleEvent.CycleStarted;
 import io.kimp.core.cycle.CycleEvent.DeadLetterRegistered;
+import io.kimp.core.cycle.CycleEvent.DiscardStarted;
+import io.kimp.core.cycle.CycleEvent.HedgeMismatch;
+import io.kimp.core.cycle.CycleEvent.HedgeSkipped;
 import io.kimp.core.cycle.CycleEvent.RebalanceDeferred;
 import io.kimp.core.cycle.CycleEvent.RebalanceOverdue;
 import io.kimp.core.cycle.CycleEvent.RebalanceStarted;
@@ -52,6 +59,7 @@ import io.kimp.core.cycle.CycleInput.DeadLetterAcked;
 import io.kimp.core.cycle.CycleInput.Discard;
 import io.kimp.core.cycle.CycleInput.Get;
 import io.kimp.core.cycle.CycleInput.MarketSnapshot;
+import io.kimp.core.cycle.CycleInput.PositionSeen;
 import io.kimp.core.cycle.CycleInput.Reconciled;
 import io.kimp.core.cycle.CycleInput.Recover;
 import io.kimp.core.cycle.CycleInput.Start;
@@ -63,6 +71,7 @@ import io.kimp.core.cycle.journal.DepositSeen;
 import io.kimp.core.cycle.journal.FilledOrder;
 import io.kimp.core.cycle.journal.OpportunityAtStart;
 import io.kimp.core.cycle.journal.OrderIntent;
+import io.kimp.core.cycle.journal.PerpOrderIntent;
 import io.kimp.core.cycle.journal.RebalanceChoice;
 import io.kimp.core.cycle.journal.WithdrawalIntent;
 import io.kimp.core.cycle.journal.WithdrawalSent;
@@ -79,6 +88,8 @@ import io.kimp.core.venue.FailureClass;
 import io.kimp.core.venue.OrderRequest;
 import io.kimp.core.venue.OrderResult;
 import io.kimp.core.venue.OrderStatus;
+import io.kimp.core.venue.PerpOrderRequest;
+import io.kimp.core.venue.PerpPosition;
 import io.kimp.core.venue.WithdrawalRequest;
 import io.kimp.core.venue.WithdrawalResult;
 import java.math.BigDecimal;
@@ -106,6 +117,11 @@ public final class CycleRules {
   private static final BigDecimal DEPOSIT_TOLERANCE = new BigDecimal("0.001");
   /** Deposits created this long before the withdrawal request still count (venue clocks differ). */
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+  /** The futures venue's codes for a short it cannot open at all: the leg goes on unhedged. */
+  static final String PERP_NOT_LISTED = "perp-not-listed";
+  static final String BELOW_MINIMUM = "below-minimum";
+  /** Where the transfer hedge's perpetual trades (Binance USDT-M). */
+  static final Venue FUTURES_VENUE = Venue.BINANCE;
 
   private final CycleSettings settings;
   private final Supplier<UUID> ids;
@@ -133,6 +149,12 @@ public final class CycleRules {
     }
     if (input instanceof CycleInput.Wake) {
       return onRecovery(state, now);
+    }
+    if (input instanceof TimerFired t && t.kind() == POSITION_CHECK) {
+      return onPositionCheckDue(state);
+    }
+    if (input instanceof PositionSeen p) {
+      return onPositionSeen(state, p, now);
     }
     switch (state.status()) {
       case IDLE:
@@ -200,7 +222,7 @@ public final class CycleRules {
       CycleStarted started =
           new CycleStarted(
               granted.cycleId(), state.symbol(), OpportunityAtStart.of(opp), granted.amountKrw(), quote,
-              opp.usdtKrw(), now);
+              opp.usdtKrw(), now, hedgedFlag());
       Decision.Builder d = new Decision.Builder().event(started);
       CycleState next = apply(state, started);
       advance(next.cycle(), now, d);
@@ -244,6 +266,10 @@ public final class CycleRules {
       if (r.failure() != null) {
         if (r.failure() == FailureClass.UNKNOWN_OUTCOME) {
           return unknownOutcome(c, cur, r.error(), now, d);
+        }
+        if (cur.step() == Step.HEDGE_OPEN && r.failure() == FailureClass.PERMANENT
+            && (PERP_NOT_LISTED.equals(r.code()) || BELOW_MINIMUM.equals(r.code()))) {
+          return skipHedge(state, cur.leg(), r.code() + ": " + r.error(), now, d);
         }
         return fail(c, cur.leg(), cur.step(), cur.clientId(), r.failure(), r.error(), true, now, d);
       }
@@ -337,7 +363,8 @@ public final class CycleRules {
       BigDecimal minProfit =
           m.finalizerMinProfitPercent() != null ? m.finalizerMinProfitPercent() : settings.rebalance().finalizerMinProfitPercent();
       if (best.isPresent() && best.get().expectedProfitPercent().compareTo(minProfit) >= 0) {
-        RebalanceStarted started = new RebalanceStarted(c.cycleId(), RebalanceChoice.of(best.get()), now);
+        RebalanceStarted started =
+            new RebalanceStarted(c.cycleId(), RebalanceChoice.of(best.get()), now, hedgedFlag());
         d.event(started).effect(new CancelTimer(REBALANCE_CHECK));
         advance(apply(state, started).cycle(), now, d);
         return d.build();
@@ -421,6 +448,14 @@ public final class CycleRules {
       if (x.reason() == null || x.reason().isBlank()) {
         return Decision.reply(CycleReply.refused(c.cycleId(), "a reason is required to discard a cycle"));
       }
+      if (c.openShort().signum() > 0) {
+        // the short must not outlive the cycle: close it first, then discard (DiscardStarted → HEDGE_CLOSE → Discarded)
+        DiscardStarted closing = new DiscardStarted(c.cycleId(), x.reason(), now);
+        d.event(closing).effect(new CancelTimer(REDELIVER));
+        resume(apply(state, closing).cycle(), now, d);
+        return d.reply(CycleReply.accepted(c.cycleId(),
+            "closing the short of " + c.openShort().toPlainString() + " " + c.legCoin() + " before discarding")).build();
+      }
       CycleDiscarded discarded = new CycleDiscarded(c.cycleId(), x.reason(), now);
       d.event(discarded).effect(new CancelTimer(REDELIVER));
       release(apply(state, discarded).cycle(), d);
@@ -453,6 +488,13 @@ public final class CycleRules {
     }
     if (c == null) {
       return d.build();
+    }
+    if (c.status().isOpen() && (c.openShort().signum() > 0 || c.hedgeInFlight())) {
+      // the second line of defence after a restart: does the venue hold the short the journal says?
+      d.effect(new CheckPosition(hedgeCoin(c)));
+      if (c.openShort().signum() > 0) {
+        d.effect(positionCheckTimer(c));
+      }
     }
     switch (c.status()) {
       case COMPLETED:
@@ -496,11 +538,14 @@ public final class CycleRules {
   /** Continue the cycle after a retry, a recovery or a crash: reconcile what is unresolved, else run the next step. */
   private void resume(Cycle c, Instant now, Decision.Builder d) {
     StepAttempt cur = c.current();
-    if (cur != null && cur.unresolved() && cur.leg() == c.leg() && cur.step() != Step.DEPOSIT) {
+    // a discarded cycle closing its short leaves its other steps alone: only a close in flight is reconciled
+    boolean discarding = c.discardReason() != null;
+    if (cur != null && cur.unresolved() && cur.leg() == c.leg() && cur.step() != Step.DEPOSIT
+        && (!discarding || cur.step() == Step.HEDGE_CLOSE)) {
       d.effect(reconcile(cur));
       return;
     }
-    if (cur != null && cur.unresolved() && cur.leg() == c.leg() && cur.step() == Step.DEPOSIT
+    if (!discarding && cur != null && cur.unresolved() && cur.leg() == c.leg() && cur.step() == Step.DEPOSIT
         && now.isBefore(cur.deadline())) {
       // a transfer being waited for when the entity stopped: keep waiting until its deadline
       d.effect(pollTransfer(c, cur));
@@ -554,9 +599,51 @@ public final class CycleRules {
             .effect(new ScheduleTimer(STEP_DEADLINE, clientId, settings.execution().orderTimeout()));
         break;
       }
+      case HEDGE_OPEN: {
+        BigDecimal qty = netCoin(c.completed(c.leg(), Step.BUY).orElseThrow().order(), coin);
+        if (qty.signum() <= 0) {
+          skipHedge(c, c.leg(), "the buy left nothing to hedge", now, d);
+          return;
+        }
+        placePerp(c, next, attempt, PerpOrderRequest.openShort(clientId, coin, qty), now, d);
+        break;
+      }
+      case HEDGE_CLOSE: {
+        placePerp(c, next, attempt, PerpOrderRequest.closeShort(clientId, coin, c.openShort()), now, d);
+        break;
+      }
       default:
         throw new IllegalStateException();
     }
+  }
+
+  /** A hedge step's intent (persisted first), then its order at the futures venue, with the order deadline. */
+  private void placePerp(Cycle c, Step step, int attempt, PerpOrderRequest req, Instant now, Decision.Builder d) {
+    Duration timeout = settings.execution().orderTimeout();
+    StepAttempt a =
+        new StepAttempt(c.leg(), step, attempt, req.clientId(), FUTURES_VENUE, req.coin(), null, null, now,
+            now.plus(timeout), true, false, PerpOrderIntent.of(req));
+    d.event(StepRequested.of(c.cycleId(), a))
+        .effect(new PlacePerpOrder(req, req.reduceOnly() ? 0 : settings.hedge().leverage()))
+        .effect(new ScheduleTimer(STEP_DEADLINE, req.clientId(), timeout));
+  }
+
+  /**
+   * The futures venue cannot hold this leg's short at all (no perpetual, or below the contract's minimum): the leg goes
+   * on unhedged, recorded and told at INFO.
+   */
+  private Decision skipHedge(CycleState state, Leg leg, String reason, Instant now, Decision.Builder d) {
+    d.effect(new CancelTimer(STEP_DEADLINE)).effect(new CancelTimer(RECONCILE_DUE));
+    skipHedge(state.cycle(), leg, reason, now, d);
+    return d.build();
+  }
+
+  private void skipHedge(Cycle c, Leg leg, String reason, Instant now, Decision.Builder d) {
+    HedgeSkipped skipped = new HedgeSkipped(c.cycleId(), leg, reason, now);
+    d.event(skipped)
+        .effect(alert(AlertKind.HEDGE_SKIPPED, Alert.Severity.INFO, c,
+            leg + " leg of " + c.legCoin() + " runs unhedged", now, "reason", reason));
+    advance(applyTo(c, skipped), now, d);
   }
 
   private StepAttempt attempt(
@@ -571,7 +658,7 @@ public final class CycleRules {
       Duration timeout) {
     return new StepAttempt(
         c.leg(), step, attempt, clientId, venue, c.legCoin(), OrderIntent.of(order), withdrawal, now,
-        now.plus(timeout), true, false);
+        now.plus(timeout), true, false, null);
   }
 
   private Decision requestWithdrawal(Cycle c, DepositAddress address, Instant now, Decision.Builder d) {
@@ -619,7 +706,7 @@ public final class CycleRules {
           cur.step() + " order " + cur.clientId() + " ended " + order.status() + " with nothing filled", true, now, d);
     }
     // accepted, not (fully) filled yet
-    if (!now.isBefore(cur.deadline())) {
+    if (!now.isBefore(cur.deadline()) && !cur.step().isHedge()) {
       d.effect(new CancelOrder(cur.venue(), cur.coin(), cur.clientId()));
     }
     return keepReconciling(c, cur, "order " + order.status(), now, d);
@@ -712,6 +799,17 @@ public final class CycleRules {
     d.event(done).effect(new CancelTimer(STEP_DEADLINE));
     CycleState next = apply(state, done);
     Cycle n = next.cycle();
+    if (cur.step() == Step.HEDGE_OPEN) {
+      d.effect(positionCheckTimer(n));
+    } else if (cur.step() == Step.HEDGE_CLOSE) {
+      d.effect(new CancelTimer(POSITION_CHECK));
+    }
+    if (n.discardReason() != null && n.openShort().signum() == 0) {
+      CycleDiscarded discarded = new CycleDiscarded(n.cycleId(), n.discardReason(), now);
+      d.event(discarded);
+      release(applyTo(n, discarded), d);
+      return d.build();
+    }
     if (n.status() == CycleStatus.INITIAL_TRADE_COMPLETED) {
       d.effect(new FetchMarket());
     } else if (n.status() == CycleStatus.REBALANCE_TRADE_COMPLETED) {
@@ -762,6 +860,10 @@ public final class CycleRules {
           cls == FailureClass.PERMANENT
               ? reason
               : "gave up after " + failures + " failures; last: " + reason;
+      String exposure = hedgeExposure(c, step, d, now);
+      if (exposure != null) {
+        why = why + "; " + exposure;
+      }
       CycleDeadLettered dl = new CycleDeadLettered(c.cycleId(), cls, why, failures, now);
       d.event(dl);
       Cycle dead = applyTo(c, dl);
@@ -785,9 +887,28 @@ public final class CycleRules {
     StepRecord sell = c.completed(Leg.REBALANCE, Step.SELL).orElseThrow();
     BigDecimal back = netQuote(sell.order(), c.homeVenue().quoteCurrency());
     BigDecimal pnlQuote = back.subtract(c.investmentQuote(), MC);
+    BigDecimal hedgePnl = null;
+    BigDecimal hedgeFees = null;
+    for (Leg leg : Leg.values()) {
+      Optional<StepRecord> open = c.completed(leg, Step.HEDGE_OPEN);
+      Optional<StepRecord> close = c.completed(leg, Step.HEDGE_CLOSE);
+      if (open.isEmpty() || close.isEmpty()) {
+        continue;
+      }
+      FilledOrder o = open.get().order();
+      FilledOrder x = close.get().order();
+      BigDecimal legPnl = o.averagePrice().subtract(x.averagePrice()).multiply(x.filledQuantity(), MC);
+      hedgePnl = hedgePnl == null ? legPnl : hedgePnl.add(legPnl, MC);
+      hedgeFees = (hedgeFees == null ? BigDecimal.ZERO : hedgeFees).add(usdtFee(o), MC).add(usdtFee(x), MC);
+    }
+    if (hedgePnl != null) {
+      // the hedge settles in USDT: at the cycle's USDT/KRW when the cycle's home is KRW
+      BigDecimal net = hedgePnl.subtract(hedgeFees, MC);
+      pnlQuote = pnlQuote.add(c.homeVenue() == Venue.BINANCE ? net : net.multiply(c.usdtKrw(), MC), MC);
+    }
     BigDecimal pnlKrw = c.homeVenue() == Venue.BINANCE ? pnlQuote.multiply(c.usdtKrw(), MC) : pnlQuote;
     BigDecimal pnlPct = pnlQuote.divide(c.investmentQuote(), MC).multiply(HUNDRED, MC);
-    CycleCompleted done = new CycleCompleted(c.cycleId(), pnlQuote, pnlKrw, pnlPct, now);
+    CycleCompleted done = new CycleCompleted(c.cycleId(), pnlQuote, pnlKrw, pnlPct, now, hedgePnl, hedgeFees);
     d.event(done);
     release(apply(state, done).cycle(), d);
   }
@@ -875,9 +996,126 @@ public final class CycleRules {
   }
 
   private CycleEffect reconcile(StepAttempt cur) {
+    if (cur.step().isHedge()) {
+      return new ReconcilePerpOrder(cur.coin(), cur.clientId());
+    }
     return cur.step() == Step.WITHDRAW
         ? new ReconcileWithdrawal(cur.venue(), cur.withdrawal().toRequest())
         : new ReconcileOrder(cur.venue(), cur.coin(), cur.clientId());
+  }
+
+  /** A futures fee counts when it is in USDT (or its asset is not said); the hedge's venues charge it so. */
+  private static BigDecimal usdtFee(FilledOrder o) {
+    return o.fee() != null && (o.feeAsset() == null || "USDT".equals(o.feeAsset())) ? o.fee() : BigDecimal.ZERO;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // the transfer hedge: its flag, position checks and exposure
+
+  /** A new leg's hedged flag as the journal records it: true when the hedge is on, absent (false) when off. */
+  private Boolean hedgedFlag() {
+    return settings.hedge().enabled() ? Boolean.TRUE : null;
+  }
+
+  private ScheduleTimer positionCheckTimer(Cycle c) {
+    return new ScheduleTimer(POSITION_CHECK, c.cycleId().toString(), settings.hedge().positionCheckInterval());
+  }
+
+  /** The coin of the hedge in flight or open. */
+  private static String hedgeCoin(Cycle c) {
+    return c.hedgeInFlight() ? c.current().coin() : c.legCoin();
+  }
+
+  /** Every position-check interval while a short is open: ask the venue. */
+  private Decision onPositionCheckDue(CycleState state) {
+    Cycle c = state.cycle();
+    if (c == null || !c.status().isOpen() || c.openShort().signum() <= 0) {
+      return Decision.none();
+    }
+    return new Decision.Builder().effect(new CheckPosition(c.legCoin())).effect(positionCheckTimer(c)).build();
+  }
+
+  /**
+   * The venue's position against this cycle's open short. A smaller short means coins held long without their short: it
+   * is recorded ({@link HedgeMismatch}) and the cycle dead-lettered with a CRITICAL alert. A larger one is not this
+   * cycle's concern (another symbol's rebalance leg may hedge the same coin); the cluster-wide sum is checked elsewhere.
+   * Nothing is judged while a hedge order's outcome is unknown, nor on a failed read (the next check asks again).
+   */
+  private Decision onPositionSeen(CycleState state, PositionSeen p, Instant now) {
+    Cycle c = state.cycle();
+    if (c == null || !c.status().isOpen() || p.error() != null || p.position() == null || c.hedgeInFlight()
+        || !c.legCoin().equals(p.coin())) {
+      return Decision.none();
+    }
+    BigDecimal expected = c.openShort();
+    if (expected.signum() <= 0) {
+      return Decision.none();
+    }
+    PerpPosition pos = p.position();
+    BigDecimal seen = pos.quantity().signum() < 0 ? pos.quantity().negate() : BigDecimal.ZERO;
+    if (seen.compareTo(expected) >= 0) {
+      return Decision.none();
+    }
+    if (c.status() == CycleStatus.DEAD_LETTER && c.hedgeMismatchSeen() != null
+        && c.hedgeMismatchSeen().compareTo(seen) == 0) {
+      return Decision.none(); // recorded and told already
+    }
+    BigDecimal naked = expected.subtract(seen, MC);
+    String what = "long without a short: " + naked.toPlainString() + " " + c.legCoin() + " unhedged on "
+        + holdingVenue(c) + " (the futures venue shows a short of " + seen.toPlainString() + ", the cycle opened "
+        + expected.toPlainString() + ")";
+    Decision.Builder d = new Decision.Builder();
+    HedgeMismatch mismatch = new HedgeMismatch(c.cycleId(), c.leg(), c.legCoin(), expected, seen, now);
+    d.event(mismatch)
+        .effect(alert(AlertKind.HEDGE_EXPOSED, Alert.Severity.CRITICAL, c, "Hedge mismatch: " + what, now,
+            "expected", expected.toPlainString(), "seen", seen.toPlainString(), "naked", naked.toPlainString()));
+    if (c.status() == CycleStatus.DEAD_LETTER) {
+      return d.build();
+    }
+    d.effect(new CancelTimer(STEP_DEADLINE)).effect(new CancelTimer(RECONCILE_DUE)).effect(new CancelTimer(POLL_DUE))
+        .effect(new CancelTimer(RETRY_DUE));
+    CycleDeadLettered dl =
+        new CycleDeadLettered(c.cycleId(), FailureClass.PERMANENT, "hedge mismatch: " + what, c.retryCount(), now);
+    d.event(dl);
+    registerDeadLetter(applyTo(applyTo(c, mismatch), dl), d);
+    return d.build();
+  }
+
+  /** Where the current leg's coin is while it is in transit: bought at the buy venue until it is deposited. */
+  private static Venue holdingVenue(Cycle c) {
+    return c.completed(c.leg(), Step.DEPOSIT).isPresent() ? c.legSellVenue() : c.legBuyVenue();
+  }
+
+  /**
+   * What a cycle about to be dead-lettered leaves unhedged or open at the futures venue, told in a CRITICAL (uncovered)
+   * or WARNING (covered, but open) alert and returned for the dead-letter reason; null when the hedge is not involved.
+   */
+  private String hedgeExposure(Cycle c, Step failed, Decision.Builder d, Instant now) {
+    if (!c.legHedged() && c.openShort().signum() == 0) {
+      return null;
+    }
+    Optional<StepRecord> buy = c.completed(c.leg(), Step.BUY);
+    BigDecimal shortQty = c.openShort();
+    String coin = c.legCoin();
+    if (c.legHedged() && buy.isPresent() && c.completed(c.leg(), Step.HEDGE_OPEN).isEmpty()) {
+      String what = "long without a short: " + netCoin(buy.get().order(), coin).toPlainString() + " " + coin
+          + " unhedged on " + c.legBuyVenue();
+      d.effect(alert(AlertKind.HEDGE_EXPOSED, Alert.Severity.CRITICAL, c, what, now, "step", c.leg() + " " + failed));
+      return what;
+    }
+    if (shortQty.signum() > 0 && c.completed(c.leg(), Step.SELL).isPresent()) {
+      String what = "short without a long: the short of " + shortQty.toPlainString() + " " + coin
+          + " is still open on " + FUTURES_VENUE + " futures";
+      d.effect(alert(AlertKind.HEDGE_EXPOSED, Alert.Severity.CRITICAL, c, what, now, "step", c.leg() + " " + failed));
+      return what;
+    }
+    if (shortQty.signum() > 0) {
+      String what = "the short of " + shortQty.toPlainString() + " " + coin + " is still open on " + FUTURES_VENUE
+          + " futures (it covers the " + coin + " held on " + holdingVenue(c) + ")";
+      d.effect(alert(AlertKind.HEDGE_EXPOSED, Alert.Severity.WARNING, c, what, now, "step", c.leg() + " " + failed));
+      return what;
+    }
+    return null;
   }
 
   private static PollTransfer pollTransfer(Cycle c, StepAttempt cur) {
@@ -935,6 +1173,7 @@ public final class CycleRules {
       b.status = CycleStatus.STARTED;
       b.statusSince = e.at();
       b.leg = Leg.INITIAL;
+      b.legHedged = e.isHedged();
       return new CycleState(state.symbol(), b.build(), state.cyclesStarted() + 1, null);
     }
     if (event instanceof CapitalRequested e) {
@@ -969,7 +1208,8 @@ public final class CycleRules {
     } else if (event instanceof StepCompleted e) {
       b.steps.add(e.record());
       b.current = null;
-      if (e.record().step() == Step.SELL) {
+      // the leg ends with its last step (SELL, or HEDGE_CLOSE when hedged); a discard's close ends nothing
+      if (b.discardReason == null && e.record().leg() == c.leg() && b.build().nextStep() == null) {
         b.status(
             e.record().leg() == Leg.INITIAL
                 ? CycleStatus.INITIAL_TRADE_COMPLETED
@@ -1012,6 +1252,7 @@ public final class CycleRules {
     } else if (event instanceof RebalanceStarted e) {
       b.leg = Leg.REBALANCE;
       b.rebalancePlan = e.plan();
+      b.legHedged = e.isHedged();
       if (e.plan().usdtKrw() != null && e.plan().usdtKrw().signum() > 0) {
         b.usdtKrw = e.plan().usdtKrw();
       }
@@ -1026,6 +1267,8 @@ public final class CycleRules {
     } else if (event instanceof CapitalReleased) {
       b.capitalReleased = true;
     } else if (event instanceof CycleRecovered) {
+      b.discardReason = null;
+      b.hedgeMismatchSeen = null;
       b.retryCount = 0;
       b.nextRetryAt = null;
       b.lastRetryAt = at;
@@ -1033,7 +1276,25 @@ public final class CycleRules {
         b.current = b.current.withUnknownSeen(false);
       }
       b.status(CycleStatus.running(c.leg()), at);
+    } else if (event instanceof HedgeSkipped e) {
+      if (e.leg() == c.leg()) {
+        b.legHedged = false;
+        if (b.current != null && b.current.step() == Step.HEDGE_OPEN) {
+          b.current = null; // refused: the venue did not act on it
+        }
+      }
+    } else if (event instanceof HedgeMismatch e) {
+      b.hedgeMismatchSeen = e.seen();
+    } else if (event instanceof DiscardStarted e) {
+      b.discardReason = e.reason();
+      b.retryCount = 0;
+      b.nextRetryAt = null;
+      if (b.current != null) {
+        b.current = b.current.withUnknownSeen(false);
+      }
+      b.status(CycleStatus.running(c.leg()), at);
     } else if (event instanceof CycleDiscarded e) {
+      b.discardReason = null;
       b.failureReason = "discarded: " + e.reason();
       b.endedAt = at;
       b.status(CycleStatus.FAILED, at);

@@ -2,6 +2,9 @@ package io.kimp.core.cycle;
 
 import io.kimp.core.alert.AlertSink;
 import io.kimp.core.cycle.CycleEffect.CancelOrder;
+import io.kimp.core.cycle.CycleEffect.CheckPosition;
+import io.kimp.core.cycle.CycleEffect.PlacePerpOrder;
+import io.kimp.core.cycle.CycleEffect.ReconcilePerpOrder;
 import io.kimp.core.cycle.CycleEffect.CancelTimer;
 import io.kimp.core.cycle.CycleEffect.DeadLetterEntry;
 import io.kimp.core.cycle.CycleEffect.FetchMarket;
@@ -23,6 +26,7 @@ import io.kimp.core.cycle.CycleInput.CapitalGranted;
 import io.kimp.core.cycle.CycleInput.CapitalReleaseAcked;
 import io.kimp.core.cycle.CycleInput.DeadLetterAcked;
 import io.kimp.core.cycle.CycleInput.MarketSnapshot;
+import io.kimp.core.cycle.CycleInput.PositionSeen;
 import io.kimp.core.cycle.CycleInput.Reconciled;
 import io.kimp.core.cycle.CycleInput.TimerFired;
 import io.kimp.core.cycle.CycleInput.TimerKind;
@@ -31,6 +35,8 @@ import io.kimp.core.cycle.CycleInput.VenueReplied;
 import io.kimp.core.market.Venue;
 import io.kimp.core.venue.Deposit;
 import io.kimp.core.venue.ExchangeGateway;
+import io.kimp.core.venue.FailureClass;
+import io.kimp.core.venue.PerpetualGateway;
 import io.kimp.core.venue.VenueException;
 import io.kimp.core.venue.Venues;
 import io.kimp.core.venue.WithdrawalResult;
@@ -87,6 +93,9 @@ public final class EffectRunner {
   public record Ports(
       Venues venues, Capital capital, DeadLetters deadLetters, AlertSink alerts, Supplier<MarketSnapshot> market) {}
 
+  /** Why a hedge effect found no futures venue to go to (a configuration error: nothing was sent). */
+  static final String NO_FUTURES_VENUE = "hedge enabled but no futures venue";
+
   private final Ports ports;
 
   public EffectRunner(Ports ports) {
@@ -121,6 +130,36 @@ public final class EffectRunner {
       loop.deliver(call(() -> gateway(r.venue()).queryWithdrawal(r.request(), null, sentAt),
           o -> new Reconciled(id, o.isPresent(), null, o.orElse(null), null),
           t -> new Reconciled(id, false, null, null, message(r.venue(), t))));
+    } else if (e instanceof PlacePerpOrder p) {
+      String id = p.request().clientId();
+      PerpetualGateway perp = ports.venues().perpetual().orElse(null);
+      if (perp == null) {
+        loop.deliver(CompletableFuture.completedFuture(
+            VenueReplied.failed(id, FailureClass.PERMANENT, NO_FUTURES_VENUE, "no-futures-venue")));
+        return;
+      }
+      loop.deliver(call(() -> p.leverage() > 0 && !p.request().reduceOnly()
+              ? perp.ensureLeverage(p.request().coin(), p.leverage()).thenCompose(v -> perp.placeOrder(p.request()))
+              : perp.placeOrder(p.request()),
+          r -> VenueReplied.order(id, r), t -> venueFailure(perp.venue(), id, t)));
+    } else if (e instanceof ReconcilePerpOrder r) {
+      PerpetualGateway perp = ports.venues().perpetual().orElse(null);
+      if (perp == null) {
+        loop.deliver(CompletableFuture.completedFuture(
+            new Reconciled(r.clientId(), false, null, null, NO_FUTURES_VENUE)));
+        return;
+      }
+      loop.deliver(call(() -> perp.queryOrder(r.coin(), r.clientId()),
+          o -> new Reconciled(r.clientId(), o.isPresent(), o.orElse(null), null, null),
+          t -> new Reconciled(r.clientId(), false, null, null, message(perp.venue(), t))));
+    } else if (e instanceof CheckPosition c) {
+      PerpetualGateway perp = ports.venues().perpetual().orElse(null);
+      if (perp == null) {
+        loop.deliver(CompletableFuture.completedFuture(new PositionSeen(c.coin(), null, NO_FUTURES_VENUE)));
+        return;
+      }
+      loop.deliver(call(() -> perp.position(c.coin()), pos -> new PositionSeen(c.coin(), pos, null),
+          t -> new PositionSeen(c.coin(), null, message(perp.venue(), t))));
     } else if (e instanceof CancelOrder c) {
       loop.deliver(call(() -> gateway(c.venue()).cancelOrder(c.coin(), c.clientId()),
           o -> new Reconciled(c.clientId(), true, o, null, null),
@@ -218,6 +257,6 @@ public final class EffectRunner {
 
   private static CycleInput venueFailure(Venue venue, String clientId, Throwable t) {
     VenueException ve = VenueException.classify(venue, t);
-    return VenueReplied.failed(clientId, ve.failureClass(), ve.getMessage());
+    return VenueReplied.failed(clientId, ve.failureClass(), ve.getMessage(), ve.code());
   }
 }

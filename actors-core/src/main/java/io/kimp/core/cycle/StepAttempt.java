@@ -3,6 +3,7 @@ package io.kimp.core.cycle;
 import io.kimp.core.CborSerializable;
 import io.kimp.core.market.Venue;
 import io.kimp.core.cycle.journal.OrderIntent;
+import io.kimp.core.cycle.journal.PerpOrderIntent;
 import io.kimp.core.cycle.journal.WithdrawalIntent;
 import java.time.Instant;
 
@@ -13,6 +14,7 @@ import java.time.Instant;
  * @param venue where the action happens (for DEPOSIT: the receiving venue)
  * @param order set for BUY and SELL
  * @param withdrawal set for WITHDRAW; for DEPOSIT, the withdrawal being waited for
+ * @param perp set for HEDGE_OPEN and HEDGE_CLOSE: the perpetual order
  * @param deadline when the step counts as stuck
  * @param unresolved true until the outcome of this attempt is definitively known; an unresolved attempt is reconciled
  *     (queried by client id) before anything else is sent
@@ -31,16 +33,17 @@ public record StepAttempt(
     Instant requestedAt,
     Instant deadline,
     boolean unresolved,
-    boolean unknownSeen)
+    boolean unknownSeen,
+    PerpOrderIntent perp)
     implements CborSerializable {
 
   StepAttempt withUnresolved(boolean u) {
     return new StepAttempt(
-        leg, step, attempt, clientId, venue, coin, order, withdrawal, requestedAt, deadline, u, unknownSeen);
+        leg, step, attempt, clientId, venue, coin, order, withdrawal, requestedAt, deadline, u, unknownSeen, perp);
   }
 
   StepAttempt withUnknownSeen(boolean seen) {
     return new StepAttempt(
-        leg, step, attempt, clientId, venue, coin, order, withdrawal, requestedAt, deadline, unresolved, seen);
+        leg, step, attempt, clientId, venue, coin, order, withdrawal, requestedAt, deadline, unresolved, seen, perp);
   }
 }

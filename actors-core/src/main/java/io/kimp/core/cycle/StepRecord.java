@@ -10,7 +10,8 @@ import java.time.Instant;
 
 /**
  * A completed step and what the venue reported: {@code order} for BUY/SELL, {@code withdrawal} (with the request it
- * answered, {@code withdrawalRequest}) for WITHDRAW, {@code deposit} for DEPOSIT. Part of the cycle's state (and its
+ * answered, {@code withdrawalRequest}) for WITHDRAW, {@code deposit} for DEPOSIT, {@code order} (the perpetual fill) for
+ * HEDGE_OPEN and HEDGE_CLOSE. Part of the cycle's state (and its
  * snapshots), folded from {@link CycleEvent.StepCompleted}: it holds the journal's types, not the ports'.
  */
 public record StepRecord(
