@@ -7,19 +7,18 @@ import io.kimp.backtest.sim.TradeRecord;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The same data replayed unhedged and hedged, side by side: what the hedge did to the PnL and to its spread from cycle
- * to cycle, and what it cost. Cycles of the two runs are matched by coin and start time (the hedge's steps take no
- * simulated time, so the same opportunities start the same cycles unless the edge's hedge costs turned one down); on
- * each matched pair the hedged cycle's PnL must be the unhedged one's plus the hedge's price result less its cost,
+ * to cycle, and what it cost. Cycles of the two runs are matched by coin, start time and size (the hedge's steps take no
+ * simulated time, so the same opportunities start the same cycles, unless the edge's hedge costs turned one down or the
+ * capital the ledger grants has moved apart with the two runs' results); on each matched pair the hedged cycle's PnL must be the unhedged one's plus the hedge's price result less its cost,
  * and {@link #maxDeviationKrw} says how far the worst pair is from that.
  *
- * @param matchedCycles cycles that started at the same time on the same coin in both runs
+ * @param matchedCycles cycles that started at the same time on the same coin with the same investment in both runs
  * @param maxDeviationKrw the largest |hedged − (unhedged + hedge PnL − hedge cost)| over the matched cycles
  */
 public record HedgeComparison(
@@ -80,13 +79,13 @@ public record HedgeComparison(
   public static HedgeComparison of(BacktestResult unhedged, BacktestResult hedged) {
     Map<String, TradeRecord> base = new HashMap<>();
     for (TradeRecord t : unhedged.trades()) {
-      base.put(key(t.symbol(), t.startedAt()), t);
+      base.put(key(t), t);
     }
     int matched = 0;
     BigDecimal worst = BigDecimal.ZERO;
     HedgeRun h = hedged.hedge();
     for (TradeRecord t : hedged.trades()) {
-      TradeRecord u = base.get(key(t.symbol(), t.startedAt()));
+      TradeRecord u = base.get(key(t));
       if (u == null) {
         continue;
       }
@@ -101,7 +100,8 @@ public record HedgeComparison(
         worst.setScale(4, RoundingMode.HALF_UP), h == null ? List.of() : h.notes());
   }
 
-  private static String key(String symbol, Instant startedAt) {
-    return symbol + "@" + startedAt;
+  /** Coin, start and size: a cycle the other run sized differently (its capital had moved) is not the same cycle. */
+  private static String key(TradeRecord t) {
+    return t.symbol() + "@" + t.startedAt() + "/" + t.investmentKrw().stripTrailingZeros().toPlainString();
   }
 }

@@ -164,7 +164,7 @@ public final class HtmlReport {
     pair(h, "cycles that hedged", "–", Integer.toString(d.hedgedCycles()));
     h.append("</table><p>Perpetual prices: ").append(esc(String.valueOf(c.perpSource()))).append(". Funding: ")
         .append(esc(String.valueOf(c.fundingSource()))).append(". ").append(c.matchedCycles())
-        .append(" cycles started at the same time in both runs; on each, hedged PnL = unhedged PnL + hedge PnL − hedge ")
+        .append(" cycles started at the same time with the same investment in both runs; on each, hedged PnL = unhedged PnL + hedge PnL − hedge ")
         .append("cost to within ").append(c.maxDeviationKrw().toPlainString()).append(" KRW.</p>\n");
   }
 

@@ -87,7 +87,7 @@ public final class CycleTape {
       o.investmentKrw = s.investmentKrw();
       o.entryPremium = s.opportunity().premiumPercent();
       o.entryEdge = s.opportunity().netEdgePercent();
-      o.usdtKrw = s.opportunity().usdtKrw();
+      o.usdtKrw = s.usdtKrw();
       open.put(s.cycleId(), o);
       return;
     }
@@ -101,6 +101,9 @@ public final class CycleTape {
       o.rebalanceAt = r.at();
       o.rebalanceCoin = r.plan().coin();
       o.exitPremium = r.plan().premiumPercent();
+      if (r.plan().usdtKrw() != null && r.plan().usdtKrw().signum() > 0) {
+        o.usdtKrw = r.plan().usdtKrw(); // the cycle settles at its rebalance's rate, as CycleRules does
+      }
     } else if (e instanceof StepFailed) {
       o.failures++;
       stepFailures++;

@@ -13,7 +13,8 @@ import java.util.UUID;
  * @param pnlUsdt the short's price result: sold notional less bought-back notional (before fees and funding)
  * @param feesUsdt futures taker fees
  * @param fundingUsdt funding received while the short was open (negative: paid)
- * @param usdtKrw the cycle's USDT/KRW (its opportunity's), at which the USDT figures are converted
+ * @param usdtKrw the cycle's USDT/KRW as it settles (its rebalance's, else its start's), at which the cycle rules
+ *     convert the hedge's USDT into the cycle's KRW result, and so does this record
  * @param pnlKrw {@code pnlUsdt} in KRW
  * @param costKrw the hedge's cost in KRW: fees less funding received
  */

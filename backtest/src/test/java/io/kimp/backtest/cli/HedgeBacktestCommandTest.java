@@ -102,6 +102,25 @@ class HedgeBacktestCommandTest {
     assertThat(inputs.get(inputs.size() - 1).get("role").asText()).isEqualTo("perpetual candles");
     assertThat(inputs.get(inputs.size() - 1).get("rows").asInt()).isEqualTo(288);
     assertThat(out).doesNotContain("stood in");
+    // prices stand still: the short opens at the perpetual's bid and closes at its ask, so the hedge only costs,
+    // and the one cycle is the same cycle in both runs, less exactly that
+    JsonNode h = r.get("hedge");
+    assertThat(h.get("hedged").get("hedgedCycles").asInt()).isEqualTo(1);
+    assertThat(h.get("matchedCycles").asInt()).isEqualTo(1);
+    assertThat(h.get("maxDeviationKrw").decimalValue()).isLessThan(new java.math.BigDecimal("0.01"));
+    assertThat(h.get("hedged").get("hedgePnlKrw").decimalValue().signum()).isNegative();
+    assertThat(h.get("hedged").get("hedgeCostKrw").decimalValue().signum()).isPositive();
+    assertThat(h.get("hedged").get("pnlKrw").decimalValue()).isLessThan(h.get("unhedged").get("pnlKrw").decimalValue());
+    assertThat(h.get("futuresFills").asInt()).isEqualTo(4); // open and close on each leg
+    assertThat(h.get("positionsAtEnd").size()).isZero();
+    // the short was opened at the perpetual's price (100010 less the 1 bp half-spread), not spot's
+    List<String> trades = Files.readAllLines(target.resolve("trades.csv"));
+    List<String> header = List.of(trades.get(0).split(","));
+    String[] row = trades.get(1).split(",", -1);
+    assertThat(Double.parseDouble(row[header.indexOf("hedge_open_price")])).isCloseTo(100010 * 0.9999,
+        org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(Double.parseDouble(row[header.indexOf("hedge_close_price")])).isCloseTo(100010 * 1.0001,
+        org.assertj.core.api.Assertions.within(1e-6));
   }
 
   @Test
