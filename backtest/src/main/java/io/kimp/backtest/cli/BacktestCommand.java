@@ -8,6 +8,8 @@ import io.kimp.backtest.CandleInputs;
 import io.kimp.backtest.data.BadInputException;
 import io.kimp.backtest.data.CandleFile;
 import io.kimp.backtest.data.CandleSeries;
+import io.kimp.backtest.data.FundingFile;
+import io.kimp.backtest.data.FundingSeries;
 import io.kimp.backtest.report.HedgeComparison;
 import io.kimp.backtest.sim.PerpReplay;
 import io.kimp.backtest.data.Timestamps;
@@ -154,6 +156,11 @@ public final class BacktestCommand implements Callable<Integer> {
           + "spot candles stand in for it, said in the report)")
   Path perp;
 
+  @Option(names = "--funding", paramLabel = "RATES.csv",
+      description = "With --hedge: the perpetual's funding rates, timestamp,rate (fractions per 8 h, as Binance's "
+          + "fundingTime,fundingRate); default: no funding")
+  Path funding;
+
   @Option(names = "--config", paramLabel = "FILE", description = "An operator configuration file (HOCON) to start from")
   Path config;
 
@@ -175,6 +182,8 @@ public final class BacktestCommand implements Callable<Integer> {
   /** The perpetual's prices of a --hedge run: the --perp file's, or spot's as the proxy. */
   private PerpReplay perpReplay = PerpReplay.spotProxy();
   private InputSummary perpSummary;
+  private FundingSeries fundingRates;
+  private InputSummary fundingSummary;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new BacktestCommand()).execute(args));
@@ -204,6 +213,8 @@ public final class BacktestCommand implements Callable<Integer> {
     }
     boolean recording = inputs.recording != null;
     String hedgeProblem = perp != null && !hedge ? "--perp needs --hedge"
+        : funding != null && !hedge ? "--funding needs --hedge"
+        : funding != null && recording ? "--funding goes with candle files"
         : perp != null && recording
             ? "--perp goes with candle files (a recording's hedge uses its Binance spot book as the perpetual's proxy)"
             : hedge && !specs.isEmpty() ? "--hedge and --sweep cannot be combined (one comparison per run)" : null;
@@ -244,6 +255,14 @@ public final class BacktestCommand implements Callable<Integer> {
         CandleInputs loaded = CandleInputs.load(c.upbit, c.binance, c.fx, lenient, base.fx(),
             b -> bar.update("reading", total == 0 ? 1 : (double) b / total, (b >> 20) + " MiB"));
         market = new CandleMarket(loaded, fromMs, toMs);
+        if (funding != null) {
+          if (!Files.isReadable(funding)) {
+            throw new UncheckedIOException(new IOException("cannot read " + funding + ": no such readable file"));
+          }
+          FundingSeries rates = FundingFile.read(funding, lenient);
+          fundingSummary = InputSummary.of("funding rates", rates.size(), rates.problems());
+          fundingRates = rates;
+        }
         if (perp != null) {
           if (!Files.isReadable(perp)) {
             throw new UncheckedIOException(new IOException("cannot read " + perp + ": no such readable file"));
@@ -428,6 +447,13 @@ public final class BacktestCommand implements Callable<Integer> {
   private void hedged(
       BacktestSettings base, Market market, double readSeconds, ProgressBar bar, PrintWriter w, PrintWriter err)
       throws IOException {
+    if (fundingRates != null) {
+      FundingSeries rates = fundingRates;
+      perpReplay = perpReplay.withFunding((coin, at) -> {
+        BigDecimal r = rates.rateAt(at.toEpochMilli());
+        return r == null ? BigDecimal.ZERO : r;
+      }, funding + " (" + rates.size() + " rates; a funding time without one pays none)");
+    }
     BacktestSettings off = base.withHedge(false);
     BacktestSettings on = base.withHedge(true);
     BacktestResult u = new Backtest(off, perpReplay).run(market.source(off), listener(bar, "unhedged"));
@@ -436,6 +462,9 @@ public final class BacktestCommand implements Callable<Integer> {
     bar.done();
     if (perpSummary != null) {
       summaries.add(perpSummary);
+    }
+    if (fundingSummary != null) {
+      summaries.add(fundingSummary);
     }
     HedgeComparison c = HedgeComparison.of(u, h);
     Map<String, Object> run = new LinkedHashMap<>();
@@ -463,9 +492,9 @@ public final class BacktestCommand implements Callable<Integer> {
     row(w, "worst cycle KRW", c.unhedged().worstCycleKrw(), c.hedged().worstCycleKrw());
     row(w, "hedge PnL KRW", "-", c.hedged().hedgePnlKrw());
     row(w, "hedge cost KRW (fees + funding)", "-", c.hedged().hedgeCostKrw());
-    w.println(c.spotProxy()
-        ? "perpetual: no --perp file, the Binance spot price stood in for it (no funding, no basis)"
-        : "perpetual: " + c.perpSource() + "; funding: " + c.fundingSource());
+    w.println((c.spotProxy()
+        ? "perpetual: no --perp file, the Binance spot price stood in for it (no basis)"
+        : "perpetual: " + c.perpSource()) + "; funding: " + c.fundingSource());
     for (BacktestResult.OpenCycle o : h.openCycles()) {
       w.println("open at the end (not valued): " + o.symbol() + " " + o.status() + " since " + o.startedAt());
     }

@@ -124,6 +124,57 @@ class HedgeBacktestCommandTest {
   }
 
   @Test
+  void fundingIsPaidOnTheShortWhileItIsOpenAndBookedWithItsCycle() throws Exception {
+    // the premium from 07:50 to 10:00: the first leg's short is open from 07:50 until its coin arrives 20 min later,
+    // over the 08:00 funding time; the second leg's, after 10:00, over none
+    StringBuilder u = new StringBuilder(HEADER);
+    long t0 = Instant.parse("2025-03-03T00:00:00Z").toEpochMilli();
+    for (int m = 0; m < 24 * 60; m += 5) {
+      double up = 140_000_000 * (m >= 470 && m < 600 ? 1.03 : 1);
+      u.append(String.format(Locale.ROOT, "%s,%.1f,%.1f,%.1f,%.1f,50%n",
+          io.kimp.backtest.data.Timestamps.naive(t0 + m * 60_000L), up, up, up, up));
+    }
+    upbit = TestData.write(dir, "upbit-late.csv", u.toString());
+    Path rates = TestData.write(dir, "funding.csv", "timestamp,rate\n2025-03-03 00:00:00,0.0003\n"
+        + "2025-03-03 08:00:00,0.0001\n2025-03-03 16:00:00,0.0002\n");
+    Path target = dir.resolve("funding");
+    List<String> args = new ArrayList<>(List.of("--hedge", "--perp", perp.toString(), "--funding", rates.toString(),
+        "--out", target.toString()));
+    assertThat(runWith(args, "20")).as(err).isZero();
+    JsonNode r = new ObjectMapper().readTree(target.resolve("report.json").toFile());
+    JsonNode h = r.get("hedge");
+    assertThat(h.get("funding").asText()).contains(rates.toString()).contains("3 rates");
+    assertThat(h.get("fundingPayments").asInt()).isEqualTo(1);
+    List<String> trades = Files.readAllLines(target.resolve("trades.csv"));
+    List<String> header = List.of(trades.get(0).split(","));
+    String[] row = trades.get(1).split(",", -1);
+    // the first leg bought 7142.857 USDT / 100010 = 0.07142 BTC less the 0.1 % fee: a short of 0.071 on the step,
+    // which receives 0.071 × the mark (the perpetual's close, 100010) × 0.0001 = 0.710071 USDT at 08:00
+    assertThat(new java.math.BigDecimal(row[header.indexOf("hedge_funding_usdt")])).isEqualByComparingTo("0.710071");
+    assertThat(h.get("hedged").get("fundingUsdt").decimalValue())
+        .isEqualByComparingTo(row[header.indexOf("hedge_funding_usdt")]);
+    // booked with the cycle: the identity holds with the funding in the hedge's cost
+    assertThat(h.get("matchedCycles").asInt()).isEqualTo(1);
+    assertThat(h.get("maxDeviationKrw").decimalValue()).isLessThan(new java.math.BigDecimal("0.01"));
+    assertThat(out).contains("funding: " + rates);
+    JsonNode inputs = r.get("inputs");
+    assertThat(inputs.get(inputs.size() - 1).get("role").asText()).isEqualTo("funding rates");
+    assertThat(run("--funding", rates.toString(), "--out", dir.resolve("y").toString()))
+        .isEqualTo(BacktestCommand.EXIT_BAD_OPTIONS);
+    assertThat(err).isEqualTo("kimp backtest: --funding needs --hedge" + System.lineSeparator());
+  }
+
+  private int runWith(List<String> args, String transferMinutes) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of("--upbit", upbit.toString(), "--binance", binance.toString(), "--fx", fx.toString(),
+        "--symbol", "BTC", "--investment", "10000000", "--transfer-minutes", transferMinutes, "--no-progress"));
+    CliRun run = CliRun.of(new BacktestCommand(), all);
+    out = run.out();
+    err = run.err();
+    return run.code();
+  }
+
+  @Test
   void badHedgeOptionsAreRefusedInOneLineWithExitCode2() throws Exception {
     String x = dir.resolve("x").toString();
     assertThat(run("--perp", perp.toString(), "--out", x)).isEqualTo(BacktestCommand.EXIT_BAD_OPTIONS);
