@@ -145,8 +145,8 @@ public final class HtmlReport {
     h.append("<h2>Hedged and unhedged, same data</h2>");
     if (c.spotProxy()) {
       h.append("<div class=\"warn\" id=\"hedge-proxy\">No perpetual price file was given: the Binance spot price stood ")
-          .append("in for the perpetual (its proxy), so the short's price result mirrors spot exactly and funding is ")
-          .append("not modelled.</div>");
+          .append("in for the perpetual (its proxy), so the short's price result mirrors spot exactly: no basis is ")
+          .append("modelled.</div>");
     }
     HedgeComparison.Side u = c.unhedged();
     HedgeComparison.Side d = c.hedged();
