@@ -177,6 +177,8 @@ public final class ReportWriter {
 
     if (hedge != null) {
       root.set("hedge", hedge(hedge, r.hedge()));
+    } else if (r.hedge() != null) {
+      root.set("hedge", hedgeRun(r.hedge())); // hedged by the configuration (kimp.hedge.enabled), not by --hedge
     }
     root.set("parameters", parameters(s));
     ObjectNode runNode = root.putObject("run");
@@ -209,6 +211,24 @@ public final class ReportWriter {
     }
     ArrayNode notes = h.putArray("notes");
     c.notes().forEach(notes::add);
+    return h;
+  }
+
+  /** The {@code hedge} section of a run the configuration hedged, without an unhedged run to compare it with. */
+  static ObjectNode hedgeRun(io.kimp.backtest.sim.HedgeRun run) {
+    ObjectNode h = JSON.createObjectNode();
+    h.put("perpetualPrices", run.spotProxy() ? "spot-proxy" : "file");
+    h.put("perpetualSource", run.perpSource());
+    h.put("funding", run.fundingSource());
+    h.put("hedgedCycles", run.byCycle().size());
+    h.put("futuresFeesUsdt", run.feesUsdt());
+    h.put("fundingUsdt", run.fundingUsdt());
+    h.put("futuresFills", run.fills());
+    h.put("fundingPayments", run.fundingPayments());
+    ObjectNode pos = h.putObject("positionsAtEnd");
+    run.positionsAtEnd().forEach((coin, q) -> pos.put(coin, q.stripTrailingZeros().toPlainString()));
+    ArrayNode notes = h.putArray("notes");
+    run.notes().forEach(notes::add);
     return h;
   }
 

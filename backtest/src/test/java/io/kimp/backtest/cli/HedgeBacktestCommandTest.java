@@ -175,6 +175,17 @@ class HedgeBacktestCommandTest {
   }
 
   @Test
+  void aRunTheConfigurationHedgesSaysWhereItsPerpetualPricesCameFrom() throws Exception {
+    Path target = dir.resolve("configured");
+    assertThat(run("--set", "kimp.hedge.enabled=on", "--out", target.toString())).as(err).isZero();
+    JsonNode r = new ObjectMapper().readTree(target.resolve("report.json").toFile());
+    assertThat(r.get("parameters").get("hedge").asBoolean()).isTrue();
+    assertThat(r.get("hedge").get("perpetualPrices").asText()).isEqualTo("spot-proxy");
+    assertThat(r.get("hedge").get("hedgedCycles").asInt()).isEqualTo(1);
+    assertThat(r.get("hedge").get("notes").get(0).asText()).contains("spot book stood in for the perpetual");
+  }
+
+  @Test
   void badHedgeOptionsAreRefusedInOneLineWithExitCode2() throws Exception {
     String x = dir.resolve("x").toString();
     assertThat(run("--perp", perp.toString(), "--out", x)).isEqualTo(BacktestCommand.EXIT_BAD_OPTIONS);
