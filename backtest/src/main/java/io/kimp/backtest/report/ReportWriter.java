@@ -8,6 +8,8 @@ import io.kimp.backtest.BacktestSettings;
 import io.kimp.backtest.data.Timestamps;
 import io.kimp.backtest.sim.BacktestResult;
 import io.kimp.backtest.sim.EquityPoint;
+import io.kimp.backtest.sim.HedgeRecord;
+import io.kimp.backtest.sim.HedgeRun;
 import io.kimp.backtest.sim.PremiumSeries;
 import io.kimp.backtest.sim.TradeRecord;
 import io.kimp.core.market.Venue;
@@ -15,6 +17,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,7 +195,7 @@ public final class ReportWriter {
   }
 
   /** The {@code hedge} section: the two runs side by side, where the perpetual's prices came from, the totals. */
-  static ObjectNode hedge(HedgeComparison c, io.kimp.backtest.sim.HedgeRun run) {
+  static ObjectNode hedge(HedgeComparison c, HedgeRun run) {
     ObjectNode h = JSON.createObjectNode();
     h.put("perpetualPrices", c.spotProxy() ? "spot-proxy" : "file");
     h.put("perpetualSource", c.perpSource());
@@ -215,7 +218,7 @@ public final class ReportWriter {
   }
 
   /** The {@code hedge} section of a run the configuration hedged, without an unhedged run to compare it with. */
-  static ObjectNode hedgeRun(io.kimp.backtest.sim.HedgeRun run) {
+  static ObjectNode hedgeRun(HedgeRun run) {
     ObjectNode h = JSON.createObjectNode();
     h.put("perpetualPrices", run.spotProxy() ? "spot-proxy" : "file");
     h.put("perpetualSource", run.perpSource());
@@ -236,12 +239,12 @@ public final class ReportWriter {
     ObjectNode o = JSON.createObjectNode();
     o.put("cycles", s.cycles());
     o.put("hedgedCycles", s.hedgedCycles());
-    o.put("pnlKrw", s.pnlKrw().setScale(2, java.math.RoundingMode.HALF_UP));
-    o.put("meanPnlKrw", s.meanPnlKrw().setScale(2, java.math.RoundingMode.HALF_UP));
-    o.put("pnlStdevPerCycleKrw", s.pnlStdevKrw().setScale(2, java.math.RoundingMode.HALF_UP));
-    o.put("worstCycleKrw", s.worstCycleKrw().setScale(2, java.math.RoundingMode.HALF_UP));
-    o.put("hedgePnlKrw", s.hedgePnlKrw().setScale(2, java.math.RoundingMode.HALF_UP));
-    o.put("hedgeCostKrw", s.hedgeCostKrw().setScale(2, java.math.RoundingMode.HALF_UP));
+    o.put("pnlKrw", s.pnlKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("meanPnlKrw", s.meanPnlKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("pnlStdevPerCycleKrw", s.pnlStdevKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("worstCycleKrw", s.worstCycleKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("hedgePnlKrw", s.hedgePnlKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("hedgeCostKrw", s.hedgeCostKrw().setScale(2, RoundingMode.HALF_UP));
     o.put("hedgeFeesUsdt", s.hedgeFeesUsdt());
     o.put("fundingUsdt", s.fundingUsdt());
     return o;
@@ -303,7 +306,7 @@ public final class ReportWriter {
   }
 
   /** With {@code hedge}, each row also says what the cycle's hedge did (empty for a cycle that did not hedge). */
-  static void writeTrades(Path file, List<TradeRecord> trades, io.kimp.backtest.sim.HedgeRun hedge)
+  static void writeTrades(Path file, List<TradeRecord> trades, HedgeRun hedge)
       throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write("cycle_id,symbol,direction,status,started_at,rebalance_at,ended_at,hold_minutes,investment_krw,"
@@ -322,7 +325,7 @@ public final class ReportWriter {
             num(t.pnlPercent()), Integer.toString(t.failures()), plain(t.initialBuyPrice()),
             plain(t.initialSellPrice()), plain(t.rebalanceBuyPrice()), plain(t.rebalanceSellPrice())));
         if (hedge != null) {
-          io.kimp.backtest.sim.HedgeRecord h = hedge.byCycle().get(t.cycleId());
+          HedgeRecord h = hedge.byCycle().get(t.cycleId());
           w.write(h == null ? ",,,,,,,,," : "," + String.join(",", plain(h.shortedQuantity()),
               plain(h.closedQuantity()), plain(h.averageOpenPrice()), plain(h.averageClosePrice()), plain(h.pnlUsdt()),
               plain(h.feesUsdt()), plain(h.fundingUsdt()), plain(h.usdtKrw()), plain(h.pnlKrw()),

@@ -141,9 +141,9 @@ public final class Backtest {
         binance.fund(Venue.BINANCE.quoteCurrency(),
             funds.divide(BigDecimal.valueOf(m.usdtKrw()), java.math.MathContext.DECIMAL64));
         if (futures != null) {
-          // the futures wallet holds the capital's worth in USDT: at the hedge's leverage it margins any short
-          futures.fund(settings.portfolio().capitalKrw().divide(BigDecimal.valueOf(m.usdtKrw()),
-              java.math.MathContext.DECIMAL64));
+          // the futures wallet holds twice the capital's worth in USDT, like the spot venues: any short the ledger's
+          // cycles need is margined even at leverage 1, so the margin never limits a replay (the ledger does)
+          futures.fund(funds.divide(BigDecimal.valueOf(m.usdtKrw()), java.math.MathContext.DECIMAL64));
         }
         funded = true;
       }

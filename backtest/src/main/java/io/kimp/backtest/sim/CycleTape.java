@@ -1,6 +1,7 @@
 package io.kimp.backtest.sim;
 
 import io.kimp.core.alert.AlertKind;
+import io.kimp.core.cycle.ClientIds;
 import io.kimp.core.cycle.CycleEvent;
 import io.kimp.core.cycle.CycleEvent.CycleCompleted;
 import io.kimp.core.cycle.CycleEvent.CycleDeadLettered;
@@ -145,7 +146,7 @@ public final class CycleTape {
   void perpFill(SimPerpVenue.Fill f) {
     UUID id;
     try {
-      id = io.kimp.core.cycle.ClientIds.cycleIdOf(f.clientId());
+      id = ClientIds.cycleIdOf(f.clientId());
     } catch (IllegalArgumentException e) {
       return; // not a cycle's order
     }
