@@ -72,6 +72,13 @@ public record BacktestSettings(
     return of(c, symbols, true);
   }
 
+  /** These settings with the transfer hedge ({@code kimp.hedge.enabled}) switched on or off, all else the same. */
+  public BacktestSettings withHedge(boolean on) {
+    return new BacktestSettings(symbols, minSpreadPercent, volumeCapFraction,
+        cycle.withHedge(cycle.hedge().withEnabled(on)), portfolio, books, transferDelay, staleAfter, fx,
+        operatorRecovers, seed, recording, warnings);
+  }
+
   /** The coins as a label: the coin, a list, or "all coins". */
   public String symbol() {
     return symbols.isEmpty() ? "all coins" : String.join(",", symbols);

@@ -19,6 +19,8 @@ import io.kimp.fixtures.scripted.RecordingAlertSink;
 import io.kimp.fixtures.scripted.ScriptedExchange;
 import io.kimp.fixtures.scripted.ScriptedExchange.Fault;
 import io.kimp.fixtures.scripted.ScriptedExchange.Op;
+import io.kimp.fixtures.scripted.ScriptedPerpetual;
+import io.kimp.core.cycle.CycleSettings;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -262,6 +264,50 @@ class ArbitrageCycleEntityTest {
     });
     // a closed cycle does not block the next one
     start();
+  }
+
+  /**
+   * A hedged cycle whose short vanishes at the venue (liquidated, or closed by hand) while its coin waits for a deposit
+   * address: the position check sees the smaller short, records it and dead-letters the cycle with a CRITICAL alert
+   * naming the naked size; a restart checks the position again at once.
+   */
+  @Test
+  void aShortThatVanishesAtTheVenueIsAHedgeMismatchDeadLetteredWithACriticalAlert() {
+    ScriptedPerpetual perp = new ScriptedPerpetual().list("XRP", "2.0", "0.1", "1");
+    TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
+    CycleSettings configured = CoreSettings.cycle(kit.system().settings().config());
+    CycleSettings hedged = configured.withHedge(new CycleSettings.HedgePolicy(true, CycleSettings.Unlisted.TRADE_UNHEDGED,
+        2, Duration.ofMillis(200), new BigDecimal("0.0005")));
+    // the deposit address never comes (asked again after the restart): the coin waits with its short open
+    exchange.script(Venue.UPBIT, Op.DEPOSIT_ADDRESS, Fault.NO_REPLY, Fault.NO_REPLY, Fault.NO_REPLY);
+    ArbitrageCycle.Dependencies deps =
+        new ArbitrageCycle.Dependencies(new CycleRules(hedged), exchange.venues().withPerpetual(perp), market,
+            portfolio.ref(), deadLetters.ref(), alerts, Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMinutes(5),
+            4);
+    entity = EventSourcedBehaviorTestKit.create(kit.system(), ArbitrageCycle.create("XRP", shard.ref(), deps));
+    start();
+    portfolio.awaitAssert(Duration.ofSeconds(15), () -> {
+      assertThat(entity.getState().cycle().openShort()).isPositive();
+      return null;
+    });
+    BigDecimal open = entity.getState().cycle().openShort();
+    assertThat(perp.positionOf("XRP")).isEqualByComparingTo(open.negate());
+    // a restart with the short open asks the venue (the position matches: nothing happens)
+    entity.restart();
+    portfolio.awaitAssert(Duration.ofSeconds(15), () -> {
+      assertThat(perp.calls(ScriptedPerpetual.Op.POSITION)).isPositive();
+      return null;
+    });
+    assertThat(status()).isEqualTo(CycleStatus.STARTED);
+
+    perp.forcePosition("XRP", "-10");
+    awaitStatus(CycleStatus.DEAD_LETTER);
+    assertThat(alerts.of(AlertKind.HEDGE_EXPOSED)).singleElement().satisfies(a -> {
+      assertThat(a.severity()).isEqualTo(io.kimp.core.alert.Alert.Severity.CRITICAL);
+      assertThat(a.title()).contains(open.subtract(BigDecimal.TEN).toPlainString() + " XRP unhedged");
+    });
+    assertThat(entity.getState().cycle().failureReason()).startsWith("hedge mismatch");
+    deadLetters.expectMessageClass(DeadLetterQueue.Register.class);
   }
 
   @Test

@@ -38,6 +38,7 @@ import io.kimp.fixtures.scripted.RecordingAlertSink;
 import io.kimp.fixtures.scripted.ScriptedExchange;
 import io.kimp.fixtures.scripted.ScriptedExchange.Fault;
 import io.kimp.fixtures.scripted.ScriptedExchange.Op;
+import io.kimp.fixtures.scripted.ScriptedPerpetual;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,7 +112,27 @@ class EntityMatchesBacktestDriverTest {
 
   @Test
   void theEntityAndTheBacktestDriverPersistTheSameCycle() {
-    CycleSettings settings = CoreSettings.cycle(kit.system().settings().config());
+    run(false);
+  }
+
+  /** The same with the transfer hedge on, against a scripted perpetual on each side (the driver's on the sim clock). */
+  @Test
+  void theEntityAndTheBacktestDriverPersistTheSameHedgedCycle() {
+    List<String> live = run(true);
+    assertThat(live).filteredOn(k -> k.startsWith("StepCompleted")).filteredOn(k -> k.contains("HEDGE_")).hasSize(4);
+    assertThat(live).filteredOn(k -> k.startsWith("CycleCompleted")).singleElement()
+        .satisfies(k -> assertThat(k).doesNotContain("null"));
+  }
+
+  private static ScriptedPerpetual perpetual(Clock clock) {
+    return new ScriptedPerpetual(clock).list("XRP", "2.0", "0.1", "1").fills("XRP", "2.00", "1.95", "2.04", "2.01");
+  }
+
+  /** Runs the scripted cycle through the entity and through the driver; returns the live journal's keys. */
+  private List<String> run(boolean hedged) {
+    CycleSettings configured = CoreSettings.cycle(kit.system().settings().config());
+    CycleSettings settings = configured.withHedge(configured.hedge().withEnabled(hedged));
+    ScriptedPerpetual livePerp = perpetual(Clock.systemUTC());
 
     // ---- live: the entity, journaled, with a real portfolio, on the wall clock
     ScriptedExchange liveVenues = market(Clock.systemUTC());
@@ -121,7 +142,8 @@ class EntityMatchesBacktestDriverTest {
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
     TestProbe<StatusReply<CycleReply>> replies = kit.createTestProbe();
     ArbitrageCycle.Dependencies deps = new ArbitrageCycle.Dependencies(
-        new CycleRules(settings, seededIds()), upbitLike(liveVenues), TestNodes.profitableMarket(), portfolio,
+        new CycleRules(settings, seededIds()), withPerp(upbitLike(liveVenues), hedged, livePerp),
+        TestNodes.profitableMarket(), portfolio,
         deadLetters.ref(), alerts, Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMinutes(5), 4);
     EventSourcedBehaviorTestKit<ArbitrageCycle.Command, CycleEvent, CycleState> entity =
         EventSourcedBehaviorTestKit.create(kit.system(), ArbitrageCycle.create("XRP", shard.ref(), deps));
@@ -142,8 +164,10 @@ class EntityMatchesBacktestDriverTest {
     // ---- backtest: the driver on a simulated clock, with the capital ledger
     SimClock clock = new SimClock(T0);
     ScriptedExchange simVenues = market(clock);
+    ScriptedPerpetual simPerp = perpetual(clock);
     List<String> simulated = new ArrayList<>();
-    SimulatedCycle sim = new SimulatedCycle("XRP", new CycleRules(settings, seededIds()), upbitLike(simVenues),
+    SimulatedCycle sim = new SimulatedCycle("XRP", new CycleRules(settings, seededIds()),
+        withPerp(upbitLike(simVenues), hedged, simPerp),
         new CapitalLedger(PortfolioSettings.defaults()), TestNodes.profitableMarket(), clock,
         new DecisionTap() {
           @Override
@@ -162,6 +186,14 @@ class EntityMatchesBacktestDriverTest {
     assertThat(liveVenues.executedPerIntent().values()).containsOnly(1L);
     assertThat(simulated).containsExactlyElementsOf(live);
     assertThat(simVenues.executedPerIntent()).isEqualTo(liveVenues.executedPerIntent());
+    assertThat(simPerp.executedPerIntent()).isEqualTo(livePerp.executedPerIntent());
+    assertThat(livePerp.executedPerIntent()).hasSize(hedged ? 4 : 0);
+    assertThat(livePerp.positionOf("XRP")).isZero();
+    return live;
+  }
+
+  private static Venues withPerp(Venues venues, boolean hedged, ScriptedPerpetual perp) {
+    return hedged ? venues.withPerpetual(perp) : venues;
   }
 
   // ---- what is compared of each event: all but wall-clock times and texts that quote durations
@@ -172,12 +204,12 @@ class EntityMatchesBacktestDriverTest {
       return head + " " + r.symbol() + " " + r.opportunity().maxSizeKrw();
     }
     if (e instanceof CycleEvent.CycleStarted s) {
-      return head + " " + s.investmentKrw() + " " + s.investmentQuote() + " " + s.usdtKrw();
+      return head + " " + s.investmentKrw() + " " + s.investmentQuote() + " " + s.usdtKrw() + " " + s.hedged();
     }
     if (e instanceof CycleEvent.StepRequested r) {
       StepAttempt a = r.attempt();
       return head + " " + a.leg() + " " + a.step() + " #" + a.attempt() + " " + a.clientId() + " " + a.venue() + " "
-          + a.coin() + " " + a.order() + " " + a.withdrawal();
+          + a.coin() + " " + a.order() + " " + a.withdrawal() + " " + a.perp();
     }
     if (e instanceof CycleEvent.StepOutcomeUnknown u) {
       return head + " " + u.clientId();
@@ -198,10 +230,17 @@ class EntityMatchesBacktestDriverTest {
       return head + " " + r.retryCount();
     }
     if (e instanceof CycleEvent.RebalanceStarted r) {
-      return head + " " + r.plan().coin() + " " + r.plan().expectedProfitPercent();
+      return head + " " + r.plan().coin() + " " + r.plan().expectedProfitPercent() + " " + r.hedged();
     }
     if (e instanceof CycleEvent.CycleCompleted c) {
-      return head + " " + c.netProfitQuote() + " " + c.netProfitKrw() + " " + c.netProfitPercent();
+      return head + " " + c.netProfitQuote() + " " + c.netProfitKrw() + " " + c.netProfitPercent() + " "
+          + c.hedgePnlUsdt() + " " + c.hedgeFeesUsdt();
+    }
+    if (e instanceof CycleEvent.HedgeSkipped h) {
+      return head + " " + h.leg() + " " + h.reason();
+    }
+    if (e instanceof CycleEvent.HedgeMismatch m) {
+      return head + " " + m.leg() + " " + m.expected() + " " + m.seen();
     }
     if (e instanceof CycleEvent.CycleDeadLettered d) {
       return head + " " + d.failureClass() + " " + d.retryCount();

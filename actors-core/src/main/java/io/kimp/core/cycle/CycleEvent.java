@@ -82,9 +82,12 @@ public sealed interface CycleEvent extends CborSerializable {
       this(cycleId, symbol, opportunity, investmentKrw, investmentQuote, usdtKrw, at, null);
     }
 
-    /** Whether the initial leg is hedged (absent: no). */
+    /**
+     * Whether the initial leg is hedged (absent: no). Not named {@code isHedged}: Jackson would take it for the
+     * {@code hedged} property's getter and its {@code @JsonIgnore} would drop the field from the journal.
+     */
     @JsonIgnore
-    public boolean isHedged() {
+    public boolean hedgedLeg() {
       return Boolean.TRUE.equals(hedged);
     }
   }
@@ -230,8 +233,9 @@ public sealed interface CycleEvent extends CborSerializable {
       this(cycleId, plan, at, null);
     }
 
+    /** Whether the rebalance leg is hedged (absent: no); see {@link CycleStarted#hedgedLeg()} for the name. */
     @JsonIgnore
-    public boolean isHedged() {
+    public boolean hedgedLeg() {
       return Boolean.TRUE.equals(hedged);
     }
   }

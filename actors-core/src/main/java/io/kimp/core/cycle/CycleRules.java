@@ -1173,7 +1173,7 @@ public final class CycleRules {
       b.status = CycleStatus.STARTED;
       b.statusSince = e.at();
       b.leg = Leg.INITIAL;
-      b.legHedged = e.isHedged();
+      b.legHedged = e.hedgedLeg();
       return new CycleState(state.symbol(), b.build(), state.cyclesStarted() + 1, null);
     }
     if (event instanceof CapitalRequested e) {
@@ -1252,7 +1252,7 @@ public final class CycleRules {
     } else if (event instanceof RebalanceStarted e) {
       b.leg = Leg.REBALANCE;
       b.rebalancePlan = e.plan();
-      b.legHedged = e.isHedged();
+      b.legHedged = e.hedgedLeg();
       if (e.plan().usdtKrw() != null && e.plan().usdtKrw().signum() > 0) {
         b.usdtKrw = e.plan().usdtKrw();
       }

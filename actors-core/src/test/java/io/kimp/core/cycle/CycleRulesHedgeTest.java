@@ -199,7 +199,7 @@ class CycleRulesHedgeTest {
       Decision d = start();
       assertThat(events(d, CycleStarted.class)).singleElement().satisfies(e -> {
         assertThat(e.hedged()).isNull();
-        assertThat(e.isHedged()).isFalse();
+        assertThat(e.hedgedLeg()).isFalse();
       });
       String buy = current().clientId();
       Decision filled = feed(VenueReplied.order(buy, filled(buy, "100", "2", "0.1", "XRP")));

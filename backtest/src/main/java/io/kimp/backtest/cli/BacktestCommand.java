@@ -6,6 +6,12 @@ import com.typesafe.config.ConfigFactory;
 import io.kimp.backtest.BacktestSettings;
 import io.kimp.backtest.CandleInputs;
 import io.kimp.backtest.data.BadInputException;
+import io.kimp.backtest.data.CandleFile;
+import io.kimp.backtest.data.CandleSeries;
+import io.kimp.backtest.data.FundingFile;
+import io.kimp.backtest.data.FundingSeries;
+import io.kimp.backtest.report.HedgeComparison;
+import io.kimp.backtest.sim.PerpReplay;
 import io.kimp.backtest.data.Timestamps;
 import io.kimp.backtest.market.MarketSource;
 import io.kimp.backtest.market.RecordingMarketSource;
@@ -44,6 +50,10 @@ import picocli.CommandLine.Spec;
  * recording, with a report. Options map onto the live configuration keys ({@code kimp.strategy.*}, {@code kimp.fees.*},
  * {@code kimp.portfolio.*}, {@code kimp.feeds.*} for a recording) and the backtest's own ({@code kimp.backtest.*}), and
  * everything is validated by the engine's own settings readers.
+ *
+ * <p>With {@code --hedge} the same data is replayed twice, unhedged and with the transfer hedge on
+ * ({@code kimp.hedge.enabled}, the cycles' HEDGE_OPEN/HEDGE_CLOSE steps answered by a simulated perpetual priced by
+ * {@code --perp} or by the spot book as its proxy), and the report puts the two side by side.
  *
  * <p>Exit codes: 0 done; 1 an input file is unreadable or has a bad row (named by {@code file:line}); 2 bad options or
  * settings. A recording's bad lines and malformed frames are skipped and counted, never fatal.
@@ -136,6 +146,21 @@ public final class BacktestCommand implements Callable<Integer> {
           + "investment, half-spread-bps")
   List<String> sweeps = new ArrayList<>();
 
+  @Option(names = "--hedge",
+      description = "Replay twice, unhedged and with the transfer hedge on (kimp.hedge.enabled: a perpetual short "
+          + "while the coin is in transit), and report both side by side")
+  boolean hedge;
+
+  @Option(names = "--perp", paramLabel = "CANDLES.csv",
+      description = "With --hedge: the perpetual's candles (timestamp,open,high,low,close,volume; default: the Binance "
+          + "spot candles stand in for it, said in the report)")
+  Path perp;
+
+  @Option(names = "--funding", paramLabel = "RATES.csv",
+      description = "With --hedge: the perpetual's funding rates, timestamp,rate (fractions per 8 h, as Binance's "
+          + "fundingTime,fundingRate); default: no funding")
+  Path funding;
+
   @Option(names = "--config", paramLabel = "FILE", description = "An operator configuration file (HOCON) to start from")
   Path config;
 
@@ -153,6 +178,12 @@ public final class BacktestCommand implements Callable<Integer> {
   Boolean progress;
 
   @Spec CommandSpec spec;
+
+  /** The perpetual's prices of a --hedge run: the --perp file's, or spot's as the proxy. */
+  private PerpReplay perpReplay = PerpReplay.spotProxy();
+  private InputSummary perpSummary;
+  private FundingSeries fundingRates;
+  private InputSummary fundingSummary;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new BacktestCommand()).execute(args));
@@ -181,6 +212,16 @@ public final class BacktestCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     boolean recording = inputs.recording != null;
+    String hedgeProblem = perp != null && !hedge ? "--perp needs --hedge"
+        : funding != null && !hedge ? "--funding needs --hedge"
+        : funding != null && recording ? "--funding goes with candle files"
+        : perp != null && recording
+            ? "--perp goes with candle files (a recording's hedge uses its Binance spot book as the perpetual's proxy)"
+            : hedge && !specs.isEmpty() ? "--hedge and --sweep cannot be combined (one comparison per run)" : null;
+    if (hedgeProblem != null) {
+      err.println("kimp backtest: " + hedgeProblem);
+      return EXIT_BAD_OPTIONS;
+    }
     List<String> coins = symbols == null ? List.of() : symbols.stream()
         .map(c -> c.trim().toUpperCase(Locale.ROOT)).filter(c -> !c.isEmpty()).distinct().toList();
     if (!recording && coins.size() != 1) {
@@ -214,6 +255,29 @@ public final class BacktestCommand implements Callable<Integer> {
         CandleInputs loaded = CandleInputs.load(c.upbit, c.binance, c.fx, lenient, base.fx(),
             b -> bar.update("reading", total == 0 ? 1 : (double) b / total, (b >> 20) + " MiB"));
         market = new CandleMarket(loaded, fromMs, toMs);
+        if (funding != null) {
+          if (!Files.isReadable(funding)) {
+            throw new UncheckedIOException(new IOException("cannot read " + funding + ": no such readable file"));
+          }
+          FundingSeries rates = FundingFile.read(funding, lenient);
+          fundingSummary = InputSummary.of("funding rates", rates.size(), rates.problems());
+          fundingRates = rates;
+        }
+        if (perp != null) {
+          if (!Files.isReadable(perp)) {
+            throw new UncheckedIOException(new IOException("cannot read " + perp + ": no such readable file"));
+          }
+          CandleSeries series = CandleFile.read(perp, lenient);
+          perpReplay = PerpReplay.spotProxy().withCandles(series, perp.toString());
+          perpSummary = InputSummary.of("perpetual candles", series.size(), series.problems());
+          if (series.size() == 0 || loaded.binance().size() == 0
+              || series.time(series.size() - 1) < loaded.binance().time(0)
+              || series.time(0) > loaded.binance().time(loaded.binance().size() - 1)) {
+            bar.done();
+            err.println("kimp backtest: --perp " + perp + ": its candles do not overlap the spot candles' period");
+            return EXIT_BAD_OPTIONS;
+          }
+        }
       } catch (BadInputException | UncheckedIOException e) {
         bar.done();
         err.println("kimp backtest: " + e.getMessage());
@@ -231,7 +295,9 @@ public final class BacktestCommand implements Callable<Integer> {
     double readSeconds = (System.nanoTime() - started) / 1e9;
     try {
       Files.createDirectories(out);
-      if (grid.isEmpty()) {
+      if (hedge) {
+        hedged(base, market, readSeconds, bar, outWriter, err);
+      } else if (grid.isEmpty()) {
         single(base, market, readSeconds, bar, outWriter, err);
       } else {
         sweep(coins, recording, grid, market, bar, outWriter);
@@ -372,6 +438,80 @@ public final class BacktestCommand implements Callable<Integer> {
     }
     w.println("report: " + out.resolve(noHtml ? ReportWriter.REPORT_JSON : HtmlReport.FILE));
     w.flush();
+  }
+
+  /**
+   * The same data replayed unhedged and hedged: the hedged run's report in {@code --out} with the comparison (a
+   * {@code hedge} section in report.json, a table in report.html), the unhedged run's in {@code --out/unhedged}.
+   */
+  private void hedged(
+      BacktestSettings base, Market market, double readSeconds, ProgressBar bar, PrintWriter w, PrintWriter err)
+      throws IOException {
+    if (fundingRates != null) {
+      FundingSeries rates = fundingRates;
+      perpReplay = perpReplay.withFunding((coin, at) -> {
+        BigDecimal r = rates.rateAt(at.toEpochMilli());
+        return r == null ? BigDecimal.ZERO : r;
+      }, funding + " (" + rates.size() + " rates; a funding time without one pays none)");
+    }
+    BacktestSettings off = base.withHedge(false);
+    BacktestSettings on = base.withHedge(true);
+    BacktestResult u = new Backtest(off, perpReplay).run(market.source(off), listener(bar, "unhedged"));
+    List<InputSummary> summaries = new ArrayList<>(market.summaries());
+    BacktestResult h = new Backtest(on, perpReplay).run(market.source(on), listener(bar, "hedged"));
+    bar.done();
+    if (perpSummary != null) {
+      summaries.add(perpSummary);
+    }
+    if (fundingSummary != null) {
+      summaries.add(fundingSummary);
+    }
+    HedgeComparison c = HedgeComparison.of(u, h);
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("readSeconds", readSeconds);
+    run.put("lenient", lenient);
+    run.put("from", from);
+    run.put("to", to);
+    run.put("hedge", true);
+    Path unhedgedDir = out.resolve("unhedged");
+    Kpis ku = Kpis.of(u);
+    ReportWriter.writeAll(unhedgedDir, u, ku, market.summaries(), run);
+    Kpis kh = Kpis.of(h);
+    ReportWriter.writeAll(out, h, kh, summaries, run, c);
+    if (!noHtml) {
+      HtmlReport.write(unhedgedDir, u, ku, market.summaries(), market.gapMs(off));
+      HtmlReport.write(out, h, kh, summaries, market.gapMs(on), c);
+    }
+    w.printf(Locale.ROOT, "%s %s: %d moments, hedged and unhedged on the same data%n", base.symbol(),
+        h.premium().size() == 0 ? "no data" : Timestamps.iso(h.premium().time(0)) + " → "
+            + Timestamps.iso(h.premium().time(h.premium().size() - 1)), h.premium().size());
+    w.printf(Locale.ROOT, "%-34s %16s %16s%n", "", "unhedged", "hedged");
+    row(w, "cycles", c.unhedged().cycles(), c.hedged().cycles());
+    row(w, "total PnL KRW", c.unhedged().pnlKrw(), c.hedged().pnlKrw());
+    row(w, "PnL std dev per cycle KRW", c.unhedged().pnlStdevKrw(), c.hedged().pnlStdevKrw());
+    row(w, "worst cycle KRW", c.unhedged().worstCycleKrw(), c.hedged().worstCycleKrw());
+    row(w, "hedge PnL KRW", "-", c.hedged().hedgePnlKrw());
+    row(w, "hedge cost KRW (fees + funding)", "-", c.hedged().hedgeCostKrw());
+    w.println((c.spotProxy()
+        ? "perpetual: no --perp file, the Binance spot price stood in for it (no basis)"
+        : "perpetual: " + c.perpSource()) + "; funding: " + c.fundingSource());
+    for (BacktestResult.OpenCycle o : h.openCycles()) {
+      w.println("open at the end (not valued): " + o.symbol() + " " + o.status() + " since " + o.startedAt());
+    }
+    for (String warning : base.warnings()) {
+      w.println("warning: " + warning);
+    }
+    w.println("report: " + out.resolve(noHtml ? ReportWriter.REPORT_JSON : HtmlReport.FILE) + " (unhedged run: "
+        + unhedgedDir + ")");
+    w.flush();
+  }
+
+  private static void row(PrintWriter w, String label, Object a, Object b) {
+    w.printf(Locale.ROOT, "%-34s %16s %16s%n", label, cell(a), cell(b));
+  }
+
+  private static String cell(Object v) {
+    return v instanceof BigDecimal d ? d.setScale(0, java.math.RoundingMode.HALF_UP).toPlainString() : v.toString();
   }
 
   private void sweep(

@@ -35,12 +35,25 @@ public final class HtmlReport {
 
   public static void write(Path dir, BacktestResult r, Kpis k, List<InputSummary> inputs, long gapMs)
       throws IOException {
-    String html = render(r, k, inputs, Charts.premium(r, gapMs), Charts.equity(r), Charts.histogram(r));
+    write(dir, r, k, inputs, gapMs, null);
+  }
+
+  /** @param hedge the side-by-side comparison of a {@code --hedge} run ({@code r} is its hedged run), or null */
+  public static void write(
+      Path dir, BacktestResult r, Kpis k, List<InputSummary> inputs, long gapMs, HedgeComparison hedge)
+      throws IOException {
+    String html = render(r, k, inputs, Charts.premium(r, gapMs), Charts.equity(r), Charts.histogram(r), hedge);
     Files.writeString(dir.resolve(FILE), html, StandardCharsets.UTF_8);
   }
 
   static String render(
       BacktestResult r, Kpis k, List<InputSummary> inputs, byte[] premiumPng, byte[] equityPng, byte[] histogramPng) {
+    return render(r, k, inputs, premiumPng, equityPng, histogramPng, null);
+  }
+
+  static String render(
+      BacktestResult r, Kpis k, List<InputSummary> inputs, byte[] premiumPng, byte[] equityPng, byte[] histogramPng,
+      HedgeComparison hedge) {
     StringBuilder h = new StringBuilder(64 * 1024);
     PremiumSeries ps = r.premium();
     String period = ps.size() == 0
@@ -92,6 +105,9 @@ public final class HtmlReport {
     card(h, "gaps skipped", r.coverage().skippedTotal() + " skipped, " + r.coverage().gapEpisodes() + " gaps", 0);
     card(h, "final equity", krw(k.finalEquityKrw()) + " KRW", 0);
     h.append("</div>\n");
+    if (hedge != null) {
+      hedge(h, hedge);
+    }
 
     h.append("<h2>Premium over time</h2>");
     img(h, "premium over time with cycle entries and exits", premiumPng);
@@ -122,6 +138,39 @@ public final class HtmlReport {
         + "  document.body.setAttribute('data-charts-rendered', ok + '/' + imgs.length);\n});\n</script>\n");
     h.append("</body></html>\n");
     return h.toString();
+  }
+
+  /** The same data unhedged and hedged, side by side. */
+  private static void hedge(StringBuilder h, HedgeComparison c) {
+    h.append("<h2>Hedged and unhedged, same data</h2>");
+    if (c.spotProxy()) {
+      h.append("<div class=\"warn\" id=\"hedge-proxy\">No perpetual price file was given: the Binance spot price stood ")
+          .append("in for the perpetual (its proxy), so the short's price result mirrors spot exactly: no basis is ")
+          .append("modelled.</div>");
+    }
+    HedgeComparison.Side u = c.unhedged();
+    HedgeComparison.Side d = c.hedged();
+    h.append("<table id=\"hedge-comparison\"><tr><th class=\"l\"></th><th>unhedged</th><th>hedged</th></tr>");
+    pair(h, "cycles", Integer.toString(u.cycles()), Integer.toString(d.cycles()));
+    pair(h, "total PnL, KRW", krw(u.pnlKrw()), krw(d.pnlKrw()));
+    pair(h, "mean PnL per cycle, KRW", krw(u.meanPnlKrw()), krw(d.meanPnlKrw()));
+    pair(h, "standard deviation of PnL per cycle, KRW", krw(u.pnlStdevKrw()), krw(d.pnlStdevKrw()));
+    pair(h, "worst cycle, KRW", krw(u.worstCycleKrw()), krw(d.worstCycleKrw()));
+    pair(h, "hedge PnL (the shorts' price result), KRW", "–", krw(d.hedgePnlKrw()));
+    pair(h, "hedge cost (futures fees + funding paid), KRW", "–", krw(d.hedgeCostKrw()));
+    pair(h, "futures fees, USDT", "–", d.hedgeFeesUsdt().setScale(2, RoundingMode.HALF_UP).toPlainString());
+    pair(h, "funding received (negative: paid), USDT", "–",
+        d.fundingUsdt().setScale(2, RoundingMode.HALF_UP).toPlainString());
+    pair(h, "cycles that hedged", "–", Integer.toString(d.hedgedCycles()));
+    h.append("</table><p>Perpetual prices: ").append(esc(String.valueOf(c.perpSource()))).append(". Funding: ")
+        .append(esc(String.valueOf(c.fundingSource()))).append(". ").append(c.matchedCycles())
+        .append(" cycles started at the same time with the same investment in both runs; on each, hedged PnL = unhedged PnL + hedge PnL − hedge ")
+        .append("cost to within ").append(c.maxDeviationKrw().toPlainString()).append(" KRW.</p>\n");
+  }
+
+  private static void pair(StringBuilder h, String label, String a, String b) {
+    h.append("<tr><th class=\"l\">").append(esc(label)).append("</th><td>").append(esc(a)).append("</td><td>")
+        .append(esc(b)).append("</td></tr>");
   }
 
   private static void trades(StringBuilder h, List<TradeRecord> trades) {

@@ -8,6 +8,8 @@ import io.kimp.backtest.BacktestSettings;
 import io.kimp.backtest.data.Timestamps;
 import io.kimp.backtest.sim.BacktestResult;
 import io.kimp.backtest.sim.EquityPoint;
+import io.kimp.backtest.sim.HedgeRecord;
+import io.kimp.backtest.sim.HedgeRun;
 import io.kimp.backtest.sim.PremiumSeries;
 import io.kimp.backtest.sim.TradeRecord;
 import io.kimp.core.market.Venue;
@@ -15,6 +17,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,14 +76,27 @@ public final class ReportWriter {
 
   public static void writeAll(Path dir, BacktestResult r, Kpis k, List<InputSummary> inputs, Map<String, Object> run)
       throws IOException {
+    writeAll(dir, r, k, inputs, run, null);
+  }
+
+  /** @param hedge the side-by-side comparison of a {@code --hedge} run ({@code r} is its hedged run), or null */
+  public static void writeAll(
+      Path dir, BacktestResult r, Kpis k, List<InputSummary> inputs, Map<String, Object> run, HedgeComparison hedge)
+      throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(REPORT_JSON), json(r, k, inputs, run), StandardCharsets.UTF_8);
-    writeTrades(dir.resolve(TRADES_CSV), r.trades());
+    Files.writeString(dir.resolve(REPORT_JSON), json(r, k, inputs, run, hedge), StandardCharsets.UTF_8);
+    writeTrades(dir.resolve(TRADES_CSV), r.trades(), r.hedge());
     writePremium(dir.resolve(PREMIUM_CSV), r.premium());
     writeEquity(dir.resolve(EQUITY_CSV), r.equity());
   }
 
   static String json(BacktestResult r, Kpis k, List<InputSummary> inputs, Map<String, Object> run)
+      throws IOException {
+    return json(r, k, inputs, run, null);
+  }
+
+  static String json(
+      BacktestResult r, Kpis k, List<InputSummary> inputs, Map<String, Object> run, HedgeComparison hedge)
       throws IOException {
     ObjectNode root = JSON.createObjectNode();
     BacktestSettings s = r.settings();
@@ -162,6 +178,11 @@ public final class ReportWriter {
     }
     act.put("decisions", r.decisions());
 
+    if (hedge != null) {
+      root.set("hedge", hedge(hedge, r.hedge()));
+    } else if (r.hedge() != null) {
+      root.set("hedge", hedgeRun(r.hedge())); // hedged by the configuration (kimp.hedge.enabled), not by --hedge
+    }
     root.set("parameters", parameters(s));
     ObjectNode runNode = root.putObject("run");
     run.forEach((key, value) -> runNode.putPOJO(key, value));
@@ -171,6 +192,62 @@ public final class ReportWriter {
     ArrayNode a = root.putArray("assumptions");
     assumptions(s).forEach(a::add);
     return JSON.writeValueAsString(root);
+  }
+
+  /** The {@code hedge} section: the two runs side by side, where the perpetual's prices came from, the totals. */
+  static ObjectNode hedge(HedgeComparison c, HedgeRun run) {
+    ObjectNode h = JSON.createObjectNode();
+    h.put("perpetualPrices", c.spotProxy() ? "spot-proxy" : "file");
+    h.put("perpetualSource", c.perpSource());
+    h.put("funding", c.fundingSource());
+    h.set("unhedged", side(c.unhedged()));
+    h.set("hedged", side(c.hedged()));
+    h.put("matchedCycles", c.matchedCycles());
+    h.put("maxDeviationKrw", c.maxDeviationKrw());
+    h.put("identity", "per matched cycle: hedged PnL = unhedged PnL + hedge PnL - hedge cost");
+    if (run != null) {
+      h.put("futuresFills", run.fills());
+      h.put("fundingPayments", run.fundingPayments());
+      h.put("futuresWalletUsdtAtEnd", run.walletUsdt());
+      ObjectNode pos = h.putObject("positionsAtEnd");
+      run.positionsAtEnd().forEach((coin, q) -> pos.put(coin, q.stripTrailingZeros().toPlainString()));
+    }
+    ArrayNode notes = h.putArray("notes");
+    c.notes().forEach(notes::add);
+    return h;
+  }
+
+  /** The {@code hedge} section of a run the configuration hedged, without an unhedged run to compare it with. */
+  static ObjectNode hedgeRun(HedgeRun run) {
+    ObjectNode h = JSON.createObjectNode();
+    h.put("perpetualPrices", run.spotProxy() ? "spot-proxy" : "file");
+    h.put("perpetualSource", run.perpSource());
+    h.put("funding", run.fundingSource());
+    h.put("hedgedCycles", run.byCycle().size());
+    h.put("futuresFeesUsdt", run.feesUsdt());
+    h.put("fundingUsdt", run.fundingUsdt());
+    h.put("futuresFills", run.fills());
+    h.put("fundingPayments", run.fundingPayments());
+    ObjectNode pos = h.putObject("positionsAtEnd");
+    run.positionsAtEnd().forEach((coin, q) -> pos.put(coin, q.stripTrailingZeros().toPlainString()));
+    ArrayNode notes = h.putArray("notes");
+    run.notes().forEach(notes::add);
+    return h;
+  }
+
+  private static ObjectNode side(HedgeComparison.Side s) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("cycles", s.cycles());
+    o.put("hedgedCycles", s.hedgedCycles());
+    o.put("pnlKrw", s.pnlKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("meanPnlKrw", s.meanPnlKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("pnlStdevPerCycleKrw", s.pnlStdevKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("worstCycleKrw", s.worstCycleKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("hedgePnlKrw", s.hedgePnlKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("hedgeCostKrw", s.hedgeCostKrw().setScale(2, RoundingMode.HALF_UP));
+    o.put("hedgeFeesUsdt", s.hedgeFeesUsdt());
+    o.put("fundingUsdt", s.fundingUsdt());
+    return o;
   }
 
   /** Every setting the replay ran with. */
@@ -213,16 +290,31 @@ public final class ReportWriter {
       p.put("fxDailyMaxAgeDays", s.fx().dailyMaxAge().toSeconds() / 86_400.0);
       p.put("fxIntradayMaxAgeMinutes", s.fx().intradayMaxAge().toSeconds() / 60.0);
     }
+    p.put("hedge", c.hedge().enabled());
+    if (c.hedge().enabled()) {
+      p.put("futuresTakerFee", c.hedge().futuresTakerFee());
+      p.put("hedgeLeverage", c.hedge().leverage());
+      p.put("hedgeUnlisted", c.hedge().unlisted().name());
+    }
     p.put("operator", s.operatorRecovers() ? "recover" : "none");
     p.put("seed", s.seed());
     return p;
   }
 
   static void writeTrades(Path file, List<TradeRecord> trades) throws IOException {
+    writeTrades(file, trades, null);
+  }
+
+  /** With {@code hedge}, each row also says what the cycle's hedge did (empty for a cycle that did not hedge). */
+  static void writeTrades(Path file, List<TradeRecord> trades, HedgeRun hedge)
+      throws IOException {
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write("cycle_id,symbol,direction,status,started_at,rebalance_at,ended_at,hold_minutes,investment_krw,"
           + "entry_premium_pct,entry_net_edge_pct,exit_premium_pct,rebalance_coin,pnl_krw,pnl_pct,failures,"
-          + "initial_buy_price,initial_sell_price,rebalance_buy_price,rebalance_sell_price\n");
+          + "initial_buy_price,initial_sell_price,rebalance_buy_price,rebalance_sell_price"
+          + (hedge == null ? "" : ",hedge_short_qty,hedge_closed_qty,hedge_open_price,hedge_close_price,"
+              + "hedge_pnl_usdt,hedge_fees_usdt,hedge_funding_usdt,hedge_usdt_krw,hedge_pnl_krw,hedge_cost_krw")
+          + "\n");
       for (TradeRecord t : trades) {
         w.write(String.join(",",
             t.cycleId().toString(), t.symbol(), t.direction().name(), t.status(), iso(t.startedAt()),
@@ -232,6 +324,13 @@ public final class ReportWriter {
             num(t.exitPremiumPercent()), t.rebalanceCoin() == null ? "" : t.rebalanceCoin(), plain(t.pnlKrw()),
             num(t.pnlPercent()), Integer.toString(t.failures()), plain(t.initialBuyPrice()),
             plain(t.initialSellPrice()), plain(t.rebalanceBuyPrice()), plain(t.rebalanceSellPrice())));
+        if (hedge != null) {
+          HedgeRecord h = hedge.byCycle().get(t.cycleId());
+          w.write(h == null ? ",,,,,,,,," : "," + String.join(",", plain(h.shortedQuantity()),
+              plain(h.closedQuantity()), plain(h.averageOpenPrice()), plain(h.averageClosePrice()), plain(h.pnlUsdt()),
+              plain(h.feesUsdt()), plain(h.fundingUsdt()), plain(h.usdtKrw()), plain(h.pnlKrw()),
+              plain(h.costKrw())));
+        }
         w.write('\n');
       }
     }

@@ -9,6 +9,7 @@ import io.kimp.core.cycle.CycleInput;
 import io.kimp.core.cycle.CycleReply;
 import io.kimp.core.cycle.CycleRules;
 import io.kimp.core.cycle.CycleStatus;
+import io.kimp.core.market.PerpView;
 import io.kimp.core.market.Venue;
 import io.kimp.core.portfolio.Sizing;
 import io.kimp.core.strategy.Opportunity;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -40,9 +42,19 @@ public final class Backtest {
   private static final int PROGRESS_EVERY = 4096;
 
   private final BacktestSettings settings;
+  private final PerpReplay perp;
 
   public Backtest(BacktestSettings settings) {
+    this(settings, PerpReplay.spotProxy());
+  }
+
+  /**
+   * A replay whose cycles hedge on a simulated perpetual priced by {@code perp} when the settings switch the hedge on
+   * ({@code kimp.hedge.enabled}); without it the perpetual venue is not there, as live.
+   */
+  public Backtest(BacktestSettings settings, PerpReplay perp) {
     this.settings = settings;
+    this.perp = perp;
   }
 
   /** Appends an equity point for each trade closed since the last call; returns how many trades are booked. */
@@ -76,6 +88,19 @@ public final class Backtest {
     CapitalLedger ledger = new CapitalLedger(settings.portfolio());
     SimTimers timers = new SimTimers();
     CycleTape tape = new CycleTape(tap);
+    SimPerpVenue futures = null;
+    if (settings.cycle().hedge().enabled()) {
+      PerpView perps = perp.proxy()
+          ? SimPerpMarket.spotProxy(market, clock, perp.funding())
+          : SimPerpMarket.candles(settings.symbols().get(0), perp.candles(), settings.books(), clock, perp.funding());
+      BigDecimal taker = settings.cycle().hedge().futuresTakerFee();
+      futures = new SimPerpVenue(perps, clock, settings.staleAfter(),
+          coin -> Optional.of(perp.contract(coin, taker)), perp.funding(), perp.leverage());
+      futures.linkSpot(binance);
+      futures.onFill(tape::perpFill);
+      futures.onFunding(tape::funding);
+      venues = venues.withPerpetual(futures);
+    }
     long seed = settings.seed();
     long[] counter = {0};
     CycleRules rules = new CycleRules(settings.cycle(), () -> new UUID(seed, ++counter[0]));
@@ -104,6 +129,9 @@ public final class Backtest {
       if (m == null) {
         continue;
       }
+      if (futures != null) {
+        futures.settleFunding(); // at the last price before this moment: the candle that closes at it
+      }
       market.update(m);
       if (!funded) {
         // the operator funds both venues with twice the capital in each venue's currency, so that any cycle the
@@ -112,6 +140,11 @@ public final class Backtest {
         upbit.fund(Venue.UPBIT.quoteCurrency(), funds);
         binance.fund(Venue.BINANCE.quoteCurrency(),
             funds.divide(BigDecimal.valueOf(m.usdtKrw()), java.math.MathContext.DECIMAL64));
+        if (futures != null) {
+          // the futures wallet holds twice the capital's worth in USDT, like the spot venues: any short the ledger's
+          // cycles need is margined even at leverage 1, so the margin never limits a replay (the ledger does)
+          futures.fund(funds.divide(BigDecimal.valueOf(m.usdtKrw()), java.math.MathContext.DECIMAL64));
+        }
         funded = true;
       }
       last = now;
@@ -172,7 +205,20 @@ public final class Backtest {
     return new BacktestResult(
         settings, source.coverage(), premium, equity, tape.trades(), opportunities, refused, recoveries, discards,
         tape.stepFailures(), tape.deadLetterReasons(), tape.alerts(), open, balances, decisions,
-        System.nanoTime() - started);
+        System.nanoTime() - started, futures == null ? null : hedgeRun(futures, tape));
+  }
+
+  private HedgeRun hedgeRun(SimPerpVenue futures, CycleTape tape) {
+    futures.settleFunding();
+    List<String> notes = new ArrayList<>();
+    if (perp.proxy()) {
+      notes.add("No perpetual price file: the Binance spot book stood in for the perpetual (its bid and ask, its mid as"
+          + " the mark price), so the hedge's price result mirrors the spot coin's and no basis risk is modelled.");
+    }
+    return new HedgeRun(perp.proxy(),
+        perp.proxy() ? "spot proxy (Binance spot book)" : perp.candleSource(), perp.fundingSource(), tape.hedges(),
+        futures.feesUsdt(), futures.fundingUsdt(), futures.realisedUsdt(), futures.walletUsdt(),
+        futures.fundingPayments().size(), tape.hedgeFills(), futures.positions(), notes);
   }
 
   /** The live rule on a moment, at the size the ledger would grant the coin's cycle now; null when none. */

@@ -19,6 +19,7 @@ import java.util.UUID;
  * @param startsRefused opportunities the cycle refused (one already open, capital denied)
  * @param openCycles the cycles still open when the data ended (one per coin at most)
  * @param balances every paper venue's balances at the end (dust left by rounding included)
+ * @param hedge the perpetual side of a hedged replay, null when the hedge was off
  */
 public record BacktestResult(
     BacktestSettings settings,
@@ -36,7 +37,8 @@ public record BacktestResult(
     List<OpenCycle> openCycles,
     Map<Venue, Map<String, BigDecimal>> balances,
     long decisions,
-    long elapsedNanos) {
+    long elapsedNanos,
+    HedgeRun hedge) {
 
   public BacktestResult {
     openCycles = List.copyOf(openCycles);

@@ -71,8 +71,11 @@ public final class CycleDriver implements EffectRunner.Loop {
 
       @Override
       public CompletionStage<?> release(String s, UUID cycleId, BigDecimal pnlKrw) {
-        if (ledger.release(s, cycleId, pnlKrw)) {
-          tape.released(cycleId, pnlKrw, clock.instant());
+        // funding is settled by the futures venue, not seen by the cycle's events: the replay books it with the cycle
+        BigDecimal funding = tape.fundingKrw(cycleId);
+        BigDecimal booked = funding.signum() == 0 || pnlKrw == null ? pnlKrw : pnlKrw.add(funding);
+        if (ledger.release(s, cycleId, booked)) {
+          tape.released(cycleId, booked, clock.instant());
         }
         return CompletableFuture.completedFuture(cycleId);
       }

@@ -1,6 +1,7 @@
 package io.kimp.backtest.sim;
 
 import io.kimp.core.alert.AlertKind;
+import io.kimp.core.cycle.ClientIds;
 import io.kimp.core.cycle.CycleEvent;
 import io.kimp.core.cycle.CycleEvent.CycleCompleted;
 import io.kimp.core.cycle.CycleEvent.CycleDeadLettered;
@@ -33,7 +34,10 @@ public final class CycleTape {
   private final Map<AlertKind, Long> alerts = new EnumMap<>(AlertKind.class);
   private final List<String> deadLetterReasons = new ArrayList<>();
   private final DecisionTap tap;
+  private final Map<UUID, HedgeAcc> hedges = new HashMap<>();
+  private final Map<UUID, HedgeRecord> hedgeRecords = new HashMap<>();
   private long stepFailures;
+  private long hedgeFills;
 
   public CycleTape() {
     this(DecisionTap.NONE);
@@ -57,7 +61,20 @@ public final class CycleTape {
     String rebalanceCoin;
     String status = "OPEN";
     int failures;
+    BigDecimal usdtKrw;
     final Map<String, BigDecimal> prices = new HashMap<>();
+  }
+
+  /** One cycle's perpetual fills and funding so far. */
+  private static final class HedgeAcc {
+    int fills;
+    BigDecimal shorted = BigDecimal.ZERO;
+    BigDecimal soldNotional = BigDecimal.ZERO;
+    BigDecimal closed = BigDecimal.ZERO;
+    BigDecimal boughtNotional = BigDecimal.ZERO;
+    BigDecimal fees = BigDecimal.ZERO;
+    BigDecimal funding = BigDecimal.ZERO;
+    final Map<String, BigDecimal> net = new HashMap<>();
   }
 
   void event(CycleEvent e) {
@@ -71,6 +88,7 @@ public final class CycleTape {
       o.investmentKrw = s.investmentKrw();
       o.entryPremium = s.opportunity().premiumPercent();
       o.entryEdge = s.opportunity().netEdgePercent();
+      o.usdtKrw = s.usdtKrw();
       open.put(s.cycleId(), o);
       return;
     }
@@ -84,6 +102,9 @@ public final class CycleTape {
       o.rebalanceAt = r.at();
       o.rebalanceCoin = r.plan().coin();
       o.exitPremium = r.plan().premiumPercent();
+      if (r.plan().usdtKrw() != null && r.plan().usdtKrw().signum() > 0) {
+        o.usdtKrw = r.plan().usdtKrw(); // the cycle settles at its rebalance's rate, as CycleRules does
+      }
     } else if (e instanceof StepFailed) {
       o.failures++;
       stepFailures++;
@@ -105,12 +126,66 @@ public final class CycleTape {
       return;
     }
     BigDecimal pnl = pnlKrw == null ? BigDecimal.ZERO : pnlKrw;
+    HedgeAcc h = hedges.remove(cycleId);
+    if (h != null) {
+      BigDecimal pnlUsdt = h.soldNotional.subtract(h.boughtNotional);
+      hedgeRecords.put(cycleId, new HedgeRecord(cycleId, h.fills, h.shorted,
+          h.shorted.signum() == 0 ? null : h.soldNotional.divide(h.shorted, MathContext.DECIMAL64), h.closed,
+          h.closed.signum() == 0 ? null : h.boughtNotional.divide(h.closed, MathContext.DECIMAL64), pnlUsdt, h.fees,
+          h.funding, o.usdtKrw, pnlUsdt.multiply(o.usdtKrw), h.fees.subtract(h.funding).multiply(o.usdtKrw)));
+    }
     double pct = pnl.divide(o.investmentKrw, MathContext.DECIMAL64).doubleValue() * 100.0;
     trades.add(new TradeRecord(
         o.cycleId, o.symbol, o.direction, o.status, o.startedAt, o.rebalanceAt, o.endedAt != null ? o.endedAt : at,
         o.investmentKrw, o.entryPremium, o.entryEdge, o.exitPremium, o.rebalanceCoin, pnl, pct, o.failures,
         o.prices.get(key(Leg.INITIAL, Step.BUY)), o.prices.get(key(Leg.INITIAL, Step.SELL)),
         o.prices.get(key(Leg.REBALANCE, Step.BUY)), o.prices.get(key(Leg.REBALANCE, Step.SELL))));
+  }
+
+  /** A perpetual fill: booked to the cycle its client id names. */
+  void perpFill(SimPerpVenue.Fill f) {
+    UUID id;
+    try {
+      id = ClientIds.cycleIdOf(f.clientId());
+    } catch (IllegalArgumentException e) {
+      return; // not a cycle's order
+    }
+    hedgeFills++;
+    HedgeAcc a = hedges.computeIfAbsent(id, k -> new HedgeAcc());
+    a.fills++;
+    BigDecimal q = f.quantity().abs();
+    if (f.quantity().signum() < 0) {
+      a.shorted = a.shorted.add(q);
+      a.soldNotional = a.soldNotional.add(q.multiply(f.price()));
+    } else {
+      a.closed = a.closed.add(q);
+      a.boughtNotional = a.boughtNotional.add(q.multiply(f.price()));
+    }
+    a.fees = a.fees.add(f.feeUsdt());
+    a.net.merge(f.coin(), f.quantity(), BigDecimal::add);
+  }
+
+  /** A funding settlement: shared by the cycles holding a position in the coin, in proportion to it. */
+  void funding(SimPerpVenue.FundingPayment p) {
+    if (p.position().signum() == 0) {
+      return;
+    }
+    for (HedgeAcc a : hedges.values()) {
+      BigDecimal held = a.net.getOrDefault(p.coin(), BigDecimal.ZERO);
+      if (held.signum() != 0) {
+        a.funding = a.funding.add(p.amountUsdt().multiply(held).divide(p.position(), MathContext.DECIMAL64));
+      }
+    }
+  }
+
+  /** The funding the cycle received (negative: paid) so far, in KRW at its USDT/KRW: zero without a hedge. */
+  BigDecimal fundingKrw(UUID cycleId) {
+    HedgeAcc a = hedges.get(cycleId);
+    Open o = open.get(cycleId);
+    if (a == null || o == null || a.funding.signum() == 0) {
+      return BigDecimal.ZERO;
+    }
+    return a.funding.multiply(o.usdtKrw);
   }
 
   void alert(AlertKind kind) {
@@ -125,12 +200,21 @@ public final class CycleTape {
     return Collections.unmodifiableList(trades);
   }
 
+  /** The hedge of each closed cycle that had one. */
+  public Map<UUID, HedgeRecord> hedges() {
+    return Collections.unmodifiableMap(hedgeRecords);
+  }
+
   public Map<AlertKind, Long> alerts() {
     return Collections.unmodifiableMap(alerts);
   }
 
   public List<String> deadLetterReasons() {
     return Collections.unmodifiableList(deadLetterReasons);
+  }
+
+  public long hedgeFills() {
+    return hedgeFills;
   }
 
   public long stepFailures() {

@@ -111,4 +111,24 @@ class RecordingBacktestCommandTest {
     assertThat(err).contains("kimp.feeds.volume-cap-fraction");
     assertThat(dir.resolve("x")).doesNotExist();
   }
+
+  @Test
+  void aRecordingIsReplayedHedgedWithItsBinanceSpotBookAsThePerpetualsProxy() throws Exception {
+    Path target = dir.resolve("hedged");
+    assertThat(run("--recording", recording.toString(), "--hedge", "--no-html", "--out", target.toString()))
+        .as(err).isZero();
+    JsonNode h = new ObjectMapper().readTree(target.resolve("report.json").toFile()).get("hedge");
+    assertThat(h.get("perpetualPrices").asText()).isEqualTo("spot-proxy");
+    assertThat(h.get("unhedged").get("cycles").asInt()).isEqualTo(2);
+    assertThat(h.get("hedged").get("cycles").asInt()).isEqualTo(2);
+    // both cycles hedged both legs (XRP in, TRX home): open and close each, nothing left open
+    assertThat(h.get("hedged").get("hedgedCycles").asInt()).isEqualTo(2);
+    assertThat(h.get("futuresFills").asInt()).isEqualTo(8);
+    assertThat(h.get("positionsAtEnd").size()).isZero();
+    assertThat(h.get("matchedCycles").asInt()).isEqualTo(2);
+    assertThat(h.get("maxDeviationKrw").decimalValue()).isLessThan(new java.math.BigDecimal("0.01"));
+    assertThat(run("--recording", recording.toString(), "--hedge", "--perp", recording.toString(), "--out",
+        dir.resolve("x").toString())).isEqualTo(BacktestCommand.EXIT_BAD_OPTIONS);
+    assertThat(err).contains("--perp goes with candle files");
+  }
 }
