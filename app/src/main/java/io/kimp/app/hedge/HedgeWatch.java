@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
 public final class HedgeWatch {
   private static final Logger log = LoggerFactory.getLogger(HedgeWatch.class);
 
+  /**
+   * The client-id prefix of the watch's own closes of orphan shorts (no cycle's intent names them: the state guard
+   * leaves them out of its ledger-against-journal check). At most 36 characters in all, as Binance requires.
+   */
+  public static final String ORPHAN_CLOSE_PREFIX = "kimp-orphan-";
+
   /** A coin's hedge position as last checked. */
   public record CoinHedge(
       String coin, BigDecimal expectedShort, BigDecimal seenShort, boolean settling, boolean mismatch,
@@ -198,7 +204,7 @@ public final class HedgeWatch {
       String action;
       if (orphan && d.closeOrphans()) {
         action = "closing the orphan short of " + h.seenShort().toPlainString() + " with a reduce-only buy";
-        String clientId = "kimp-orphan-" + h.coin().toLowerCase(java.util.Locale.ROOT) + "-" + now.getEpochSecond();
+        String clientId = ORPHAN_CLOSE_PREFIX + h.coin().toLowerCase(java.util.Locale.ROOT) + "-" + now.getEpochSecond();
         d.venue().placeOrder(PerpOrderRequest.closeShort(clientId, h.coin(), h.seenShort()))
             .whenComplete((r, f) -> {
               if (f != null) {

@@ -1,6 +1,7 @@
 package io.kimp.app.state;
 
 import io.kimp.app.config.KimpSettings;
+import io.kimp.app.hedge.HedgeWatch;
 import io.kimp.core.cycle.ArbitrageCycle;
 import io.kimp.gateway.paper.LegacyLedgerFile;
 import io.kimp.gateway.paper.PaperLedger;
@@ -311,7 +312,9 @@ public final class StateGuard {
       return;
     }
     Set<String> intents = journalClientIds(c);
-    List<String> missing = ledgerIds.stream().filter(id -> !intents.contains(id)).toList();
+    // the hedge watch's own reduce-only closes of orphan shorts belong to no cycle: no intent to look for
+    List<String> missing = ledgerIds.stream()
+        .filter(id -> !id.startsWith(HedgeWatch.ORPHAN_CLOSE_PREFIX) && !intents.contains(id)).toList();
     if (!missing.isEmpty()) {
       throw refuse("the journal is behind the paper ledger: " + missing.size() + " of the ledger's " + ledgerIds.size()
           + " orders and withdrawals (" + (legacy != null ? ledgerFile + " and " : "") + "the database's) have no "
