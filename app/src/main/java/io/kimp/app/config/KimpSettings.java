@@ -46,7 +46,18 @@ public record KimpSettings(
     Admin admin,
     TelegramSettings telegram,
     AlertSettings alerts,
-    GatewaySettings gateways) {
+    GatewaySettings gateways,
+    HedgeWatchSettings hedgeWatch) {
+
+  /**
+   * The cluster-wide check of the transfer hedge ({@code HedgeWatch}), when {@code kimp.hedge.enabled}.
+   *
+   * @param interval {@code kimp.hedge.watch-interval}: how often the futures account's positions are compared with the
+   *     shorts the cycles' journals hold open
+   * @param closeOrphans {@code kimp.hedge.close-orphans}: a short no cycle accounts for (seen in two checks in a row) is
+   *     closed with a reduce-only buy; off: only alerted
+   */
+  public record HedgeWatchSettings(Duration interval, boolean closeOrphans) {}
 
   /**
    * @param systemName the actor system's (and so the cluster's) name, {@code kimp.node.system-name}
@@ -165,6 +176,8 @@ public record KimpSettings(
         admin,
         TelegramSettings.fromConfig(c),
         AlertSettings.fromConfig(c),
-        gateways);
+        gateways,
+        new HedgeWatchSettings(
+            CoreSettings.positive(c, "kimp.hedge.watch-interval"), c.getBoolean("kimp.hedge.close-orphans")));
   }
 }

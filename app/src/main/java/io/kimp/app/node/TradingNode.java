@@ -26,6 +26,13 @@ import io.kimp.feeds.MarketFeeds;
 import io.kimp.simulator.ExchangeSimulator;
 import io.kimp.simulator.SimulatorConfig;
 import io.kimp.gateway.GatewaySettings;
+import io.kimp.app.hedge.HedgeWatch;
+import io.kimp.core.venue.PerpetualGateway;
+import io.kimp.persistence.readmodel.HedgeQueries;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import io.kimp.gateway.Gateways;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -133,6 +140,7 @@ public final class TradingNode implements AutoCloseable {
           FeedWatchdog.create(feeds, stateRef.get(), new FeedAlarms(settings.market().alarms()),
               node.alerts(), Clock.systemUTC(), settings.market().watchdogInterval()),
           "feed-watchdog", org.apache.pekko.actor.typed.Props.empty());
+      node.components().venues().perpetual().ifPresent(perp -> startHedgeWatch(node, settings, perp, fs.symbols()));
       AdminServer admin = AdminServer.start(node, settings.admin(), BacktestsPage.fromConfig(config),
           () -> feeds.health().connections());
       String address = node.system().address().toString();
@@ -226,4 +234,20 @@ public final class TradingNode implements AutoCloseable {
   public void close() {
     node.close();
   }
+
+  /** The transfer hedge's cluster-wide position check, as a singleton; the operator's API asks it through its proxy. */
+  private static void startHedgeWatch(
+      KimpNode node, KimpSettings settings, PerpetualGateway perp, java.util.List<String> coins) {
+    ActorSystem<Void> system = node.system();
+    var blocking =
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("pekko.projection.jdbc.blocking-jdbc-dispatcher"));
+    HedgeWatch.Dependencies deps = new HedgeWatch.Dependencies(perp, new HedgeQueries(node.readSide()), blocking,
+        coins, node.alerts(), Clock.systemUTC(), settings.hedgeWatch().interval(), settings.hedgeWatch().closeOrphans());
+    ActorRef<HedgeWatch.Command> watch =
+        ClusterSingleton.get(system).init(SingletonActor.of(HedgeWatch.create(deps), "hedge-watch"));
+    node.operator().attachHedgeWatch(watch);
+    log.info("hedge on: the futures positions of {} coins are checked against the cycles' journals every {}",
+        coins.size(), settings.hedgeWatch().interval());
+  }
+
 }

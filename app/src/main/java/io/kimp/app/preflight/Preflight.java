@@ -12,6 +12,7 @@ import io.kimp.core.portfolio.Portfolio;
 import io.kimp.core.venue.ExchangeGateway;
 import io.kimp.core.venue.VenueException;
 import io.kimp.core.venue.Venues;
+import io.kimp.gateway.binance.BinanceFuturesGateway;
 import io.kimp.gateway.binance.BinanceGateway;
 import io.kimp.gateway.preflight.KeyRejection;
 import io.kimp.gateway.preflight.KeyWatch;
@@ -86,6 +87,8 @@ public final class Preflight {
   private final Map<Venue, ExchangeGateway> gateways;
   private final UpbitGateway upbit;
   private final BinanceGateway binance;
+  /** The transfer hedge's futures API on the Binance key (null with the hedge off): its key check joins Binance's. */
+  private volatile BinanceFuturesGateway futures;
   private final CoinSettings coinSettings;
   private final Consumer<String> stopTrading;
   private final AlertSink alerts;
@@ -128,6 +131,9 @@ public final class Preflight {
       return Optional.empty();
     }
     Preflight p = new Preflight(u, b, coins, stopTrading, alerts, clock);
+    if (venues.perpetual().orElse(null) instanceof BinanceFuturesGateway f) {
+      p.futures = f;
+    }
     for (String coin : coins.coins()) {
       for (CoinCheck.Reason reason : CoinCheck.Reason.values()) {
         Gauge.builder("kimp_preflight_coin_excluded", p, x -> x.excludedFor(coin, reason) ? 1 : 0)
@@ -192,6 +198,7 @@ public final class Preflight {
               .toCompletableFuture());
     }
     return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+        .thenCompose(x -> checkFuturesKey())
         .thenCompose(x -> balances.size() == 2 ? checkCoins(balances) : CompletableFuture.completedFuture(null))
         .thenApply(x -> {
           Report r = new Report(clock.instant(), trigger, Map.copyOf(keys), Map.copyOf(excluded));
@@ -210,6 +217,30 @@ public final class Preflight {
           }
           return r;
         });
+  }
+
+  /**
+   * With the hedge on, the Binance key must also be allowed to trade futures (a signed read of the futures account): a
+   * rejection there (Binance -2015 on /fapi: futures not enabled on the key) is Binance's key status, with the futures
+   * message, unless the spot check already found something worse.
+   */
+  private CompletableFuture<Void> checkFuturesKey() {
+    BinanceFuturesGateway f = futures;
+    if (f == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return f.checkKey()
+        .handle((margin, failure) -> {
+          if (failure != null) {
+            KeyStatus spot = keys.get(Venue.BINANCE);
+            KeyStatus fut = status(Venue.BINANCE, failure);
+            if (spot == null || spot.state() == KeyState.OK || fut.state() == KeyState.REJECTED) {
+              keys.put(Venue.BINANCE, fut);
+            }
+          }
+          return (Void) null;
+        })
+        .toCompletableFuture();
   }
 
   /** The per-coin checks, once both keys were accepted; a coin whose reads fail keeps its previous state. */
