@@ -14,6 +14,7 @@ import io.kimp.core.portfolio.Portfolio;
 import io.kimp.fixtures.db.TestDatabases;
 import io.kimp.fixtures.scripted.RecordingAlertSink;
 import io.kimp.fixtures.venue.FakeBinance;
+import io.kimp.fixtures.venue.FakeBinanceFutures;
 import io.kimp.fixtures.venue.FakeUpbit;
 import io.kimp.gateway.preflight.CoinCheck;
 import java.math.BigDecimal;
@@ -151,6 +152,32 @@ class LivePreflightTest {
     CycleReply reply = offerCycle();
     assertThat(reply.accepted()).as(reply.message()).isFalse();
     assertNoOrders();
+  }
+
+  @Test
+  void withTheHedgeOnAKeyThatMayNotTradeFuturesStopsTradingBeforeAnyOrder() throws Exception {
+    try (FakeBinanceFutures futures = FakeBinanceFutures.start(venues.chain, BINANCE_KEY, BINANCE_SECRET)) {
+      futures.disableFutures(true);
+      Config config = com.typesafe.config.ConfigFactory.parseString(String.join("\n",
+              "kimp.hedge.enabled = on",
+              "kimp.exchanges.binance.futures-url = \"" + futures.baseUrl() + "\""))
+          .withFallback(goodKeys()).resolve();
+      Config c = config;
+      node = KimpNode.start(c, system -> new io.kimp.app.node.NodeComponents(
+          io.kimp.gateway.Gateways.create(io.kimp.gateway.GatewaySettings.from(c), system, LiveFakeVenues.NO_BOOKS,
+              io.kimp.core.market.PerpView.none(),
+              () -> KimpNode.paperLedgerDatabase(system, io.kimp.persistence.DatabaseSettings.fromConfig(c))),
+          TestNodes.profitableMarket(), alerts, java.time.Clock.systemUTC()));
+      assertThat(node.components().venues().perpetual()).isPresent();
+      awaitKeyRejected("kimp.exchanges.binance.api-key");
+      assertThat(portfolio().pauseReason()).containsIgnoringCase("futures");
+      assertThat(node.operator().preflight().orElseThrow().report().orElseThrow().keys().get(Venue.BINANCE).state())
+          .isEqualTo(Preflight.KeyState.REJECTED);
+      CycleReply reply = offerCycle();
+      assertThat(reply.accepted()).as(reply.message()).isFalse();
+      assertNoOrders();
+      assertThat(futures.orderCount()).isZero();
+    }
   }
 
   @Test
