@@ -206,6 +206,24 @@ class HedgedCycleTest {
   }
 
   @Test
+  void aCoinWithoutAPerpetualTradesUnhedgedAndSaysSo() throws Exception {
+    db = TestNodes.database("h2");
+    ScriptedExchange exchange = TestNodes.exchange();
+    ScriptedPerpetual perp = new ScriptedPerpetual(); // lists nothing
+    node = start(TestNodes.config(db, "kimp.hedge.enabled = on"), exchange, perp, TestNodes.profitableMarket());
+    UUID id = startCycle(node);
+    awaitStatus(id, "COMPLETED");
+    assertThat(perp.orders()).isEmpty();
+    assertThat(perp.calls(ScriptedPerpetual.Op.PLACE_ORDER)).isEqualTo(2); // one refused short per leg
+    assertThat(exchange.executedPerIntent()).hasSize(6);
+    assertThat(alerts.of(AlertKind.HEDGE_SKIPPED)).hasSize(2)
+        .allSatisfy(a -> assertThat(a.severity()).isEqualTo(Alert.Severity.INFO));
+    Cycle c = cycle(node);
+    assertThat(c.steps()).noneMatch(r -> r.step().isHedge());
+    assertThat(c.legHedged()).isFalse();
+  }
+
+  @Test
   void discardingACycleWithItsShortOpenClosesTheShortFirst() throws Exception {
     db = TestNodes.database("h2");
     ScriptedExchange exchange = TestNodes.exchange();

@@ -22,17 +22,29 @@ final class CycleEventSummary {
       return d.failureClass() + ": " + d.reason();
     }
     if (e instanceof CycleEvent.CycleCompleted c) {
-      return "net " + c.netProfitKrw().toPlainString() + " KRW (" + c.netProfitPercent().toPlainString() + " %)";
+      return "net " + c.netProfitKrw().toPlainString() + " KRW (" + c.netProfitPercent().toPlainString() + " %)"
+          + (c.hedgePnlUsdt() == null ? ""
+              : ", hedge " + c.hedgePnlUsdt().toPlainString() + " USDT, futures fees " + c.hedgeFeesUsdt().toPlainString());
     }
     if (e instanceof CycleEvent.CycleStarted s) {
       return s.opportunity().direction() + " " + s.investmentKrw().toPlainString() + " KRW, premium "
-          + String.format("%.3f", s.opportunity().premiumPercent()) + " %";
+          + String.format("%.3f", s.opportunity().premiumPercent()) + " %" + (s.hedgedLeg() ? ", hedged" : "");
     }
     if (e instanceof CycleEvent.CapitalRequested r) {
       return "cycle " + r.cycleId() + " asks for up to " + r.opportunity().maxSizeKrw() + " KRW";
     }
     if (e instanceof CycleEvent.CapitalRefused r) {
       return r.reason();
+    }
+    if (e instanceof CycleEvent.HedgeSkipped h) {
+      return h.leg() + " leg unhedged: " + h.reason();
+    }
+    if (e instanceof CycleEvent.HedgeMismatch m) {
+      return m.leg() + " " + m.coin() + " short expected " + m.expected().toPlainString() + ", venue shows "
+          + m.seen().toPlainString();
+    }
+    if (e instanceof CycleEvent.DiscardStarted x) {
+      return "closing the short before discarding: " + x.reason();
     }
     return "";
   }

@@ -448,13 +448,16 @@ public final class CycleRules {
       if (x.reason() == null || x.reason().isBlank()) {
         return Decision.reply(CycleReply.refused(c.cycleId(), "a reason is required to discard a cycle"));
       }
-      if (c.openShort().signum() > 0) {
-        // the short must not outlive the cycle: close it first, then discard (DiscardStarted → HEDGE_CLOSE → Discarded)
+      if (c.openShort().signum() > 0 || c.hedgeInFlight()) {
+        // the short must not outlive the cycle: settle a hedge order in flight, close the short, then discard
+        // (DiscardStarted → [reconcile] → HEDGE_CLOSE → CycleDiscarded)
         DiscardStarted closing = new DiscardStarted(c.cycleId(), x.reason(), now);
         d.event(closing).effect(new CancelTimer(REDELIVER));
         resume(apply(state, closing).cycle(), now, d);
-        return d.reply(CycleReply.accepted(c.cycleId(),
-            "closing the short of " + c.openShort().toPlainString() + " " + c.legCoin() + " before discarding")).build();
+        String what = c.openShort().signum() > 0
+            ? "closing the short of " + c.openShort().toPlainString() + " " + c.legCoin() + " before discarding"
+            : "settling the " + c.current().step() + " in flight (and closing any short it opened) before discarding";
+        return d.reply(CycleReply.accepted(c.cycleId(), what)).build();
       }
       CycleDiscarded discarded = new CycleDiscarded(c.cycleId(), x.reason(), now);
       d.event(discarded).effect(new CancelTimer(REDELIVER));
@@ -541,7 +544,7 @@ public final class CycleRules {
     // a discarded cycle closing its short leaves its other steps alone: only a close in flight is reconciled
     boolean discarding = c.discardReason() != null;
     if (cur != null && cur.unresolved() && cur.leg() == c.leg() && cur.step() != Step.DEPOSIT
-        && (!discarding || cur.step() == Step.HEDGE_CLOSE)) {
+        && (!discarding || cur.step().isHedge())) {
       d.effect(reconcile(cur));
       return;
     }
@@ -558,6 +561,13 @@ public final class CycleRules {
   /** Start the leg's next step (its intent first), or hand over to the next state when the leg is done. */
   private void advance(Cycle c, Instant now, Decision.Builder d) {
     Step next = c.nextStep();
+    if (next == null && c.discardReason() != null) {
+      // a discarded cycle's short is closed (or was never opened): now it is discarded
+      CycleDiscarded discarded = new CycleDiscarded(c.cycleId(), c.discardReason(), now);
+      d.event(discarded);
+      release(applyTo(c, discarded), d);
+      return;
+    }
     if (next == null) {
       return; // the leg sold; the StepCompleted already moved the status on
     }
@@ -803,12 +813,6 @@ public final class CycleRules {
       d.effect(positionCheckTimer(n));
     } else if (cur.step() == Step.HEDGE_CLOSE) {
       d.effect(new CancelTimer(POSITION_CHECK));
-    }
-    if (n.discardReason() != null && n.openShort().signum() == 0) {
-      CycleDiscarded discarded = new CycleDiscarded(n.cycleId(), n.discardReason(), now);
-      d.event(discarded);
-      release(applyTo(n, discarded), d);
-      return d.build();
     }
     if (n.status() == CycleStatus.INITIAL_TRADE_COMPLETED) {
       d.effect(new FetchMarket());

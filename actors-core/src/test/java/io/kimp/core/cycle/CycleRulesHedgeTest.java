@@ -520,6 +520,52 @@ class CycleRulesHedgeTest {
     }
 
     @Test
+    void discardWithTheShortsOutcomeUnknownFindsItFirstThenClosesIt() {
+      // one failure dead-letters: the short's outcome is still unknown when the cycle reaches the operator
+      rules = new CycleRules(settings.withRetry(new CycleSettings.RetryPolicy(Duration.ofMinutes(10), 1, 1)), ids::poll);
+      buyFills();
+      String h = current().clientId();
+      feed(VenueReplied.failed(h, FailureClass.UNKNOWN_OUTCOME, "timeout"));
+      now = T0.plus(Duration.ofMinutes(2));
+      feed(new Reconciled(h, false, null, null, "503"));
+      assertThat(state.status()).isEqualTo(CycleStatus.DEAD_LETTER);
+      assertThat(state.cycle().hedgeInFlight()).isTrue();
+      assertThat(state.cycle().openShort()).isZero();
+
+      Decision d = feed(new Discard(ID, "gone"));
+      assertThat(events(d, DiscardStarted.class)).hasSize(1);
+      assertThat(events(d, CycleDiscarded.class)).isEmpty();
+      assertThat(effects(d, ReconcilePerpOrder.class)).singleElement().isEqualTo(new ReconcilePerpOrder("XRP", h));
+      assertThat(effects(d, PlacePerpOrder.class)).isEmpty();
+      // the short had opened: it is recorded, then closed
+      Decision found = feed(new Reconciled(h, true, filled(h, "99.9", "2.00", "0.0999", "USDT"), null, null));
+      assertThat(effects(found, PlacePerpOrder.class)).singleElement().satisfies(p -> {
+        assertThat(p.request().reduceOnly()).isTrue();
+        assertThat(p.request().quantity()).isEqualByComparingTo("99.9");
+      });
+      assertThat(effects(found, ResolveAddress.class)).isEmpty();
+      String c = current().clientId();
+      feed(VenueReplied.order(c, filled(c, "99.9", "2.01", "0.1", "USDT")));
+      assertThat(state.status()).isEqualTo(CycleStatus.FAILED);
+    }
+
+    @Test
+    void discardWithTheShortsOutcomeUnknownDiscardsOnceTheVenueHasNone() {
+      rules = new CycleRules(settings.withRetry(new CycleSettings.RetryPolicy(Duration.ofMinutes(10), 1, 1)), ids::poll);
+      buyFills();
+      String h = current().clientId();
+      feed(VenueReplied.failed(h, FailureClass.UNKNOWN_OUTCOME, "timeout"));
+      now = T0.plus(Duration.ofMinutes(2));
+      feed(new Reconciled(h, false, null, null, "503"));
+      feed(new Discard(ID, "gone"));
+      Decision none = feed(new Reconciled(h, false, null, null, null));
+      assertThat(events(none, CycleDiscarded.class)).hasSize(1);
+      assertThat(effects(none, PlacePerpOrder.class)).isEmpty();
+      assertThat(effects(none, ReleaseCapital.class)).hasSize(1);
+      assertThat(state.status()).isEqualTo(CycleStatus.FAILED);
+    }
+
+    @Test
     void discardWithoutAShortClosesAtOnce() {
       buyFills();
       String h = current().clientId();
