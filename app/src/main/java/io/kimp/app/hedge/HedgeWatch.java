@@ -92,8 +92,10 @@ public final class HedgeWatch {
   public static Behavior<Command> create(Dependencies d) {
     return Behaviors.withTimers(
         timers -> {
-          timers.startTimerWithFixedDelay(new Tick(), d.interval());
-          timers.startSingleTimer(new Tick(), Duration.ofSeconds(1));
+          // two keys: the first check soon after start, then one every interval (one key would replace the other)
+          timers.startTimerWithFixedDelay("every-interval", new Tick(), d.interval());
+          timers.startSingleTimer("first", new Tick(), Duration.ofSeconds(1).compareTo(d.interval()) < 0
+              ? Duration.ofSeconds(1) : d.interval());
           return Behaviors.setup(ctx -> new State(d, ctx.getSelf()).behavior());
         });
   }
