@@ -117,10 +117,11 @@ public final class VenueHttp {
         null, t);
   }
 
-  /** Connection refused / connect timeout: the request bytes were never written. */
+  /** Connection refused / connect timeout / TLS handshake refused: the request bytes were never written. */
   private static boolean beforeSending(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ConnectException) {
+      if (c instanceof ConnectException || c instanceof javax.net.ssl.SSLHandshakeException) {
+        // a refused TLS handshake (an untrusted certificate) comes before the request's first byte
         return true;
       }
       if (c instanceof StreamTcpException
