@@ -36,6 +36,11 @@ final class RunCommand implements Callable<Integer> {
           + "pre-flight) talking to the simulator's private REST, with simulator-only keys (kimp-simulate-live.conf).")
   boolean liveGateways;
 
+  @Option(names = "--tls",
+      description = "With --simulate: the simulator serves wss:// and https:// (a certificate generated at start, or "
+          + "kimp.simulator.tls.key-store), and the node's feeds and gateways trust exactly that certificate.")
+  boolean tls;
+
   @Option(names = "--discard-state", paramLabel = "DATA_DIR",
       description = "Start over: moves this node's state aside (the H2 database files, the journal high-water mark, "
           + "kimp 0.1 ledger files), each renamed <name>.discarded-<time>, and prints each one. The value must be the "
@@ -53,8 +58,14 @@ final class RunCommand implements Callable<Integer> {
       if (liveGateways) {
         profile = KimpConfig.profile("kimp-simulate-live.conf").withFallback(profile);
       }
+      if (tls) {
+        profile = ConfigFactory.parseString("kimp.simulator.tls.enabled = on").withFallback(profile);
+      }
     } else if (liveGateways) {
       System.err.println("--live-gateways only applies with --simulate");
+      return 2;
+    } else if (tls) {
+      System.err.println("--tls only applies with --simulate");
       return 2;
     } else if (faults) {
       System.err.println("--faults only applies with --simulate (for paper faults set kimp.paper.faults.*)");

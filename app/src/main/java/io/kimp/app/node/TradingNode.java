@@ -92,9 +92,10 @@ public final class TradingNode implements AutoCloseable {
         KimpNode.start(config, settings, system -> {
           FeedSettings fs = settings.market().feeds();
           if (simulate) {
-            ExchangeSimulator sim = awaitStart(ExchangeSimulator.start(system,
-                SimulatorConfig.defaults().withCoins(fs.autoSymbols() ? SimulatorConfig.DEFAULT_COINS : fs.symbols()),
+            ExchangeSimulator sim = awaitStart(ExchangeSimulator.start(system, SimulatedTls.configure(config,
+                SimulatorConfig.defaults().withCoins(fs.autoSymbols() ? SimulatorConfig.DEFAULT_COINS : fs.symbols())),
                 SimulatedLiveVenues.accounts(settings.gateways())));
+            SimulatedTls.trust(system, sim); // --tls: the feeds and gateways trust the simulator's certificate
             simRef.set(sim);
             fs = fs.withEndpoints(sim.upbitWebSocketUrl(), sim.upbitRestUrl(), sim.binanceWebSocketUrl(),
                 sim.binanceRestUrl(), fs.usdKrwConfigured() ? sim.usdKrwUrl() : null)

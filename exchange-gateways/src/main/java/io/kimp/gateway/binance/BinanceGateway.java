@@ -243,8 +243,11 @@ public final class BinanceGateway implements ExchangeGateway {
     BigDecimal quote = Json.decimalOrZero(o, "cummulativeQuoteQty");
     BigDecimal avg = qty.signum() > 0 ? quote.divide(qty, MathContext.DECIMAL64) : null;
     long ts = o.path("updateTime").asLong(o.path("transactTime").asLong(clock.millis()));
+    // a DELETE reply's clientOrderId is the cancel request's own id; the cancelled order's is origClientOrderId
+    String clientId = o.hasNonNull("origClientOrderId") ? o.path("origClientOrderId").asText()
+        : o.path("clientOrderId").asText();
     return new OrderResult(
-        o.path("clientOrderId").asText(),
+        clientId,
         o.path("orderId").asText(),
         orderStatus(o.path("status").asText()),
         qty,

@@ -1,6 +1,7 @@
 package io.kimp.gateway.http;
 
 import io.kimp.core.market.Venue;
+import io.kimp.core.net.ClientTls;
 import io.kimp.core.venue.FailureClass;
 import io.kimp.core.venue.VenueException;
 import java.net.ConnectException;
@@ -13,7 +14,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
@@ -33,6 +36,7 @@ public final class VenueHttp {
   private final Venue venue;
   private final Http http;
   private final Materializer materializer;
+  private final HttpsConnectionContext https;
   private final ConnectionPoolSettings pool;
   private final Duration requestTimeout;
   private final org.apache.pekko.event.LoggingAdapter log;
@@ -41,6 +45,9 @@ public final class VenueHttp {
     this.venue = venue;
     this.http = Http.get(system);
     this.materializer = Materializer.matFromSystem(system);
+    // the JVM's trust unless this system trusts only the simulator's certificate (kimp run --simulate --tls)
+    this.https = ClientTls.get(system).context().map(ConnectionContext::httpsClient)
+        .orElseGet(http::defaultClientHttpsContext);
     this.requestTimeout = requestTimeout;
     this.log = system.classicSystem().log();
     ClientConnectionSettings connection =
@@ -64,7 +71,7 @@ public final class VenueHttp {
   public CompletionStage<HttpReply> send(HttpRequest request) {
     long timeoutMs = requestTimeout.toMillis();
     CompletableFuture<HttpReply> reply =
-        http.singleRequest(request, http.defaultClientHttpsContext(), pool, log)
+        http.singleRequest(request, https, pool, log)
             .thenCompose(
                 response ->
                     response
@@ -110,10 +117,11 @@ public final class VenueHttp {
         null, t);
   }
 
-  /** Connection refused / connect timeout: the request bytes were never written. */
+  /** Connection refused / connect timeout / TLS handshake refused: the request bytes were never written. */
   private static boolean beforeSending(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ConnectException) {
+      if (c instanceof ConnectException || c instanceof javax.net.ssl.SSLHandshakeException) {
+        // a refused TLS handshake (an untrusted certificate) comes before the request's first byte
         return true;
       }
       if (c instanceof StreamTcpException

@@ -1,5 +1,6 @@
 package io.kimp.feeds.fx;
 
+import io.kimp.core.net.ClientTls;
 import io.kimp.feeds.FeedSettings;
 import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.RawFrame;
@@ -37,6 +38,8 @@ public final class UsdKrwFeed {
       ClassicActorSystemProvider system, FeedSettings s, FrameStats stats, ConnectionState state) {
     Materializer mat = Materializer.matFromSystem(system);
     Http http = Http.get(system.classicSystem());
+    org.apache.pekko.http.javadsl.HttpsConnectionContext https = ClientTls.get(system).context()
+        .map(org.apache.pekko.http.javadsl.ConnectionContext::httpsClient).orElseGet(http::defaultClientHttpsContext);
     AtomicBoolean first = new AtomicBoolean(true);
     ReconnectLog reconnects = new ReconnectLog("USD/KRW rate", s.fx().usdKrwUrl(), s.connection().restartSettings());
     return RestartSource.withBackoff(
@@ -46,7 +49,7 @@ public final class UsdKrwFeed {
           UsdKrwParser parser = new UsdKrwParser(stats, s.fx().jsonPointer());
           AtomicBoolean opened = new AtomicBoolean();
           return Ticks.nowAndEvery(s.fx().pollInterval(), "poll")
-              .mapAsync(1, t -> poll(http, s.fx().usdKrwUrl(), mat))
+              .mapAsync(1, t -> poll(http, https, s.fx().usdKrwUrl(), mat))
               .map(
                   body -> {
                     long now = System.currentTimeMillis();
@@ -69,8 +72,9 @@ public final class UsdKrwFeed {
         });
   }
 
-  private static CompletionStage<String> poll(Http http, String url, Materializer mat) {
-    return http.singleRequest(HttpRequest.GET(url))
+  private static CompletionStage<String> poll(
+      Http http, org.apache.pekko.http.javadsl.HttpsConnectionContext https, String url, Materializer mat) {
+    return http.singleRequest(HttpRequest.GET(url), https)
         .thenCompose(
             (HttpResponse r) -> {
               if (!r.status().isSuccess()) {

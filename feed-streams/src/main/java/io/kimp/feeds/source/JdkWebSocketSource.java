@@ -7,9 +7,12 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 
@@ -31,15 +34,28 @@ final class JdkWebSocketSource extends WebSocketClientStage {
    * hands messages over (no blocking, no waiting), and each message saves a thread hop, which halved the tail latency in
    * the end-to-end benchmark.
    */
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(Runnable::run).build();
+  private static final HttpClient CLIENT = builder().build();
+  /** The clients for TLS contexts other than the JVM's default ({@code kimp run --simulate --tls}), one per context. */
+  private static final Map<SSLContext, HttpClient> TRUSTING = new ConcurrentHashMap<>();
+
+  private final HttpClient client;
+
+  private static HttpClient.Builder builder() {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(Runnable::run);
+  }
 
   /**
    * @param firstMessage sent once the connection is open (a subscription), or null
    * @param keepAliveText sent every {@code keepAlive} (Upbit's {@code PING}), or null
    */
   JdkWebSocketSource(URI uri, String firstMessage, String keepAliveText, Duration keepAlive) {
+    this(uri, firstMessage, keepAliveText, keepAlive, null);
+  }
+
+  /** @param tls the TLS context for {@code wss://} instead of the JVM's default, or null for the default */
+  JdkWebSocketSource(URI uri, String firstMessage, String keepAliveText, Duration keepAlive, SSLContext tls) {
     super(uri, firstMessage, keepAliveText, keepAlive);
+    this.client = tls == null ? CLIENT : TRUSTING.computeIfAbsent(tls, c -> builder().sslContext(c).build());
   }
 
   @Override
@@ -73,7 +89,7 @@ final class JdkWebSocketSource extends WebSocketClientStage {
 
     @Override
     public void preStart() {
-      CLIENT
+      client
           .newWebSocketBuilder()
           .connectTimeout(Duration.ofSeconds(10))
           .buildAsync(uri, this)

@@ -2,6 +2,7 @@ package io.kimp.feeds.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kimp.core.net.ClientTls;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
@@ -100,8 +101,11 @@ public final class SymbolUniverse {
 
   private static CompletionStage<String> get(ClassicActorSystemProvider system, String url) {
     Materializer mat = Materializer.matFromSystem(system);
-    return Http.get(system.classicSystem())
-        .singleRequest(HttpRequest.GET(url))
+    Http http = Http.get(system.classicSystem());
+    return http
+        .singleRequest(HttpRequest.GET(url), ClientTls.get(system).context()
+            .map(org.apache.pekko.http.javadsl.ConnectionContext::httpsClient)
+            .orElseGet(http::defaultClientHttpsContext))
         .thenCompose(
             r -> {
               if (!r.status().isSuccess()) {

@@ -1,5 +1,6 @@
 package io.kimp.feeds.source;
 
+import io.kimp.core.net.ClientTls;
 import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.RawFrame;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 import org.apache.pekko.stream.RestartSettings;
@@ -74,7 +76,8 @@ public final class WebSocketConnection {
                 opened.set(true);
                 state.opened(System.currentTimeMillis());
               };
-          Source<Object, Runnable> messages = jdk(url.get(), outgoing.get(), onOpen);
+          Source<Object, Runnable> messages =
+              jdk(url.get(), outgoing.get(), onOpen, ClientTls.get(system).context().orElse(null));
           return messages
               .map(
                   m -> {
@@ -116,8 +119,9 @@ public final class WebSocketConnection {
   }
 
   /** The JDK's client: a stage that owns its socket. */
-  private static Source<Object, Runnable> jdk(String url, Outgoing out, Runnable onOpen) {
-    return Source.fromGraph(new JdkWebSocketSource(URI.create(url), out.first(), out.keepAliveText(), out.keepAlive()))
+  private static Source<Object, Runnable> jdk(String url, Outgoing out, Runnable onOpen, SSLContext tls) {
+    return Source.fromGraph(
+            new JdkWebSocketSource(URI.create(url), out.first(), out.keepAliveText(), out.keepAlive(), tls))
         .mapMaterializedValue(
             open -> {
               open.thenRun(onOpen);
