@@ -128,7 +128,8 @@ class DashboardBrowserTest {
       });
       b.await(d -> d.getCurrentUrl().endsWith("/ui/cycles/" + cycle));
       b.await(d -> !d.findElements(By.cssSelector("#timeline li[data-type='CycleStarted']")).isEmpty());
-      assertThat(b.driver().findElement(By.id("cycle-status")).getText()).isNotBlank();
+      // the page re-renders its summary when the read tables change: find and read the status in one retried step
+      assertThat(b.await(d -> d.findElement(By.id("cycle-status")).getText())).isNotBlank();
       b.screenshot("cycle");
     }
   }
