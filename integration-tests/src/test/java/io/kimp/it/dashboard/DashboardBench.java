@@ -143,9 +143,9 @@ class DashboardBench {
           offscreen.size(), pct(offscreen, 50), pct(offscreen, 95)));
       out.append(String.format(Locale.ROOT,
           "browsers: %.1f %% of one core for all %d (every Chromium process); %d frames with rows, %.2f ms of browser CPU "
-              + "per such frame, %.0f µs per painted row%n",
+              + "per such frame, %.0f µs per row updated (on screen or off)%n",
           browserShare * 100, browsers, frames, browserShare * seconds * 1000 / Math.max(1, frames),
-          browserShare * seconds * 1e6 / Math.max(1, latency.size())));
+          browserShare * seconds * 1e6 / Math.max(1, latency.size() + offscreen.size())));
       out.append(String.format(Locale.ROOT,
           "renderer main threads (summed, per second of window): task %.0f ms, script %.0f ms, style %.0f ms (%.0f recalcs), "
               + "layout %.0f ms (%.0f layouts)%n",

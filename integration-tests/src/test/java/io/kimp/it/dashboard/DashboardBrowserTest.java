@@ -129,7 +129,8 @@ class DashboardBrowserTest {
       b.await(d -> d.getCurrentUrl().endsWith("/ui/cycles/" + cycle));
       b.await(d -> !d.findElements(By.cssSelector("#timeline li[data-type='CycleStarted']")).isEmpty());
       // the page re-renders its summary when the read tables change: find and read the status in one retried step
-      assertThat(b.await(d -> d.findElement(By.id("cycle-status")).getText())).isNotBlank();
+      String status = b.await(d -> d.findElement(By.id("cycle-status")).getText());
+      assertThat(status).isNotBlank();
       b.screenshot("cycle");
     }
   }
