@@ -196,9 +196,14 @@ pages.board = main => {
 
   /**
    * Puts the rows in order, moving as few as possible: those outside the longest run already in order (a row that
-   * moved down one place is one move, not one per row it passed). No layout is read.
+   * moved down one place is one move, not one per row it passed). No layout is read. Called at once when the operator
+   * sorts or filters and when a coin appears; as prices move, at most once a second (ORDER_MS): the values are shown as
+   * they come, but rows do not jump places every frame, which no one can read and which repaints every row between.
    */
+  const ORDER_MS = 1000;
+  let ordered = 0;
   function layout() {
+    ordered = performance.now();
     const list = [];
     for (const r of rows.values()) if (r.data && (!filter || r.data.coin.includes(filter))) list.push(r);
     list.sort((a, b) => {
@@ -276,8 +281,9 @@ pages.board = main => {
     }
     const now = Date.now();
     const applied = new Set();
+    const known = rows.size;
     for (const r of newest.values()) if (upsert(r, now)) applied.add(r.coin);
-    layout();
+    if (rows.size !== known || performance.now() - ordered >= ORDER_MS) layout();
     window.__kimpFrames = (window.__kimpFrames || 0) + 1;
     setTimeout(() => {
       const painted = performance.timeOrigin + performance.now();
