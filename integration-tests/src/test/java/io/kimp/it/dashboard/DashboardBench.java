@@ -32,7 +32,10 @@ import org.openqa.selenium.By;
  * state, {@code dashboards} connected consoles ({@code browsers} of them real headless Chromiums, the rest plain SSE
  * clients in their own processes, {@code curl -N}). Printed: the node's CPU for the push (the JVM's CPU with every
  * console connected, minus the same load with none, as a share of one core), and in the browsers the time from a tick's
- * arrival at the node (its receive time, carried in the event) to the frame that painted it (p50/p95/p99).
+ * arrival at the node (its receive time, carried in the event) to the frame that painted it (p50/p95/p99), for the
+ * rows on screen only: an update of a row off screen is applied but not painted (the page skips those rows), so it is
+ * counted apart. Also printed: the CPU of every Chromium process per frame with rows and per row updated, and Chrome's
+ * own script, style and layout time for the pages (CDP {@code Performance.getMetrics}), to see where a frame goes.
  *
  * <pre>
  * mvn -B -pl integration-tests -am test -Dtest=DashboardBench -Dkimp.bench=dashboard \
