@@ -149,12 +149,14 @@ class DashboardBench {
               + "per such frame, %.0f µs per row updated (on screen or off)%n",
           browserShare * 100, browsers, frames, browserShare * seconds * 1000 / Math.max(1, frames),
           browserShare * seconds * 1e6 / Math.max(1, latency.size() + offscreen.size())));
-      out.append(String.format(Locale.ROOT,
-          "renderer main threads (summed, per second of window): task %.0f ms, script %.0f ms, style %.0f ms (%.0f recalcs), "
-              + "layout %.0f ms (%.0f layouts)%n",
-          renderer.get("TaskDuration") * 1000 / seconds, renderer.get("ScriptDuration") * 1000 / seconds,
-          renderer.get("RecalcStyleDuration") * 1000 / seconds, renderer.get("RecalcStyleCount") / seconds,
-          renderer.get("LayoutDuration") * 1000 / seconds, renderer.get("LayoutCount") / seconds));
+      if (!open.isEmpty()) {
+        out.append(String.format(Locale.ROOT,
+            "renderer main threads (summed, per second of window): task %.0f ms, script %.0f ms, style %.0f ms "
+                + "(%.0f recalcs), layout %.0f ms (%.0f layouts)%n",
+            renderer.get("TaskDuration") * 1000 / seconds, renderer.get("ScriptDuration") * 1000 / seconds,
+            renderer.get("RecalcStyleDuration") * 1000 / seconds, renderer.get("RecalcStyleCount") / seconds,
+            renderer.get("LayoutDuration") * 1000 / seconds, renderer.get("LayoutCount") / seconds));
+      }
       System.out.print(out);
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "dashboard-bench.txt"), out.toString());
