@@ -74,7 +74,9 @@ function renderStatus(s) {
 const pages = {};
 
 pages.board = main => {
-  const rows = new Map(); // coin -> {data, tr, history}
+  // coin -> {data, tr, cells, text (what each cell shows), bg, edge, stale, title, history, spark, visible, sparkDirty}
+  const rows = new Map();
+  const byTr = new Map();
   let staleAfter = 10000, sortKey = 'premium', sortDir = -1, filter = '';
   const cols = [
     ['coin', 'board.coin'], ['upbit', 'board.upbit'], ['binance', 'board.binance'], ['rate', 'board.rate'],
@@ -83,57 +85,98 @@ pages.board = main => {
   const count = el('span', { id: 'board-count' });
   const input = el('input', { id: 'board-filter', type: 'search', 'data-i18n-placeholder': 'board.filter',
     'data-i18n-label': 'board.filter', oninput: e => { filter = e.target.value.trim().toUpperCase(); layout(); } });
-  const head = el('tr');
+  const head = el('tr', { role: 'row' });
   for (const [key, label] of cols) {
-    const th = el('th', { scope: 'col', 'aria-sort': 'none' });
+    const th = el('th', { scope: 'col', role: 'columnheader', 'aria-sort': 'none' });
     if (key === 'spark') th.append(el('span', { 'data-i18n': label }));
     else th.append(el('button', { type: 'button', 'data-i18n': label, 'data-sort': key, onclick: () => {
-      sortDir = sortKey === key ? -sortDir : (key === 'coin' ? 1 : -1); sortKey = key; layout();
+      sortDir = sortKey === key ? -sortDir : (key === 'coin' ? 1 : -1); sortKey = key; sorted(); layout();
     } }));
     head.append(th);
   }
-  const body = el('tbody');
+  const body = el('tbody', { role: 'rowgroup' });
   main.append(el('h1', { 'data-i18n': 'board.title' }),
     el('div', { class: 'toolbar' }, input, count),
-    el('table', { id: 'board' }, el('thead', {}, head), body));
+    el('table', { id: 'board', role: 'table' }, el('thead', { role: 'rowgroup' }, head), body));
 
-  function colour(td, v) {
-    if (v === null || v === undefined) { td.style.backgroundColor = ''; return; }
-    const a = Math.min(1, Math.abs(v) / 3) * 0.45;
-    td.style.backgroundColor = v >= 0 ? `rgba(26,127,55,${a})` : `rgba(207,34,46,${a})`;
+  function sorted() {
+    for (const th of head.children) {
+      const key = th.firstChild.dataset.sort;
+      th.setAttribute('aria-sort', key === sortKey ? (sortDir > 0 ? 'ascending' : 'descending') : 'none');
+    }
+  }
+  sorted();
+
+  // Which rows are on screen. Only they are painted (the stylesheet skips rows off screen), only their sparklines are
+  // drawn, and only their updates count as painted in the latency measure.
+  const seen = new IntersectionObserver(entries => {
+    for (const e of entries) {
+      const row = byTr.get(e.target);
+      if (!row) continue;
+      row.visible = e.isIntersecting;
+      if (row.visible && row.sparkDirty) spark(row);
+    }
+  });
+
+  function spark(row) {
+    row.sparkDirty = false;
+    drawLine(row.spark.firstChild, row.history, 120, 24);
   }
 
-  function upsert(r) {
-    let row = rows.get(r.coin);
-    if (!row) {
-      const tr = el('tr', { 'data-coin': r.coin });
-      for (let i = 0; i < 7; i++) tr.append(el('td'));
-      tr.children[6].className = 'age';
-      const spark = el('td');
-      tr.append(spark);
-      row = { tr, history: [], data: null, spark: null };
-      spark.append(row.spark = sparkline([]));
-      rows.set(r.coin, row);
-    } else if (row.data && r.at < row.data.at) {
-      return; // an older tick than the one shown
+  /** A cell's text, written only when it changed: one text node's data, nothing parsed, nothing else touched. */
+  function put(row, i, text) {
+    if (row.text[i] !== text) {
+      row.text[i] = text;
+      row.cells[i].firstChild.data = text;
     }
+  }
+
+  function create(coin) {
+    const tr = el('tr', { 'data-coin': coin, role: 'row' });
+    const cells = [];
+    for (let i = 0; i < 7; i++) {
+      const td = el('td', { role: 'cell' });
+      td.append(document.createTextNode(''));
+      cells.push(td);
+      tr.append(td);
+    }
+    cells[6].className = 'age';
+    const sparkCell = el('td', { role: 'cell' });
+    tr.append(sparkCell);
+    const row = { tr, cells, text: ['', '', '', '', '', '', ''], bg: '', edge: '', stale: null, title: '',
+      history: [], data: null, spark: sparkline([]), visible: false, sparkDirty: false };
+    sparkCell.append(row.spark);
+    rows.set(coin, row);
+    byTr.set(tr, row);
+    seen.observe(tr);
+    return row;
+  }
+
+  /** Shows {@code r} in its row unless the row already shows a newer tick; true if it was applied. */
+  function upsert(r, now) {
+    const row = rows.get(r.coin) || create(r.coin);
+    if (row.data && r.at < row.data.at) return false; // an older tick than the one shown
     row.data = r;
-    const c = row.tr.children;
-    c[0].textContent = r.coin;
-    c[1].textContent = krw(r.upbit);
-    c[2].textContent = usdt(r.binance);
-    c[3].textContent = rate(r.rate);
-    c[4].textContent = pct(r.premium);
-    colour(c[4], r.premium);
-    c[5].textContent = pct(r.edge);
-    c[5].className = signClass(r.edge);
+    put(row, 0, r.coin);
+    put(row, 1, krw(r.upbit));
+    put(row, 2, usdt(r.binance));
+    put(row, 3, rate(r.rate));
+    put(row, 4, pct(r.premium));
+    const v = r.premium;
+    const bg = v === null || v === undefined ? ''
+      : `rgba(${v >= 0 ? '26,127,55' : '207,34,46'},${Math.min(1, Math.abs(v) / 3) * 0.45})`;
+    if (row.bg !== bg) { row.bg = bg; row.cells[4].style.backgroundColor = bg; }
+    put(row, 5, pct(r.edge));
+    const edge = signClass(r.edge);
+    if (row.edge !== edge) { row.edge = edge; row.cells[5].className = edge; }
     const h = row.history;
     if (r.premium !== null && (!h.length || r.sent - h[h.length - 1][0] >= 30000)) {
       h.push([r.sent, r.premium]);
       while (h.length > 120) h.shift();
-      drawLine(row.spark.firstChild, h, 120, 24);
+      if (row.visible) spark(row); else row.sparkDirty = true;
     }
-    tick(row, Date.now());
+    tick(row, now);
+    return true;
   }
 
   // a row's age is that of its oldest input (a fresh Binance tick does not make a silent Upbit price young)
@@ -141,62 +184,115 @@ pages.board = main => {
     const r = row.data;
     const since = r.inputsAt || r.at;
     const a = now - since;
-    const stale = r.stale || a > staleAfter;
-    row.tr.classList.toggle('stale', stale);
-    row.tr.dataset.stale = stale;
-    const td = row.tr.children[6];
-    td.textContent = age(a);
-    td.title = new Date(since).toISOString();
+    const stale = !!(r.stale || a > staleAfter);
+    if (row.stale !== stale) {
+      row.stale = stale;
+      row.tr.classList.toggle('stale', stale);
+      row.tr.dataset.stale = stale;
+    }
+    put(row, 6, age(a));
+    if (row.title !== since) { row.title = since; row.cells[6].title = new Date(since).toISOString(); }
   }
 
+  /**
+   * Puts the rows in order, moving as few as possible: those outside the longest run already in order (a row that
+   * moved down one place is one move, not one per row it passed). No layout is read. Called at once when the operator
+   * sorts or filters and when a coin appears; as prices move, at most once a second (ORDER_MS): the values are shown as
+   * they come, but rows do not jump places every frame, which no one can read and which repaints every row between.
+   */
+  const ORDER_MS = 1000;
+  let ordered = 0;
   function layout() {
-    const list = [...rows.values()].filter(r => !filter || r.data.coin.includes(filter));
+    ordered = performance.now();
+    const list = [];
+    for (const r of rows.values()) if (r.data && (!filter || r.data.coin.includes(filter))) list.push(r);
     list.sort((a, b) => {
       const x = a.data[sortKey], y = b.data[sortKey];
       if (typeof x === 'string') return sortDir * x.localeCompare(y);
       return sortDir * ((x ?? -Infinity) - (y ?? -Infinity));
     });
-    for (const [key] of cols) {
-      const th = head.querySelector(`[data-sort="${key}"]`)?.parentElement;
-      if (th) th.setAttribute('aria-sort', key === sortKey ? (sortDir > 0 ? 'ascending' : 'descending') : 'none');
+    const pos = new Map();
+    let i = 0;
+    for (const tr of body.children) pos.set(tr, i++);
+    if (list.length !== pos.size || list.some(r => !pos.has(r.tr))) {
+      const shown = new Set(list.map(r => r.tr));
+      for (const tr of [...body.children]) if (!shown.has(tr)) { tr.remove(); pos.delete(tr); }
     }
-    const shown = new Set(list.map(r => r.tr));
-    for (const r of rows.values()) if (!shown.has(r.tr)) r.tr.remove();
-    // move only the rows out of place (appending all 200 rows every frame costs the browser a full relayout)
-    let at = body.firstChild;
-    for (const r of list) {
-      if (r.tr === at) { at = at.nextSibling; continue; }
-      body.insertBefore(r.tr, at);
+    const keep = stay(list.map(r => pos.get(r.tr) ?? -1));
+    let next = null;
+    for (let j = list.length - 1; j >= 0; j--) {
+      const tr = list[j].tr;
+      if (!keep[j]) body.insertBefore(tr, next);
+      next = tr;
     }
-    count.textContent = `${list.length} / ${rows.size} ${t('board.count')}`;
+    const text = `${list.length} / ${rows.size} ${t('board.count')}`;
+    if (count.textContent !== text) count.textContent = text;
+  }
+
+  /** Marks the longest increasing subsequence of {@code p} (current positions; -1: not shown yet): the rows that stay. */
+  function stay(p) {
+    const tails = [], prev = new Array(p.length).fill(-1), keep = new Array(p.length).fill(false);
+    for (let j = 0; j < p.length; j++) {
+      if (p[j] < 0) continue;
+      let lo = 0, hi = tails.length;
+      while (lo < hi) { const m = (lo + hi) >> 1; if (p[tails[m]] < p[j]) lo = m + 1; else hi = m; }
+      prev[j] = lo > 0 ? tails[lo - 1] : -1;
+      tails[lo] = j;
+    }
+    for (let j = tails.length ? tails[tails.length - 1] : -1; j >= 0; j = prev[j]) keep[j] = true;
+    return keep;
   }
 
   on('snapshot', s => {
     staleAfter = s.staleAfterMs;
+    const now = Date.now();
     for (const [coin, points] of Object.entries(s.history || {})) {
-      rows.get(coin) || upsert({ coin, at: 0, sent: 0, premium: null, stale: true });
-      rows.get(coin).history = points.slice();
+      const row = rows.get(coin) || create(coin);
+      row.history = points.slice();
+      row.sparkDirty = true;
     }
-    for (const r of s.rows) upsert(r);
-    for (const r of rows.values()) drawLine(r.spark.firstChild, r.history, 120, 24);
+    for (const r of s.rows) upsert(r, now);
+    for (const row of rows.values()) {
+      if (!row.data) upsert({ coin: row.tr.dataset.coin, at: 0, sent: 0, premium: null, stale: true }, now);
+      if (row.visible && row.sparkDirty) spark(row);
+    }
     layout();
   });
+
+  // Tick arrival → paint, for the rows painted: a task queued from the frame callback runs once that frame has been
+  // rendered; each update is measured from its tick's arrival at the node (an update overtaken in the same frame by a
+  // newer one of its coin counts too, painted when the newer one is). Rows off screen are applied but not painted:
+  // they are counted apart (__kimpOffscreen), not as painted.
   const latency = (window.__kimpLatency = window.__kimpLatency || []);
-  // Rows arriving between two frames are applied together, once per frame: however many events come, the page
-  // lays the table out at most once per frame and never falls behind the stream.
+  const offscreen = (window.__kimpOffscreen = window.__kimpOffscreen || []);
+  // Updates arriving between two frames are applied together, once per frame, each coin's newest only: however many
+  // events come, the page writes each changed cell once, lays out only the rows that changed (each row is contained)
+  // and never falls behind the stream.
   let pending = [];
   let scheduled = false;
   function frame() {
     scheduled = false;
-    const list = pending;
+    const arrived = pending;
     pending = [];
-    for (const r of list) upsert(r);
-    layout();
-    // tick arrival → paint: a task queued from the frame callback runs once this frame has been rendered
+    const newest = new Map();
+    for (const r of arrived) {
+      const n = newest.get(r.coin);
+      if (!n || r.at >= n.at) newest.set(r.coin, r);
+    }
+    const now = Date.now();
+    const applied = new Set();
+    const known = rows.size;
+    for (const r of newest.values()) if (upsert(r, now)) applied.add(r.coin);
+    if (rows.size !== known || performance.now() - ordered >= ORDER_MS) layout();
+    window.__kimpFrames = (window.__kimpFrames || 0) + 1;
     setTimeout(() => {
-      const now = performance.timeOrigin + performance.now();
-      for (const r of list) latency.push(now - r.at);
+      const painted = performance.timeOrigin + performance.now();
+      for (const r of arrived) {
+        if (!applied.has(r.coin)) continue;
+        (rows.get(r.coin).visible ? latency : offscreen).push(painted - r.at);
+      }
       if (latency.length > 100000) latency.splice(0, latency.length - 100000);
+      if (offscreen.length > 100000) offscreen.splice(0, offscreen.length - 100000);
     }, 0);
   }
   on('board', list => {

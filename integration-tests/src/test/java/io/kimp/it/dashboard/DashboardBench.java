@@ -32,7 +32,10 @@ import org.openqa.selenium.By;
  * state, {@code dashboards} connected consoles ({@code browsers} of them real headless Chromiums, the rest plain SSE
  * clients in their own processes, {@code curl -N}). Printed: the node's CPU for the push (the JVM's CPU with every
  * console connected, minus the same load with none, as a share of one core), and in the browsers the time from a tick's
- * arrival at the node (its receive time, carried in the event) to the frame that painted it (p50/p95/p99).
+ * arrival at the node (its receive time, carried in the event) to the frame that painted it (p50/p95/p99), for the
+ * rows on screen only: an update of a row off screen is applied but not painted (the page skips those rows), so it is
+ * counted apart. Also printed: the CPU of every Chromium process per frame with rows and per row updated, and Chrome's
+ * own script, style and layout time for the pages (CDP {@code Performance.getMetrics}), to see where a frame goes.
  *
  * <pre>
  * mvn -B -pl integration-tests -am test -Dtest=DashboardBench -Dkimp.bench=dashboard \
@@ -87,12 +90,28 @@ class DashboardBench {
             base + "/ui/events").redirectErrorStream(true).start());
       }
       Thread.sleep(5_000);
+      List<java.util.Map<String, Double>> metrics0 = new ArrayList<>();
       for (Browser b : open) {
-        b.driver().executeScript("window.__kimpLatency.length = 0");
+        b.driver().executeScript("window.__kimpLatency.length = 0; window.__kimpFrames = 0; "
+            + "if (window.__kimpOffscreen) window.__kimpOffscreen.length = 0");
+        b.driver().executeCdpCommand("Performance.enable", java.util.Map.of());
+        metrics0.add(metrics(b));
       }
       long ticksBefore = ticks.get();
+      long browserCpu0 = browserCpuNanos();
+      long wall0 = System.nanoTime();
       double loaded = cpuShare(seconds);
+      double browserShare = (browserCpuNanos() - browserCpu0) / (double) (System.nanoTime() - wall0);
       long ticked = ticks.get() - ticksBefore;
+      java.util.Map<String, Double> renderer = new java.util.TreeMap<>();
+      long frames = 0;
+      for (int i = 0; i < open.size(); i++) {
+        java.util.Map<String, Double> m1 = metrics(open.get(i));
+        for (String k : RENDERER_METRICS) {
+          renderer.merge(k, m1.getOrDefault(k, 0.0) - metrics0.get(i).getOrDefault(k, 0.0), Double::sum);
+        }
+        frames += ((Number) open.get(i).driver().executeScript("return window.__kimpFrames || 0")).longValue();
+      }
       List<Double> latency = new ArrayList<>();
       for (Browser b : open) {
         @SuppressWarnings("unchecked")
@@ -100,6 +119,16 @@ class DashboardBench {
         l.forEach(n -> latency.add(n.doubleValue()));
       }
       latency.sort(Double::compare);
+      List<Double> offscreen = new ArrayList<>();
+      for (Browser b : open) {
+        @SuppressWarnings("unchecked")
+        List<Number> l = (List<Number>) b.driver().executeScript("return (window.__kimpOffscreen || []).slice()");
+        l.forEach(n -> offscreen.add(n.doubleValue()));
+      }
+      offscreen.sort(Double::compare);
+      if (!open.isEmpty()) {
+        open.get(0).screenshot("bench-board");
+      }
       int alive = (int) clients.stream().filter(Process::isAlive).count();
       out.append(String.format(Locale.ROOT,
           "dashboard push: %d coins × %d ticks/s (%.0f ticks/s applied), %d dashboards (%d browsers, %d SSE clients alive), "
@@ -112,6 +141,22 @@ class DashboardBench {
       out.append(String.format(Locale.ROOT,
           "tick arrival → paint in the browsers: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms (%d rows painted)%n",
           pct(latency, 50), pct(latency, 95), pct(latency, 99), pct(latency, 100), latency.size()));
+      out.append(String.format(Locale.ROOT,
+          "rows updated off screen (applied, not painted, not counted above): %d, applied in p50 %.1f ms, p95 %.1f ms%n",
+          offscreen.size(), pct(offscreen, 50), pct(offscreen, 95)));
+      out.append(String.format(Locale.ROOT,
+          "browsers: %.1f %% of one core for all %d (every Chromium process); %d frames with rows, %.2f ms of browser CPU "
+              + "per such frame, %.0f µs per row updated (on screen or off)%n",
+          browserShare * 100, browsers, frames, browserShare * seconds * 1000 / Math.max(1, frames),
+          browserShare * seconds * 1e6 / Math.max(1, latency.size() + offscreen.size())));
+      if (!open.isEmpty()) {
+        out.append(String.format(Locale.ROOT,
+            "renderer main threads (summed, per second of window): task %.0f ms, script %.0f ms, style %.0f ms "
+                + "(%.0f recalcs), layout %.0f ms (%.0f layouts)%n",
+            renderer.get("TaskDuration") * 1000 / seconds, renderer.get("ScriptDuration") * 1000 / seconds,
+            renderer.get("RecalcStyleDuration") * 1000 / seconds, renderer.get("RecalcStyleCount") / seconds,
+            renderer.get("LayoutDuration") * 1000 / seconds, renderer.get("LayoutCount") / seconds));
+      }
       System.out.print(out);
       Files.createDirectories(Path.of("target"));
       Files.writeString(Path.of("target", "dashboard-bench.txt"), out.toString());
@@ -123,6 +168,29 @@ class DashboardBench {
       node.close();
       TestNodes.dropDatabase(db);
     }
+  }
+
+  private static final List<String> RENDERER_METRICS = List.of("TaskDuration", "ScriptDuration", "RecalcStyleDuration",
+      "RecalcStyleCount", "LayoutDuration", "LayoutCount");
+
+  /** Chrome's own counters for the page's renderer (CDP {@code Performance.getMetrics}: seconds and counts). */
+  private static java.util.Map<String, Double> metrics(Browser b) {
+    @SuppressWarnings("unchecked")
+    List<java.util.Map<String, Object>> list = (List<java.util.Map<String, Object>>)
+        b.driver().executeCdpCommand("Performance.getMetrics", java.util.Map.of()).get("metrics");
+    java.util.Map<String, Double> m = new java.util.HashMap<>();
+    for (java.util.Map<String, Object> e : list) {
+      m.put((String) e.get("name"), ((Number) e.get("value")).doubleValue());
+    }
+    return m;
+  }
+
+  /** CPU time of every Chromium process this JVM started (through chromedriver): browser, renderer, GPU, utility. */
+  private static long browserCpuNanos() {
+    return ProcessHandle.current().descendants()
+        .filter(p -> p.info().command().map(c -> c.contains("chrom")).orElse(false))
+        .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L))
+        .sum();
   }
 
   /** The JVM's CPU time over {@code seconds} of wall time, as a share of one core. */

@@ -128,7 +128,9 @@ class DashboardBrowserTest {
       });
       b.await(d -> d.getCurrentUrl().endsWith("/ui/cycles/" + cycle));
       b.await(d -> !d.findElements(By.cssSelector("#timeline li[data-type='CycleStarted']")).isEmpty());
-      assertThat(b.driver().findElement(By.id("cycle-status")).getText()).isNotBlank();
+      // the page re-renders its summary when the read tables change: find and read the status in one retried step
+      String status = b.await(d -> d.findElement(By.id("cycle-status")).getText());
+      assertThat(status).isNotBlank();
       b.screenshot("cycle");
     }
   }
@@ -387,6 +389,17 @@ class DashboardBrowserTest {
           .allSatisfy(c -> assertThat(c).startsWith("rgba(").doesNotEndWith(", 0)"));
       assertThat(b.driver().findElements(By.cssSelector("#board tbody tr td svg.spark"))).hasSize(coins);
       assertThat(b.driver().findElements(By.cssSelector("#board tbody tr[data-stale='true']"))).isEmpty();
+
+      // prices change in place: a changed cell keeps its one text node and only its text is written (no markup parsed,
+      // no nodes replaced: the frame's cost is the changed text)
+      b.driver().executeScript("window.__priceCells = [...document.querySelectorAll("
+          + "'#board tbody td:nth-child(2), #board tbody td:nth-child(3)')].map(td => [td, td.firstChild, td.textContent])");
+      b.await(d -> (Boolean) b.driver().executeScript(
+          "return window.__priceCells.some(([td, node, text]) => td.textContent !== text)"));
+      assertThat((Boolean) b.driver().executeScript("return window.__priceCells"
+          + ".filter(([td, node, text]) => td.textContent !== text)"
+          + ".every(([td, node]) => td.firstChild === node && td.childNodes.length === 1)"))
+          .as("every changed price cell kept its text node").isTrue();
 
       // Upbit goes silent: every row is marked stale (greyed, ⚠), the header counts them, the banner says why
       node.simulator().stall(SimVenue.UPBIT, Duration.ofMinutes(3));
