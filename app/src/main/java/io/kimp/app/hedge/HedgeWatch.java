@@ -92,8 +92,10 @@ public final class HedgeWatch {
   public static Behavior<Command> create(Dependencies d) {
     return Behaviors.withTimers(
         timers -> {
-          timers.startTimerWithFixedDelay(new Tick(), d.interval());
-          timers.startSingleTimer(new Tick(), Duration.ofSeconds(1));
+          // two keys: a timer started under a key an earlier one holds replaces it (with the message as the key, the
+          // first check's single timer cancelled the periodic one and the watch checked once only)
+          timers.startTimerWithFixedDelay("check", new Tick(), d.interval());
+          timers.startSingleTimer("first-check", new Tick(), Duration.ofSeconds(1));
           return Behaviors.setup(ctx -> new State(d, ctx.getSelf()).behavior());
         });
   }
