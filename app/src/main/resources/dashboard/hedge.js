@@ -45,7 +45,7 @@ export function describe(e) {
       }) + fee(o.fee, o.feeAsset);
     }
     case 'StepFailed':
-      return isHedgeStep(e.step) ? t('hedge.ev.failed', { leg: e.leg, step: stepName(e.step), reason: e.reason }) : null;
+      return isHedgeStep(e.step) ? t('hedge.ev.failed.' + e.step, { leg: e.leg, reason: e.reason }) : null;
     case 'HedgeSkipped':
       return t('hedge.ev.skipped', { leg: e.leg, reason: e.reason });
     case 'HedgeMismatch': {

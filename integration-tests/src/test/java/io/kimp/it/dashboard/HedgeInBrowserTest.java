@@ -136,6 +136,25 @@ class HedgeInBrowserTest {
       b.driver().executeScript("document.getElementById('trades').scrollIntoView()");
       b.screenshot("hedge-cycle-trades");
 
+      // the hedge's other events in words, by the page's own module in this browser (no simulated cycle meets them)
+      @SuppressWarnings("unchecked")
+      List<String> words = (List<String>) b.driver().executeAsyncScript(
+          "const done = arguments[arguments.length - 1];"
+              + "import('/ui/static/hedge.js').then(h => done(["
+              + "h.describe({type: 'HedgeSkipped', leg: 'INITIAL', reason: 'perp-not-listed: no XRPUSDT perpetual'}),"
+              + "h.describe({type: 'HedgeMismatch', leg: 'REBALANCE', coin: 'XRP', expected: 120.5, seen: 100}),"
+              + "h.describe({type: 'DiscardStarted', reason: 'deposits suspended'}),"
+              + "h.describe({type: 'StepFailed', leg: 'INITIAL', step: 'HEDGE_OPEN', reason: '-2019 Margin is insufficient'}),"
+              + "h.describe({type: 'StepCompleted', step: 'SELL', order: {}})]))");
+      assertThat(words.get(0)).isEqualTo(
+          "INITIAL leg: hedge skipped (perp-not-listed: no XRPUSDT perpetual); the leg goes on unhedged.");
+      assertThat(words.get(1)).isEqualTo("REBALANCE leg: the futures venue shows a short of 100 XRP, the cycle opened "
+          + "120.5 XRP: 20.5 XRP held long without its short.");
+      assertThat(words.get(2)).isEqualTo(
+          "Discard started (deposits suspended): the open short is closed first, then the cycle is discarded.");
+      assertThat(words.get(3)).isEqualTo("INITIAL leg: opening the short failed: -2019 Margin is insufficient");
+      assertThat(words.get(4)).as("a spot step keeps its fields only").isNull();
+
       // in Korean
       b.driver().executeScript("localStorage.setItem('kimp.lang', 'ko')");
       b.go("/ui/cycles/" + cycle);
