@@ -2,6 +2,7 @@
 // from anywhere but this node. The admin token never reaches this code: the session is an HttpOnly cookie.
 import { t, applyLabels, switchLang, lang } from './i18n.js';
 import { krw, usdt, pct, rate, age, time, signClass, sparkline, drawLine } from './fmt.js';
+import * as hedge from './hedge.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const el = (tag, attrs = {}, ...kids) => {
@@ -322,8 +323,10 @@ pages.cycles = main => {
       const since = c.statusSince || c.startedAt;
       body.append(el('tr', { 'data-cycle': c.cycleId },
         el('td', {}, el('a', { href: '/ui/cycles/' + c.cycleId, text: c.cycleId.slice(0, 8) })),
-        el('td', { text: c.symbol }), el('td', { text: c.status }), el('td', { text: c.leg || '' }),
-        el('td', { text: c.step || '' }), el('td', { title: c.startedAt, text: age(Date.now() - Date.parse(c.startedAt)) }),
+        el('td', {}, c.symbol, c.hedged ? el('span', { class: 'tag hedged', 'data-hedged': 'true',
+          title: t('hedge.hedgedTitle'), text: t('hedge.hedgedTag') }) : null),
+        el('td', { text: c.status }), el('td', { text: c.leg || '' }),
+        el('td', { text: hedge.stepName(c.step || '') }), el('td', { title: c.startedAt, text: age(Date.now() - Date.parse(c.startedAt)) }),
         el('td', { text: krw(c.investmentKrw) }),
         el('td', { class: signClass(c.netProfitKrw), text: c.netProfitKrw === null ? '–' : krw(c.netProfitKrw) })));
       void since;
@@ -370,8 +373,8 @@ pages.cycle = (main, id) => {
   const head = el('div', { class: 'cards', id: 'cycle-summary' });
   const actions = el('div', { id: 'cycle-actions' });
   const timeline = el('ol', { class: 'timeline', id: 'timeline' });
-  const { table: trades, body } = table(['cycles.step', 'cycles.status', 'board.coin', 'cycles.investment',
-    'cycles.pnl'], 'trades');
+  const { table: trades, body } = table(['cycles.step', 'cycles.status', 'board.coin', 'trade.quantity', 'trade.price',
+    'trade.fee', 'cycles.investment', 'cycles.pnl'], 'trades');
   main.append(el('h1', {}, el('span', { 'data-i18n': 'cycle.title' }), ' ' + id), head, actions, out,
     el('h2', { 'data-i18n': 'cycle.timeline' }), timeline, el('h2', { 'data-i18n': 'cycle.trades' }), trades);
   async function load() {
@@ -380,21 +383,36 @@ pages.cycle = (main, id) => {
     const c = r.json.cycle;
     const card = (label, value) => el('div', { class: 'card' }, el('div', { class: 'label', text: label }),
       el('div', { class: 'value' }, value));
+    const h = hedge.summary(r.json.events);
+    const hedgeCards = !h.hedged ? [] : [
+      card(t('hedge.card'), el('span', { id: 'cycle-hedge', text: hedge.state(h) })),
+      // the hedge's own result, already inside the cycle's PnL above (converted at the cycle's USDT/KRW)
+      card(t('hedge.pnl'), el('span', { id: 'cycle-hedge-pnl', class: signClass(h.pnl), text: h.pnl === null ? '–' : usdt(h.pnl) })),
+      card(t('hedge.fees'), el('span', { id: 'cycle-hedge-fees', text: h.fees === null ? '–' : usdt(h.fees) }))];
     head.replaceChildren(card('Status', el('span', { id: 'cycle-status', text: c.status })), card('Coin', c.symbol),
       card('Direction', c.direction), card(t('cycles.investment'), krw(c.initialInvestmentKrw)),
-      card(t('cycles.pnl'), c.totalNetProfitKrw === null ? '–' : krw(c.totalNetProfitKrw)),
+      card(t('cycles.pnl'), c.totalNetProfitKrw === null ? '–' : krw(c.totalNetProfitKrw)), ...hedgeCards,
       card('Started', time(c.startTime)), card(t('dlq.retries'), String(c.retryCount)));
     timeline.replaceChildren();
     for (const e of r.json.events) {
       const { type, timestamp, sequenceNr, persistenceId, ...rest } = e;
-      timeline.append(el('li', { 'data-type': type }, time(timestamp), ' ', el('span', { class: 'type', text: type }),
+      const what = hedge.describe(e);
+      timeline.append(el('li', e.step ? { 'data-type': type, 'data-step': e.step } : { 'data-type': type }, time(timestamp), ' ',
+        el('span', { class: 'type', text: type }), what ? el('p', { class: 'what', text: what }) : null,
         el('pre', { text: JSON.stringify(rest, null, 1).replace(/^\{\n|\n\}$/g, '') })));
     }
     body.replaceChildren();
     for (const tr of r.json.trades) {
-      body.append(el('tr', {}, el('td', { text: `${tr.tradeType} ${tr.side} #${tr.attempt}` }),
+      const perp = hedge.isHedgeStep(tr.side);
+      const price = tr.price === null || tr.price === undefined ? '–' : perp || tr.exchange === 'BINANCE' ? usdt(tr.price) : krw(tr.price);
+      const fee = tr.fee === null || tr.fee === undefined ? '–'
+        : tr.feeAsset === 'USDT' ? usdt(tr.fee) : tr.feeAsset === 'KRW' ? krw(tr.fee) : hedge.qty(tr.fee, tr.feeAsset);
+      body.append(el('tr', { 'data-side': tr.side, 'data-status': tr.status },
+        el('td', { text: `${tr.tradeType} ${hedge.stepName(tr.side)} #${tr.attempt}` }),
         el('td', { class: 'text', text: tr.status + (tr.errorMessage ? ' — ' + tr.errorMessage : '') }),
-        el('td', { text: `${tr.symbol} @ ${tr.exchange}` }), el('td', { text: krw(tr.investmentKrw ?? tr.quoteAmount) }),
+        el('td', { text: `${tr.symbol} @ ${tr.exchange}${perp ? ' ' + t('hedge.futures') : ''}` }),
+        el('td', { text: hedge.qty(tr.quantity, tr.symbol) }), el('td', { text: price }), el('td', { text: fee }),
+        el('td', { text: perp ? '' : krw(tr.investmentKrw ?? tr.quoteAmount) }),
         el('td', { text: tr.netProfitKrw === null ? '–' : krw(tr.netProfitKrw) })));
     }
     const open = (dlq.json || []).some(d => d.deadLetter.cycleId === id);
@@ -540,17 +558,57 @@ pages.system = main => {
   const feeds = table(['sys.feeds', 'dlq.status', 'sys.msgs', 'sys.lastFrame'], 'connections');
   const cluster = el('pre', { id: 'cluster' });
   const alerts = table(['sys.alerts', 'cycles.step'], 'telegram');
+  const hedgeCards = el('div', { class: 'cards', id: 'hedge-cards' });
+  const hedgeOut = el('p', { class: 'result', id: 'hedge-result', role: 'status' });
+  const positions = table(['board.coin', 'hedge.expected', 'hedge.seen', 'hedge.mismatch', 'hedge.action'], 'hedge-positions');
+  const futures = table(['hedge.futuresFeeds', 'dlq.status', 'sys.msgs', 'sys.lastFrame'], 'hedge-feeds');
+  const hedgeSection = el('section', { id: 'hedge', 'aria-labelledby': 'hedge-title' },
+    el('h2', { id: 'hedge-title', 'data-i18n': 'hedge.title' }), hedgeCards, hedgeOut, positions.table, futures.table);
   main.append(el('h1', { 'data-i18n': 'sys.title' }), cards, comps.table, el('h2', { 'data-i18n': 'sys.feeds' }), feeds.table,
-    el('h2', { 'data-i18n': 'sys.cluster' }), cluster, el('h2', { 'data-i18n': 'sys.alerts' }), alerts.table);
+    hedgeSection, el('h2', { 'data-i18n': 'sys.cluster' }), cluster, el('h2', { 'data-i18n': 'sys.alerts' }), alerts.table);
+  const connRow = c => el('tr', { 'data-connection': c.name }, el('td', { text: c.name }),
+    el('td', { class: c.connected ? 'pos' : 'neg', text: t(c.connected ? 'sys.up' : 'sys.down') }),
+    el('td', { text: Number(c.framesPerSecond).toFixed(1) }), el('td', { text: age(c.lastFrameAgeMs) }));
+  /** On/off and its settings, the watch's last check per coin, and the futures feed's connections. */
+  async function loadHedge(s) {
+    const conf = s.hedge || {};
+    const w = conf.enabled ? await api('GET', 'hedge') : { ok: false, status: 404 };
+    const card = (k, v, id) => el('div', { class: 'card' }, el('div', { class: 'label', 'data-i18n': k }),
+      el('div', { class: 'value', id, text: v }));
+    const on = conf.enabled && w.status !== 404;
+    hedgeSection.dataset.enabled = String(on);
+    const list = [card('hedge.state', t(on ? 'hedge.on' : 'hedge.off'), 'hedge-state')];
+    if (on) {
+      list.push(card('hedge.leverage', conf.leverage + '×', 'hedge-leverage'),
+        card('hedge.unlisted', t('hedge.unlisted.' + conf.unlisted), 'hedge-unlisted'),
+        card('hedge.checked', w.ok ? hedge.checkedAgo(w.json.at) : '–', 'hedge-checked'),
+        card('hedge.every', conf.watchInterval, 'hedge-every'),
+        card('hedge.orphans', t(conf.closeOrphans ? 'hedge.orphans.close' : 'hedge.orphans.alert'), 'hedge-orphans'));
+    }
+    hedgeCards.replaceChildren(...list);
+    hedgeOut.className = 'result' + (w.ok && w.json.error ? ' error' : '');
+    hedgeOut.textContent = !on ? t('hedge.offText') : !w.ok ? `${w.status}: ${w.json?.message || ''}`
+      : w.json.error ? t('hedge.checkFailed', { error: w.json.error }) : '';
+    positions.table.hidden = !on;
+    futures.table.hidden = !on;
+    if (!on) return;
+    const coins = w.ok ? w.json.coins : [];
+    positions.body.replaceChildren(...(coins.length ? coins.map(c => el('tr', { 'data-coin': c.coin, 'data-mismatch': String(c.mismatch) },
+      el('td', { text: c.coin }), el('td', { text: hedge.qty(c.expectedShort) }), el('td', { text: hedge.qty(c.seenShort) }),
+      el('td', { class: c.mismatch ? 'neg' : 'pos', text: c.mismatch
+        ? hedge.qty(Number(c.seenShort) - Number(c.expectedShort)) : t('hedge.none') }),
+      el('td', { class: 'text', text: hedge.action(c) })))
+      : [el('tr', {}, el('td', { colspan: 5, 'data-i18n': 'hedge.flatAll' }))]));
+    futures.body.replaceChildren(...s.connections.filter(c => c.name.startsWith('binance-futures')).map(connRow));
+  }
   async function load() {
     const s = await data('system');
     const card = (k, v) => el('div', { class: 'card' }, el('div', { class: 'label', 'data-i18n': k }), el('div', { class: 'value', text: v }));
     cards.replaceChildren(card('sys.version', s.version), card('sys.uptime', age(s.uptimeSeconds * 1000)), card('sys.node', s.node));
     comps.body.replaceChildren(...s.components.map(c => el('tr', {}, el('td', { text: c.name }), el('td', { text: c.health }),
       el('td', { class: 'text', text: c.detail }))));
-    feeds.body.replaceChildren(...s.connections.map(c => el('tr', { 'data-connection': c.name }, el('td', { text: c.name }),
-      el('td', { class: c.connected ? 'pos' : 'neg', text: t(c.connected ? 'sys.up' : 'sys.down') }),
-      el('td', { text: Number(c.framesPerSecond).toFixed(1) }), el('td', { text: age(c.lastFrameAgeMs) }))));
+    feeds.body.replaceChildren(...s.connections.map(connRow));
+    await loadHedge(s);
     alerts.body.replaceChildren(...Object.entries(s.telegram).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: String(v) }))));
     const c = await api('GET', 'cluster');
     cluster.textContent = JSON.stringify(c.json, null, 2);

@@ -48,6 +48,7 @@ public final class Dashboard {
       m.put("uptimeSeconds", node.system().uptime());
       m.put("components", node.operator().components());
       m.put("connections", LiveFeed.connections(connections.get()));
+      m.put("hedge", hedgeSettings(node.system().settings().config()));
       m.put("telegram", meters(node, "kimp.telegram."));
       return m;
     };
@@ -55,6 +56,24 @@ public final class Dashboard {
     IdleWatch.initSingleton(node.system(), node.operator()::whyIdle, node.alerts(), settings.idleCheckInterval());
     return new DashboardRoutes(token, sessions, feed, api, system, equity, jdbc, backtests.runs(),
         backtests.uploads());
+  }
+
+  /**
+   * The transfer hedge's settings as the system page shows them beside the hedge watch's last check ({@code GET
+   * /api/v1/hedge}, which only answers with the hedge on): whether it is on, and what an operator asks first about it.
+   */
+  static Map<String, Object> hedgeSettings(com.typesafe.config.Config c) {
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("enabled", c.getBoolean("kimp.hedge.enabled"));
+    if (c.getBoolean("kimp.hedge.enabled")) {
+      h.put("leverage", c.getInt("kimp.hedge.leverage"));
+      h.put("unlisted", c.getString("kimp.hedge.unlisted"));
+      h.put("watchInterval", c.getString("kimp.hedge.watch-interval"));
+      h.put("positionCheckInterval", c.getString("kimp.hedge.position-check-interval"));
+      h.put("closeOrphans", c.getBoolean("kimp.hedge.close-orphans"));
+      h.put("takerFee", c.getString("kimp.fees.binance-futures.taker"));
+    }
+    return h;
   }
 
   /** Every meter under {@code prefix} with its first measurement, by name and tags. */

@@ -93,10 +93,11 @@ public interface OperatorActions {
   /**
    * @param step the step running or failed; null between steps
    * @param netProfitKrw known once the cycle completed
+   * @param hedged a transfer hedge's short was opened on some leg
    */
   record CycleRow(
       UUID cycleId, String symbol, Direction direction, CycleStatus status, Leg leg, Step step, int retryCount,
-      BigDecimal investmentKrw, BigDecimal netProfitKrw, Instant startedAt, Instant statusSince) {}
+      BigDecimal investmentKrw, BigDecimal netProfitKrw, Instant startedAt, Instant statusSince, boolean hedged) {}
 
   record DailySummary(
       LocalDate day,

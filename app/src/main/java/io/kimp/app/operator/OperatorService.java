@@ -174,7 +174,7 @@ public final class OperatorService implements OperatorActions {
             r.id(), r.symbol(), Direction.valueOf(r.direction()), CycleStatus.valueOf(r.status()),
             r.rebalanceSymbol() == null ? Leg.INITIAL : Leg.REBALANCE,
             r.lastSide() == null ? null : Step.valueOf(r.lastSide()), r.retryCount(), r.initialInvestmentKrw(),
-            r.totalNetProfitKrw(), r.startTime(), r.lockedAt()))
+            r.totalNetProfitKrw(), r.startTime(), r.lockedAt(), r.hedged()))
         .toList());
   }
 

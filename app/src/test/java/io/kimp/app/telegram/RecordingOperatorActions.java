@@ -63,7 +63,7 @@ final class RecordingOperatorActions implements OperatorActions {
     return done(
         List.of(
             new CycleRow(OPEN_CYCLE, "SOL", Direction.KIMCHI, CycleStatus.AWAITING_RETRY, Leg.INITIAL, Step.WITHDRAW, 2,
-                new BigDecimal("250000"), null, Instant.now(), Instant.now())));
+                new BigDecimal("250000"), null, Instant.now(), Instant.now(), false)));
   }
 
   @Override

@@ -242,6 +242,63 @@ class TelegramNotifierTest {
     assertThat(rig.counter("kimp.telegram.messages.sent")).isEqualTo(1);
   }
 
+  /**
+   * The transfer hedge's alerts, with the titles and fields the cycle and the hedge watch give them: each says it is
+   * about the hedge and what the operator does next, which depends on the side the money is on.
+   */
+  @Test
+  void hedgeAlertsSayTheyAreAboutTheHedgeAndWhatToDo() throws Exception {
+    Rig rig = new Rig("hedge", Clock.systemUTC(), "kimp.telegram.min-interval-per-chat = 100ms");
+    String cycle = "0b8e3f4a-51c1-4a61-9d0e-2f4a8c7e1d22";
+    Map<String, String> skipped = new LinkedHashMap<>();
+    skipped.put("cycle", cycle);
+    skipped.put("symbol", "XRP");
+    skipped.put("reason", "perp-not-listed: XRP has no USDT-M perpetual");
+    rig.publish(new Alert(AlertKind.HEDGE_SKIPPED, Alert.Severity.INFO, cycle, "INITIAL leg of XRP runs unhedged",
+        skipped, Instant.parse("2026-11-05T00:00:00Z")));
+    Map<String, String> exposed = new LinkedHashMap<>();
+    exposed.put("cycle", cycle);
+    exposed.put("symbol", "XRP");
+    exposed.put("step", "INITIAL HEDGE_OPEN");
+    rig.publish(alert(AlertKind.HEDGE_EXPOSED, cycle, "long without a short: 123.4 XRP unhedged on BINANCE", exposed));
+    Map<String, String> closeFailed = new LinkedHashMap<>(exposed);
+    closeFailed.put("step", "REBALANCE HEDGE_CLOSE");
+    rig.publish(alert(AlertKind.HEDGE_EXPOSED, cycle + "-close",
+        "short without a long: the short of 123.4 XRP is still open on BINANCE futures", closeFailed));
+    Map<String, String> watch = new LinkedHashMap<>();
+    watch.put("coin", "BTC");
+    watch.put("expected short", "0");
+    watch.put("venue short", "0.002");
+    watch.put("action", "closing the orphan short of 0.002 with a reduce-only buy");
+    rig.publish(alert(AlertKind.HEDGE_POSITION_MISMATCH, "BTC",
+        "Hedge position differs from the cycles' journals: BTC", watch));
+
+    await().atMost(PATIENCE).until(() -> rig.api.messages().size() == 4);
+    List<String> texts = rig.api.messages().stream().map(ReceivedMessage::text).toList();
+    assertThat(texts.get(0)).contains("Hedge: INITIAL leg of XRP runs unhedged")
+        .contains("reason: perp-not-listed").contains("what to do: nothing: the leg goes on unhedged")
+        .contains("kimp.hedge.unlisted = skip").contains("HEDGE_SKIPPED · INFO");
+    assertThat(texts.get(1)).contains("Hedge: long without a short: 123.4 XRP unhedged on BINANCE")
+        .contains("what to do: the coin is held without its short. /recover " + cycle + " places the short again");
+    assertThat(texts.get(2)).contains("Hedge: short without a long")
+        .contains("what to do: a short is open with no coin behind it. Discard the cycle");
+    // the watch's own title already names the hedge: not prefixed twice
+    assertThat(texts.get(3)).contains("Hedge position differs from the cycles' journals: BTC")
+        .doesNotContain("Hedge: Hedge").contains("action: closing the orphan short of 0.002")
+        .contains("what to do: compare GET /api/v1/hedge");
+    // the title is the bold entity, as for every alert
+    ReceivedMessage m = rig.api.messages().get(1);
+    assertThat(m.entities()).anySatisfy(e -> {
+      assertThat(e.type()).isEqualTo("bold");
+      assertThat(m.text().substring(e.offset(), e.offset() + e.length()))
+          .isEqualTo("Hedge: long without a short: 123.4 XRP unhedged on BINANCE");
+    });
+    // any other kind reads as before: no prefix, no advice
+    rig.publish(alert(AlertKind.FEED_DOWN, "binance", "Feed down", Map.of("venue", "binance")));
+    await().atMost(PATIENCE).until(() -> rig.api.messages().size() == 5);
+    assertThat(rig.api.messages().get(4).text()).doesNotContain("what to do").doesNotContain("Hedge");
+  }
+
   @Test
   void longAlertIsSplitIntoPartsTelegramAccepts() throws Exception {
     Rig rig = new Rig("split", Clock.systemUTC(), "kimp.telegram.min-interval-per-chat = 100ms");

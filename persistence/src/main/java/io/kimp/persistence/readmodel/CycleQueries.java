@@ -52,11 +52,14 @@ public final class CycleQueries {
    * A cycle as the list shows it.
    *
    * @param rebalanceSymbol null while the cycle is on its initial leg
-   * @param lastSide the side of its latest step attempt (BUY, SELL, WITHDRAW, DEPOSIT), null before the first
+   * @param lastSide the side of its latest step attempt (BUY, SELL, WITHDRAW, DEPOSIT, HEDGE_OPEN, HEDGE_CLOSE), null
+   *     before the first
+   * @param hedged a transfer hedge's short was opened on some leg (a filled {@code HEDGE_OPEN})
    */
   public record CycleSummary(
       UUID id, String symbol, String direction, String status, String rebalanceSymbol, String lastSide, int retryCount,
-      BigDecimal initialInvestmentKrw, BigDecimal totalNetProfitKrw, Instant startTime, Instant lockedAt) {}
+      BigDecimal initialInvestmentKrw, BigDecimal totalNetProfitKrw, Instant startTime, Instant lockedAt,
+      boolean hedged) {}
 
   /** A cycle's row of the {@code arbitrage_cycles} read table (columns in camel case). */
   public record CycleRecord(
@@ -99,7 +102,9 @@ public final class CycleQueries {
             "SELECT c.id, c.symbol, c.direction, c.status, c.rebalance_symbol, c.retry_count, c.initial_investment_krw,"
                 + " c.total_net_profit_krw, c.start_time, c.locked_at,"
                 + " (SELECT t.side FROM trades t WHERE t.cycle_id = c.id ORDER BY t.created_at DESC, t.id DESC"
-                + "  FETCH FIRST 1 ROWS ONLY) AS last_side"
+                + "  FETCH FIRST 1 ROWS ONLY) AS last_side,"
+                + " CASE WHEN EXISTS (SELECT 1 FROM trades h WHERE h.cycle_id = c.id AND h.side = 'HEDGE_OPEN'"
+                + "  AND h.status = 'FILLED') THEN 1 ELSE 0 END AS hedged"
                 + " FROM arbitrage_cycles c WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     if (f.status() != null) {
@@ -127,7 +132,8 @@ public final class CycleQueries {
               rs.getObject("id", UUID.class), rs.getString("symbol"), rs.getString("direction"),
               rs.getString("status"), rs.getString("rebalance_symbol"), rs.getString("last_side"),
               rs.getInt("retry_count"), rs.getBigDecimal("initial_investment_krw"),
-              rs.getBigDecimal("total_net_profit_krw"), instant(rs, "start_time"), instant(rs, "locked_at")));
+              rs.getBigDecimal("total_net_profit_krw"), instant(rs, "start_time"), instant(rs, "locked_at"),
+              rs.getInt("hedged") == 1));
         }
       }
     }

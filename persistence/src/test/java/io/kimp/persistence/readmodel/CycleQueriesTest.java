@@ -116,6 +116,30 @@ class CycleQueriesTest {
 
   @ParameterizedTest
   @EnumSource(DatabaseSettings.Vendor.class)
+  void aCycleWhoseShortWasOpenedIsListedAsHedged(DatabaseSettings.Vendor vendor) throws Exception {
+    CycleQueries q = open(vendor);
+    UUID hedged = cycle("XRP", "COMPLETED", 0, 30, null);
+    UUID refused = cycle("XRP", "COMPLETED", 10, 40, null);
+    UUID plain = cycle("ETH", "COMPLETED", 20, 50, null);
+    trade("h-1", hedged, "BUY", 1, 1);
+    trade("h-2", hedged, "HEDGE_OPEN", 1, 2);
+    trade("h-3", hedged, "HEDGE_CLOSE", 1, 3);
+    trade("r-1", refused, "BUY", 1, 11);
+    trade("r-2", refused, "HEDGE_OPEN", 1, 12); // refused (no perpetual): the leg went on unhedged
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("UPDATE trades SET status = 'FAILED' WHERE id = 'r-2'")) {
+      ps.executeUpdate();
+    }
+    trade("p-1", plain, "BUY", 1, 21);
+
+    List<CycleSummary> all = q.cycles(new Filter(null, null, false, 0, 50));
+    assertThat(ids(all)).containsExactly(plain, refused, hedged);
+    assertThat(all).extracting(CycleSummary::hedged).containsExactly(false, false, true);
+    assertThat(all.get(2).lastSide()).isEqualTo("HEDGE_CLOSE");
+  }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseSettings.Vendor.class)
   void oneCycleAndItsTradesInOrder(DatabaseSettings.Vendor vendor) throws Exception {
     CycleQueries q = open(vendor);
     UUID a = cycle("XRP", "COMPLETED", 0, 30, "TRX");
