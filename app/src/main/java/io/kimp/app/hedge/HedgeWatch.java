@@ -92,8 +92,10 @@ public final class HedgeWatch {
   public static Behavior<Command> create(Dependencies d) {
     return Behaviors.withTimers(
         timers -> {
-          timers.startTimerWithFixedDelay(new Tick(), d.interval());
-          timers.startSingleTimer(new Tick(), Duration.ofSeconds(1));
+          // two keys: a timer started under the key of another replaces it (Tick() equals Tick()), so a first check
+          // under the periodic timer's key would have cancelled every later one
+          timers.startTimerWithFixedDelay("every-interval", new Tick(), d.interval());
+          timers.startSingleTimer("first", new Tick(), Duration.ofSeconds(1));
           return Behaviors.setup(ctx -> new State(d, ctx.getSelf()).behavior());
         });
   }
