@@ -115,9 +115,10 @@ class SimulatedHedgedRunTest {
       assertThat(q.bid()).isPositive();
       assertThat(q.ask()).isGreaterThanOrEqualTo(q.bid());
       assertThat(q.markPrice()).isPositive();
-      // each leg: one short, one reduce-only close of the same quantity, both filled at the perpetual's book
+      // each leg: one short, one reduce-only close of the same quantity, both filled at the perpetual's book (a
+      // first attempt may have failed TRANSIENT "no-quote" while the futures feed had no quote of the coin yet)
       List<Map<String, Object>> hedges = query("SELECT trade_type, side, status, quantity, price FROM trades "
-          + "WHERE cycle_id = ? AND side LIKE 'HEDGE%' ORDER BY created_at", c.get("id"));
+          + "WHERE cycle_id = ? AND side LIKE 'HEDGE%' AND status <> 'FAILED' ORDER BY created_at", c.get("id"));
       assertThat(hedges).extracting(r -> r.get("trade_type") + " " + r.get("side") + " " + r.get("status"))
           .containsExactly("INITIAL HEDGE_OPEN FILLED", "INITIAL HEDGE_CLOSE FILLED",
               "REBALANCE HEDGE_OPEN FILLED", "REBALANCE HEDGE_CLOSE FILLED");
