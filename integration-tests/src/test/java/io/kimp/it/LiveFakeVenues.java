@@ -8,10 +8,14 @@ import io.kimp.core.market.Book;
 import io.kimp.core.market.BookView;
 import io.kimp.core.market.MarketView;
 import io.kimp.core.market.Venue;
+import io.kimp.core.market.PerpView;
 import io.kimp.fixtures.venue.FakeBinance;
+import io.kimp.fixtures.venue.FakeBinanceFutures;
 import io.kimp.fixtures.venue.FakeChain;
 import io.kimp.fixtures.venue.FakeUpbit;
+import io.kimp.gateway.GatewaySettings;
 import io.kimp.gateway.Gateways;
+import io.kimp.persistence.DatabaseSettings;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,6 +87,36 @@ final class LiveFakeVenues implements AutoCloseable {
     return KimpNode.start(config, system -> new NodeComponents(
         Gateways.create(io.kimp.gateway.GatewaySettings.from(config), system, NO_BOOKS, () -> KimpNode.paperLedgerDatabase(system, io.kimp.persistence.DatabaseSettings.fromConfig(config))), market, alerts,
         Clock.systemUTC()));
+  }
+
+  /**
+   * The fake USDT-M futures beside the fake Binance, on the same key (its wallet transfers move the spot account's USDT),
+   * with XRP's perpetual listed at {@code bid} / {@code ask} on a 0.1 step and {@code margin} USDT in the futures wallet.
+   */
+  FakeBinanceFutures startFutures(String bid, String ask, String margin) {
+    return FakeBinanceFutures.start(chain, BINANCE_KEY, BINANCE_SECRET).linkSpot(binance)
+        .setPrice("XRP", new BigDecimal(bid), new BigDecimal(ask))
+        .setStepSize("XRP", new BigDecimal("0.1"))
+        .setMinQty(new BigDecimal("0.1"))
+        .setWallet(new BigDecimal(margin));
+  }
+
+  /** The transfer hedge on, its perpetual at {@code futures} (config lines). */
+  static String hedgeSettings(FakeBinanceFutures futures) {
+    return String.join("\n",
+        "kimp.hedge.enabled = on",
+        "kimp.exchanges.binance.futures-url = \"" + futures.baseUrl() + "\"");
+  }
+
+  /**
+   * A node trading through the production gateway factory with the transfer hedge's perpetual ({@code kimp.hedge.*}):
+   * live, the perpetual is the Binance futures gateway, which trades at the venue's book (no {@link PerpView} needed).
+   */
+  static KimpNode startHedgedNode(Config config, MarketView market, AlertSink alerts) {
+    return KimpNode.start(config, system -> new NodeComponents(
+        Gateways.create(GatewaySettings.from(config), system, NO_BOOKS, PerpView.none(),
+            () -> KimpNode.paperLedgerDatabase(system, DatabaseSettings.fromConfig(config))),
+        market, alerts, Clock.systemUTC()));
   }
 
   @Override
