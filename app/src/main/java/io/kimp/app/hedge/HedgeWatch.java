@@ -216,7 +216,8 @@ public final class HedgeWatch {
               }
             });
       } else if (orphan) {
-        action = "an orphan short: close it by hand (kimp.hedge.close-orphans is off)";
+        action = "an orphan short, or a cycle's new short the read model has not caught up with yet: if it is still "
+            + "there at the next checks, close it by hand (kimp.hedge.close-orphans is off)";
       } else if (h.seenShort().compareTo(h.expectedShort()) < 0) {
         action = "the venue holds less short than the open cycles hedge: "
             + h.expectedShort().subtract(h.seenShort()).toPlainString() + " " + h.coin() + " unhedged; check the "
