@@ -13,7 +13,6 @@ import io.kimp.simulator.SimHttpServer.Respond;
 import io.kimp.simulator.SimHttpServer.Upgrade;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -219,24 +218,7 @@ final class BinanceFuturesVenue {
   }
 
   private void send(String stream, Supplier<String> payload, boolean wait, BinanceVenue.Sender sender) {
-    byte[] raw = null;
-    byte[] wrapped = null;
-    for (SimConnection c : connections) {
-      if (!c.streams.contains(stream)) {
-        continue;
-      }
-      if (raw == null) {
-        raw = payload.get().getBytes(StandardCharsets.UTF_8);
-      }
-      byte[] frame = raw;
-      if (c.combined) {
-        if (wrapped == null) {
-          wrapped = BinanceWire.wrapped(stream, new String(raw, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        }
-        frame = wrapped;
-      }
-      sender.send(c, frame, wait);
-    }
+    BinanceSockets.send(connections, stream, payload, wait, sender);
   }
 
   static String bookTicker(Perp p, Quote q, long now) {

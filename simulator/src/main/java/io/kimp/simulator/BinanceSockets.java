@@ -6,17 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kimp.simulator.SimHttpServer.Respond;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * What Binance's spot and USDT-M futures WebSocket endpoints do alike, as their docs describe both: the paths
  * {@code /ws}, {@code /ws/<stream>[/<stream>…]} (raw), {@code /stream} and {@code /stream?streams=…} (combined), the
  * stream list such a path names and its refusal ({@code -1121}), and the {@code {"result":…,"id":…}} and
- * {@code {"error":{"code":…,"msg":…},"id":…}} answers to live requests. Which streams and methods each serves, and how
- * strictly it reads a request, stay with {@link BinanceVenue} and {@link BinanceFuturesVenue}.
+ * {@code {"error":{"code":…,"msg":…},"id":…}} answers to live requests, and the sending of an event to the connections
+ * subscribed to its stream. Which streams and methods each serves, and how strictly it reads a request, stay with
+ * {@link BinanceVenue} and {@link BinanceFuturesVenue}.
  */
 final class BinanceSockets {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,5 +76,31 @@ final class BinanceSockets {
     n.set("result", result == null ? JSON.nullNode() : result);
     n.set("id", id);
     return n.toString();
+  }
+
+  /**
+   * Sends one event to every connection subscribed to {@code stream}, in each connection's shape (raw, or wrapped for a
+   * combined one): the payload is written once, and wrapped once, whatever the number of connections.
+   */
+  static void send(Iterable<SimConnection> connections, String stream, Supplier<String> payload, boolean wait,
+      BinanceVenue.Sender sender) {
+    byte[] raw = null;
+    byte[] wrapped = null;
+    for (SimConnection c : connections) {
+      if (!c.streams.contains(stream)) {
+        continue;
+      }
+      if (raw == null) {
+        raw = payload.get().getBytes(StandardCharsets.UTF_8);
+      }
+      byte[] frame = raw;
+      if (c.combined) {
+        if (wrapped == null) {
+          wrapped = BinanceWire.wrapped(stream, new String(raw, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        }
+        frame = wrapped;
+      }
+      sender.send(c, frame, wait);
+    }
   }
 }
