@@ -1,5 +1,8 @@
 package io.kimp.simulator;
 
+import static io.kimp.simulator.BinanceSockets.error;
+import static io.kimp.simulator.BinanceSockets.result;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +13,6 @@ import io.kimp.simulator.SimHttpServer.Respond;
 import io.kimp.simulator.SimHttpServer.Upgrade;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -216,24 +218,7 @@ final class BinanceFuturesVenue {
   }
 
   private void send(String stream, Supplier<String> payload, boolean wait, BinanceVenue.Sender sender) {
-    byte[] raw = null;
-    byte[] wrapped = null;
-    for (SimConnection c : connections) {
-      if (!c.streams.contains(stream)) {
-        continue;
-      }
-      if (raw == null) {
-        raw = payload.get().getBytes(StandardCharsets.UTF_8);
-      }
-      byte[] frame = raw;
-      if (c.combined) {
-        if (wrapped == null) {
-          wrapped = BinanceWire.wrapped(stream, new String(raw, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        }
-        frame = wrapped;
-      }
-      sender.send(c, frame, wait);
-    }
+    BinanceSockets.send(connections, stream, payload, wait, sender);
   }
 
   static String bookTicker(Perp p, Quote q, long now) {
@@ -262,29 +247,12 @@ final class BinanceFuturesVenue {
 
   /** The upgrade for a stream path, or null when {@code path} is none. */
   Reply upgrade(QueryStringDecoder uri) {
-    String path = uri.path();
-    boolean combined = path.equals("/stream") || path.equals("/stream/");
-    boolean raw = path.equals("/ws") || path.startsWith("/ws/");
-    if (!combined && !raw) {
-      return null;
+    BinanceSockets.StreamPath sp = BinanceSockets.streams(uri, STREAM, MAX_STREAMS, JSON_TYPE);
+    if (sp == null || sp.refusal() != null) {
+      return sp == null ? null : sp.refusal();
     }
-    Set<String> streams = new LinkedHashSet<>();
-    String list = combined ? uri.parameters().getOrDefault("streams", List.of("")).get(0)
-        : path.length() > 4 ? path.substring(4) : "";
-    for (String s : list.split("/")) {
-      if (!s.isBlank()) {
-        streams.add(s);
-      }
-    }
-    if (streams.size() > MAX_STREAMS) {
-      return new Respond(HttpResponseStatus.BAD_REQUEST, JSON_TYPE,
-          BinanceWire.error(-1121, "Invalid number of streams: " + streams.size()));
-    }
-    for (String s : streams) {
-      if (!STREAM.matcher(s).matches()) {
-        return new Respond(HttpResponseStatus.BAD_REQUEST, JSON_TYPE, BinanceWire.error(-1121, "Invalid stream: " + s));
-      }
-    }
+    Set<String> streams = sp.streams();
+    boolean combined = sp.combined();
     // text frames, like spot Binance's (the transport's BINANCE kind); kept in this venue's own set, never the spot
     // venue's: the two share stream names (btcusdt@bookTicker) but not their frames
     return new Upgrade(ch -> register(new SimConnection(SimVenue.BINANCE, ch, streams, combined, this::received)));
@@ -394,20 +362,6 @@ final class BinanceFuturesVenue {
         return error(2, "Invalid request: unknown method " + method, id);
       }
     }
-  }
-
-  private static String error(int code, String msg, JsonNode id) {
-    ObjectNode n = JSON.createObjectNode();
-    n.putObject("error").put("code", code).put("msg", msg);
-    n.set("id", id == null ? JSON.nullNode() : id);
-    return n.toString();
-  }
-
-  private static String result(JsonNode result, JsonNode id) {
-    ObjectNode n = JSON.createObjectNode();
-    n.set("result", result == null ? JSON.nullNode() : result);
-    n.set("id", id);
-    return n.toString();
   }
 
   // ---------------------------------------------------------------- REST

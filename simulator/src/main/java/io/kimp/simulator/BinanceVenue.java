@@ -1,5 +1,8 @@
 package io.kimp.simulator;
 
+import static io.kimp.simulator.BinanceSockets.error;
+import static io.kimp.simulator.BinanceSockets.result;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,10 +16,8 @@ import io.kimp.simulator.CoinMarket.Trade;
 import io.kimp.simulator.SimHttpServer.Reply;
 import io.kimp.simulator.SimHttpServer.Respond;
 import io.kimp.simulator.SimHttpServer.Upgrade;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -118,29 +119,12 @@ final class BinanceVenue {
 
   /** The upgrade for a stream path, or null when {@code path} is none. */
   Reply upgrade(QueryStringDecoder uri, Function<SimConnection, SimConnection> register) {
-    String path = uri.path();
-    boolean combined = path.equals("/stream") || path.equals("/stream/");
-    boolean raw = path.equals("/ws") || path.startsWith("/ws/");
-    if (!combined && !raw) {
-      return null;
+    BinanceSockets.StreamPath sp = BinanceSockets.streams(uri, STREAM, MAX_STREAMS, JSON_TYPE);
+    if (sp == null || sp.refusal() != null) {
+      return sp == null ? null : sp.refusal();
     }
-    Set<String> streams = new LinkedHashSet<>();
-    String list = combined ? uri.parameters().getOrDefault("streams", List.of("")).get(0)
-        : path.length() > 4 ? path.substring(4) : "";
-    for (String s : list.split("/")) {
-      if (!s.isBlank()) {
-        streams.add(s);
-      }
-    }
-    if (streams.size() > MAX_STREAMS) {
-      return new Respond(HttpResponseStatus.BAD_REQUEST, JSON_TYPE,
-          BinanceWire.error(-1121, "Invalid number of streams: " + streams.size()));
-    }
-    for (String s : streams) {
-      if (!STREAM.matcher(s).matches()) {
-        return new Respond(HttpResponseStatus.BAD_REQUEST, JSON_TYPE, BinanceWire.error(-1121, "Invalid stream: " + s));
-      }
-    }
+    Set<String> streams = sp.streams();
+    boolean combined = sp.combined();
     return new Upgrade(ch -> register.apply(new SimConnection(SimVenue.BINANCE, ch, streams, combined, this::received)));
   }
 
@@ -157,20 +141,6 @@ final class BinanceVenue {
       return;
     }
     c.send(answer(c, text));
-  }
-
-  private static String error(int code, String msg, JsonNode id) {
-    ObjectNode n = JSON.createObjectNode();
-    n.putObject("error").put("code", code).put("msg", msg);
-    n.set("id", id == null ? JSON.nullNode() : id);
-    return n.toString();
-  }
-
-  private static String result(JsonNode result, JsonNode id) {
-    ObjectNode n = JSON.createObjectNode();
-    n.set("result", result == null ? JSON.nullNode() : result);
-    n.set("id", id);
-    return n.toString();
   }
 
   /** The answer to one live request (messages from Binance's documentation, "Error Messages"). */
@@ -316,24 +286,7 @@ final class BinanceVenue {
   }
 
   private void send(String stream, Supplier<String> payload, boolean wait, Sender sender) {
-    byte[] raw = null;
-    byte[] wrapped = null;
-    for (SimConnection c : connections) {
-      if (!c.streams.contains(stream)) {
-        continue;
-      }
-      if (raw == null) {
-        raw = payload.get().getBytes(StandardCharsets.UTF_8);
-      }
-      byte[] frame = raw;
-      if (c.combined) {
-        if (wrapped == null) {
-          wrapped = BinanceWire.wrapped(stream, new String(raw, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        }
-        frame = wrapped;
-      }
-      sender.send(c, frame, wait);
-    }
+    BinanceSockets.send(connections, stream, payload, wait, sender);
   }
 
   /**

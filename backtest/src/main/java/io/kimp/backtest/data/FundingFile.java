@@ -29,64 +29,30 @@ public final class FundingFile {
   }
 
   static FundingSeries read(CsvScanner in, RowProblems problems) throws IOException {
-    int tsCol = 0;
-    int rateCol = 1;
-    boolean first = true;
+    TimedRows rows = new TimedRows(in, problems, FundingFile::header);
     int n = 0;
     long[] time = new long[256];
     BigDecimal[] rate = new BigDecimal[256];
-    long prev = Long.MIN_VALUE;
-    while (in.nextLine()) {
-      if (in.blank()) {
-        continue;
-      }
-      byte[] b = in.buffer();
-      if (first) {
-        first = false;
-        if (in.looksLikeHeader()) {
-          int[] cols = header(in, problems.source());
-          tsCol = cols[0];
-          rateCol = cols[1];
-          continue;
-        }
-      }
-      long line = in.lineNumber();
-      if (in.malformedAt() >= 0) {
-        problems.bad(Kind.NOT_UTF8, line, "at byte " + (in.malformedAt() + 1) + " of '" + in.lineText() + "'");
-        continue;
-      }
-      if (in.fieldCount() <= Math.max(tsCol, rateCol)) {
-        problems.bad(Kind.FIELD_COUNT, line, "expected at least " + (Math.max(tsCol, rateCol) + 1)
-            + " fields, found " + in.fieldCount() + " in '" + in.lineText() + "'");
-        continue;
-      }
-      long t = Timestamps.parseMillis(b, in.start(tsCol), in.end(tsCol));
-      if (t == Timestamps.INVALID) {
-        problems.bad(Kind.TIMESTAMP, line, "'" + in.text(tsCol) + "' (expected " + Timestamps.ACCEPTED + ")");
-        continue;
-      }
-      double r = AsciiNumbers.parseDouble(b, in.start(rateCol), in.end(rateCol));
+    while (rows.next()) {
+      double r = rows.number();
       if (Double.isNaN(r)) {
-        problems.bad(Kind.NUMBER, line, "rate is '" + in.text(rateCol) + "'");
         continue;
       }
       if (Math.abs(r) > MAX_ABS_RATE) {
-        problems.bad(Kind.NUMBER, line, "rate " + in.text(rateCol) + " is beyond ±" + MAX_ABS_RATE
+        problems.bad(Kind.NUMBER, rows.line(), "rate " + rows.valueText() + " is beyond ±" + MAX_ABS_RATE
             + " (a fraction per funding period: 0.0001 = 0.01 %)");
         continue;
       }
-      if (t <= prev) {
-        problems.bad(Kind.NOT_ASCENDING, line, Timestamps.iso(t) + " is not after " + Timestamps.iso(prev));
+      if (!rows.ascending()) {
         continue;
       }
       if (n == time.length) {
         time = Arrays.copyOf(time, n * 2);
         rate = Arrays.copyOf(rate, n * 2);
       }
-      time[n] = t;
-      rate[n] = new BigDecimal(in.text(rateCol).trim());
+      time[n] = rows.time();
+      rate[n] = new BigDecimal(rows.valueText().trim());
       n++;
-      prev = t;
     }
     return new FundingSeries(problems.source(), Arrays.copyOf(time, n), Arrays.copyOf(rate, n), problems);
   }

@@ -39,72 +39,38 @@ public final class FxFile {
   }
 
   static FxSeries read(CsvScanner in, RowProblems problems, Options options) throws IOException {
-    int tsCol = 0;
-    int rateCol = 1;
-    boolean first = true;
+    TimedRows rows = new TimedRows(in, problems, FxFile::header);
     Boolean daily = null;
     int n = 0;
     long[] time = new long[256];
     double[] rate = new double[256];
-    long prev = Long.MIN_VALUE;
-    while (in.nextLine()) {
-      if (in.blank()) {
-        continue;
-      }
-      byte[] b = in.buffer();
-      if (first) {
-        first = false;
-        if (in.looksLikeHeader()) {
-          int[] cols = header(in, problems.source());
-          tsCol = cols[0];
-          rateCol = cols[1];
-          continue;
-        }
-      }
-      long line = in.lineNumber();
-      if (in.malformedAt() >= 0) {
-        problems.bad(Kind.NOT_UTF8, line, "at byte " + (in.malformedAt() + 1) + " of '" + in.lineText() + "'");
-        continue;
-      }
-      if (in.fieldCount() <= Math.max(tsCol, rateCol)) {
-        problems.bad(Kind.FIELD_COUNT, line, "expected at least " + (Math.max(tsCol, rateCol) + 1)
-            + " fields, found " + in.fieldCount() + " in '" + in.lineText() + "'");
-        continue;
-      }
-      long t = Timestamps.parseMillis(b, in.start(tsCol), in.end(tsCol));
-      if (t == Timestamps.INVALID) {
-        problems.bad(Kind.TIMESTAMP, line, "'" + in.text(tsCol) + "' (expected " + Timestamps.ACCEPTED + ")");
-        continue;
-      }
-      boolean dateOnly = Timestamps.isDateOnly(b, in.start(tsCol), in.end(tsCol));
+    while (rows.next()) {
+      boolean dateOnly = rows.dateOnly();
       if (daily == null) {
         daily = dateOnly;
       } else if (daily != dateOnly) {
-        problems.bad(Kind.TIMESTAMP, line, "'" + in.text(tsCol) + "' mixes " + (daily ? "dates" : "timestamps")
+        problems.bad(Kind.TIMESTAMP, rows.line(), "'" + rows.timeText() + "' mixes " + (daily ? "dates" : "timestamps")
             + " with " + (daily ? "timestamps" : "dates"));
         continue;
       }
-      double r = AsciiNumbers.parseDouble(b, in.start(rateCol), in.end(rateCol));
+      double r = rows.number();
       if (Double.isNaN(r)) {
-        problems.bad(Kind.NUMBER, line, "rate is '" + in.text(rateCol) + "'");
         continue;
       }
       if (!(r > 0)) {
-        problems.bad(Kind.NON_POSITIVE_PRICE, line, "rate " + r);
+        problems.bad(Kind.NON_POSITIVE_PRICE, rows.line(), "rate " + r);
         continue;
       }
-      if (t <= prev) {
-        problems.bad(Kind.NOT_ASCENDING, line, Timestamps.iso(t) + " is not after " + Timestamps.iso(prev));
+      if (!rows.ascending()) {
         continue;
       }
       if (n == time.length) {
         time = Arrays.copyOf(time, n * 2);
         rate = Arrays.copyOf(rate, n * 2);
       }
-      time[n] = t;
+      time[n] = rows.time();
       rate[n] = r;
       n++;
-      prev = t;
     }
     boolean isDaily = daily != null && daily;
     if (isDaily) {

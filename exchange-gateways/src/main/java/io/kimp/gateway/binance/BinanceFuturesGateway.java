@@ -393,21 +393,8 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
       return request.addHeader(RawHeader.create("X-MBX-APIKEY", settings.credentials().key()));
     };
     String what = method.value() + " " + path;
-    return call(signedRequest, what, mutating)
-        .handle((json, t) -> {
-          if (t == null) {
-            return CompletableFuture.completedFuture(json);
-          }
-          VenueException ve = VenueException.classify(Venue.BINANCE, t);
-          if (mayResync && "-1021".equals(ve.code())) {
-            log.warn("{}: timestamp outside recvWindow; syncing with the futures server time and sending once more", what);
-            return syncServerTime()
-                .thenCompose(x -> signed(method, base, path, params, mutating, false))
-                .toCompletableFuture();
-          }
-          return CompletableFuture.<JsonNode>failedFuture(ve);
-        })
-        .thenCompose(f -> f);
+    return BinanceCalls.resyncOnce(call(signedRequest, what, mutating), mayResync, what, "the futures server time",
+        log, this::syncServerTime, () -> signed(method, base, path, params, mutating, false));
   }
 
   /** Re-reads the futures server's clock ({@code GET /fapi/v1/time}). */
@@ -422,27 +409,8 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
   }
 
   private CompletionStage<JsonNode> call(Supplier<HttpRequest> request, String what, boolean mutating) {
-    try {
-      backoff.check(what);
-    } catch (VenueException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return throttle.acquire(what)
-        .thenCompose(x -> {
-          backoff.check(what);
-          return http.send(request.get());
-        })
-        .handle((reply, t) -> {
-          if (t != null) {
-            VenueException ve = VenueException.classify(Venue.BINANCE, t);
-            if (!mutating && ve.failureClass() == FailureClass.UNKNOWN_OUTCOME) {
-              throw new CompletionException(
-                  new VenueException(Venue.BINANCE, FailureClass.TRANSIENT, ve.code(), ve.getMessage(), null, ve));
-            }
-            throw new CompletionException(ve);
-          }
-          return interpret(reply, what, mutating);
-        });
+    return BinanceCalls.send(backoff, throttle::acquire, http, request, what, mutating)
+        .thenApply(reply -> interpret(reply, what, mutating));
   }
 
   private JsonNode interpret(HttpReply reply, String what, boolean mutating) {

@@ -8,10 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps this node within its share of the key's documented Binance USDT-M futures limits, which Binance counts apart
@@ -62,12 +59,7 @@ final class BinanceFuturesThrottle {
 
   /** Completes when {@code endpoint} may be called (its weight and order counts are counted then). */
   CompletionStage<Void> acquire(String endpoint) {
-    long waitMs = tryAcquire(endpoint);
-    if (waitMs == 0) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS))
-        .thenCompose(x -> acquire(endpoint));
+    return BinanceWindows.acquire(() -> tryAcquire(endpoint));
   }
 
   /** 0 when {@code endpoint} may go now (counted in every window it counts in), else how many ms to wait. */
@@ -88,49 +80,17 @@ final class BinanceFuturesThrottle {
       windows.add(orders10s);
       weights.add(1);
     }
-    long wait = 0;
-    List<SlidingWindow> taken = new ArrayList<>(windows.size());
-    for (int i = 0; i < windows.size(); i++) {
-      long x = windows.get(i).tryAcquire(weights.get(i));
-      if (x > 0) {
-        wait = Math.max(wait, x);
-      } else {
-        taken.add(windows.get(i));
-      }
-    }
-    if (wait > 0) {
-      taken.forEach(SlidingWindow::undoLast);
-    }
-    return wait;
+    return BinanceWindows.tryAcquireAll(windows, weights);
   }
 
   /** Reads the venue's usage headers (lower-case names); slows down when the key's usage is beyond the cluster budget. */
   void update(Map<String, String> headers) {
     long now = clock.millis();
-    usage(headers, "x-mbx-used-weight-1m")
-        .filter(used -> used >= share.clusterBudget(limits.futuresWeightPerMinute()))
-        .ifPresent(used -> weight.pauseUntil(nextBoundary(now, 60_000)));
-    usage(headers, "x-mbx-order-count-1m")
-        .filter(used -> used >= share.clusterBudget(limits.futuresOrdersPerMinute()))
-        .ifPresent(used -> orders1m.pauseUntil(nextBoundary(now, 60_000)));
-    usage(headers, "x-mbx-order-count-10s")
-        .filter(used -> used >= share.clusterBudget(limits.futuresOrdersPer10s()))
-        .ifPresent(used -> orders10s.pauseUntil(nextBoundary(now, 10_000)));
-  }
-
-  private static long nextBoundary(long now, long intervalMs) {
-    return (now / intervalMs + 1) * intervalMs + BinanceThrottle.MARGIN_MS;
-  }
-
-  private static Optional<Long> usage(Map<String, String> headers, String name) {
-    String v = headers.get(name);
-    if (v == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Long.parseLong(v.trim()));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+    BinanceWindows.pauseAtBudget(
+        headers, "x-mbx-used-weight-1m", share.clusterBudget(limits.futuresWeightPerMinute()), weight, now, 60_000);
+    BinanceWindows.pauseAtBudget(
+        headers, "x-mbx-order-count-1m", share.clusterBudget(limits.futuresOrdersPerMinute()), orders1m, now, 60_000);
+    BinanceWindows.pauseAtBudget(
+        headers, "x-mbx-order-count-10s", share.clusterBudget(limits.futuresOrdersPer10s()), orders10s, now, 10_000);
   }
 }

@@ -504,22 +504,8 @@ public final class BinanceGateway implements ExchangeGateway {
           return request;
         };
     String what = method.value() + " " + path;
-    return call(signedRequest, what, mutating)
-        .handle(
-            (json, t) -> {
-              if (t == null) {
-                return CompletableFuture.completedFuture(json);
-              }
-              VenueException ve = VenueException.classify(Venue.BINANCE, t);
-              if (mayResync && "-1021".equals(ve.code())) {
-                log.warn("{}: timestamp outside recvWindow; syncing with Binance server time and sending once more", what);
-                return syncServerTime()
-                    .thenCompose(x -> signed(method, path, params, mutating, false, orderCoin))
-                    .toCompletableFuture();
-              }
-              return CompletableFuture.<JsonNode>failedFuture(ve);
-            })
-        .thenCompose(f -> f);
+    return BinanceCalls.resyncOnce(call(signedRequest, what, mutating), mayResync, what, "Binance server time", log,
+        this::syncServerTime, () -> signed(method, path, params, mutating, false, orderCoin));
   }
 
   /** Re-reads Binance's clock: later timestamps are local time plus the measured offset. */
@@ -542,32 +528,8 @@ public final class BinanceGateway implements ExchangeGateway {
 
   /** Waits for the rate limit's turn, then builds and sends the request. */
   private CompletionStage<JsonNode> call(Supplier<HttpRequest> request, String what, boolean mutating) {
-    try {
-      backoff.check(what);
-    } catch (VenueException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return throttle
-        .acquire(what)
-        .thenCompose(
-            x -> {
-              // the pause may have started while this request waited for its turn
-              backoff.check(what);
-              return http.send(request.get());
-            })
-        .handle(
-            (reply, t) -> {
-              if (t != null) {
-                VenueException ve = VenueException.classify(Venue.BINANCE, t);
-                if (!mutating && ve.failureClass() == FailureClass.UNKNOWN_OUTCOME) {
-                  // a read cannot have changed anything
-                  throw new CompletionException(
-                      new VenueException(Venue.BINANCE, FailureClass.TRANSIENT, ve.code(), ve.getMessage(), null, ve));
-                }
-                throw new CompletionException(ve);
-              }
-              return interpret(reply, what, mutating);
-            });
+    return BinanceCalls.send(backoff, throttle::acquire, http, request, what, mutating)
+        .thenApply(reply -> interpret(reply, what, mutating));
   }
 
   private JsonNode interpret(HttpReply reply, String what, boolean mutating) {

@@ -7,9 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps this node within its share ({@link ClusterShare}) of the key's documented Binance limits: the request weight per
@@ -93,12 +91,7 @@ final class BinanceThrottle {
 
   /** Completes when {@code endpoint} may be called (its weight and order count are counted then). */
   CompletionStage<Void> acquire(String endpoint) {
-    long waitMs = tryAcquire(endpoint);
-    if (waitMs == 0) {
-      return CompletableFuture.completedFuture(null);
-    }
-    return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS))
-        .thenCompose(x -> acquire(endpoint));
+    return BinanceWindows.acquire(() -> tryAcquire(endpoint));
   }
 
   /**
@@ -108,47 +101,19 @@ final class BinanceThrottle {
   synchronized long tryAcquire(String endpoint) {
     List<SlidingWindow> windows = windowsOf(endpoint);
     int w = weight(endpoint);
-    long wait = 0;
-    List<SlidingWindow> taken = new ArrayList<>(windows.size());
+    List<Integer> weights = new ArrayList<>(windows.size());
     for (SlidingWindow window : windows) {
-      long x = window.tryAcquire(window == apiWeight || window == sapiWeight ? w : 1);
-      if (x > 0) {
-        wait = Math.max(wait, x);
-      } else {
-        taken.add(window);
-      }
+      weights.add(window == apiWeight || window == sapiWeight ? w : 1);
     }
-    if (wait > 0) {
-      taken.forEach(SlidingWindow::undoLast);
-    }
-    return wait;
+    return BinanceWindows.tryAcquireAll(windows, weights);
   }
 
   /** Reads the venue's usage headers (lower-case names); slows down when the key's usage is beyond the cluster budget. */
   void update(Map<String, String> headers) {
     long now = clock.millis();
-    usage(headers, "x-mbx-used-weight-1m")
-        .filter(used -> used >= share.clusterBudget(limits.binanceWeightPerMinute()))
-        .ifPresent(used -> apiWeight.pauseUntil(nextBoundary(now, 60_000)));
-    usage(headers, "x-mbx-order-count-10s")
-        .filter(used -> used >= share.clusterBudget(limits.binanceOrdersPer10s()))
-        .ifPresent(used -> orders10s.pauseUntil(nextBoundary(now, 10_000)));
-  }
-
-  /** The start of the venue's next interval of {@code intervalMs} (plus the margin), by this node's clock. */
-  private static long nextBoundary(long now, long intervalMs) {
-    return (now / intervalMs + 1) * intervalMs + MARGIN_MS;
-  }
-
-  private static java.util.Optional<Long> usage(Map<String, String> headers, String name) {
-    String v = headers.get(name);
-    if (v == null) {
-      return java.util.Optional.empty();
-    }
-    try {
-      return java.util.Optional.of(Long.parseLong(v.trim()));
-    } catch (NumberFormatException e) {
-      return java.util.Optional.empty();
-    }
+    BinanceWindows.pauseAtBudget(
+        headers, "x-mbx-used-weight-1m", share.clusterBudget(limits.binanceWeightPerMinute()), apiWeight, now, 60_000);
+    BinanceWindows.pauseAtBudget(
+        headers, "x-mbx-order-count-10s", share.clusterBudget(limits.binanceOrdersPer10s()), orders10s, now, 10_000);
   }
 }

@@ -35,6 +35,24 @@ class BinanceFuturesThrottleTest {
   }
 
   @Test
+  void anOrderOneWindowRefusesIsCountedInNone() {
+    KeyLimits l = new KeyLimits(RateLimitSettings.documented().withFutures(2400, 10, 5));
+    BinanceFuturesThrottle t = new BinanceFuturesThrottle(clock, l);
+    // 8 orders a minute (10 x 0.8), 4 per 10 s (5 x 0.8): the 10 s window refuses the next four orders, and the minute's
+    // window, which had room for them, must take them back
+    for (int i = 0; i < 4; i++) {
+      assertThat(t.tryAcquire("POST /fapi/v1/order")).isZero();
+    }
+    for (int i = 0; i < 4; i++) {
+      assertThat(t.tryAcquire("POST /fapi/v1/order")).isPositive();
+    }
+    clock.advance(Duration.ofMillis(10_251));
+    for (int i = 0; i < 4; i++) {
+      assertThat(t.tryAcquire("POST /fapi/v1/order")).as("4 + 4 of the minute's 8").isZero();
+    }
+  }
+
+  @Test
   void gatewaysOfOneNodeShareTheKeysWindows() {
     KeyLimits node = limits(2400, 6, 2);
     BinanceFuturesThrottle a = new BinanceFuturesThrottle(clock, node);

@@ -2,7 +2,7 @@ package io.kimp.gateway.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kimp.fixtures.venue.FakeBinanceFutures;
+import io.kimp.simulator.account.BinanceSignatures;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,15 +18,15 @@ class FakeFuturesSignatureTest {
 
   @Test
   void theDocsExampleVerifies() {
-    assertThat(FakeBinanceFutures.signatureValid(DOCS_SECRET, DOCS_PARAMS, DOCS_SIGNATURE)).isTrue();
-    assertThat(FakeBinanceFutures.signatureValid(DOCS_SECRET, DOCS_PARAMS, DOCS_SIGNATURE.toUpperCase()))
+    assertThat(BinanceSignatures.signatureValid(DOCS_SECRET, DOCS_PARAMS, DOCS_SIGNATURE)).isTrue();
+    assertThat(BinanceSignatures.signatureValid(DOCS_SECRET, DOCS_PARAMS, DOCS_SIGNATURE.toUpperCase()))
         .as("not case sensitive").isTrue();
   }
 
   @Test
   void anythingElseDoesNot() {
-    assertThat(FakeBinanceFutures.signatureValid(DOCS_SECRET, DOCS_PARAMS.replace("9000", "9001"), DOCS_SIGNATURE))
+    assertThat(BinanceSignatures.signatureValid(DOCS_SECRET, DOCS_PARAMS.replace("9000", "9001"), DOCS_SIGNATURE))
         .isFalse();
-    assertThat(FakeBinanceFutures.signatureValid(DOCS_SECRET + "0", DOCS_PARAMS, DOCS_SIGNATURE)).isFalse();
+    assertThat(BinanceSignatures.signatureValid(DOCS_SECRET + "0", DOCS_PARAMS, DOCS_SIGNATURE)).isFalse();
   }
 }

@@ -9,7 +9,6 @@ import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.ExchangeTime;
 import io.kimp.feeds.parse.FrameStats;
-import io.kimp.feeds.parse.JsonFrameParser;
 import io.kimp.feeds.parse.JsonFrames;
 import io.kimp.feeds.parse.Reject;
 import java.io.IOException;
@@ -27,15 +26,10 @@ import java.io.IOException;
  * {@link #takeShutdownNotice()} as for spot, error answers are counted as venue errors and dropped, and every malformed
  * frame is counted by reason and dropped.
  */
-public final class BinanceFuturesParser extends JsonFrameParser {
+public final class BinanceFuturesParser extends BinanceStreamParser {
   /** A funding rate beyond ±10 % per period is no rate Binance publishes (its caps are a few percent): a broken frame. */
   static final double MAX_FUNDING_RATE = 0.1;
 
-  private final CoinResolver coins;
-  private boolean shutdownNotice;
-
-  private String event;
-  private String symbol;
   private long eventTime;
   private long timeT;
   private long updateId;
@@ -48,18 +42,11 @@ public final class BinanceFuturesParser extends JsonFrameParser {
   private double rate;
 
   public BinanceFuturesParser(FrameStats stats, CoinResolver coins) {
-    super(stats, null);
-    this.coins = coins;
+    super(stats, null, coins);
   }
 
-  /** True once after a serverShutdown notice was parsed. */
-  public boolean takeShutdownNotice() {
-    boolean s = shutdownNotice;
-    shutdownNotice = false;
-    return s;
-  }
-
-  private void reset() {
+  @Override
+  void reset() {
     event = null;
     symbol = null;
     eventTime = ExchangeTime.ABSENT;
@@ -68,72 +55,18 @@ public final class BinanceFuturesParser extends JsonFrameParser {
     b = bq = a = aq = mark = index = rate = Double.NaN;
   }
 
+  /** Futures error answers may carry {@code error} (an object with {@code msg}, or text) besides {@code msg}. */
   @Override
-  protected MarketEvent read(JsonParser jp, RawFrame frame) throws IOException {
-    if (jp.nextToken() != JsonToken.START_OBJECT) {
-      return reject(Reject.BAD_JSON, "not a JSON object", frame);
+  String otherField(String name, JsonParser jp, boolean wrapped) throws IOException {
+    if (!name.equals("error")) {
+      return super.otherField(name, jp, wrapped);
     }
-    reset();
-    String stream = null;
-    boolean wrapped = false;
-    boolean control = false;
-    String errorMsg = null;
-    JsonToken t;
-    while ((t = jp.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = jp.currentName();
-      jp.nextToken();
-      switch (name) {
-        case "stream" -> stream = JsonFrames.text(jp);
-        case "data", "event" -> {
-          wrapped = true;
-          if (jp.currentToken() != JsonToken.START_OBJECT) {
-            return reject(Reject.BAD_JSON, name + " is not an object", frame);
-          }
-          JsonToken p;
-          while ((p = jp.nextToken()) == JsonToken.FIELD_NAME) {
-            String n = jp.currentName();
-            jp.nextToken();
-            field(n, jp);
-          }
-          if (p != JsonToken.END_OBJECT) {
-            return reject(Reject.BAD_JSON, "truncated " + name, frame);
-          }
-        }
-        case "result", "id" -> {
-          control = true;
-          jp.skipChildren();
-        }
-        case "error" -> {
-          errorMsg = jp.currentToken() == JsonToken.START_OBJECT ? errorText(jp) : JsonFrames.text(jp);
-          if (errorMsg == null) {
-            errorMsg = "error";
-          }
-        }
-        case "msg" -> errorMsg = JsonFrames.text(jp);
-        default -> {
-          if (!wrapped) {
-            field(name, jp);
-          } else {
-            jp.skipChildren();
-          }
-        }
-      }
-    }
-    if (t != JsonToken.END_OBJECT) {
-      return reject(Reject.BAD_JSON, "truncated object", frame);
-    }
-    if ("serverShutdown".equals(event)) {
-      shutdownNotice = true;
-      stats.control();
-      return null;
-    }
-    if (errorMsg != null) {
-      return reject(Reject.VENUE_ERROR, errorMsg, frame);
-    }
-    if (control && event == null && symbol == null) {
-      stats.control();
-      return null;
-    }
+    String msg = jp.currentToken() == JsonToken.START_OBJECT ? errorText(jp) : JsonFrames.text(jp);
+    return msg == null ? "error" : msg;
+  }
+
+  @Override
+  MarketEvent classify(String stream, RawFrame frame) {
     if (event == null) {
       return reject(Reject.MISSING_FIELD, "event type (e)", frame);
     }
@@ -159,7 +92,8 @@ public final class BinanceFuturesParser extends JsonFrameParser {
     return msg;
   }
 
-  private void field(String name, JsonParser jp) throws IOException {
+  @Override
+  void field(String name, JsonParser jp) throws IOException {
     switch (name) {
       case "e" -> event = JsonFrames.text(jp);
       case "E" -> eventTime = ExchangeTime.present(JsonFrames.integer(jp, ExchangeTime.NOT_AN_EPOCH));
@@ -213,23 +147,5 @@ public final class BinanceFuturesParser extends JsonFrameParser {
     long at = frame.receivedAt();
     long next = timeT == ExchangeTime.ABSENT || timeT <= 0 ? 0 : timeT;
     return new PerpMarkPrice(coin, mark, index, rate, next, eventTime, at);
-  }
-
-  /** The coin from the payload's symbol, else from the stream name's symbol part. */
-  private String coin(String stream, RawFrame frame) {
-    String code = symbol;
-    if (code == null && stream != null) {
-      int at = stream.indexOf('@');
-      code = at > 0 ? stream.substring(0, at) : stream;
-    }
-    if (code == null) {
-      reject(Reject.MISSING_FIELD, "symbol", frame);
-      return null;
-    }
-    String coin = coins.binance(code);
-    if (coin == null) {
-      reject(Reject.UNKNOWN_SYMBOL, code, frame);
-    }
-    return coin;
   }
 }

@@ -12,7 +12,6 @@ import io.kimp.feeds.RawFrame;
 import io.kimp.feeds.parse.CoinResolver;
 import io.kimp.feeds.parse.ExchangeTime;
 import io.kimp.feeds.parse.FrameStats;
-import io.kimp.feeds.parse.JsonFrameParser;
 import io.kimp.feeds.parse.JsonFrames;
 import io.kimp.feeds.parse.Reject;
 import java.io.IOException;
@@ -33,15 +32,10 @@ import java.util.Arrays;
  * ({@code {"result":null,"id":1}}) are control messages; error answers ({@code {"code":…,"msg":…}}) are counted as venue
  * errors and dropped.
  */
-public final class BinanceParser extends JsonFrameParser {
+public final class BinanceParser extends BinanceStreamParser {
   private static final int MAX_LEVELS = 64;
 
-  private final CoinResolver coins;
-  private boolean shutdownNotice;
-
-  // scratch of the payload being read
-  private String event;
-  private String symbol;
+  // scratch of the payload being read (besides the event type and symbol every Binance stream sends)
   private long eventTime;
   private long tradeTime;
   private long updateId;
@@ -69,8 +63,7 @@ public final class BinanceParser extends JsonFrameParser {
   }
 
   private BinanceParser(FrameStats stats, CoinResolver coins, boolean fastPath) {
-    super(stats, fastPath ? new BinanceFastPath(coins) : null);
-    this.coins = coins;
+    super(stats, fastPath ? new BinanceFastPath(coins) : null, coins);
   }
 
   /** A parser reading every frame with Jackson: the reference the fast path is compared with (tests, benchmarks). */
@@ -78,14 +71,8 @@ public final class BinanceParser extends JsonFrameParser {
     return new BinanceParser(stats, coins, false);
   }
 
-  /** True once after a serverShutdown notice was parsed. */
-  public boolean takeShutdownNotice() {
-    boolean s = shutdownNotice;
-    shutdownNotice = false;
-    return s;
-  }
-
-  private void reset() {
+  @Override
+  void reset() {
     event = null;
     symbol = null;
     eventTime = ExchangeTime.ABSENT;
@@ -97,80 +84,14 @@ public final class BinanceParser extends JsonFrameParser {
     bidLevels = askLevels = 0;
   }
 
+  /** A partial depth answer carries bids without an event type or symbol. */
   @Override
-  protected MarketEvent read(JsonParser jp, RawFrame frame) throws IOException {
-    if (jp.nextToken() != JsonToken.START_OBJECT) {
-      return reject(Reject.BAD_JSON, "not a JSON object", frame);
-    }
-    reset();
-    String stream = null;
-    boolean wrapped = false;
-    boolean control = false;
-    String errorMsg = null;
-    JsonToken t;
-    while ((t = jp.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = jp.currentName();
-      jp.nextToken();
-      switch (name) {
-        case "stream":
-          stream = JsonFrames.text(jp);
-          break;
-        case "data":
-        case "event":
-          wrapped = true;
-          if (jp.currentToken() != JsonToken.START_OBJECT) {
-            return reject(Reject.BAD_JSON, name + " is not an object", frame);
-          }
-          if (!payload(jp)) {
-            return reject(Reject.BAD_JSON, "truncated " + name, frame);
-          }
-          break;
-        case "result":
-        case "id":
-          control = true;
-          jp.skipChildren();
-          break;
-        case "msg":
-          errorMsg = JsonFrames.text(jp);
-          break;
-        default:
-          if (!wrapped) {
-            field(name, jp);
-          } else {
-            jp.skipChildren();
-          }
-      }
-    }
-    if (t != JsonToken.END_OBJECT) {
-      return reject(Reject.BAD_JSON, "truncated object", frame);
-    }
-    if ("serverShutdown".equals(event)) {
-      shutdownNotice = true;
-      stats.control();
-      return null;
-    }
-    if (errorMsg != null) {
-      return reject(Reject.VENUE_ERROR, errorMsg, frame);
-    }
-    if (control && event == null && symbol == null && !sawBids) {
-      stats.control();
-      return null;
-    }
-    return classify(stream, frame);
+  boolean carriesData() {
+    return sawBids;
   }
 
-  /** Reads a payload object into the scratch fields; false if it ended early. */
-  private boolean payload(JsonParser jp) throws IOException {
-    JsonToken t;
-    while ((t = jp.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = jp.currentName();
-      jp.nextToken();
-      field(name, jp);
-    }
-    return t == JsonToken.END_OBJECT;
-  }
-
-  private void field(String name, JsonParser jp) throws IOException {
+  @Override
+  void field(String name, JsonParser jp) throws IOException {
     switch (name) {
       case "e":
         event = JsonFrames.text(jp);
@@ -258,13 +179,14 @@ public final class BinanceParser extends JsonFrameParser {
     return n;
   }
 
-  private MarketEvent classify(String stream, RawFrame frame) {
+  @Override
+  MarketEvent classify(String stream, RawFrame frame) {
     long at = frame.receivedAt();
     if (event != null) {
       switch (event) {
         case "trade":
           {
-            String coin = coin(symbol, stream, frame);
+            String coin = coin(stream, frame);
             if (coin == null || !price(p, "price", frame) || !size(q, "quantity", frame)) {
               return null;
             }
@@ -274,7 +196,7 @@ public final class BinanceParser extends JsonFrameParser {
         case "24hrMiniTicker":
         case "24hrTicker":
           {
-            String coin = coin(symbol, stream, frame);
+            String coin = coin(stream, frame);
             if (coin == null || !price(c, "price", frame)) {
               return null;
             }
@@ -297,7 +219,7 @@ public final class BinanceParser extends JsonFrameParser {
   }
 
   private MarketEvent bookTicker(String stream, RawFrame frame) {
-    String coin = coin(symbol, stream, frame);
+    String coin = coin(stream, frame);
     if (coin == null || !price(b, "price", frame) || !price(a, "price", frame) || !size(bq, "quantity", frame) || !size(aq, "quantity", frame)) {
       return null;
     }
@@ -314,7 +236,7 @@ public final class BinanceParser extends JsonFrameParser {
     if (stream == null && symbol == null) {
       return reject(Reject.MISSING_FIELD, "partial depth without a stream name", frame);
     }
-    String coin = coin(symbol, stream, frame);
+    String coin = coin(stream, frame);
     if (coin == null) {
       return null;
     }
@@ -343,23 +265,5 @@ public final class BinanceParser extends JsonFrameParser {
             Venue.BINANCE, coin, Arrays.copyOf(bidP, bidLevels), Arrays.copyOf(bidS, bidLevels),
             Arrays.copyOf(askP, askLevels), Arrays.copyOf(askS, askLevels), ExchangeTime.choose(eventTime, at));
     return new BookEvent(book, false, at, updateId >= 0 ? updateId : MarketEvent.NO_SEQUENCE);
-  }
-
-  /** The coin from the payload's symbol, else from the stream name's symbol part. */
-  private String coin(String sym, String stream, RawFrame frame) {
-    String code = sym;
-    if (code == null && stream != null) {
-      int at = stream.indexOf('@');
-      code = at > 0 ? stream.substring(0, at) : stream;
-    }
-    if (code == null) {
-      reject(Reject.MISSING_FIELD, "symbol", frame);
-      return null;
-    }
-    String coin = coins.binance(code);
-    if (coin == null) {
-      reject(Reject.UNKNOWN_SYMBOL, code, frame);
-    }
-    return coin;
   }
 }

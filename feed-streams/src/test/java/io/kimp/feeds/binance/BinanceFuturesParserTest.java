@@ -73,6 +73,15 @@ class BinanceFuturesParserTest {
   }
 
   @Test
+  void aPayloadWithoutItsSymbolTakesTheCoinFromTheStreamName() {
+    String noSymbol = DOC_BOOK_TICKER.replace("\"s\":\"BNBUSDT\",", "");
+    PerpBookTicker e = (PerpBookTicker) text(wrap("bnbusdt@bookTicker", noSymbol));
+    assertThat(e.coin()).isEqualTo("BNB");
+    assertThat(text(noSymbol)).isNull(); // raw: no stream name either
+    assertThat(stats.rejected(Reject.MISSING_FIELD)).isEqualTo(1);
+  }
+
+  @Test
   void controlMessagesAreNoEventsAndAShutdownNoticeIsTakenOnce() {
     assertThat(text("{\"result\":null,\"id\":1}")).isNull();
     assertThat(text("{\"e\":\"serverShutdown\",\"E\":1}")).isNull();

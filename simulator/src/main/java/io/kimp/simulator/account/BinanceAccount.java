@@ -8,28 +8,21 @@ import io.kimp.simulator.account.Transfers.Side;
 import io.kimp.simulator.account.Transfers.Transfer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Binance's private spot and wallet REST as documented (developers.binance.com: "Request security", "Trading endpoints",
  * "Account endpoints", Wallet "Capital"), on the simulated account.
  *
- * <p>Authentication, checked here from the docs, not with kimp's signer: the {@code X-MBX-APIKEY} header ({@code -2014}
+ * <p>Authentication, checked by {@link BinanceSignatures} (from the docs, not with kimp's signer): the {@code X-MBX-APIKEY} header ({@code -2014}
  * when malformed, {@code -2015} when unknown); {@code signature} = HMAC-SHA256 hex, keyed with the secret, of the query
  * string followed by the body, exactly as sent less the {@code signature} pair ({@code -1022}); {@code timestamp} at most
  * 1 s ahead of the server and no older than {@code recvWindow} (default 5000 ms, at most 60000: {@code -1131}) or
@@ -192,71 +185,11 @@ final class BinanceAccount {
   // ---------------------------------------------------------------- authentication
 
   private PrivateReply authenticate(PrivateRequest r, Map<String, String> p, long now) {
-    String key = r.header("x-mbx-apikey");
-    if (key == null || !key.matches("[A-Za-z0-9_-]{1,128}")) {
-      return error(401, -2014, "API-key format invalid.");
-    }
-    if (!MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8),
-        accounts.keys().binanceApiKey().getBytes(StandardCharsets.UTF_8))) {
-      return error(401, -2015, "Invalid API-key, IP, or permissions for action.");
-    }
-    String signature = p.get("signature");
-    if (signature == null || signature.isEmpty()) {
-      return error(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
-    }
-    String timestamp = p.get("timestamp");
-    if (timestamp == null || !timestamp.matches("[0-9]{1,20}")) {
-      return error(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
-    }
-    long recv = 5000;
-    if (p.containsKey("recvWindow")) {
-      try {
-        recv = Long.parseLong(p.get("recvWindow"));
-      } catch (NumberFormatException e) {
-        return error(400, -1100, "Illegal characters found in parameter 'recvWindow'; legal range is '^[0-9]{1,20}$'.");
-      }
-      if (recv > 60_000) {
-        return error(400, -1131, "recvWindow must be less than 60000");
-      }
-    }
-    // totalParams: the query string concatenated with the request body, both as sent, the signature pair left out
-    String total = withoutSignature(r.rawQuery()) + withoutSignature(r.body());
-    String expected = hmacSha256Hex(accounts.keys().binanceSecretKey(), total);
-    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-        signature.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
-      return error(400, -1022, "Signature for this request is not valid.");
-    }
-    long ts = Long.parseLong(timestamp);
-    if (ts >= now + 1000 || now - ts > recv) {
-      return error(400, -1021, "Timestamp for this request is outside of the recvWindow.");
-    }
-    return null;
-  }
-
-  private static String withoutSignature(String raw) {
-    if (raw == null || raw.isEmpty()) {
-      return "";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (String pair : raw.split("&")) {
-      if (pair.startsWith("signature=")) {
-        continue;
-      }
-      if (sb.length() > 0) {
-        sb.append('&');
-      }
-      sb.append(pair);
-    }
-    return sb.toString();
-  }
-
-  static String hmacSha256Hex(String secret, String payload) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException(e);
+      BinanceSignatures.verify(r, p, accounts.keys().binanceApiKey(), accounts.keys().binanceSecretKey(), now);
+      return null;
+    } catch (BinanceSignatures.Refused e) {
+      return error(e.status, e.code, e.getMessage());
     }
   }
 

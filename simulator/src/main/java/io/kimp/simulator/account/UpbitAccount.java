@@ -1,7 +1,5 @@
 package io.kimp.simulator.account;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,32 +10,25 @@ import io.kimp.simulator.account.Transfers.Transfer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.LongSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Upbit's exchange REST API as documented (docs.upbit.com / global-docs.upbit.com: "Authentication", "Exchange API"), on
  * the simulated account.
  *
- * <p>Authentication, checked here from the docs, not with kimp's signer: {@code Authorization: Bearer <JWT>}, signed
+ * <p>Authentication, checked by {@link UpbitTokens} (from the docs, not with kimp's signer): {@code Authorization: Bearer <JWT>}, signed
  * HS512 (or HS256) with the secret key, claims {@code access_key} ({@code invalid_access_key}), {@code nonce} (never
  * reusable: {@code nonce_used}) and, when the request has parameters, {@code query_hash} = SHA-512 hex of the query
  * string before URL encoding (a JSON body as {@code k=v&…} in the order written) with {@code query_hash_alg=SHA512}
@@ -186,132 +177,11 @@ final class UpbitAccount {
   // ---------------------------------------------------------------- authentication
 
   private PrivateReply authenticate(PrivateRequest r) {
-    String auth = r.header("authorization");
-    if (auth == null || !auth.startsWith("Bearer ")) {
-      return error(401, "jwt_verification", "Authorization header is missing or not a Bearer token.");
-    }
-    String[] parts = auth.substring(7).trim().split("\\.");
-    if (parts.length != 3) {
-      return error(401, "jwt_verification", "The token is not a JWT.");
-    }
-    JsonNode header;
-    JsonNode claims;
-    byte[] signature;
     try {
-      header = JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
-      claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-      signature = Base64.getUrlDecoder().decode(parts[2]);
-    } catch (IllegalArgumentException | IOException e) {
-      return error(401, "jwt_verification", "The token's parts are not base64url JSON.");
-    }
-    String alg = header.path("alg").asText("");
-    String mac = alg.equals("HS512") ? "HmacSHA512" : alg.equals("HS256") ? "HmacSHA256" : null;
-    if (mac == null) {
-      return error(401, "jwt_verification", "The token must be signed HS512 or HS256.");
-    }
-    byte[] expected = hmac(mac, accounts.keys().upbitSecretKey(), parts[0] + "." + parts[1]);
-    if (!MessageDigest.isEqual(expected, signature)) {
-      return error(401, "jwt_verification", "The token's signature does not verify.");
-    }
-    if (!MessageDigest.isEqual(accounts.keys().upbitAccessKey().getBytes(StandardCharsets.UTF_8),
-        claims.path("access_key").asText("").getBytes(StandardCharsets.UTF_8))) {
-      return error(401, "invalid_access_key", "잘못된 엑세스 키입니다.");
-    }
-    String nonce = claims.path("nonce").asText("");
-    if (nonce.isEmpty()) {
-      return error(401, "jwt_verification", "The token has no nonce.");
-    }
-    if (!nonces.add(nonce)) {
-      return error(401, "nonce_used", "이미 요청한 nonce값이 다시 사용되었습니다.");
-    }
-    String params;
-    try {
-      params = r.method().equals("POST") ? bodyParameters(r.body()) : unencodedQuery(r.rawQuery());
-    } catch (IllegalArgumentException | IOException e) {
-      return error(400, "validation_error", "The parameters cannot be read: " + e.getMessage());
-    }
-    if (!params.isEmpty()) {
-      String hash = claims.path("query_hash").asText("");
-      if (!"SHA512".equals(claims.path("query_hash_alg").asText("SHA512"))
-          || !MessageDigest.isEqual(sha512Hex(params).getBytes(StandardCharsets.US_ASCII),
-              hash.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
-        return error(401, "invalid_query_payload", "JWT의 query를 검증하는데 실패하였습니다.");
-      }
-    }
-    return null;
-  }
-
-  /** The query string as it read before URL encoding: each name and value decoded, joined as sent. */
-  static String unencodedQuery(String rawQuery) {
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder();
-    for (String pair : rawQuery.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      if (out.length() > 0) {
-        out.append('&');
-      }
-      out.append(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8));
-      if (eq >= 0) {
-        out.append('=').append(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return out.toString();
-  }
-
-  /** A JSON body's members as {@code key=value&…} in the order written (arrays as {@code key[]=v}), nulls left out. */
-  static String bodyParameters(String body) throws IOException {
-    if (body == null || body.isBlank()) {
-      return "";
-    }
-    List<String> pairs = new ArrayList<>();
-    try (JsonParser p = JSON.getFactory().createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IllegalArgumentException("the body is not a JSON object");
-      }
-      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if (value == JsonToken.START_ARRAY) {
-          for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-            pairs.add(name + "[]=" + scalar(p, name));
-          }
-        } else if (value != JsonToken.VALUE_NULL) {
-          pairs.add(name + "=" + scalar(p, name));
-        }
-      }
-    }
-    return String.join("&", pairs);
-  }
-
-  private static String scalar(JsonParser p, String name) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT
-        || t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
-      return p.getText();
-    }
-    throw new IllegalArgumentException("'" + name + "' is not a string, number or boolean");
-  }
-
-  static String sha512Hex(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] hmac(String algorithm, String secret, String payload) {
-    try {
-      Mac mac = Mac.getInstance(algorithm);
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
-      return mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+      UpbitTokens.verify(r, accounts.keys().upbitAccessKey(), accounts.keys().upbitSecretKey(), nonces);
+      return null;
+    } catch (UpbitTokens.Refused e) {
+      return error(e.status, e.name, e.getMessage());
     }
   }
 
