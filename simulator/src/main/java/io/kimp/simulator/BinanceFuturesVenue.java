@@ -69,6 +69,8 @@ final class BinanceFuturesVenue {
     final double fundingLevel;
     final double phase;
     volatile Quote quote;
+    /** The spot book moved while no client was connected: the quote is recomputed when it is next read. */
+    volatile boolean stale;
 
     Perp(String coin, double referencePrice, SplittableRandom random) {
       this.coin = coin;
@@ -130,7 +132,16 @@ final class BinanceFuturesVenue {
 
   Quote quote(String coin) {
     Perp p = byCoin.get(coin);
-    return p == null ? null : p.quote;
+    return p == null ? null : current(p, System.currentTimeMillis());
+  }
+
+  /** {@code p}'s quote, recomputed first if its spot book moved while nobody was connected. */
+  private Quote current(Perp p, long now) {
+    if (p.stale) {
+      p.stale = false;
+      update(p, now);
+    }
+    return p.quote;
   }
 
   /** The basis of {@code p} at {@code now}, a fraction: its level and a ± 2 bp swing over ten minutes. */
@@ -188,7 +199,16 @@ final class BinanceFuturesVenue {
   /** The coin's spot book changed: the perpetual follows, and its book ticker goes out. */
   void onSpotBook(String coin, long now, boolean waitForSlowClients, BinanceVenue.Sender sender) {
     Perp p = byCoin.get(coin);
-    if (p == null || !update(p, now)) {
+    if (p == null) {
+      return;
+    }
+    if (connections.isEmpty()) {
+      // nobody streams the futures market (e.g. the hedge is off): the perpetual follows when it is next read,
+      // instead of costing every spot update of the pump a quote of its own
+      p.stale = true;
+      return;
+    }
+    if (!update(p, now)) {
       return;
     }
     Quote q = p.quote;
@@ -203,7 +223,7 @@ final class BinanceFuturesVenue {
     nextSecond = now - Math.floorMod(now, 1000L) + 1000;
     boolean third = seconds++ % 3 == 0;
     for (Perp p : byCoin.values()) {
-      Quote q = p.quote;
+      Quote q = connections.isEmpty() ? p.quote : current(p, now);
       if (q == null) {
         continue;
       }
@@ -424,7 +444,7 @@ final class BinanceFuturesVenue {
   }
 
   private ObjectNode premiumIndex(Perp p, long now) {
-    Quote q = p.quote;
+    Quote q = current(p, now);
     ObjectNode n = JSON.createObjectNode();
     n.put("symbol", p.symbol).put("markPrice", dec(q == null ? 0 : q.mark()))
         .put("indexPrice", dec(q == null ? 0 : q.index())).put("estimatedSettlePrice", dec(q == null ? 0 : q.index()))
@@ -434,7 +454,7 @@ final class BinanceFuturesVenue {
   }
 
   private ObjectNode restBookTicker(Perp p, long now) {
-    Quote q = p.quote;
+    Quote q = current(p, now);
     ObjectNode n = JSON.createObjectNode();
     n.put("symbol", p.symbol).put("bidPrice", dec(q == null ? 0 : q.bid())).put("bidQty", dec(q == null ? 0 : q.bidQty()))
         .put("askPrice", dec(q == null ? 0 : q.ask())).put("askQty", dec(q == null ? 0 : q.askQty()))
