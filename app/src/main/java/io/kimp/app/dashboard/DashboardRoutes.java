@@ -240,7 +240,10 @@ public final class DashboardRoutes {
   }
 
   static HttpHeader setCookie(String id, Instant expires, boolean secure) {
-    long maxAge = Math.max(0, expires.getEpochSecond() - Instant.now().getEpochSecond());
+    // whole seconds, rounded up: the session was made a few milliseconds ago, and a cookie a second shorter than its
+    // session (3599 of 3600 when the second turned meanwhile) would end before it; the server checks the expiry anyway
+    long millis = java.time.Duration.between(Instant.now(), expires).toMillis();
+    long maxAge = Math.max(0, (millis + 999) / 1000);
     return RawHeader.create("Set-Cookie", COOKIE + "=" + id + "; Path=/ui; Max-Age=" + maxAge + "; Expires="
         + COOKIE_DATE.format(expires) + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""));
   }
