@@ -197,7 +197,7 @@ class HedgeInBrowserTest {
       List<String> cells = b.driver().findElements(By.cssSelector(row + " td")).stream().map(WebElement::getText).toList();
       assertThat(new BigDecimal(cells.get(2)).subtract(new BigDecimal(cells.get(1)))).isEqualByComparingTo("0.002");
       assertThat(cells.get(3)).isEqualTo("0.002");
-      assertThat(cells.get(4)).containsAnyOf("an orphan short: close it by hand", "not accounted for");
+      assertThat(cells.get(4)).containsAnyOf("close it by hand", "not accounted for");
       // the futures feed's connections, from the feeds' health
       b.await(d -> !d.findElements(By.cssSelector("#hedge-feeds tbody tr[data-connection^='binance-futures']")).isEmpty());
       assertThat(b.driver().findElement(By.cssSelector("#hedge-feeds tbody tr td:nth-child(2)")).getText()).isEqualTo("up");
