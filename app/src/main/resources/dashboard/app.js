@@ -271,6 +271,7 @@ pages.board = main => {
   // and never falls behind the stream.
   let pending = [];
   let scheduled = false;
+  let reorder = 0;
   function frame() {
     scheduled = false;
     const arrived = pending;
@@ -285,6 +286,10 @@ pages.board = main => {
     const known = rows.size;
     for (const r of newest.values()) if (upsert(r, now)) applied.add(r.coin);
     if (rows.size !== known || performance.now() - ordered >= ORDER_MS) layout();
+    else if (applied.size && !reorder) {
+      // the order catches up with these values within ORDER_MS, even if they are the last to come for a while
+      reorder = setTimeout(() => { reorder = 0; layout(); }, ORDER_MS - (performance.now() - ordered));
+    }
     window.__kimpFrames = (window.__kimpFrames || 0) + 1;
     setTimeout(() => {
       const painted = performance.timeOrigin + performance.now();

@@ -378,11 +378,21 @@ class DashboardBrowserTest {
       b.click(By.cssSelector("button[data-sort='coin']"));
       b.await(d -> boardColumn(b, 0).equals(boardColumn(b, 0).stream()
           .sorted(java.util.Comparator.reverseOrder()).toList()));
-      b.click(By.cssSelector("button[data-sort='premium']"));
-      b.await(d -> {
-        List<Double> p = boardColumn(b, 4).stream().map(t -> Double.parseDouble(t.replace("%", ""))).toList();
-        return p.equals(p.stream().sorted(java.util.Comparator.reverseOrder()).toList());
-      });
+      // premiums move several times a second while the board re-orders at most once a second (at once on a click, and
+      // within a second of the last change): with both venues held still, the order must settle on the premiums
+      node.simulator().stall(SimVenue.UPBIT, Duration.ofSeconds(8));
+      node.simulator().stall(SimVenue.BINANCE, Duration.ofSeconds(8));
+      try {
+        b.click(By.cssSelector("button[data-sort='premium']"));
+        b.await(d -> {
+          List<String> col = boardColumn(b, 4);
+          List<Double> p = col.stream().map(t -> Double.parseDouble(t.replace("%", ""))).toList();
+          return p.equals(p.stream().sorted(java.util.Comparator.reverseOrder()).toList());
+        });
+      } finally {
+        node.simulator().resume(SimVenue.UPBIT);
+        node.simulator().resume(SimVenue.BINANCE);
+      }
       // colour-scaled premiums, and a sparkline in every row
       assertThat(b.driver().findElements(By.cssSelector("#board tbody tr")).stream()
           .map(r -> r.findElements(By.tagName("td")).get(4).getCssValue("background-color")))
