@@ -234,8 +234,15 @@ class HedgeInBrowserTest {
     throw new AssertionError("no CycleCompleted in " + r.body());
   }
 
+  /**
+   * The texts of the elements {@code css} selects, read in one retried step: a cycle's page re-renders when its cycle
+   * changes, and an element found before a re-render is stale when its text is read.
+   */
   private static List<String> texts(Browser b, String css) {
-    return b.driver().findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+    return b.await(d -> {
+      List<String> out = d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+      return out.isEmpty() ? null : out;
+    });
   }
 
   /** A read-table number as the page writes a quantity (no trailing zeros). */
