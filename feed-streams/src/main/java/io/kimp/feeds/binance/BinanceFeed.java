@@ -174,6 +174,7 @@ public final class BinanceFeed {
         () -> url,
         WebSocketConnection.Outgoing::nothing,
         () -> handlers.newHandler(() -> early.offer("serverShutdown")),
+        m -> false, // Binance replays nothing on connect: every frame is news
         state,
         s.connection().restartSettings(),
         s.connection().idleTimeout());

@@ -78,9 +78,21 @@ public final class ConnectionState {
     rotations.increment();
   }
 
+  /** A live frame: it counts, and it is the connection's newest news. */
   public void frame(long now) {
+    frame(now, true);
+  }
+
+  /**
+   * A frame; {@code live} false for one the venue replays on (re)subscribing (Upbit's {@code SNAPSHOT}s): it counts as
+   * a frame but is no news, so a venue that answers every reconnect with its old book and then stays silent still ages
+   * ({@link #lastMessageAge}) and is reported down.
+   */
+  public void frame(long now, boolean live) {
     frames.increment();
-    lastMessageAt = now;
+    if (live) {
+      lastMessageAt = now;
+    }
     long n = windowFrames + 1;
     long elapsed = now - windowStart;
     if (elapsed >= 1000) {
@@ -123,7 +135,7 @@ public final class ConnectionState {
     return frames.sum();
   }
 
-  /** Age of the newest frame at {@code now}, or null if none yet. */
+  /** Age of the newest live frame at {@code now}, or null if none yet (replayed snapshots do not count). */
   public Duration lastMessageAge(long now) {
     long at = lastMessageAt;
     return at == 0 ? null : Duration.ofMillis(Math.max(0, now - at));

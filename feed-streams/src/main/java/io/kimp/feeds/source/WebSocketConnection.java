@@ -53,6 +53,8 @@ public final class WebSocketConnection {
    *
    * @param outgoing per attempt (a fresh subscription ticket each time)
    * @param handler per attempt: the function applied to every received frame (it may return the frame with its event)
+   * @param replayed which received messages are a replay of the venue's state on subscribing rather than news (they
+   *     count as frames but do not refresh the connection's {@link ConnectionState#lastMessageAge})
    */
   public static Source<List<RawFrame>, NotUsed> source(
       ClassicActorSystemProvider system,
@@ -60,6 +62,7 @@ public final class WebSocketConnection {
       Supplier<String> url,
       Supplier<Outgoing> outgoing,
       Supplier<Function<RawFrame, RawFrame>> handler,
+      java.util.function.Predicate<Object> replayed,
       ConnectionState state,
       RestartSettings restart,
       Duration idleTimeout) {
@@ -82,7 +85,7 @@ public final class WebSocketConnection {
               .map(
                   m -> {
                     long now = System.currentTimeMillis();
-                    state.frame(now);
+                    state.frame(now, !replayed.test(m));
                     RawFrame f;
                     if (m instanceof String s) {
                       f = RawFrame.text(venue, s, now, System.nanoTime());

@@ -82,8 +82,38 @@ public final class UpbitFeed {
           UpbitParser parser = new UpbitParser(stats, coins);
           return f -> f.withEvent(parser.parse(f));
         },
+        UpbitFeed::isSnapshot,
         state,
         s.connection().restartSettings(),
         s.connection().idleTimeout());
+  }
+
+  /** How far from a frame's end its {@code stream_type} ends: Upbit writes it last, before at most a {@code level}. */
+  private static final int STREAM_TYPE_TAIL = 48;
+
+  private static final byte[] SNAPSHOT = "\"SNAPSHOT\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * Whether an Upbit message is a {@code SNAPSHOT} (the state Upbit sends on subscribing) rather than {@code REALTIME}
+   * news: its {@code stream_type}/{@code st}, which Upbit writes at the end, is looked for in the last few bytes only
+   * (a frame that puts it elsewhere counts as news, as every frame did before).
+   */
+  public static boolean isSnapshot(Object message) {
+    if (message instanceof byte[] b) {
+      outer:
+      for (int i = Math.max(0, b.length - STREAM_TYPE_TAIL); i <= b.length - SNAPSHOT.length; i++) {
+        for (int j = 0; j < SNAPSHOT.length; j++) {
+          if (b[i + j] != SNAPSHOT[j]) {
+            continue outer;
+          }
+        }
+        return true;
+      }
+      return false;
+    }
+    if (message instanceof String s) {
+      return s.indexOf("\"SNAPSHOT\"", Math.max(0, s.length() - STREAM_TYPE_TAIL)) >= 0;
+    }
+    return false;
   }
 }

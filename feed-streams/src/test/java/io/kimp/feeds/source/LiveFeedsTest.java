@@ -9,6 +9,7 @@ import io.kimp.feeds.FeedVenue;
 import io.kimp.feeds.MarketFeeds;
 import io.kimp.feeds.SimulatedVenues;
 import io.kimp.feeds.parse.Reject;
+import io.kimp.feeds.upbit.UpbitFeed;
 import io.kimp.simulator.SimVenue;
 import java.time.Duration;
 import java.util.List;
@@ -184,6 +185,38 @@ class LiveFeedsTest {
     venues.sim().resume(SimVenue.BINANCE);
     await().atMost(LIVENESS).until(() -> venues.offered().size() > offeredWhenStale);
     assertThat(venues.sim().acceptedConnections(SimVenue.BINANCE)).isEqualTo(1); // a stall is no disconnect
+  }
+
+  @Test
+  void snapshotsReplayedOnReconnectAreNoNewsSoAStalledUpbitKeepsAging() throws Exception {
+    start(0.0, "kimp.feeds.idle-timeout = 1s");
+    ConnectionState upbit = feeds.connections().get(0);
+    await().atMost(LIVENESS).until(() -> upbit.connected() && upbit.lastMessageAge(System.currentTimeMillis()) != null);
+
+    // Upbit stops sending news but keeps answering every (re)subscription with its books and tickers (SNAPSHOT)
+    venues.sim().stall(SimVenue.UPBIT, Duration.ofHours(1));
+    long stalledAt = System.currentTimeMillis();
+    long reconnects = upbit.reconnects();
+    long frames = upbit.frames();
+    await().atMost(LIVENESS).until(() -> upbit.reconnects() >= reconnects + 3 && upbit.frames() > frames);
+    // the replayed snapshots were received and counted, yet the newest news is from before the stall
+    Duration age = upbit.lastMessageAge(System.currentTimeMillis());
+    assertThat(age).isGreaterThanOrEqualTo(Duration.ofMillis(System.currentTimeMillis() - stalledAt));
+
+    venues.sim().resume(SimVenue.UPBIT);
+    await().atMost(LIVENESS).until(() -> upbit.lastMessageAge(System.currentTimeMillis()).toMillis() < 1000);
+  }
+
+  @Test
+  void upbitSnapshotsAreToldFromRealtimeFramesByTheirStreamType() {
+    assertThat(UpbitFeed.isSnapshot(
+        "{\"ty\":\"ticker\",\"cd\":\"KRW-XRP\",\"tp\":3050,\"st\":\"SNAPSHOT\"}")).isTrue();
+    assertThat(UpbitFeed.isSnapshot(("{\"type\":\"orderbook\",\"code\":\"KRW-XRP\",\"orderbook_units\":[],"
+        + "\"stream_type\":\"SNAPSHOT\",\"level\":0}").getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
+    assertThat(UpbitFeed.isSnapshot(
+        "{\"ty\":\"ticker\",\"cd\":\"KRW-XRP\",\"tp\":3050,\"st\":\"REALTIME\"}".getBytes(
+            java.nio.charset.StandardCharsets.UTF_8))).isFalse();
+    assertThat(UpbitFeed.isSnapshot("{\"status\":\"UP\"}")).isFalse();
   }
 
   @Test
