@@ -10,7 +10,9 @@ import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 /** Where the shared real data is, and settings for synthetic replays. */
 public final class TestData {
@@ -82,6 +84,27 @@ public final class TestData {
     o.putAll(overrides);
     return BacktestSettings.forRecording(
         ConfigFactory.parseMap(o, "test").withFallback(ConfigFactory.load()).resolve(), List.of());
+  }
+
+  /**
+   * One day (2025-03-03, UTC) of 5-minute candles as the backtest reads them: each opens, highs, lows and closes at
+   * {@code price} of its minute of the day ({@code %.1f}), with {@code volume}.
+   */
+  public static String candleDay(IntToDoubleFunction price, int volume) {
+    StringBuilder out = new StringBuilder("timestamp,open,high,low,close,volume\n");
+    long t0 = Instant.parse("2025-03-03T00:00:00Z").toEpochMilli();
+    for (int m = 0; m < 24 * 60; m += 5) {
+      String ts = io.kimp.backtest.data.Timestamps.naive(t0 + m * 60_000L);
+      double p = price.applyAsDouble(m);
+      out.append(String.format(Locale.ROOT, "%s,%.1f,%.1f,%.1f,%.1f,%d%n", ts, p, p, p, p, volume));
+    }
+    return out.toString();
+  }
+
+  /** Upbit's BTC in {@link #candleDay}: 140,000,000 KRW (100,000 USDT at 1,400), 3 % above from 02:00 to 06:00. */
+  public static double upbitPremiumDay(int minute) {
+    double premium = minute >= 120 && minute < 360 ? 0.03 : 0;
+    return 140_000_000 * (1 + premium);
   }
 
   public static Path write(Path dir, String name, String content) throws java.io.IOException {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValueType;
 import io.kimp.core.config.CoreSettings;
+import io.kimp.core.cycle.CycleSettings;
 import io.kimp.core.market.OpportunityDetector;
 import io.kimp.core.market.Plausibility;
 import io.kimp.core.portfolio.PortfolioSettings;
@@ -355,23 +356,21 @@ public record FeedSettings(
   }
 
   /**
-   * What the transfer hedge costs the edge, from {@code kimp.hedge.enabled}, {@code kimp.hedge.unlisted}
-   * ({@code trade-unhedged} or {@code skip}), {@code kimp.fees.binance-futures.taker} and the expected transfer time:
-   * {@code kimp.hedge.expected-transfer-minutes} (a number for every coin, or {@code {default = 30, XRP = 5, …}}), a
-   * coin's own {@code kimp.transfer.coins.<COIN>.expected-minutes} winning over it. Keys that are absent read as the
-   * hedge off, {@code trade-unhedged}, 0.05 % and 30 minutes.
+   * What the transfer hedge costs the edge: {@link #hedgeCosts(Config, CycleSettings.HedgePolicy)} with the policy
+   * {@link CoreSettings#hedge(Config)} reads from {@code c}.
    */
   public static HedgeCosts hedgeCosts(Config c) {
-    boolean enabled = c.hasPath("kimp.hedge.enabled") && c.getBoolean("kimp.hedge.enabled");
-    String unlisted = c.hasPath("kimp.hedge.unlisted")
-        ? c.getString("kimp.hedge.unlisted").trim().toLowerCase(Locale.ROOT) : "trade-unhedged";
-    if (!unlisted.equals("skip") && !unlisted.equals("trade-unhedged")) {
-      throw new ConfigException.BadValue("kimp.hedge.unlisted", "must be trade-unhedged or skip, not '" + unlisted + "'");
-    }
-    double taker = c.hasPath("kimp.fees.binance-futures.taker") ? c.getDouble("kimp.fees.binance-futures.taker") : 0.0005;
-    if (!(taker >= 0) || taker >= 0.1) {
-      throw new ConfigException.BadValue("kimp.fees.binance-futures.taker", "must be a fraction in [0, 0.1)");
-    }
+    return hedgeCosts(c, CoreSettings.hedge(c));
+  }
+
+  /**
+   * What the transfer hedge costs the edge: whether it is on, what becomes of an unlisted coin and the futures taker fee
+   * from {@code hedge} ({@code kimp.hedge.enabled}, {@code kimp.hedge.unlisted}, {@code kimp.fees.binance-futures.taker},
+   * read once by {@link CoreSettings#hedge(Config)}), and the expected transfer time from {@code c}:
+   * {@code kimp.hedge.expected-transfer-minutes} (a number for every coin, or {@code {default = 30, XRP = 5, …}}), a
+   * coin's own {@code kimp.transfer.coins.<COIN>.expected-minutes} winning over it; absent, 30 minutes.
+   */
+  public static HedgeCosts hedgeCosts(Config c, CycleSettings.HedgePolicy hedge) {
     String m = "kimp.hedge.expected-transfer-minutes";
     double dflt = 30;
     Map<String, Double> perCoin = new HashMap<>();
@@ -400,7 +399,8 @@ public record FeedSettings(
         }
       }
     }
-    return new HedgeCosts(enabled, unlisted.equals("skip"), taker, dflt, perCoin);
+    return new HedgeCosts(hedge.enabled(), hedge.unlisted() == CycleSettings.Unlisted.SKIP,
+        hedge.futuresTakerFee().doubleValue(), dflt, perCoin);
   }
 
   private static double minutes(Config c, String path, String name) {

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.kimp.core.cycle.CycleSettings;
 import io.kimp.core.strategy.HedgeCosts;
 import io.kimp.feeds.binance.BinanceFuturesFeed;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +44,17 @@ class FuturesSettingsTest {
   }
 
   @Test
+  void theHedgeKeysComeFromTheCoresOneParse() {
+    CycleSettings.HedgePolicy policy = new CycleSettings.HedgePolicy(
+        true, CycleSettings.Unlisted.SKIP, 2, Duration.ofMinutes(1), new BigDecimal("0.0003"));
+    HedgeCosts h = FeedSettings.hedgeCosts(config("kimp.hedge.expected-transfer-minutes = 12"), policy);
+    assertThat(h.enabled()).isTrue(); // the config says off: the policy decides
+    assertThat(h.skipUnlisted()).isTrue();
+    assertThat(h.futuresTaker()).isEqualTo(0.0003);
+    assertThat(h.expectedMinutes("ETH")).isEqualTo(12);
+  }
+
+  @Test
   void theHedgesCostsAreReadWithTheirDefaults() {
     HedgeCosts none = FeedSettings.hedgeCosts(config(""));
     assertThat(none.enabled()).isFalse();
@@ -66,7 +80,7 @@ class FuturesSettingsTest {
         .isTrue();
 
     assertThatThrownBy(() -> FeedSettings.hedgeCosts(config("kimp.hedge.unlisted = maybe")))
-        .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("kimp.hedge.unlisted");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kimp.hedge.unlisted");
     assertThatThrownBy(() -> FeedSettings.hedgeCosts(config("kimp.hedge.expected-transfer-minutes = -1")))
         .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("expected-transfer-minutes");
   }

@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
 import io.kimp.core.market.PerpQuote;
 import io.kimp.core.market.PerpView;
@@ -18,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,24 +59,20 @@ class SimulatedHedgedRunTest {
   @Test
   void hedgedPaperCyclesCompleteAgainstTheSimulatorAndLeaveThePositionFlat() throws Exception {
     Path dir = TestDatabases.tempDir("kimp-sim-hedge-");
-    Config overrides =
-        ConfigFactory.parseString(String.join("\n",
-            TestNodes.ownNode(dir),
-            "kimp.hedge.enabled = on",
-            "kimp.hedge.watch-interval = 1s",
-            // the watch closes a short the read model does not show twice in a row: at a 1 s interval a short just
-            // placed, not yet projected, could look like one; here it only reports
-            "kimp.hedge.close-orphans = off",
-            "kimp.paper.transfer-time { default = 1s, coins { XRP = 1s, XLM = 1s, TRX = 1s, SOL = 1s, BTC = 1s, ETH = 1s } }",
-            "kimp.retry.base-delay = 300ms",
-            "kimp.transfer.deposit-timeout = 3s",
-            "kimp.transfer.poll-interval = 200ms",
-            "kimp.feeds.opportunity-cooldown = 2s"));
-    Config config = KimpConfig.load(overrides, KimpConfig.profile("kimp-simulate.conf"));
-    node = TradingNode.start(config, true);
+    node = TestNodes.startSimulated(dir, TestNodes.profiles("kimp-simulate.conf"),
+        "kimp.hedge.enabled = on",
+        "kimp.hedge.watch-interval = 1s",
+        // the watch closes a short the read model does not show twice in a row: at a 1 s interval a short just
+        // placed, not yet projected, could look like one; here it only reports
+        "kimp.hedge.close-orphans = off",
+        "kimp.paper.transfer-time { default = 1s, coins { XRP = 1s, XLM = 1s, TRX = 1s, SOL = 1s, BTC = 1s, ETH = 1s } }",
+        "kimp.retry.base-delay = 300ms",
+        "kimp.transfer.deposit-timeout = 3s",
+        "kimp.transfer.poll-interval = 200ms",
+        "kimp.feeds.opportunity-cooldown = 2s");
     assertThat(node.node().components().venues().perpetual()).get().isInstanceOf(PaperPerpVenue.class);
-    String token = Files.readString(dir.resolve("admin.token")).trim();
-    URI base = URI.create("http://127.0.0.1:" + node.admin().port() + "/api/v1/");
+    String token = TestNodes.adminToken(dir);
+    URI base = URI.create(TestNodes.adminBase(node) + "/api/v1/");
     HttpClient http = HttpClient.newHttpClient();
 
     // the hedge watch's check, while a short is open: the journals' short is the venue's

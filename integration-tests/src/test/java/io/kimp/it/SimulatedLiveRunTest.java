@@ -3,16 +3,10 @@ package io.kimp.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
-import io.kimp.app.preflight.Preflight;
-import io.kimp.core.market.Venue;
 import io.kimp.fixtures.db.TestDatabases;
 import io.kimp.simulator.account.SimAccounts;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,37 +29,21 @@ class SimulatedLiveRunTest {
     }
   }
 
-  private int count(String where) {
-    List<Map<String, Object>> r =
-        TestNodes.query(node.node().readSide(), "SELECT COUNT(*) AS n FROM arbitrage_cycles WHERE " + where);
-    return ((Number) r.get(0).get("n")).intValue();
-  }
-
   @Test
   void liveGatewaysCompleteCyclesAgainstTheSimulatorsPrivateRest() {
-    Path dir = TestDatabases.tempDir("kimp-sim-live-");
-    Config overrides =
-        ConfigFactory.parseString(String.join("\n",
-            TestNodes.ownNode(dir),
-            "kimp.feeds.symbols = [XRP, TRX, DOGE, ADA]",
-            "kimp.retry.base-delay = 300ms",
-            "kimp.transfer.deposit-timeout = 20s",
-            "kimp.transfer.poll-interval = 200ms",
-            "kimp.feeds.opportunity-cooldown = 2s"));
-    Config profile = KimpConfig.profile("kimp-simulate-live.conf").withFallback(KimpConfig.profile("kimp-simulate.conf"));
-    Config config = KimpConfig.load(overrides, profile);
-    node = TradingNode.start(config, true);
+    node = TestNodes.startSimulated(TestDatabases.tempDir("kimp-sim-live-"),
+        TestNodes.profiles("kimp-simulate-live.conf", "kimp-simulate.conf"),
+        "kimp.feeds.symbols = [XRP, TRX, DOGE, ADA]",
+        "kimp.retry.base-delay = 300ms",
+        "kimp.transfer.deposit-timeout = 20s",
+        "kimp.transfer.poll-interval = 200ms",
+        "kimp.feeds.opportunity-cooldown = 2s");
     SimAccounts venues = node.simulator().accounts();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      Preflight.Report report = node.node().operator().preflight().orElseThrow().report().orElseThrow();
-      assertThat(report.keys().get(Venue.UPBIT).state()).isEqualTo(Preflight.KeyState.OK);
-      assertThat(report.keys().get(Venue.BINANCE).state()).isEqualTo(Preflight.KeyState.OK);
-      assertThat(report.excluded()).as("coins excluded by the pre-flight").isEmpty();
-    });
+    TestNodes.awaitPreflightPassed(node);
     long started = System.nanoTime();
     await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-        assertThat(count("status = 'COMPLETED'")).as("completed cycles").isPositive());
+        assertThat(TestNodes.countCycles(node, "status = 'COMPLETED'")).as("completed cycles").isPositive());
     System.out.printf("simulated live run: first cycle COMPLETED %d s after the pre-flight passed%n",
         (System.nanoTime() - started) / 1_000_000_000L);
 
@@ -84,7 +62,8 @@ class SimulatedLiveRunTest {
     assertThat(binance.get("USDT")).isNotEqualByComparingTo(new BigDecimal("10000")); // traded at Binance
     assertThat(upbit.get("KRW")).isNotEqualByComparingTo(new BigDecimal("10000000")); // and at Upbit
     System.out.printf("simulated live run: %d cycles completed, %d + %d orders, %d + %d withdrawals; Upbit %s, "
-        + "Binance %s, in flight %s%n", count("status = 'COMPLETED'"), venues.upbitOrders(), venues.binanceOrders(),
+        + "Binance %s, in flight %s%n", TestNodes.countCycles(node, "status = 'COMPLETED'"), venues.upbitOrders(),
+        venues.binanceOrders(),
         venues.upbitWithdrawals(), venues.binanceWithdrawals(), upbit, binance, venues.inFlight());
     List<Map<String, Object>> failed =
         TestNodes.query(node.node().readSide(),

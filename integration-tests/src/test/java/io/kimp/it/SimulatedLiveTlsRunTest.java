@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
-import io.kimp.app.preflight.Preflight;
 import io.kimp.core.market.Venue;
 import io.kimp.core.venue.VenueException;
 import io.kimp.fixtures.db.TestDatabases;
@@ -15,10 +13,7 @@ import io.kimp.gateway.http.VenueHttp;
 import io.kimp.simulator.ExchangeSimulator;
 import io.kimp.simulator.SimVenue;
 import io.kimp.simulator.account.SimAccounts;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -43,29 +38,17 @@ class SimulatedLiveTlsRunTest {
     }
   }
 
-  private int count(String where) {
-    List<Map<String, Object>> r =
-        TestNodes.query(node.node().readSide(), "SELECT COUNT(*) AS n FROM arbitrage_cycles WHERE " + where);
-    return ((Number) r.get(0).get("n")).intValue();
-  }
-
   @Test
   void liveGatewaysCompleteACycleOverTlsTrustingOnlyTheSimulatorsCertificate() throws Exception {
-    Path dir = TestDatabases.tempDir("kimp-sim-live-tls-");
-    Config overrides =
-        ConfigFactory.parseString(String.join("\n",
-            TestNodes.ownNode(dir),
-            "kimp.feeds.symbols = [XRP, TRX, DOGE, ADA]",
-            "kimp.retry.base-delay = 300ms",
-            "kimp.transfer.deposit-timeout = 20s",
-            "kimp.transfer.poll-interval = 200ms",
-            "kimp.feeds.opportunity-cooldown = 2s"));
     // the profiles as `kimp run --simulate --live-gateways --tls` stacks them
     Config profile = ConfigFactory.parseString("kimp.simulator.tls.enabled = on")
-        .withFallback(KimpConfig.profile("kimp-simulate-live.conf"))
-        .withFallback(KimpConfig.profile("kimp-simulate.conf"));
-    Config config = KimpConfig.load(overrides, profile);
-    node = TradingNode.start(config, true);
+        .withFallback(TestNodes.profiles("kimp-simulate-live.conf", "kimp-simulate.conf"));
+    node = TestNodes.startSimulated(TestDatabases.tempDir("kimp-sim-live-tls-"), profile,
+        "kimp.feeds.symbols = [XRP, TRX, DOGE, ADA]",
+        "kimp.retry.base-delay = 300ms",
+        "kimp.transfer.deposit-timeout = 20s",
+        "kimp.transfer.poll-interval = 200ms",
+        "kimp.feeds.opportunity-cooldown = 2s");
     ExchangeSimulator sim = node.simulator();
     SimAccounts venues = sim.accounts();
     assertThat(sim.certificatePem()).isPresent();
@@ -74,15 +57,10 @@ class SimulatedLiveTlsRunTest {
     assertThat(sim.upbitRestUrl()).startsWith("https://");
     assertThat(sim.binanceRestUrl()).startsWith("https://");
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      Preflight.Report report = node.node().operator().preflight().orElseThrow().report().orElseThrow();
-      assertThat(report.keys().get(Venue.UPBIT).state()).isEqualTo(Preflight.KeyState.OK);
-      assertThat(report.keys().get(Venue.BINANCE).state()).isEqualTo(Preflight.KeyState.OK);
-      assertThat(report.excluded()).as("coins excluded by the pre-flight").isEmpty();
-    });
+    TestNodes.awaitPreflightPassed(node);
     long started = System.nanoTime();
     await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-        assertThat(count("status = 'COMPLETED'")).as("completed cycles").isPositive());
+        assertThat(TestNodes.countCycles(node, "status = 'COMPLETED'")).as("completed cycles").isPositive());
     System.out.printf("simulated live run over TLS: first cycle COMPLETED %d s after the pre-flight passed; "
             + "%d + %d orders, %d + %d withdrawals, %d + %d market data connections%n",
         (System.nanoTime() - started) / 1_000_000_000L, venues.upbitOrders(), venues.binanceOrders(),

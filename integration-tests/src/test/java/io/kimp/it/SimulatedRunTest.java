@@ -3,12 +3,8 @@ package io.kimp.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
 import io.kimp.fixtures.db.TestDatabases;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,32 +25,21 @@ class SimulatedRunTest {
     }
   }
 
-  private int count(String where) {
-    List<Map<String, Object>> r =
-        TestNodes.query(node.node().readSide(), "SELECT COUNT(*) AS n FROM arbitrage_cycles WHERE " + where);
-    return ((Number) r.get(0).get("n")).intValue();
-  }
-
   @Test
   void paperCyclesCompleteRetryAndDeadLetterAgainstTheSimulator() {
-    Path dir = TestDatabases.tempDir("kimp-sim-");
-    Config overrides =
-        ConfigFactory.parseString(String.join("\n",
-            TestNodes.ownNode(dir),
-            "kimp.paper.transfer-time { default = 1s, coins { XRP = 1s, XLM = 1s, TRX = 1s, SOL = 1s, BTC = 1s, ETH = 1s } }",
-            "kimp.paper.faults.stuck-transfer-rate = 0.3",
-            "kimp.retry.base-delay = 300ms",
-            "kimp.transfer.deposit-timeout = 3s",
-            "kimp.transfer.poll-interval = 200ms",
-            "kimp.feeds.opportunity-cooldown = 2s"));
-    Config profile = KimpConfig.profile("kimp-simulate-faults.conf").withFallback(KimpConfig.profile("kimp-simulate.conf"));
-    Config config = KimpConfig.load(overrides, profile);
-    node = TradingNode.start(config, true);
+    node = TestNodes.startSimulated(TestDatabases.tempDir("kimp-sim-"),
+        TestNodes.profiles("kimp-simulate-faults.conf", "kimp-simulate.conf"),
+        "kimp.paper.transfer-time { default = 1s, coins { XRP = 1s, XLM = 1s, TRX = 1s, SOL = 1s, BTC = 1s, ETH = 1s } }",
+        "kimp.paper.faults.stuck-transfer-rate = 0.3",
+        "kimp.retry.base-delay = 300ms",
+        "kimp.transfer.deposit-timeout = 3s",
+        "kimp.transfer.poll-interval = 200ms",
+        "kimp.feeds.opportunity-cooldown = 2s");
 
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      assertThat(count("status = 'COMPLETED'")).as("completed cycles").isPositive();
-      assertThat(count("retry_count > 0")).as("cycles that retried").isPositive();
-      assertThat(count("status = 'DEAD_LETTER'")).as("dead-lettered cycles").isPositive();
+      assertThat(TestNodes.countCycles(node, "status = 'COMPLETED'")).as("completed cycles").isPositive();
+      assertThat(TestNodes.countCycles(node, "retry_count > 0")).as("cycles that retried").isPositive();
+      assertThat(TestNodes.countCycles(node, "status = 'DEAD_LETTER'")).as("dead-lettered cycles").isPositive();
     });
     List<Map<String, Object>> dead =
         TestNodes.query(node.node().readSide(),

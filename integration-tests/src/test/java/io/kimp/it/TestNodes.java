@@ -1,10 +1,15 @@
 package io.kimp.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.KimpNode;
 import io.kimp.app.node.NodeComponents;
+import io.kimp.app.node.TradingNode;
+import io.kimp.app.preflight.Preflight;
 import io.kimp.core.market.Direction;
 import io.kimp.core.market.Venue;
 import io.kimp.core.strategy.Opportunity;
@@ -12,13 +17,17 @@ import io.kimp.fixtures.db.TestDatabases;
 import io.kimp.fixtures.scripted.FixedMarketView;
 import io.kimp.fixtures.scripted.RecordingAlertSink;
 import io.kimp.fixtures.scripted.ScriptedExchange;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +67,73 @@ public final class TestNodes {
         "pekko.remote.artery.canonical.port = 0",
         "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off",
         "kimp.admin.port = 0");
+  }
+
+  /** {@code kimp run}'s configuration profiles, stacked as the command stacks them: the first named wins. */
+  public static Config profiles(String... names) {
+    Config stacked = ConfigFactory.empty();
+    for (String name : names) {
+      stacked = stacked.withFallback(KimpConfig.profile(name));
+    }
+    return stacked;
+  }
+
+  /**
+   * A whole node of its own in {@code dir} ({@link #ownNode}) started as {@code kimp run --simulate} starts it (its
+   * in-process simulator included): {@code settings}, one per line, over {@code profile} (see {@link #profiles}).
+   */
+  public static TradingNode startSimulated(Path dir, Config profile, String... settings) {
+    Config overrides = ConfigFactory.parseString(String.join("\n", ownNode(dir), String.join("\n", settings)));
+    return TradingNode.start(KimpConfig.load(overrides, profile), true);
+  }
+
+  /** The base URL of {@code node}'s admin server ({@code http://127.0.0.1:<port>}). */
+  public static String adminBase(TradingNode node) {
+    return "http://127.0.0.1:" + node.admin().port();
+  }
+
+  /** The operator's token a node of its own ({@link #ownNode}) wrote into {@code dir}. */
+  public static String adminToken(Path dir) {
+    try {
+      return Files.readString(dir.resolve("admin.token")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A node started by {@link #startConsole}, its admin server's base URL and the operator's token. */
+  public record Console(TradingNode node, String base, String token) {}
+
+  /**
+   * A node of its own trading on paper on the simulator as {@code ./kimp run --simulate} starts it, for the console's
+   * browser tests: paper transfers of a second and quick retries and polls, then {@code settings}.
+   */
+  public static Console startConsole(String dirPrefix, String... settings) {
+    Path dir = TestDatabases.tempDir(dirPrefix);
+    List<String> all = new ArrayList<>(List.of(
+        "kimp.paper.transfer-time { default = 1s }",
+        "kimp.retry.base-delay = 300ms",
+        "kimp.transfer.poll-interval = 200ms"));
+    all.addAll(List.of(settings)); // last: the test's own settings win
+    TradingNode node = startSimulated(dir, profiles("kimp-simulate.conf"), all.toArray(String[]::new));
+    return new Console(node, adminBase(node), adminToken(dir));
+  }
+
+  /** How many of {@code node}'s cycles in the read table match {@code where}. */
+  public static int countCycles(TradingNode node, String where) {
+    List<Map<String, Object>> r =
+        query(node.node().readSide(), "SELECT COUNT(*) AS n FROM arbitrage_cycles WHERE " + where);
+    return ((Number) r.get(0).get("n")).intValue();
+  }
+
+  /** Waits for {@code node}'s pre-flight to pass both venues' keys with no coin excluded. */
+  public static void awaitPreflightPassed(TradingNode node) {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      Preflight.Report report = node.node().operator().preflight().orElseThrow().report().orElseThrow();
+      assertThat(report.keys().get(Venue.UPBIT).state()).isEqualTo(Preflight.KeyState.OK);
+      assertThat(report.keys().get(Venue.BINANCE).state()).isEqualTo(Preflight.KeyState.OK);
+      assertThat(report.excluded()).as("coins excluded by the pre-flight").isEmpty();
+    });
   }
 
   /** Test settings: millisecond-scale timers so that retries, reconciliation and polling happen within a test. */

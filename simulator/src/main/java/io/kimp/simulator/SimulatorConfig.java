@@ -3,6 +3,7 @@ package io.kimp.simulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What the exchange simulator plays, and how its venues behave.
@@ -113,122 +114,111 @@ public record SimulatorConfig(
   }
 
   public SimulatorConfig withCoins(List<String> c) {
-    Builder b = new Builder(this);
-    b.coins = c;
-    return b.build();
+    return with(b -> b.coins = c);
   }
 
   public SimulatorConfig withPremium(double percent, double swingPercent, Duration period) {
-    Builder b = new Builder(this);
-    b.premiumPercent = percent;
-    b.premiumSwingPercent = swingPercent;
-    b.premiumPeriod = period;
-    return b.build();
+    return with(b -> {
+      b.premiumPercent = percent;
+      b.premiumSwingPercent = swingPercent;
+      b.premiumPeriod = period;
+    });
   }
 
   /** The premium's centre moves by this many percentage points an hour (negative: down). */
   public SimulatorConfig withPremiumDrift(double percentPerHour) {
-    Builder b = new Builder(this);
-    b.premiumDriftPercentPerHour = percentPerHour;
-    return b.build();
+    return with(b -> b.premiumDriftPercentPerHour = percentPerHour);
   }
 
   public SimulatorConfig withUpdatesPerSecond(double rate) {
-    Builder b = new Builder(this);
-    b.updatesPerSecond = rate;
-    return b.build();
+    return with(b -> b.updatesPerSecond = rate);
   }
 
   public SimulatorConfig withBinancePingInterval(Duration d) {
-    Builder b = new Builder(this);
-    b.binancePingInterval = d;
-    return b.build();
+    return with(b -> b.binancePingInterval = d);
   }
 
   public SimulatorConfig withRecording(Path file, double speed) {
-    Builder b = new Builder(this);
-    b.recording = file;
-    b.recordingSpeed = speed;
-    return b.build();
+    return with(b -> {
+      b.recording = file;
+      b.recordingSpeed = speed;
+    });
   }
 
   public SimulatorConfig withCandles(Path upbit, Path binance, String coin) {
-    Builder b = new Builder(this);
-    b.upbitCandles = upbit;
-    b.binanceCandles = binance;
-    b.candleCoin = coin;
-    return b.build();
+    return with(b -> {
+      b.upbitCandles = upbit;
+      b.binanceCandles = binance;
+      b.candleCoin = coin;
+    });
   }
 
   public SimulatorConfig withFaultProxy(boolean on) {
-    Builder b = new Builder(this);
-    b.faultProxy = on;
-    return b.build();
+    return with(b -> b.faultProxy = on);
   }
 
   /** The KRW-USDT level Upbit quotes around, and the USD/KRW endpoint's rate. */
   public SimulatorConfig withRates(double usdtKrwRate, double usdKrwRate) {
-    Builder b = new Builder(this);
-    b.usdtKrw = usdtKrwRate;
-    b.usdKrw = usdKrwRate;
-    return b.build();
+    return with(b -> {
+      b.usdtKrw = usdtKrwRate;
+      b.usdKrw = usdKrwRate;
+    });
   }
 
   public SimulatorConfig withSeed(long s) {
-    Builder b = new Builder(this);
-    b.seed = s;
-    return b.build();
+    return with(b -> b.seed = s);
   }
 
   /** Price volatility per update (relative), and factors on the default spreads and book sizes. */
   public SimulatorConfig withMarket(double volatility, double spreadFactor, double depthFactor) {
-    Builder b = new Builder(this);
-    b.volatility = volatility;
-    b.spreadFactor = spreadFactor;
-    b.depthFactor = depthFactor;
-    return b.build();
+    return with(b -> {
+      b.volatility = volatility;
+      b.spreadFactor = spreadFactor;
+      b.depthFactor = depthFactor;
+    });
   }
 
   public SimulatorConfig withBinanceDepthLevels(int levels) {
-    Builder b = new Builder(this);
-    b.binanceDepthLevels = levels;
-    return b.build();
+    return with(b -> b.binanceDepthLevels = levels);
   }
 
   /** Binance's pong deadline (1 min) and connection lifetime (24 h). */
   public SimulatorConfig withBinanceKeepAlive(Duration pongTimeout, Duration maxConnectionAge) {
-    Builder b = new Builder(this);
-    b.binancePongTimeout = pongTimeout;
-    b.binanceMaxConnectionAge = maxConnectionAge;
-    return b.build();
+    return with(b -> {
+      b.binancePongTimeout = pongTimeout;
+      b.binanceMaxConnectionAge = maxConnectionAge;
+    });
   }
 
   /** Upbit closes a connection without traffic for this long (120 s). */
   public SimulatorConfig withUpbitIdleTimeout(Duration d) {
-    Builder b = new Builder(this);
-    b.upbitIdleTimeout = d;
-    return b.build();
+    return with(b -> b.upbitIdleTimeout = d);
   }
 
   public SimulatorConfig withRateLimits(int binanceWeightPerMinute, int upbitRequestsPerSecond) {
-    Builder b = new Builder(this);
-    b.binanceWeightPerMinute = binanceWeightPerMinute;
-    b.upbitRequestsPerSecond = upbitRequestsPerSecond;
-    return b.build();
+    return with(b -> {
+      b.binanceWeightPerMinute = binanceWeightPerMinute;
+      b.upbitRequestsPerSecond = upbitRequestsPerSecond;
+    });
   }
 
   /** Fixed ports (0: ephemeral). */
   public SimulatorConfig withPorts(int upbit, int binance) {
-    Builder b = new Builder(this);
-    b.upbitPort = upbit;
-    b.binancePort = binance;
-    return b.build();
+    return with(b -> {
+      b.upbitPort = upbit;
+      b.binancePort = binance;
+    });
   }
 
   /** Serve TLS ({@code wss://}, {@code https://}); null for plain. */
   public SimulatorConfig withTls(Tls t) {
+    return with(b -> b.tls = t);
+  }
+
+  /** This configuration with what {@code change} sets on a copy of it. */
+  private SimulatorConfig with(Consumer<Builder> change) {
     Builder b = new Builder(this);
-    b.tls = t;
+    change.accept(b);
     return b.build();
   }
 

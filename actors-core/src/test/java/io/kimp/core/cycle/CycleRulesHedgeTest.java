@@ -39,33 +39,18 @@ import io.kimp.core.cycle.CycleInput.TimerFired;
 import io.kimp.core.cycle.CycleInput.TimerKind;
 import io.kimp.core.cycle.CycleInput.TransferPolled;
 import io.kimp.core.cycle.CycleInput.VenueReplied;
-import io.kimp.core.market.CoinQuote;
-import io.kimp.core.market.Direction;
-import io.kimp.core.market.Venue;
-import io.kimp.core.strategy.Opportunity;
-import io.kimp.core.strategy.TradingCosts;
-import io.kimp.core.strategy.TransferRule;
-import io.kimp.core.strategy.TransferRules;
 import io.kimp.core.venue.Deposit;
 import io.kimp.core.venue.DepositAddress;
 import io.kimp.core.venue.DepositStatus;
 import io.kimp.core.venue.FailureClass;
-import io.kimp.core.venue.OrderResult;
 import io.kimp.core.venue.OrderSide;
-import io.kimp.core.venue.OrderStatus;
 import io.kimp.core.venue.PerpPosition;
 import io.kimp.core.venue.WithdrawalResult;
 import io.kimp.core.venue.WithdrawalStatus;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -74,44 +59,13 @@ import org.junit.jupiter.api.Test;
  * HEDGE_CLOSE, with intents, reconciliation by client id, retries, dead letters, position checks, and the hedge in the
  * cycle's result.
  */
-class CycleRulesHedgeTest {
-  private static final Instant T0 = Instant.parse("2026-01-05T00:00:00Z");
-  private static final UUID ID = UUID.fromString("0f3c2a1b-4d5e-4f60-8a7b-9c0d1e2f3a4b");
-  private static final BigDecimal RATE = new BigDecimal("1400");
-  private static final MathContext MC = MathContext.DECIMAL64;
-
-  private final CycleSettings settings =
-      CycleSettings.defaults()
-          .withCosts(new TradingCosts(
-              Map.of(Venue.UPBIT, new BigDecimal("0.0005"), Venue.BINANCE, new BigDecimal("0.001")),
-              Map.of(Venue.BINANCE, Map.of("XRP", new BigDecimal("0.2")),
-                  Venue.UPBIT, Map.of("XRP", new BigDecimal("1")))))
-          .withTransfers(
-              new TransferRules(Map.of("XRP", new TransferRule("XRP", "XRP", 6, new BigDecimal("2"), false, true))))
-          .withHedge(CycleSettings.HedgePolicy.defaults().withEnabled(true));
-
-  private final Deque<UUID> ids = new ArrayDeque<>();
-  private CycleRules rules = new CycleRules(settings, ids::poll);
-  private CycleState state;
-  private Instant now;
-
-  @BeforeEach
-  void reset() {
-    state = CycleState.empty("XRP");
-    now = T0;
-    ids.clear();
-    ids.add(ID);
+class CycleRulesHedgeTest extends CycleRulesFixture {
+  CycleRulesHedgeTest() {
+    super(xrpSettings(Map.of("XRP", new BigDecimal("1")))
+        .withHedge(CycleSettings.HedgePolicy.defaults().withEnabled(true)));
   }
 
   // ---- helpers
-
-  private Decision feed(CycleInput in) {
-    Decision d = rules.decide(state, in, now);
-    for (CycleEvent e : d.events()) {
-      state = rules.apply(state, e);
-    }
-    return d;
-  }
 
   private Decision wake() {
     Decision d = rules.onRecovery(state, now);
@@ -119,30 +73,6 @@ class CycleRulesHedgeTest {
       state = rules.apply(state, e);
     }
     return d;
-  }
-
-  private static Opportunity opportunity() {
-    return new Opportunity("XRP", Direction.KIMCHI, 2.0, 1.2, new BigDecimal("1000000"), new BigDecimal("2.0"),
-        new BigDecimal("2856"), RATE, T0);
-  }
-
-  private StepAttempt current() {
-    return state.cycle().current();
-  }
-
-  private static OrderResult filled(String clientId, String qty, String price, String fee, String feeAsset) {
-    BigDecimal q = new BigDecimal(qty);
-    BigDecimal p = new BigDecimal(price);
-    return new OrderResult(clientId, "o-" + clientId, OrderStatus.FILLED, q, p, q.multiply(p, MC), new BigDecimal(fee),
-        feeAsset, T0);
-  }
-
-  private static <T> List<T> effects(Decision d, Class<T> type) {
-    return d.effects().stream().filter(type::isInstance).map(type::cast).toList();
-  }
-
-  private static <T> List<T> events(Decision d, Class<T> type) {
-    return d.events().stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   private static List<Alert> alerts(Decision d, AlertKind kind) {
@@ -177,11 +107,6 @@ class CycleRulesHedgeTest {
     feed(new TransferPolled(current().clientId(), null,
         List.of(new Deposit("d-" + w, "XRP", new BigDecimal(withdrawn), "tx-" + w, DepositStatus.CREDITED, now)),
         null));
-  }
-
-  private Map<String, CoinQuote> quotes(String upbitAsk, String binanceBid) {
-    return Map.of("XRP", new CoinQuote("XRP", new BigDecimal(upbitAsk), new BigDecimal(upbitAsk),
-        new BigDecimal(binanceBid), new BigDecimal(binanceBid), RATE, now));
   }
 
   private static PositionSeen shortOf(String qty) {

@@ -154,7 +154,7 @@ public record KimpSettings(
     Market market = new Market(
         feeds,
         FeedSettings.plausibility(c),
-        feeds.detector(portfolio, cycle.costs(), FeedSettings.hedgeCosts(c)),
+        feeds.detector(portfolio, cycle.costs(), FeedSettings.hedgeCosts(c, cycle.hedge())),
         FeedAlarms.Settings.fromConfig(c),
         CoreSettings.positive(c, "kimp.alerts.feeds.check-interval"));
     Duration idle = CoreSettings.positive(c, "kimp.admin.idle-timeout");

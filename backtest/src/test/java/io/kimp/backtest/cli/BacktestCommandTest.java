@@ -7,18 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kimp.backtest.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command's contract: options, exit codes, messages naming file:line or the setting, and the sweep table. */
 class BacktestCommandTest {
-  private static final String HEADER = "timestamp,open,high,low,close,volume\n";
-
   @TempDir Path dir;
   private Path upbit;
   private Path binance;
@@ -29,18 +25,8 @@ class BacktestCommandTest {
   /** One day of 5-minute candles; Upbit 3 % above Binance from 02:00 to 06:00, else level. */
   @BeforeEach
   void files() throws Exception {
-    StringBuilder u = new StringBuilder(HEADER);
-    StringBuilder b = new StringBuilder(HEADER);
-    long t0 = Instant.parse("2025-03-03T00:00:00Z").toEpochMilli();
-    for (int m = 0; m < 24 * 60; m += 5) {
-      String ts = io.kimp.backtest.data.Timestamps.naive(t0 + m * 60_000L);
-      double premium = m >= 120 && m < 360 ? 0.03 : 0;
-      double up = 140_000_000 * (1 + premium);
-      u.append(String.format(Locale.ROOT, "%s,%.1f,%.1f,%.1f,%.1f,50%n", ts, up, up, up, up));
-      b.append(String.format(Locale.ROOT, "%s,100000.0,100000.0,100000.0,100000.0,50%n", ts));
-    }
-    upbit = TestData.write(dir, "upbit.csv", u.toString());
-    binance = TestData.write(dir, "binance.csv", b.toString());
+    upbit = TestData.write(dir, "upbit.csv", TestData.candleDay(TestData::upbitPremiumDay, 50));
+    binance = TestData.write(dir, "binance.csv", TestData.candleDay(m -> 100_000, 50));
     fx = TestData.write(dir, "fx.csv", "date,close\n2025-03-03,1400\n");
   }
 

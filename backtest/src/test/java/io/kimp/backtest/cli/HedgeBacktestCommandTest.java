@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kimp.backtest.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,21 +32,9 @@ class HedgeBacktestCommandTest {
   /** One day of 5-minute candles; Upbit 3 % above Binance from 02:00 to 06:00; the perpetual 10 USDT above spot. */
   @BeforeEach
   void files() throws Exception {
-    StringBuilder u = new StringBuilder(HEADER);
-    StringBuilder b = new StringBuilder(HEADER);
-    StringBuilder p = new StringBuilder(HEADER);
-    long t0 = Instant.parse("2025-03-03T00:00:00Z").toEpochMilli();
-    for (int m = 0; m < 24 * 60; m += 5) {
-      String ts = io.kimp.backtest.data.Timestamps.naive(t0 + m * 60_000L);
-      double premium = m >= 120 && m < 360 ? 0.03 : 0;
-      double up = 140_000_000 * (1 + premium);
-      u.append(String.format(Locale.ROOT, "%s,%.1f,%.1f,%.1f,%.1f,50%n", ts, up, up, up, up));
-      b.append(String.format(Locale.ROOT, "%s,100000.0,100000.0,100000.0,100000.0,50%n", ts));
-      p.append(String.format(Locale.ROOT, "%s,100010.0,100010.0,100010.0,100010.0,500%n", ts));
-    }
-    upbit = TestData.write(dir, "upbit.csv", u.toString());
-    binance = TestData.write(dir, "binance.csv", b.toString());
-    perp = TestData.write(dir, "perp.csv", p.toString());
+    upbit = TestData.write(dir, "upbit.csv", TestData.candleDay(TestData::upbitPremiumDay, 50));
+    binance = TestData.write(dir, "binance.csv", TestData.candleDay(m -> 100_000, 50));
+    perp = TestData.write(dir, "perp.csv", TestData.candleDay(m -> 100_010, 500));
     fx = TestData.write(dir, "fx.csv", "date,close\n2025-03-03,1400\n");
   }
 
@@ -127,14 +113,8 @@ class HedgeBacktestCommandTest {
   void fundingIsPaidOnTheShortWhileItIsOpenAndBookedWithItsCycle() throws Exception {
     // the premium from 07:50 to 10:00: the first leg's short is open from 07:50 until its coin arrives 20 min later,
     // over the 08:00 funding time; the second leg's, after 10:00, over none
-    StringBuilder u = new StringBuilder(HEADER);
-    long t0 = Instant.parse("2025-03-03T00:00:00Z").toEpochMilli();
-    for (int m = 0; m < 24 * 60; m += 5) {
-      double up = 140_000_000 * (m >= 470 && m < 600 ? 1.03 : 1);
-      u.append(String.format(Locale.ROOT, "%s,%.1f,%.1f,%.1f,%.1f,50%n",
-          io.kimp.backtest.data.Timestamps.naive(t0 + m * 60_000L), up, up, up, up));
-    }
-    upbit = TestData.write(dir, "upbit-late.csv", u.toString());
+    upbit = TestData.write(dir, "upbit-late.csv",
+        TestData.candleDay(m -> 140_000_000 * (m >= 470 && m < 600 ? 1.03 : 1), 50));
     Path rates = TestData.write(dir, "funding.csv", "timestamp,rate\n2025-03-03 00:00:00,0.0003\n"
         + "2025-03-03 08:00:00,0.0001\n2025-03-03 16:00:00,0.0002\n");
     Path target = dir.resolve("funding");

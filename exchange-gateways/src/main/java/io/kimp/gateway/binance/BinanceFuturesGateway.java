@@ -22,20 +22,16 @@ import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,19 +56,12 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
   private static final String QUOTE = "USDT";
 
   private final BinanceFuturesSettings settings;
-  private final VenueHttp http;
   private final Clock clock;
-  private final KeyLimits limits;
-  private final VenueBackoff backoff;
-  private final BinanceFuturesThrottle throttle;
-  private final AtomicLong serverOffsetMs = new AtomicLong();
-  private final Map<String, String> usedWeight = new ConcurrentHashMap<>();
+  private final BinanceLink link;
   private final Map<String, Cached> contracts = new ConcurrentHashMap<>();
 
   /** A contract (or the venue's word that there is none), read or being read, and when the read started. */
   private record Cached(CompletableFuture<Optional<PerpContract>> contract, Instant fetchedAt) {}
-
-  private record ApiError(int status, int code, String msg) {}
 
   /** A gateway alone on its key. */
   public BinanceFuturesGateway(BinanceFuturesSettings settings, VenueHttp http, Clock clock) {
@@ -86,12 +75,8 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
    */
   public BinanceFuturesGateway(BinanceFuturesSettings settings, VenueHttp http, Clock clock, KeyLimits limits) {
     this.settings = settings;
-    this.http = http;
     this.clock = clock;
-    this.limits = limits;
-    this.backoff = new VenueBackoff(Venue.BINANCE, clock);
-    this.throttle = new BinanceFuturesThrottle(clock, limits);
-    limits.register(Venue.BINANCE, backoff);
+    this.link = new BinanceLink(http, clock, limits, new BinanceFuturesThrottle(clock, limits));
   }
 
   @Override
@@ -100,24 +85,16 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
   }
 
   public VenueBackoff backoff() {
-    return backoff;
+    return link.backoff();
   }
 
   public KeyLimits limits() {
-    return limits;
+    return link.limits();
   }
 
   /** The latest {@code X-MBX-USED-WEIGHT-1M} and {@code X-MBX-ORDER-COUNT-*} values of {@code /fapi}. */
   public Map<String, Long> usedWeight() {
-    Map<String, Long> out = new LinkedHashMap<>();
-    usedWeight.forEach((k, v) -> {
-      try {
-        out.put(k, Long.parseLong(v.trim()));
-      } catch (NumberFormatException ignored) {
-        // left out
-      }
-    });
-    return out;
+    return link.usedWeight();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -381,17 +358,8 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
 
   private CompletionStage<JsonNode> signed(
       HttpMethod method, String base, String path, QueryString params, boolean mutating, boolean mayResync) {
-    Supplier<HttpRequest> signedRequest = () -> {
-      QueryString q = params.copy()
-          .add("recvWindow", settings.recvWindow().toMillis())
-          .add("timestamp", clock.millis() + serverOffsetMs.get());
-      String payload = q.encoded();
-      String signedParams = payload + "&signature=" + BinanceSigner.sign(settings.credentials().secret(), payload);
-      HttpRequest request = method == HttpMethods.POST
-          ? HttpRequest.POST(base + path).withEntity(ContentTypes.APPLICATION_X_WWW_FORM_URLENCODED, signedParams)
-          : HttpRequest.create(base + path + "?" + signedParams).withMethod(method);
-      return request.addHeader(RawHeader.create("X-MBX-APIKEY", settings.credentials().key()));
-    };
+    Supplier<HttpRequest> signedRequest =
+        link.signed(method, base + path, params, settings.credentials(), settings.recvWindow());
     String what = method.value() + " " + path;
     return BinanceCalls.resyncOnce(call(signedRequest, what, mutating), mayResync, what, "the futures server time",
         log, this::syncServerTime, () -> signed(method, base, path, params, mutating, false));
@@ -401,41 +369,22 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
   public CompletionStage<Long> syncServerTime() {
     long sent = clock.millis();
     return call(() -> HttpRequest.GET(settings.futuresUrl() + "/fapi/v1/time"), "GET /fapi/v1/time", false)
-        .thenApply(json -> {
-          long offset = json.path("serverTime").asLong() - (sent + clock.millis()) / 2;
-          serverOffsetMs.set(offset);
-          return offset;
-        });
+        .thenApply(json -> link.serverTime(sent, json));
   }
 
   private CompletionStage<JsonNode> call(Supplier<HttpRequest> request, String what, boolean mutating) {
-    return BinanceCalls.send(backoff, throttle::acquire, http, request, what, mutating)
-        .thenApply(reply -> interpret(reply, what, mutating));
+    return link.send(request, what, mutating).thenApply(reply -> interpret(reply, what, mutating));
   }
 
   private JsonNode interpret(HttpReply reply, String what, boolean mutating) {
-    reply.headers().forEach((k, v) -> {
-      if (k.startsWith("x-mbx-used-weight") || k.startsWith("x-mbx-order-count")) {
-        usedWeight.put(k, v);
-      }
-    });
-    throttle.update(reply.headers());
     if (reply.ok()) {
-      try {
-        return Json.parse(reply.body());
-      } catch (IllegalArgumentException e) {
-        throw new VenueException(Venue.BINANCE, mutating ? FailureClass.UNKNOWN_OUTCOME : FailureClass.TRANSIENT,
-            "bad-reply", what + ": " + e.getMessage(), null, e);
-      }
+      return BinanceLink.body(reply, what, mutating);
     }
-    ApiError err = apiError(reply);
+    BinanceLink.ApiError err = BinanceLink.ApiError.of(reply);
     String code = err.code() != 0 ? String.valueOf(err.code()) : "http-" + reply.status();
     if (reply.rateLimited()) {
-      Duration wait = VenueBackoff.retryAfter(reply, settings.defaultBackoff());
       // one Binance back-off for the key: this node's spot gateway pauses too, and so does every other node
-      backoff.pause(wait);
-      limits.backoffAnnounced(Venue.BINANCE, wait);
-      limits.announce(Venue.BINANCE, wait, reply.status());
+      Duration wait = link.pauseRateLimited(reply, settings.defaultBackoff());
       log.warn("{}: Binance futures answered {} ({}); pausing all Binance calls on every node for {} s", what,
           reply.status(), err.msg(), wait.toSeconds());
       throw new VenueException(Venue.BINANCE, FailureClass.TRANSIENT, code,
@@ -444,7 +393,7 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
     if (KeyRejection.isKeyRejection(Venue.BINANCE, code)) {
       KeyRejection.Api api = what.contains(" /fapi/") ? KeyRejection.Api.FUTURES : KeyRejection.Api.SPOT;
       KeyRejection rejected = new KeyRejection(Venue.BINANCE, code, err.msg(), api);
-      limits.keyWatch().rejected(rejected);
+      link.limits().keyWatch().rejected(rejected);
       String transfer = what.contains("/asset/transfer")
           ? " (the wallet transfer also needs \"Permits Universal Transfer\" enabled on the key)" : "";
       throw new VenueException(Venue.BINANCE, FailureClass.TRANSIENT, code,
@@ -478,18 +427,6 @@ public final class BinanceFuturesGateway implements PerpetualGateway {
       case -4164 -> " (order notional below the contract's minimum)";
       default -> "";
     };
-  }
-
-  private static ApiError apiError(HttpReply reply) {
-    try {
-      JsonNode n = Json.parse(reply.body());
-      if (n != null && n.has("code")) {
-        return new ApiError(reply.status(), n.path("code").asInt(), n.path("msg").asText(""));
-      }
-    } catch (IllegalArgumentException ignored) {
-      // an HTML error page
-    }
-    return new ApiError(reply.status(), 0, Json.abbreviate(reply.body()));
   }
 
   static String symbol(String coin) {

@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionStage;
  * from {@link KeyLimits#window}; the venue's {@code X-MBX-USED-WEIGHT-1M} and {@code X-MBX-ORDER-COUNT-1M}/{@code -10S}
  * headers (all nodes' usage) beyond the cluster's budget hold a window until the venue's next interval, as for spot.
  */
-final class BinanceFuturesThrottle {
+final class BinanceFuturesThrottle implements BinanceLink.Throttle {
   /** {@code POST /fapi/v1/order} weighs 0 on the IP limit and 1 on each order count (Binance's New Order docs). */
   private static final Map<String, Integer> WEIGHTS =
       Map.ofEntries(
@@ -58,7 +58,8 @@ final class BinanceFuturesThrottle {
   }
 
   /** Completes when {@code endpoint} may be called (its weight and order counts are counted then). */
-  CompletionStage<Void> acquire(String endpoint) {
+  @Override
+  public CompletionStage<Void> acquire(String endpoint) {
     return BinanceWindows.acquire(() -> tryAcquire(endpoint));
   }
 
@@ -84,7 +85,8 @@ final class BinanceFuturesThrottle {
   }
 
   /** Reads the venue's usage headers (lower-case names); slows down when the key's usage is beyond the cluster budget. */
-  void update(Map<String, String> headers) {
+  @Override
+  public void update(Map<String, String> headers) {
     long now = clock.millis();
     BinanceWindows.pauseAtBudget(
         headers, "x-mbx-used-weight-1m", share.clusterBudget(limits.futuresWeightPerMinute()), weight, now, 60_000);

@@ -44,13 +44,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,20 +66,12 @@ public final class BinanceGateway implements ExchangeGateway {
   private static final DateTimeFormatter APPLY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private final BinanceSettings settings;
-  private final VenueHttp http;
   private final TradingCosts costs;
   private final Clock clock;
-  private final VenueBackoff backoff;
-  private final KeyLimits limits;
-  private final BinanceThrottle throttle;
-  private final AtomicLong serverOffsetMs = new AtomicLong();
-  private final Map<String, String> usedWeight = new ConcurrentHashMap<>();
+  private final BinanceLink link;
   private final Map<String, CachedRules> rules = new ConcurrentHashMap<>();
 
   private record CachedRules(BinanceSymbolRules rules, Instant fetchedAt) {}
-
-  /** Binance's error payload {@code {"code":-2010,"msg":"…"}}. */
-  private record ApiError(int status, int code, String msg) {}
 
   /** A gateway alone on its key (no other node shares its limits). */
   public BinanceGateway(BinanceSettings settings, VenueHttp http, TradingCosts costs, Clock clock) {
@@ -92,13 +81,9 @@ public final class BinanceGateway implements ExchangeGateway {
   /** A gateway drawing on this node's share of the key's limits; its back-offs travel to the other nodes. */
   public BinanceGateway(BinanceSettings settings, VenueHttp http, TradingCosts costs, Clock clock, KeyLimits limits) {
     this.settings = settings;
-    this.http = http;
     this.costs = costs;
     this.clock = clock;
-    this.limits = limits;
-    this.backoff = new VenueBackoff(Venue.BINANCE, clock);
-    this.throttle = new BinanceThrottle(clock, limits);
-    limits.register(Venue.BINANCE, backoff);
+    this.link = new BinanceLink(http, clock, limits, new BinanceThrottle(clock, limits));
   }
 
   @Override
@@ -108,25 +93,16 @@ public final class BinanceGateway implements ExchangeGateway {
 
   /** The latest {@code X-MBX-USED-WEIGHT-*} and {@code X-MBX-ORDER-COUNT-*} values by lower-case header name. */
   public Map<String, Long> usedWeight() {
-    Map<String, Long> out = new LinkedHashMap<>();
-    usedWeight.forEach(
-        (k, v) -> {
-          try {
-            out.put(k, Long.parseLong(v.trim()));
-          } catch (NumberFormatException ignored) {
-            // a header we cannot read is left out of the metrics
-          }
-        });
-    return out;
+    return link.usedWeight();
   }
 
   public VenueBackoff backoff() {
-    return backoff;
+    return link.backoff();
   }
 
   /** The node's share of the key's limits and the watch that hears of a rejected key. */
   public KeyLimits limits() {
-    return limits;
+    return link.limits();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -478,31 +454,16 @@ public final class BinanceGateway implements ExchangeGateway {
   /** @param orderCoin the coin of an order being placed (reported to the {@link LatencyProbe} once signed), else null */
   private CompletionStage<JsonNode> signed(
       HttpMethod method, String path, QueryString params, boolean mutating, boolean mayResync, String orderCoin) {
-    // signed when its turn comes, so that a wait for the rate limit cannot push the timestamp out of recvWindow
+    Supplier<HttpRequest> sign =
+        link.signed(method, settings.baseUrl() + path, params, settings.credentials(), settings.recvWindow());
     Supplier<HttpRequest> signedRequest =
-        () -> {
-          QueryString q =
-              params
-                  .copy()
-                  .add("recvWindow", settings.recvWindow().toMillis())
-                  .add("timestamp", clock.millis() + serverOffsetMs.get());
-          String payload = q.encoded();
-          String signature = BinanceSigner.sign(settings.credentials().secret(), payload);
-          String signedParams = payload + "&signature=" + signature;
-          HttpRequest request;
-          if (method == HttpMethods.POST) {
-            request =
-                HttpRequest.POST(settings.baseUrl() + path)
-                    .withEntity(ContentTypes.APPLICATION_X_WWW_FORM_URLENCODED, signedParams);
-          } else {
-            request = HttpRequest.create(settings.baseUrl() + path + "?" + signedParams).withMethod(method);
-          }
-          request = request.addHeader(RawHeader.create("X-MBX-APIKEY", settings.credentials().key()));
-          if (orderCoin != null) {
-            LatencyProbe.current().reached(LatencyProbe.Stage.REQUEST_SIGNED, orderCoin);
-          }
-          return request;
-        };
+        orderCoin == null
+            ? sign
+            : () -> {
+              HttpRequest request = sign.get();
+              LatencyProbe.current().reached(LatencyProbe.Stage.REQUEST_SIGNED, orderCoin);
+              return request;
+            };
     String what = method.value() + " " + path;
     return BinanceCalls.resyncOnce(call(signedRequest, what, mutating), mayResync, what, "Binance server time", log,
         this::syncServerTime, () -> signed(method, path, params, mutating, false, orderCoin));
@@ -514,9 +475,7 @@ public final class BinanceGateway implements ExchangeGateway {
     return call(HttpRequest.GET(settings.baseUrl() + "/api/v3/time"), "GET /api/v3/time", false)
         .thenApply(
             json -> {
-              long now = clock.millis();
-              long offset = json.path("serverTime").asLong() - (sent + now) / 2;
-              serverOffsetMs.set(offset);
+              long offset = link.serverTime(sent, json);
               log.info("Binance server time offset {} ms", offset);
               return offset;
             });
@@ -528,34 +487,17 @@ public final class BinanceGateway implements ExchangeGateway {
 
   /** Waits for the rate limit's turn, then builds and sends the request. */
   private CompletionStage<JsonNode> call(Supplier<HttpRequest> request, String what, boolean mutating) {
-    return BinanceCalls.send(backoff, throttle::acquire, http, request, what, mutating)
-        .thenApply(reply -> interpret(reply, what, mutating));
+    return link.send(request, what, mutating).thenApply(reply -> interpret(reply, what, mutating));
   }
 
   private JsonNode interpret(HttpReply reply, String what, boolean mutating) {
-    reply.headers().forEach(
-        (k, v) -> {
-          if (k.startsWith("x-mbx-used-weight") || k.startsWith("x-mbx-order-count")) {
-            usedWeight.put(k, v);
-          }
-        });
-    throttle.update(reply.headers());
     if (reply.ok()) {
-      try {
-        return Json.parse(reply.body());
-      } catch (IllegalArgumentException e) {
-        throw new VenueException(
-            Venue.BINANCE, mutating ? FailureClass.UNKNOWN_OUTCOME : FailureClass.TRANSIENT, "bad-reply",
-            what + ": " + e.getMessage(), null, e);
-      }
+      return BinanceLink.body(reply, what, mutating);
     }
-    ApiError err = apiError(reply);
+    BinanceLink.ApiError err = BinanceLink.ApiError.of(reply);
     if (reply.rateLimited()) {
-      java.time.Duration wait = VenueBackoff.retryAfter(reply, settings.defaultBackoff());
-      backoff.pause(wait);
       // one Binance back-off for the key, as the other nodes apply it: this node's futures gateway pauses too
-      limits.backoffAnnounced(Venue.BINANCE, wait);
-      limits.announce(Venue.BINANCE, wait, reply.status());
+      java.time.Duration wait = link.pauseRateLimited(reply, settings.defaultBackoff());
       log.warn("{}: Binance answered {} ({}); pausing all Binance calls on every node for {} s", what, reply.status(), err.msg(),
           wait.toSeconds());
       return fail(FailureClass.TRANSIENT, String.valueOf(err.code() != 0 ? err.code() : reply.status()),
@@ -564,7 +506,7 @@ public final class BinanceGateway implements ExchangeGateway {
     String code = err.code() != 0 ? String.valueOf(err.code()) : "http-" + reply.status();
     if (KeyRejection.isKeyRejection(Venue.BINANCE, code)) {
       KeyRejection rejected = new KeyRejection(Venue.BINANCE, code, err.msg());
-      limits.keyWatch().rejected(rejected);
+      link.limits().keyWatch().rejected(rejected);
       // refused before anything was done: a retry succeeds once the key is fixed (trading stops meanwhile)
       return fail(FailureClass.TRANSIENT, code, what + ": " + reply.status() + " " + err.msg() + " - "
           + rejected.message(), null);
@@ -586,18 +528,6 @@ public final class BinanceGateway implements ExchangeGateway {
 
   private static JsonNode fail(FailureClass cls, String code, String message, java.time.Duration retryAfter) {
     throw new VenueException(Venue.BINANCE, cls, code, message, retryAfter, null);
-  }
-
-  private static ApiError apiError(HttpReply reply) {
-    try {
-      JsonNode n = Json.parse(reply.body());
-      if (n != null && n.has("code")) {
-        return new ApiError(reply.status(), n.path("code").asInt(), n.path("msg").asText(""));
-      }
-    } catch (IllegalArgumentException ignored) {
-      // an HTML error page from a proxy: the status says it all
-    }
-    return new ApiError(reply.status(), 0, Json.abbreviate(reply.body()));
   }
 
   private static void reject(String violation) {

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
  * cluster's budget (the limit less the margin), more than this node's share explains, the window waits for the venue's
  * next interval.
  */
-final class BinanceThrottle {
+final class BinanceThrottle implements BinanceLink.Throttle {
   /** Travel time and its jitter between our clock and the venue's intervals (as {@code UpbitThrottle.MARGIN_MS}). */
   static final long MARGIN_MS = 250;
   /** The key's {@code /sapi} weight window, shared with the futures gateway's wallet transfers. */
@@ -90,7 +90,8 @@ final class BinanceThrottle {
   }
 
   /** Completes when {@code endpoint} may be called (its weight and order count are counted then). */
-  CompletionStage<Void> acquire(String endpoint) {
+  @Override
+  public CompletionStage<Void> acquire(String endpoint) {
     return BinanceWindows.acquire(() -> tryAcquire(endpoint));
   }
 
@@ -109,7 +110,8 @@ final class BinanceThrottle {
   }
 
   /** Reads the venue's usage headers (lower-case names); slows down when the key's usage is beyond the cluster budget. */
-  void update(Map<String, String> headers) {
+  @Override
+  public void update(Map<String, String> headers) {
     long now = clock.millis();
     BinanceWindows.pauseAtBudget(
         headers, "x-mbx-used-weight-1m", share.clusterBudget(limits.binanceWeightPerMinute()), apiWeight, now, 60_000);

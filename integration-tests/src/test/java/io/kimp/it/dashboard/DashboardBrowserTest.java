@@ -5,16 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
-import io.kimp.fixtures.db.TestDatabases;
 import io.kimp.simulator.SimVenue;
 import io.kimp.simulator.SimulatorConfig;
 import io.kimp.it.TestNodes;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -46,15 +40,10 @@ class DashboardBrowserTest {
 
   @BeforeAll
   void startNode() throws Exception {
-    Path dir = TestDatabases.tempDir("kimp-dash-");
-    Config overrides = ConfigFactory.parseString(String.join("\n",
-        TestNodes.ownNode(dir),
-        "kimp.paper.transfer-time { default = 1s }",
-        "kimp.retry.base-delay = 300ms",
-        "kimp.transfer.poll-interval = 200ms"));
-    node = TradingNode.start(KimpConfig.load(overrides, KimpConfig.profile("kimp-simulate.conf")), true);
-    base = "http://127.0.0.1:" + node.admin().port();
-    token = Files.readString(dir.resolve("admin.token")).trim();
+    TestNodes.Console console = TestNodes.startConsole("kimp-dash-");
+    node = console.node();
+    base = console.base();
+    token = console.token();
   }
 
   @AfterAll

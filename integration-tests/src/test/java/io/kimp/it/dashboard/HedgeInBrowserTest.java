@@ -5,17 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
-import io.kimp.fixtures.db.TestDatabases;
 import io.kimp.it.TestNodes;
 import io.kimp.core.venue.PerpOrderRequest;
 import io.kimp.core.venue.PerpetualGateway;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,19 +39,14 @@ class HedgeInBrowserTest {
 
   @BeforeAll
   void startNode() throws Exception {
-    Path dir = TestDatabases.tempDir("kimp-dash-hedge-");
-    Config overrides = ConfigFactory.parseString(String.join("\n",
-        TestNodes.ownNode(dir),
+    TestNodes.Console console = TestNodes.startConsole("kimp-dash-hedge-",
         "kimp.hedge.enabled = on",
         "kimp.hedge.watch-interval = 2s",
         // an orphan short stays for the page to show (closed by this test, not by the watch)
-        "kimp.hedge.close-orphans = off",
-        "kimp.paper.transfer-time { default = 1s }",
-        "kimp.retry.base-delay = 300ms",
-        "kimp.transfer.poll-interval = 200ms"));
-    node = TradingNode.start(KimpConfig.load(overrides, KimpConfig.profile("kimp-simulate.conf")), true);
-    base = "http://127.0.0.1:" + node.admin().port();
-    token = Files.readString(dir.resolve("admin.token")).trim();
+        "kimp.hedge.close-orphans = off");
+    node = console.node();
+    base = console.base();
+    token = console.token();
   }
 
   @AfterAll
