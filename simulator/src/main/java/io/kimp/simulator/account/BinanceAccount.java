@@ -186,7 +186,11 @@ final class BinanceAccount {
 
   private PrivateReply authenticate(PrivateRequest r, Map<String, String> p, long now) {
     try {
-      BinanceSignatures.verify(r, p, accounts.keys().binanceApiKey(), accounts.keys().binanceSecretKey(), now);
+      BinanceSignatures.checkApiKey(r, accounts.keys().binanceApiKey());
+      if (accounts.binanceKeyRefused()) {
+        return error(401, -2015, "Invalid API-key, IP, or permissions for action.");
+      }
+      BinanceSignatures.checkSigned(r, p, accounts.keys().binanceSecretKey(), now + accounts.binanceClockOffset());
       return null;
     } catch (BinanceSignatures.Refused e) {
       return error(e.status, e.code, e.getMessage());
@@ -502,13 +506,15 @@ final class BinanceAccount {
   private ArrayNode coinConfig() {
     ArrayNode out = JSON.createArrayNode();
     for (CoinWallet w : accounts.wallets().values()) {
-      ObjectNode c = out.addObject().put("coin", w.coin()).put("depositAllEnable", true).put("withdrawAllEnable", true)
+      boolean in = accounts.depositOpen(Side.BINANCE, w.coin());
+      boolean outOpen = accounts.withdrawOpen(Side.BINANCE, w.coin());
+      ObjectNode c = out.addObject().put("coin", w.coin()).put("depositAllEnable", in).put("withdrawAllEnable", outOpen)
           .put("name", w.coin()).put("free", plain(ledger.free(w.coin()))).put("locked", plain(ledger.locked(w.coin())))
           .put("freeze", "0").put("withdrawing", "0").put("ipoing", "0").put("ipoable", "0").put("storage", "0")
           .put("isLegalMoney", false).put("trading", true);
       c.putArray("networkList").addObject().put("network", w.network()).put("coin", w.coin())
           .put("withdrawIntegerMultiple", BigDecimal.ONE.movePointLeft(w.decimals()).toPlainString())
-          .put("isDefault", true).put("depositEnable", true).put("withdrawEnable", true)
+          .put("isDefault", true).put("depositEnable", in).put("withdrawEnable", outOpen)
           .put("depositDesc", "").put("withdrawDesc", "").put("name", w.network())
           .put("resetAddressStatus", false).put("withdrawFee", plain(w.binanceFee()))
           .put("withdrawMin", plain(w.minimum())).put("withdrawMax", "9999999999")
@@ -561,6 +567,9 @@ final class BinanceAccount {
     Side to = accounts.transfers().owner(address);
     if (to != Side.UPBIT) {
       throw new Refused(400, -4005, "Invalid address.");
+    }
+    if (!accounts.withdrawOpen(Side.BINANCE, w.coin())) {
+      throw new Refused(400, -4019, "Current asset is not open for withdrawal.");
     }
     String tag = p.get("addressTag");
     if (w.tagRequired() && (tag == null || tag.isBlank())) {
@@ -662,6 +671,15 @@ final class BinanceAccount {
 
   private static PrivateReply ok(Object json) {
     return new PrivateReply(200, json.toString());
+  }
+
+  /** Binance's body of a 429 (too much weight) or a 418 (the IP banned for not backing off). */
+  static String rateLimitBody(int status) {
+    return error(status, -1003, status == 418
+        ? "Way too much request weight used; IP banned until later. Please use WebSocket Streams for live updates to "
+            + "avoid bans."
+        : "Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket "
+            + "Streams for live updates to avoid polling the API.").body();
   }
 
   static PrivateReply error(int status, int code, String msg) {

@@ -27,6 +27,13 @@ public final class SimAccounts {
   private final UpbitAccount upbit;
   private final BinanceAccount binance;
   private final long startedAt = System.currentTimeMillis();
+  private final PrivateFaults upbitFaults = new PrivateFaults(status -> UpbitAccount.tooManyBody());
+  private final PrivateFaults binanceFaults = new PrivateFaults(BinanceAccount::rateLimitBody);
+  private volatile String upbitKeyRefusal;
+  private volatile boolean binanceKeyRefused;
+  private volatile long binanceClockOffset;
+  /** Per venue and coin: {deposits open, withdrawals open}; a coin not set has both open. */
+  private final Map<Side, Map<String, boolean[]>> walletStates = new EnumMap<>(Side.class);
 
   /**
    * @param usdtPrices the coins both venues trade and withdraw, each with a reference USDT price (for fees and minimums)
@@ -65,6 +72,94 @@ public final class SimAccounts {
     return BinanceAccount.isPrivate(path);
   }
 
+  /**
+   * Serves one of Upbit's private requests through its fault injection ({@link #upbitFaults}): counted, answered by an
+   * injected fault or executed by {@link #upbit}.
+   */
+  public PrivateFaults.Outcome serveUpbit(PrivateRequest r, long now) {
+    return upbitFaults.serve(r, now, req -> upbit(req, now));
+  }
+
+  /** The same for Binance ({@link #binanceFaults}, then {@link #binance}). */
+  public PrivateFaults.Outcome serveBinance(PrivateRequest r, long now) {
+    return binanceFaults.serve(r, now, req -> binance(req, now));
+  }
+
+  /** Upbit's private-REST fault injection and request counters. */
+  public PrivateFaults upbitFaults() {
+    return upbitFaults;
+  }
+
+  /** Binance's private-REST fault injection and request counters. */
+  public PrivateFaults binanceFaults() {
+    return binanceFaults;
+  }
+
+  /**
+   * From now on Upbit refuses its (valid) access key with the error {@code name} ({@code invalid_access_key},
+   * {@code expired_access_key}, {@code no_authorization_ip}, {@code out_of_scope}): a key revoked, expired or this IP
+   * taken off its allow-list while the client runs. Null accepts it again.
+   */
+  public void refuseUpbitKey(String name) {
+    this.upbitKeyRefusal = name;
+  }
+
+  String upbitKeyRefusal() {
+    return upbitKeyRefusal;
+  }
+
+  /** From now on Binance answers every signed request {@code -2015} (key deleted, IP off the list); false accepts it. */
+  public void refuseBinanceKey(boolean refused) {
+    this.binanceKeyRefused = refused;
+  }
+
+  boolean binanceKeyRefused() {
+    return binanceKeyRefused;
+  }
+
+  /**
+   * Binance's clock runs {@code offset} ahead (positive) or behind of this machine's: {@code /api/v3/time} and the
+   * {@code timestamp}/{@code recvWindow} check ({@code -1021}) use it.
+   */
+  public void setBinanceClockOffset(java.time.Duration offset) {
+    this.binanceClockOffset = offset.toMillis();
+  }
+
+  /** Binance's clock offset in ms ({@link #setBinanceClockOffset}). */
+  public long binanceClockOffset() {
+    return binanceClockOffset;
+  }
+
+  /**
+   * Opens or suspends deposits and withdrawals of {@code coin} at Upbit ({@code wallet_state} {@code working},
+   * {@code withdraw_only}, {@code deposit_only} or {@code paused}). A suspended withdrawal is refused; a deposit that
+   * arrives while deposits are suspended stays pending until they open again.
+   */
+  public synchronized void setUpbitWallet(String coin, boolean depositEnable, boolean withdrawEnable) {
+    walletStates.computeIfAbsent(Side.UPBIT, s -> new java.util.HashMap<>())
+        .put(coin, new boolean[] {depositEnable, withdrawEnable});
+  }
+
+  /** The same at Binance ({@code depositEnable}/{@code withdrawEnable} of {@code /sapi/v1/capital/config/getall}). */
+  public synchronized void setBinanceWallet(String coin, boolean depositEnable, boolean withdrawEnable) {
+    walletStates.computeIfAbsent(Side.BINANCE, s -> new java.util.HashMap<>())
+        .put(coin, new boolean[] {depositEnable, withdrawEnable});
+  }
+
+  boolean depositOpen(Side venue, String coin) {
+    return walletState(venue, coin)[0];
+  }
+
+  boolean withdrawOpen(Side venue, String coin) {
+    return walletState(venue, coin)[1];
+  }
+
+  private boolean[] walletState(Side venue, String coin) {
+    Map<String, boolean[]> m = walletStates.get(venue);
+    boolean[] s = m == null ? null : m.get(coin);
+    return s == null ? new boolean[] {true, true} : s;
+  }
+
   public synchronized PrivateReply upbit(PrivateRequest r, long now) {
     settle(now);
     return upbit.handle(r, now);
@@ -76,7 +171,7 @@ public final class SimAccounts {
   }
 
   private void settle(long now) {
-    transfers.settle(now, ledgers);
+    transfers.settle(now, ledgers, this::depositOpen);
     upbit.matchResting(now);
     binance.matchResting(now);
   }

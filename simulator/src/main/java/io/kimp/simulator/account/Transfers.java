@@ -99,10 +99,10 @@ final class Transfers {
     return t;
   }
 
-  /** Credits every transfer that has arrived by {@code now} to its receiving ledger. */
-  void settle(long now, Map<Side, Ledger> ledgers) {
+  /** Credits every transfer that has arrived by {@code now} to its receiving ledger, where its deposits are open. */
+  void settle(long now, Map<Side, Ledger> ledgers, java.util.function.BiPredicate<Side, String> depositOpen) {
     for (Transfer t : transfers) {
-      if (!t.credited && t.arrived(now)) {
+      if (!t.credited && t.arrived(now) && depositOpen.test(t.to, t.coin)) {
         t.credited = true;
         ledgers.get(t.to).credit(t.coin, t.amount);
       }

@@ -178,7 +178,19 @@ final class UpbitAccount {
 
   private PrivateReply authenticate(PrivateRequest r) {
     try {
-      UpbitTokens.verify(r, accounts.keys().upbitAccessKey(), accounts.keys().upbitSecretKey(), nonces);
+      com.fasterxml.jackson.databind.JsonNode claims =
+          UpbitTokens.claims(r, accounts.keys().upbitAccessKey(), accounts.keys().upbitSecretKey());
+      String refusal = accounts.upbitKeyRefusal();
+      if (refusal != null) {
+        return error(401, refusal, switch (refusal) {
+          case "no_authorization_ip" -> "This is not a verified IP.";
+          case "expired_access_key" -> "서버의 API 키가 만료되었습니다.";
+          case "out_of_scope" -> "권한이 부족합니다.";
+          default -> "잘못된 엑세스 키입니다.";
+        });
+      }
+      UpbitTokens.checkNonce(claims, nonces);
+      UpbitTokens.checkQueryHash(claims, r);
       return null;
     } catch (UpbitTokens.Refused e) {
       return error(e.status, e.name, e.getMessage());
@@ -501,15 +513,28 @@ final class UpbitAccount {
         .put("identity_auth_verified", true).put("bank_account_verified", true).put("two_factor_auth_verified", true)
         .put("locked", false).put("wallet_locked", false);
     ObjectNode cur = root.putObject("currency").put("code", c).put("withdraw_fee", plain(w.upbitFee()))
-        .put("is_coin", true).put("wallet_state", "working");
-    cur.putArray("wallet_support").add("deposit").add("withdraw");
+        .put("is_coin", true).put("wallet_state", walletState(c));
+    ArrayNode support = cur.putArray("wallet_support");
+    if (accounts.depositOpen(Side.UPBIT, c)) {
+      support.add("deposit");
+    }
+    if (accounts.withdrawOpen(Side.UPBIT, c)) {
+      support.add("withdraw");
+    }
     root.putObject("account").put("currency", c).put("balance", plain(ledger.free(c)))
         .put("locked", plain(ledger.locked(c))).put("avg_buy_price", "0").put("avg_buy_price_modified", false)
         .put("unit_currency", "KRW");
     root.putObject("withdraw_limit").put("currency", c).put("minimum", plain(w.minimum())).put("onetime", "1000000")
         .put("daily", "10000000").put("remaining_daily", "10000000").put("remaining_daily_krw", "1000000000")
-        .put("fixed", w.decimals()).put("can_withdraw", true);
+        .put("fixed", w.decimals()).put("can_withdraw", accounts.withdrawOpen(Side.UPBIT, c));
     return root;
+  }
+
+  /** {@code working}, {@code withdraw_only}, {@code deposit_only} or {@code paused}, as {@link SimAccounts#setUpbitWallet}. */
+  private String walletState(String coin) {
+    boolean in = accounts.depositOpen(Side.UPBIT, coin);
+    boolean out = accounts.withdrawOpen(Side.UPBIT, coin);
+    return in && out ? "working" : out ? "withdraw_only" : in ? "deposit_only" : "paused";
   }
 
   private ArrayNode withdrawAddresses() {
@@ -542,6 +567,10 @@ final class UpbitAccount {
     String registeredTag = accounts.transfers().tag(Side.BINANCE, w.coin());
     if (!address.equals(registered) || !java.util.Objects.equals(tag, registeredTag)) {
       throw new Refused(400, "withdraw_address_not_registered", "허용되지 않은 출금 주소입니다.");
+    }
+    if (!accounts.withdrawOpen(Side.UPBIT, w.coin())) {
+      // the name is the simulator's: Upbit's docs list no error for a suspended wallet
+      throw new Refused(400, "withdraw_suspended", w.coin() + " 출금이 일시 중단되었습니다.");
     }
     if (amount.stripTrailingZeros().scale() > w.decimals()) {
       throw new Refused(400, "validation_error", "amount has more than " + w.decimals() + " decimals");
@@ -656,6 +685,11 @@ final class UpbitAccount {
 
   private static PrivateReply ok(Object json) {
     return new PrivateReply(200, json.toString());
+  }
+
+  /** Upbit's body of a 429. */
+  static String tooManyBody() {
+    return error(429, "too_many_requests", "Too many API requests.").body();
   }
 
   static PrivateReply error(int status, String name, String message) {
