@@ -41,7 +41,6 @@ final class BinanceAccount {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter APPLY_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-  private static final BigDecimal MIN_NOTIONAL = new BigDecimal("5");
   private static final Map<String, Integer> WEIGHTS = Map.ofEntries(
       Map.entry("GET /api/v3/account", 20), Map.entry("POST /api/v3/order", 1), Map.entry("GET /api/v3/order", 4),
       Map.entry("DELETE /api/v3/order", 1), Map.entry("GET /api/v3/openOrders", 6),
@@ -52,9 +51,13 @@ final class BinanceAccount {
 
   private final SimAccounts accounts;
   private final Ledger ledger;
-  private final RateLimit apiWeight;
-  private final RateLimit sapiWeight;
-  private final RateLimit orders10s;
+  private RateLimit apiWeight;
+  private RateLimit sapiWeight;
+  private RateLimit orders10s;
+  private RateLimit ordersDay;
+  /** Until when a 429's Retry-After runs (a request before then is banned), and until when the IP is banned (418). */
+  private long retryAfterUntil;
+  private long bannedUntil;
   private final LongSupplier throttledUntil;
   private final List<Order> orders = new ArrayList<>();
   private final List<Withdrawal> withdrawals = new ArrayList<>();
@@ -103,7 +106,16 @@ final class BinanceAccount {
     this.apiWeight = apiWeight;
     this.sapiWeight = SimAccounts.window(60_000, 12_000);
     this.orders10s = SimAccounts.window(10_000, 100);
+    this.ordersDay = SimAccounts.window(86_400_000, 200_000);
     this.throttledUntil = throttledUntil;
+  }
+
+  /** Sets the request weight per minute ({@code /api}, {@code /sapi}) and the order limits per 10 s and per day. */
+  void limits(RateLimit api, int sapiPerMinute, int ordersPer10s, int ordersPerDay) {
+    this.apiWeight = api;
+    this.sapiWeight = SimAccounts.window(60_000, sapiPerMinute);
+    this.orders10s = SimAccounts.window(10_000, ordersPer10s);
+    this.ordersDay = SimAccounts.window(86_400_000, ordersPerDay);
   }
 
   static boolean isPrivate(String path) {
@@ -119,8 +131,19 @@ final class BinanceAccount {
     if (now < throttledUntil.getAsLong()) {
       return tooMany(w, now, (throttledUntil.getAsLong() - now + 999) / 1000);
     }
+    if (now < bannedUntil || now < retryAfterUntil) {
+      // still inside a 429's Retry-After (or a ban): the IP is banned, 2 minutes (Binance: "failing to back off after
+      // receiving 429s will result in an automated IP ban (HTTP status 418)")
+      if (now >= bannedUntil) {
+        bannedUntil = now + 120_000;
+      }
+      return new PrivateReply(418, error(418, -1003, "Way too much request weight used; IP banned until " + bannedUntil
+          + ". Please use WebSocket Streams for live updates to avoid bans.").body(),
+          Map.of("Retry-After", Long.toString(Math.max(1, (bannedUntil - now + 999) / 1000))));
+    }
     int used = w.add(now, WEIGHTS.getOrDefault(r.endpoint(), 1));
     if (used < 0) {
+      retryAfterUntil = now + w.secondsLeft(now) * 1000;
       return tooMany(w, now, w.secondsLeft(now));
     }
     Map<String, String> headers = new LinkedHashMap<>();
@@ -133,10 +156,12 @@ final class BinanceAccount {
     }
     if (r.endpoint().equals("POST /api/v3/order")) {
       int n = orders10s.add(now, 1);
+      int d = ordersDay.add(now, 1);
       headers.put("X-MBX-ORDER-COUNT-10S", Integer.toString(Math.max(n, orders10s.used(now))));
-      if (n < 0) {
-        return error(429, -1015, "Too many new orders; current limit is 100 orders per TEN_SECONDS.")
-            .withHeaders(headers);
+      headers.put("X-MBX-ORDER-COUNT-1D", Integer.toString(Math.max(d, ordersDay.used(now))));
+      if (n < 0 || d < 0) {
+        return error(429, -1015, "Too many new orders; current limit is " + (d < 0 ? ordersDay.limit() + " orders per DAY."
+            : orders10s.limit() + " orders per TEN_SECONDS.")).withHeaders(headers);
       }
     }
     try {
@@ -272,7 +297,7 @@ final class BinanceAccount {
       }
       fills = Matching.walk(book, buy, null, qty, quoteQty, step);
       BigDecimal filledQuote = Matching.quote(fills);
-      if (filledQuote.compareTo(MIN_NOTIONAL) < 0) {
+      if (filledQuote.compareTo(accounts.binanceMinNotional()) < 0) {
         throw new Refused(400, -1013, "Filter failure: NOTIONAL");
       }
       if (buy ? ledger.free("USDT").compareTo(filledQuote) < 0 : ledger.free(coin).compareTo(Matching.qty(fills)) < 0) {
@@ -292,7 +317,7 @@ final class BinanceAccount {
       if (price.signum() <= 0 || price.remainder(tick).signum() != 0) {
         throw new Refused(400, -1013, "Filter failure: PRICE_FILTER");
       }
-      if (price.multiply(qty).compareTo(MIN_NOTIONAL) < 0) {
+      if (price.multiply(qty).compareTo(accounts.binanceMinNotional()) < 0) {
         throw new Refused(400, -1013, "Filter failure: NOTIONAL");
       }
       o.origQty = qty;
@@ -737,5 +762,25 @@ final class BinanceAccount {
 
   int withdrawalCount() {
     return withdrawals.size();
+  }
+
+  /** Orders created per client order id. */
+  Map<String, Integer> ordersByClientId() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (Order o : orders) {
+      out.merge(o.clientOrderId, 1, Integer::sum);
+    }
+    return out;
+  }
+
+  /** Withdrawals created per {@code withdrawOrderId} (those sent without one are not counted). */
+  Map<String, Integer> withdrawalsByClientId() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (Withdrawal w : withdrawals) {
+      if (w.withdrawOrderId != null) {
+        out.merge(w.withdrawOrderId, 1, Integer::sum);
+      }
+    }
+    return out;
   }
 }

@@ -4,6 +4,7 @@ import io.kimp.simulator.account.Transfers.Side;
 import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -18,8 +19,17 @@ import java.util.function.LongSupplier;
  */
 public final class SimAccounts {
   private final AccountsConfig config;
-  private final SimKeys keys;
-  private final Map<String, CoinWallet> wallets = new LinkedHashMap<>();
+  private volatile SimKeys keys;
+  private final Map<String, CoinWallet> wallets = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  /** Per venue, the starting balances, moved by {@link #setUpbitBalance}/{@link #setBinanceBalance} (for the audit). */
+  private final Map<Side, Map<String, BigDecimal>> starts = new EnumMap<>(Side.class);
+  private volatile BigDecimal upbitFee;
+  private volatile BigDecimal binanceFee;
+  private volatile BigDecimal upbitMinOrder = new BigDecimal("5000");
+  private volatile BigDecimal binanceMinNotional = new BigDecimal("5");
+  private volatile boolean upbitRateLimited = true;
+  /** Upbit's registered withdrawal addresses {currency, net_type, address, tag}; null: Binance's deposit addresses. */
+  private List<String[]> upbitWithdrawalAddresses;
   private final Ladder.Source upbitBooks;
   private final Ladder.Source binanceBooks;
   private final Map<Side, Ledger> ledgers = new EnumMap<>(Side.class);
@@ -55,11 +65,25 @@ public final class SimAccounts {
     });
     this.upbitBooks = upbitBooks;
     this.binanceBooks = binanceBooks;
+    this.upbitFee = config.upbitFee();
+    this.binanceFee = config.binanceFee();
+    starts.put(Side.UPBIT, new java.util.TreeMap<>(config.upbitBalances()));
+    starts.put(Side.BINANCE, new java.util.TreeMap<>(config.binanceBalances()));
     ledgers.put(Side.UPBIT, new Ledger(config.upbitBalances()));
     ledgers.put(Side.BINANCE, new Ledger(config.binanceBalances()));
     this.transfers = new Transfers(config.transferDelay().toMillis());
     this.upbit = new UpbitAccount(this, ledgers.get(Side.UPBIT), upbitThrottled);
     this.binance = new BinanceAccount(this, ledgers.get(Side.BINANCE), binanceWeight, binanceThrottled);
+  }
+
+  /** Binance's JSON body of a 429 ({@code -1003}) or a 418 (the IP banned). */
+  public static String binanceRateLimitBody(int status) {
+    return BinanceAccount.rateLimitBody(status);
+  }
+
+  /** Upbit's JSON body of a 429 ({@code too_many_requests}). */
+  public static String upbitRateLimitBody() {
+    return UpbitAccount.tooManyBody();
   }
 
   /** Whether {@code path} is one of Upbit's private endpoints (answered by {@link #upbit}). */
@@ -200,8 +224,8 @@ public final class SimAccounts {
   public synchronized Map<String, BigDecimal> audit(long now) {
     settle(now);
     Map<String, BigDecimal> out = new java.util.TreeMap<>();
-    audit("UPBIT", ledgers.get(Side.UPBIT).totals(), config.upbitBalances(), upbit.flows(), out);
-    audit("BINANCE", ledgers.get(Side.BINANCE).totals(), config.binanceBalances(), binance.flows(), out);
+    audit("UPBIT", ledgers.get(Side.UPBIT).totals(), starts.get(Side.UPBIT), upbit.flows(), out);
+    audit("BINANCE", ledgers.get(Side.BINANCE).totals(), starts.get(Side.BINANCE), binance.flows(), out);
     return out;
   }
 
@@ -270,11 +294,155 @@ public final class SimAccounts {
   }
 
   BigDecimal upbitFee() {
-    return config.upbitFee();
+    return upbitFee;
   }
 
   BigDecimal binanceFee() {
-    return config.binanceFee();
+    return binanceFee;
+  }
+
+  BigDecimal upbitMinOrder() {
+    return upbitMinOrder;
+  }
+
+  BigDecimal binanceMinNotional() {
+    return binanceMinNotional;
+  }
+
+  boolean upbitRateLimited() {
+    return upbitRateLimited;
+  }
+
+  synchronized List<String[]> upbitWithdrawalAddresses() {
+    return upbitWithdrawalAddresses == null ? null : List.copyOf(upbitWithdrawalAddresses);
+  }
+
+  // ---------------------------------------------------------------- settings a test (or a scenario) changes
+
+  /** The keys the venues accept from now on. */
+  public void setKeys(SimKeys keys) {
+    this.keys = keys;
+  }
+
+  /** Adds (or replaces) a coin's wallet: from then on both venues trade and transfer it. */
+  public void putWallet(CoinWallet wallet) {
+    wallets.put(wallet.coin(), wallet);
+  }
+
+  /** Upbit's trading fee from now on (charged in KRW). */
+  public void setUpbitFee(BigDecimal fee) {
+    this.upbitFee = fee;
+  }
+
+  /** Binance's trading fee from now on (charged in the asset received). */
+  public void setBinanceFee(BigDecimal fee) {
+    this.binanceFee = fee;
+  }
+
+  /** Upbit's minimum order total in KRW (5000). */
+  public void setUpbitMinOrder(BigDecimal krw) {
+    this.upbitMinOrder = krw;
+  }
+
+  /** Binance's NOTIONAL filter minimum in USDT (5). */
+  public void setBinanceMinNotional(BigDecimal usdt) {
+    this.binanceMinNotional = usdt;
+  }
+
+  /** Whether Upbit refuses requests beyond its per-second budgets (they are counted and shown either way). */
+  public void setUpbitRateLimited(boolean enforced) {
+    this.upbitRateLimited = enforced;
+  }
+
+  /** Upbit's requests refused with 429 because a per-second budget was spent. */
+  public synchronized int upbitTooManyRequests() {
+    return upbit.tooManyRequests();
+  }
+
+  /**
+   * Binance's limits: request weight per minute on {@code /api} and on {@code /sapi}, orders per 10 s and per day. The
+   * {@code /api} weight is then counted apart from the public endpoints'.
+   */
+  public synchronized void setBinanceLimits(int weightPerMinute, int sapiWeightPerMinute, int ordersPer10s,
+      int ordersPerDay) {
+    binance.limits(window(60_000, weightPerMinute), sapiWeightPerMinute, ordersPer10s, ordersPerDay);
+  }
+
+  /**
+   * Registers a withdrawal address at Upbit ({@code GET /v1/withdraws/coin_addresses} then lists the registered ones
+   * only, not Binance's deposit addresses).
+   */
+  public synchronized void registerUpbitWithdrawalAddress(String coin, String netType, String address, String tag) {
+    if (upbitWithdrawalAddresses == null) {
+      upbitWithdrawalAddresses = new java.util.ArrayList<>();
+    }
+    upbitWithdrawalAddresses.add(new String[] {coin, netType, address, tag});
+  }
+
+  /** Removes every registered Upbit withdrawal address of {@code coin} (and lists registered addresses only). */
+  public synchronized void unregisterUpbitWithdrawalAddresses(String coin) {
+    if (upbitWithdrawalAddresses == null) {
+      upbitWithdrawalAddresses = new java.util.ArrayList<>();
+    }
+    upbitWithdrawalAddresses.removeIf(a -> a[0].equals(coin));
+  }
+
+  /** Sets Upbit's free balance of {@code asset} (the audit counts the change as a deposit from outside). */
+  public synchronized void setUpbitBalance(String asset, BigDecimal amount, long now) {
+    setBalance(Side.UPBIT, asset, amount, now);
+  }
+
+  /** Sets Binance's free balance of {@code asset}. */
+  public synchronized void setBinanceBalance(String asset, BigDecimal amount, long now) {
+    setBalance(Side.BINANCE, asset, amount, now);
+  }
+
+  private void setBalance(Side side, String asset, BigDecimal amount, long now) {
+    settle(now);
+    Ledger l = ledgers.get(side);
+    BigDecimal delta = amount.subtract(l.free(asset));
+    l.credit(asset, delta);
+    starts.get(side).merge(asset, delta, BigDecimal::add);
+  }
+
+  /** Upbit's free balance of {@code asset}, transfers that arrived by {@code now} credited. */
+  public synchronized BigDecimal upbitFree(String asset, long now) {
+    settle(now);
+    return ledgers.get(Side.UPBIT).free(asset);
+  }
+
+  /** Binance's free balance of {@code asset}. */
+  public synchronized BigDecimal binanceFree(String asset, long now) {
+    settle(now);
+    return ledgers.get(Side.BINANCE).free(asset);
+  }
+
+  /** How long a transfer takes from now on (transfers already sent keep their arrival). */
+  public synchronized void setTransferDelay(java.time.Duration delay) {
+    transfers.delay(delay.toMillis());
+  }
+
+  /** While held, new transfers never arrive (a stuck deposit); released, the ones sent later arrive again. */
+  public synchronized void holdTransfers(boolean hold) {
+    transfers.hold(hold);
+  }
+
+  /** Binance's orders per client order id; withdrawals per {@code withdrawOrderId}. */
+  public synchronized Map<String, Integer> binanceOrdersByClientId() {
+    return binance.ordersByClientId();
+  }
+
+  public synchronized Map<String, Integer> binanceWithdrawalsByClientId() {
+    return binance.withdrawalsByClientId();
+  }
+
+  /** Upbit's orders per identifier, and its withdrawals' amounts (oldest first). */
+  public synchronized Map<String, Integer> upbitOrdersByIdentifier() {
+    return upbit.ordersByIdentifier();
+  }
+
+  public synchronized List<BigDecimal> upbitWithdrawalAmounts() {
+    return upbit.withdrawalAmounts();
   }
 
   long startedAt() {
@@ -282,7 +450,7 @@ public final class SimAccounts {
   }
 
   /** A fixed-window counter of {@code limit} per {@code windowMillis}, as the venues count. */
-  static RateLimit window(long windowMillis, int limit) {
+  public static RateLimit window(long windowMillis, int limit) {
     return new RateLimit() {
       private long start;
       private int used;

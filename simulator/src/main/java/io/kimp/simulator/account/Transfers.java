@@ -60,10 +60,20 @@ final class Transfers {
   private final Map<String, Side> owners = new HashMap<>();
   private final List<Transfer> transfers = new ArrayList<>();
   private final AtomicLong seq = new AtomicLong();
-  private final long delayMillis;
+  private long delayMillis;
+  private boolean held;
 
   Transfers(long delayMillis) {
     this.delayMillis = delayMillis;
+  }
+
+  void delay(long millis) {
+    this.delayMillis = millis;
+  }
+
+  /** While held, transfers sent never arrive. */
+  void hold(boolean hold) {
+    this.held = hold;
   }
 
   long delayMillis() {
@@ -94,7 +104,7 @@ final class Transfers {
   Transfer send(Side from, String coin, String network, BigDecimal amount, String address, String tag, long now) {
     long n = seq.incrementAndGet();
     Transfer t = new Transfer(n, hash("tx" + n + coin + address + now, 64), coin, network, amount, address, tag, from,
-        owners.get(address), now, now + delayMillis, java.util.UUID.nameUUIDFromBytes(("deposit" + n).getBytes()).toString());
+        owners.get(address), now, held ? Long.MAX_VALUE : now + delayMillis, java.util.UUID.nameUUIDFromBytes(("deposit" + n).getBytes()).toString());
     transfers.add(t);
     return t;
   }
