@@ -530,7 +530,10 @@ final class BinanceAccount {
 
   private ArrayNode coinConfig() {
     ArrayNode out = JSON.createArrayNode();
-    for (CoinWallet w : accounts.wallets().values()) {
+    for (CoinWallet w : List.copyOf(accounts.wallets().values())) {
+      if (accounts.binanceBook(w.coin()) == null) {
+        continue; // a coin Binance does not list
+      }
       boolean in = accounts.depositOpen(Side.BINANCE, w.coin());
       boolean outOpen = accounts.withdrawOpen(Side.BINANCE, w.coin());
       ObjectNode c = out.addObject().put("coin", w.coin()).put("depositAllEnable", in).put("withdrawAllEnable", outOpen)
@@ -555,7 +558,7 @@ final class BinanceAccount {
     if (coin == null || coin.isEmpty()) {
       throw new Refused(400, -1102, "Mandatory parameter 'coin' was not sent, was empty/null, or malformed.");
     }
-    CoinWallet w = accounts.wallets().get(coin);
+    CoinWallet w = accounts.wallet(coin);
     if (w == null) {
       throw new Refused(400, -4003, "This coin does not exist in the wallet.");
     }

@@ -28,6 +28,8 @@ public final class SimAccounts {
   private volatile BigDecimal upbitMinOrder = new BigDecimal("5000");
   private volatile BigDecimal binanceMinNotional = new BigDecimal("5");
   private volatile boolean upbitRateLimited = true;
+  /** Makes the wallet of a coin that has none yet, or null (the coin is unknown at both venues). */
+  private volatile java.util.function.Function<String, CoinWallet> newWallet = coin -> null;
   /** Upbit's registered withdrawal addresses {currency, net_type, address, tag}; null: Binance's deposit addresses. */
   private List<String[]> upbitWithdrawalAddresses;
   private final Ladder.Source upbitBooks;
@@ -286,7 +288,7 @@ public final class SimAccounts {
   }
 
   Ladder binanceBook(String coin) {
-    return wallets.containsKey(coin) ? binanceBooks.book(coin) : null;
+    return wallet(coin) != null ? binanceBooks.book(coin) : null;
   }
 
   Transfers transfers() {
@@ -322,6 +324,27 @@ public final class SimAccounts {
   /** The keys the venues accept from now on. */
   public void setKeys(SimKeys keys) {
     this.keys = keys;
+  }
+
+  /** {@code coin}'s wallet, made on first use when {@link #walletsOnDemand} says how; null when the coin is unknown. */
+  CoinWallet wallet(String coin) {
+    CoinWallet w = wallets.get(coin);
+    if (w == null && coin != null) {
+      w = newWallet.apply(coin);
+      if (w != null) {
+        wallets.putIfAbsent(coin, w);
+      }
+    }
+    return w;
+  }
+
+  /**
+   * Venues that know every coin: a coin's wallet is made by {@code make} the first time a request names it (as the real
+   * venues list hundreds of coins), where otherwise only the configured coins exist. A venue trades a coin only where it
+   * has a book for it.
+   */
+  public void walletsOnDemand(java.util.function.Function<String, CoinWallet> make) {
+    this.newWallet = make;
   }
 
   /** Adds (or replaces) a coin's wallet: from then on both venues trade and transfer it. */

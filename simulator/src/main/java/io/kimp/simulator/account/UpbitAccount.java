@@ -483,7 +483,7 @@ final class UpbitAccount {
     if (currency == null || currency.isEmpty()) {
       throw new Refused(400, "validation_error", "currency is required");
     }
-    CoinWallet w = accounts.wallets().get(currency);
+    CoinWallet w = accounts.wallet(currency);
     if (w == null) {
       throw new Refused(404, "coin_address_not_found", "해당 화폐를 찾지 못했습니다.");
     }
