@@ -8,6 +8,7 @@ import io.kimp.simulator.SimHttpServer.Respond;
 import io.kimp.simulator.SimHttpServer.Upgrade;
 import io.kimp.simulator.account.AccountsConfig;
 import io.kimp.simulator.account.Ladder;
+import io.kimp.simulator.account.PrivateFaults;
 import io.kimp.simulator.account.PrivateReply;
 import io.kimp.simulator.account.PrivateRequest;
 import io.kimp.simulator.account.RateLimit;
@@ -503,7 +504,8 @@ public final class ExchangeSimulator implements AutoCloseable {
     if (path.equals("/fx/usdkrw")) {
       return new Respond(HttpResponseStatus.OK, JSON_TYPE, usdKrwBody);
     }
-    Reply r = SimAccounts.upbitPrivate(path) ? respond(accounts.upbit(privateRequest(req, uri), System.currentTimeMillis()))
+    Reply r = SimAccounts.upbitPrivate(path)
+        ? respond(accounts.serveUpbit(privateRequest(req, uri), System.currentTimeMillis()))
         : upbitVenue.rest(uri, System.currentTimeMillis());
     count(SimVenue.UPBIT, req, r);
     return r != null ? r : notFound();
@@ -514,8 +516,8 @@ public final class ExchangeSimulator implements AutoCloseable {
     Reply r = binanceVenue.upgrade(uri, this::register);
     if (r == null) {
       r = SimAccounts.binancePrivate(uri.path())
-          ? respond(accounts.binance(privateRequest(req, uri), System.currentTimeMillis()))
-          : binanceVenue.rest(uri, System.currentTimeMillis());
+          ? respond(accounts.serveBinance(privateRequest(req, uri), System.currentTimeMillis()))
+          : binanceVenue.rest(uri, System.currentTimeMillis() + accounts.binanceClockOffset());
       count(SimVenue.BINANCE, req, r);
     }
     return r != null ? r : notFound();
@@ -547,8 +549,13 @@ public final class ExchangeSimulator implements AutoCloseable {
         headers);
   }
 
-  private static Reply respond(PrivateReply p) {
-    return new Respond(HttpResponseStatus.valueOf(p.status()), JSON_TYPE, p.body(), p.headers());
+  private static Respond respond(PrivateReply p) {
+    return new Respond(HttpResponseStatus.valueOf(p.status()), p.body().startsWith("<") ? "text/html; charset=UTF-8"
+        : JSON_TYPE, p.body(), p.headers());
+  }
+
+  private static Reply respond(PrivateFaults.Outcome o) {
+    return o.hold() == null ? respond(o.reply()) : new SimHttpServer.Held(o.hold(), respond(o.reply()));
   }
 
   private void count(SimVenue venue, FullHttpRequest req, Reply r) {

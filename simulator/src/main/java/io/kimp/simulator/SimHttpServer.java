@@ -73,6 +73,9 @@ final class SimHttpServer {
 
   record Upgrade(Function<Channel, Socket> open) implements Reply {}
 
+  /** Nothing until {@code hold} has passed, then {@code then} (a request the venue sits on: the client times out). */
+  record Held(Duration hold, Respond then) implements Reply {}
+
   /**
    * A venue's keep-alive rules; a null duration turns its rule off.
    *
@@ -176,6 +179,15 @@ final class SimHttpServer {
         respond(ctx, req, r);
         return;
       }
+      if (reply instanceof Held h) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        ctx.executor().schedule(() -> {
+          if (ctx.channel().isActive()) {
+            respond(ctx, keepAlive, h.then());
+          }
+        }, h.hold().toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      }
       Upgrade up = (Upgrade) reply;
       if (!req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
         respond(ctx, req, new Respond(HttpResponseStatus.BAD_REQUEST, "text/plain; charset=UTF-8", "WebSocket only"));
@@ -212,6 +224,10 @@ final class SimHttpServer {
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, Respond r) {
+      respond(ctx, HttpUtil.isKeepAlive(req), r);
+    }
+
+    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, Respond r) {
       ByteBuf body = Unpooled.copiedBuffer(r.body(), StandardCharsets.UTF_8);
       FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), body);
       if (r.contentType() != null) {
@@ -219,7 +235,6 @@ final class SimHttpServer {
       }
       r.headers().forEach(res.headers()::set);
       HttpUtil.setContentLength(res, body.readableBytes());
-      boolean keepAlive = HttpUtil.isKeepAlive(req);
       HttpUtil.setKeepAlive(res, keepAlive);
       ChannelFuture sent = ctx.writeAndFlush(res);
       if (!keepAlive) {

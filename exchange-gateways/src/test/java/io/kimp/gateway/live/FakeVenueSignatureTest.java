@@ -71,6 +71,7 @@ class FakeVenueSignatureTest {
     upbit = FakeUpbit.start(chain, UPBIT_KEY, UPBIT_SECRET);
     upbit.setBalance("KRW", new BigDecimal("1000000")).setPrice("XRP", new BigDecimal("720"), new BigDecimal("721"));
     binance = FakeBinance.start(chain, BINANCE_KEY, BINANCE_SECRET);
+    binance.setPrice("XRP", new BigDecimal("0.499"), new BigDecimal("0.5")); // XRPUSDT is a symbol Binance lists
   }
 
   @AfterAll

@@ -41,7 +41,6 @@ final class BinanceAccount {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter APPLY_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-  private static final BigDecimal MIN_NOTIONAL = new BigDecimal("5");
   private static final Map<String, Integer> WEIGHTS = Map.ofEntries(
       Map.entry("GET /api/v3/account", 20), Map.entry("POST /api/v3/order", 1), Map.entry("GET /api/v3/order", 4),
       Map.entry("DELETE /api/v3/order", 1), Map.entry("GET /api/v3/openOrders", 6),
@@ -52,9 +51,13 @@ final class BinanceAccount {
 
   private final SimAccounts accounts;
   private final Ledger ledger;
-  private final RateLimit apiWeight;
-  private final RateLimit sapiWeight;
-  private final RateLimit orders10s;
+  private RateLimit apiWeight;
+  private RateLimit sapiWeight;
+  private RateLimit orders10s;
+  private RateLimit ordersDay;
+  /** Until when a 429's Retry-After runs (a request before then is banned), and until when the IP is banned (418). */
+  private long retryAfterUntil;
+  private long bannedUntil;
   private final LongSupplier throttledUntil;
   private final List<Order> orders = new ArrayList<>();
   private final List<Withdrawal> withdrawals = new ArrayList<>();
@@ -103,7 +106,16 @@ final class BinanceAccount {
     this.apiWeight = apiWeight;
     this.sapiWeight = SimAccounts.window(60_000, 12_000);
     this.orders10s = SimAccounts.window(10_000, 100);
+    this.ordersDay = SimAccounts.window(86_400_000, 200_000);
     this.throttledUntil = throttledUntil;
+  }
+
+  /** Sets the request weight per minute ({@code /api}, {@code /sapi}) and the order limits per 10 s and per day. */
+  void limits(RateLimit api, int sapiPerMinute, int ordersPer10s, int ordersPerDay) {
+    this.apiWeight = api;
+    this.sapiWeight = SimAccounts.window(60_000, sapiPerMinute);
+    this.orders10s = SimAccounts.window(10_000, ordersPer10s);
+    this.ordersDay = SimAccounts.window(86_400_000, ordersPerDay);
   }
 
   static boolean isPrivate(String path) {
@@ -119,8 +131,19 @@ final class BinanceAccount {
     if (now < throttledUntil.getAsLong()) {
       return tooMany(w, now, (throttledUntil.getAsLong() - now + 999) / 1000);
     }
+    if (now < bannedUntil || now < retryAfterUntil) {
+      // still inside a 429's Retry-After (or a ban): the IP is banned, 2 minutes (Binance: "failing to back off after
+      // receiving 429s will result in an automated IP ban (HTTP status 418)")
+      if (now >= bannedUntil) {
+        bannedUntil = now + 120_000;
+      }
+      return new PrivateReply(418, error(418, -1003, "Way too much request weight used; IP banned until " + bannedUntil
+          + ". Please use WebSocket Streams for live updates to avoid bans.").body(),
+          Map.of("Retry-After", Long.toString(Math.max(1, (bannedUntil - now + 999) / 1000))));
+    }
     int used = w.add(now, WEIGHTS.getOrDefault(r.endpoint(), 1));
     if (used < 0) {
+      retryAfterUntil = now + w.secondsLeft(now) * 1000;
       return tooMany(w, now, w.secondsLeft(now));
     }
     Map<String, String> headers = new LinkedHashMap<>();
@@ -133,10 +156,12 @@ final class BinanceAccount {
     }
     if (r.endpoint().equals("POST /api/v3/order")) {
       int n = orders10s.add(now, 1);
+      int d = ordersDay.add(now, 1);
       headers.put("X-MBX-ORDER-COUNT-10S", Integer.toString(Math.max(n, orders10s.used(now))));
-      if (n < 0) {
-        return error(429, -1015, "Too many new orders; current limit is 100 orders per TEN_SECONDS.")
-            .withHeaders(headers);
+      headers.put("X-MBX-ORDER-COUNT-1D", Integer.toString(Math.max(d, ordersDay.used(now))));
+      if (n < 0 || d < 0) {
+        return error(429, -1015, "Too many new orders; current limit is " + (d < 0 ? ordersDay.limit() + " orders per DAY."
+            : orders10s.limit() + " orders per TEN_SECONDS.")).withHeaders(headers);
       }
     }
     try {
@@ -186,7 +211,11 @@ final class BinanceAccount {
 
   private PrivateReply authenticate(PrivateRequest r, Map<String, String> p, long now) {
     try {
-      BinanceSignatures.verify(r, p, accounts.keys().binanceApiKey(), accounts.keys().binanceSecretKey(), now);
+      BinanceSignatures.checkApiKey(r, accounts.keys().binanceApiKey());
+      if (accounts.binanceKeyRefused()) {
+        return error(401, -2015, "Invalid API-key, IP, or permissions for action.");
+      }
+      BinanceSignatures.checkSigned(r, p, accounts.keys().binanceSecretKey(), now + accounts.binanceClockOffset());
       return null;
     } catch (BinanceSignatures.Refused e) {
       return error(e.status, e.code, e.getMessage());
@@ -268,7 +297,7 @@ final class BinanceAccount {
       }
       fills = Matching.walk(book, buy, null, qty, quoteQty, step);
       BigDecimal filledQuote = Matching.quote(fills);
-      if (filledQuote.compareTo(MIN_NOTIONAL) < 0) {
+      if (filledQuote.compareTo(accounts.binanceMinNotional()) < 0) {
         throw new Refused(400, -1013, "Filter failure: NOTIONAL");
       }
       if (buy ? ledger.free("USDT").compareTo(filledQuote) < 0 : ledger.free(coin).compareTo(Matching.qty(fills)) < 0) {
@@ -288,7 +317,7 @@ final class BinanceAccount {
       if (price.signum() <= 0 || price.remainder(tick).signum() != 0) {
         throw new Refused(400, -1013, "Filter failure: PRICE_FILTER");
       }
-      if (price.multiply(qty).compareTo(MIN_NOTIONAL) < 0) {
+      if (price.multiply(qty).compareTo(accounts.binanceMinNotional()) < 0) {
         throw new Refused(400, -1013, "Filter failure: NOTIONAL");
       }
       o.origQty = qty;
@@ -501,14 +530,19 @@ final class BinanceAccount {
 
   private ArrayNode coinConfig() {
     ArrayNode out = JSON.createArrayNode();
-    for (CoinWallet w : accounts.wallets().values()) {
-      ObjectNode c = out.addObject().put("coin", w.coin()).put("depositAllEnable", true).put("withdrawAllEnable", true)
+    for (CoinWallet w : List.copyOf(accounts.wallets().values())) {
+      if (accounts.binanceBook(w.coin()) == null) {
+        continue; // a coin Binance does not list
+      }
+      boolean in = accounts.depositOpen(Side.BINANCE, w.coin());
+      boolean outOpen = accounts.withdrawOpen(Side.BINANCE, w.coin());
+      ObjectNode c = out.addObject().put("coin", w.coin()).put("depositAllEnable", in).put("withdrawAllEnable", outOpen)
           .put("name", w.coin()).put("free", plain(ledger.free(w.coin()))).put("locked", plain(ledger.locked(w.coin())))
           .put("freeze", "0").put("withdrawing", "0").put("ipoing", "0").put("ipoable", "0").put("storage", "0")
           .put("isLegalMoney", false).put("trading", true);
       c.putArray("networkList").addObject().put("network", w.network()).put("coin", w.coin())
           .put("withdrawIntegerMultiple", BigDecimal.ONE.movePointLeft(w.decimals()).toPlainString())
-          .put("isDefault", true).put("depositEnable", true).put("withdrawEnable", true)
+          .put("isDefault", true).put("depositEnable", in).put("withdrawEnable", outOpen)
           .put("depositDesc", "").put("withdrawDesc", "").put("name", w.network())
           .put("resetAddressStatus", false).put("withdrawFee", plain(w.binanceFee()))
           .put("withdrawMin", plain(w.minimum())).put("withdrawMax", "9999999999")
@@ -524,7 +558,7 @@ final class BinanceAccount {
     if (coin == null || coin.isEmpty()) {
       throw new Refused(400, -1102, "Mandatory parameter 'coin' was not sent, was empty/null, or malformed.");
     }
-    CoinWallet w = accounts.wallets().get(coin);
+    CoinWallet w = accounts.wallet(coin);
     if (w == null) {
       throw new Refused(400, -4003, "This coin does not exist in the wallet.");
     }
@@ -561,6 +595,9 @@ final class BinanceAccount {
     Side to = accounts.transfers().owner(address);
     if (to != Side.UPBIT) {
       throw new Refused(400, -4005, "Invalid address.");
+    }
+    if (!accounts.withdrawOpen(Side.BINANCE, w.coin())) {
+      throw new Refused(400, -4019, "Current asset is not open for withdrawal.");
     }
     String tag = p.get("addressTag");
     if (w.tagRequired() && (tag == null || tag.isBlank())) {
@@ -664,6 +701,15 @@ final class BinanceAccount {
     return new PrivateReply(200, json.toString());
   }
 
+  /** Binance's body of a 429 (too much weight) or a 418 (the IP banned for not backing off). */
+  static String rateLimitBody(int status) {
+    return error(status, -1003, status == 418
+        ? "Way too much request weight used; IP banned until later. Please use WebSocket Streams for live updates to "
+            + "avoid bans."
+        : "Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket "
+            + "Streams for live updates to avoid polling the API.").body();
+  }
+
   static PrivateReply error(int status, int code, String msg) {
     ObjectNode n = JSON.createObjectNode().put("code", code).put("msg", msg);
     return new PrivateReply(status, n.toString());
@@ -719,5 +765,25 @@ final class BinanceAccount {
 
   int withdrawalCount() {
     return withdrawals.size();
+  }
+
+  /** Orders created per client order id. */
+  Map<String, Integer> ordersByClientId() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (Order o : orders) {
+      out.merge(o.clientOrderId, 1, Integer::sum);
+    }
+    return out;
+  }
+
+  /** Withdrawals created per {@code withdrawOrderId} (those sent without one are not counted). */
+  Map<String, Integer> withdrawalsByClientId() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (Withdrawal w : withdrawals) {
+      if (w.withdrawOrderId != null) {
+        out.merge(w.withdrawOrderId, 1, Integer::sum);
+      }
+    }
+    return out;
   }
 }

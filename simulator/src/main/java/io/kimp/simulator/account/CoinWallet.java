@@ -34,4 +34,21 @@ public record CoinWallet(String coin, String network, boolean tagRequired, int d
     }
     return new CoinWallet(coin, network, TAG_COINS.contains(coin), decimals, fee, fee, fee.multiply(BigDecimal.valueOf(2)));
   }
+
+  /** {@code coin} on a network named as the coin, 8 decimals, no fees and no minimum (a test sets what it needs). */
+  public static CoinWallet plain(String coin) {
+    return new CoinWallet(coin, coin, TAG_COINS.contains(coin), 8, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+  }
+
+  public CoinWallet withNetwork(String n) {
+    return new CoinWallet(coin, n, tagRequired, decimals, upbitFee, binanceFee, minimum);
+  }
+
+  public CoinWallet withUpbitFee(BigDecimal fee) {
+    return new CoinWallet(coin, network, tagRequired, decimals, fee, binanceFee, minimum);
+  }
+
+  public CoinWallet withBinanceFee(BigDecimal fee) {
+    return new CoinWallet(coin, network, tagRequired, decimals, upbitFee, fee, minimum);
+  }
 }

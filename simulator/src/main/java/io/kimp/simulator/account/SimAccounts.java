@@ -4,6 +4,7 @@ import io.kimp.simulator.account.Transfers.Side;
 import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -18,8 +19,19 @@ import java.util.function.LongSupplier;
  */
 public final class SimAccounts {
   private final AccountsConfig config;
-  private final SimKeys keys;
-  private final Map<String, CoinWallet> wallets = new LinkedHashMap<>();
+  private volatile SimKeys keys;
+  private final Map<String, CoinWallet> wallets = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  /** Per venue, the starting balances, moved by {@link #setUpbitBalance}/{@link #setBinanceBalance} (for the audit). */
+  private final Map<Side, Map<String, BigDecimal>> starts = new EnumMap<>(Side.class);
+  private volatile BigDecimal upbitFee;
+  private volatile BigDecimal binanceFee;
+  private volatile BigDecimal upbitMinOrder = new BigDecimal("5000");
+  private volatile BigDecimal binanceMinNotional = new BigDecimal("5");
+  private volatile boolean upbitRateLimited = true;
+  /** Makes the wallet of a coin that has none yet, or null (the coin is unknown at both venues). */
+  private volatile java.util.function.Function<String, CoinWallet> newWallet = coin -> null;
+  /** Upbit's registered withdrawal addresses {currency, net_type, address, tag}; null: Binance's deposit addresses. */
+  private List<String[]> upbitWithdrawalAddresses;
   private final Ladder.Source upbitBooks;
   private final Ladder.Source binanceBooks;
   private final Map<Side, Ledger> ledgers = new EnumMap<>(Side.class);
@@ -27,6 +39,13 @@ public final class SimAccounts {
   private final UpbitAccount upbit;
   private final BinanceAccount binance;
   private final long startedAt = System.currentTimeMillis();
+  private final PrivateFaults upbitFaults = new PrivateFaults(status -> UpbitAccount.tooManyBody());
+  private final PrivateFaults binanceFaults = new PrivateFaults(BinanceAccount::rateLimitBody);
+  private volatile String upbitKeyRefusal;
+  private volatile boolean binanceKeyRefused;
+  private volatile long binanceClockOffset;
+  /** Per venue and coin: {deposits open, withdrawals open}; a coin not set has both open. */
+  private final Map<Side, Map<String, boolean[]>> walletStates = new EnumMap<>(Side.class);
 
   /**
    * @param usdtPrices the coins both venues trade and withdraw, each with a reference USDT price (for fees and minimums)
@@ -48,11 +67,25 @@ public final class SimAccounts {
     });
     this.upbitBooks = upbitBooks;
     this.binanceBooks = binanceBooks;
+    this.upbitFee = config.upbitFee();
+    this.binanceFee = config.binanceFee();
+    starts.put(Side.UPBIT, new java.util.TreeMap<>(config.upbitBalances()));
+    starts.put(Side.BINANCE, new java.util.TreeMap<>(config.binanceBalances()));
     ledgers.put(Side.UPBIT, new Ledger(config.upbitBalances()));
     ledgers.put(Side.BINANCE, new Ledger(config.binanceBalances()));
     this.transfers = new Transfers(config.transferDelay().toMillis());
     this.upbit = new UpbitAccount(this, ledgers.get(Side.UPBIT), upbitThrottled);
     this.binance = new BinanceAccount(this, ledgers.get(Side.BINANCE), binanceWeight, binanceThrottled);
+  }
+
+  /** Binance's JSON body of a 429 ({@code -1003}) or a 418 (the IP banned). */
+  public static String binanceRateLimitBody(int status) {
+    return BinanceAccount.rateLimitBody(status);
+  }
+
+  /** Upbit's JSON body of a 429 ({@code too_many_requests}). */
+  public static String upbitRateLimitBody() {
+    return UpbitAccount.tooManyBody();
   }
 
   /** Whether {@code path} is one of Upbit's private endpoints (answered by {@link #upbit}). */
@@ -63,6 +96,94 @@ public final class SimAccounts {
   /** Whether {@code path} is one of Binance's private endpoints (answered by {@link #binance}). */
   public static boolean binancePrivate(String path) {
     return BinanceAccount.isPrivate(path);
+  }
+
+  /**
+   * Serves one of Upbit's private requests through its fault injection ({@link #upbitFaults}): counted, answered by an
+   * injected fault or executed by {@link #upbit}.
+   */
+  public PrivateFaults.Outcome serveUpbit(PrivateRequest r, long now) {
+    return upbitFaults.serve(r, now, req -> upbit(req, now));
+  }
+
+  /** The same for Binance ({@link #binanceFaults}, then {@link #binance}). */
+  public PrivateFaults.Outcome serveBinance(PrivateRequest r, long now) {
+    return binanceFaults.serve(r, now, req -> binance(req, now));
+  }
+
+  /** Upbit's private-REST fault injection and request counters. */
+  public PrivateFaults upbitFaults() {
+    return upbitFaults;
+  }
+
+  /** Binance's private-REST fault injection and request counters. */
+  public PrivateFaults binanceFaults() {
+    return binanceFaults;
+  }
+
+  /**
+   * From now on Upbit refuses its (valid) access key with the error {@code name} ({@code invalid_access_key},
+   * {@code expired_access_key}, {@code no_authorization_ip}, {@code out_of_scope}): a key revoked, expired or this IP
+   * taken off its allow-list while the client runs. Null accepts it again.
+   */
+  public void refuseUpbitKey(String name) {
+    this.upbitKeyRefusal = name;
+  }
+
+  String upbitKeyRefusal() {
+    return upbitKeyRefusal;
+  }
+
+  /** From now on Binance answers every signed request {@code -2015} (key deleted, IP off the list); false accepts it. */
+  public void refuseBinanceKey(boolean refused) {
+    this.binanceKeyRefused = refused;
+  }
+
+  boolean binanceKeyRefused() {
+    return binanceKeyRefused;
+  }
+
+  /**
+   * Binance's clock runs {@code offset} ahead (positive) or behind of this machine's: {@code /api/v3/time} and the
+   * {@code timestamp}/{@code recvWindow} check ({@code -1021}) use it.
+   */
+  public void setBinanceClockOffset(java.time.Duration offset) {
+    this.binanceClockOffset = offset.toMillis();
+  }
+
+  /** Binance's clock offset in ms ({@link #setBinanceClockOffset}). */
+  public long binanceClockOffset() {
+    return binanceClockOffset;
+  }
+
+  /**
+   * Opens or suspends deposits and withdrawals of {@code coin} at Upbit ({@code wallet_state} {@code working},
+   * {@code withdraw_only}, {@code deposit_only} or {@code paused}). A suspended withdrawal is refused; a deposit that
+   * arrives while deposits are suspended stays pending until they open again.
+   */
+  public synchronized void setUpbitWallet(String coin, boolean depositEnable, boolean withdrawEnable) {
+    walletStates.computeIfAbsent(Side.UPBIT, s -> new java.util.HashMap<>())
+        .put(coin, new boolean[] {depositEnable, withdrawEnable});
+  }
+
+  /** The same at Binance ({@code depositEnable}/{@code withdrawEnable} of {@code /sapi/v1/capital/config/getall}). */
+  public synchronized void setBinanceWallet(String coin, boolean depositEnable, boolean withdrawEnable) {
+    walletStates.computeIfAbsent(Side.BINANCE, s -> new java.util.HashMap<>())
+        .put(coin, new boolean[] {depositEnable, withdrawEnable});
+  }
+
+  boolean depositOpen(Side venue, String coin) {
+    return walletState(venue, coin)[0];
+  }
+
+  boolean withdrawOpen(Side venue, String coin) {
+    return walletState(venue, coin)[1];
+  }
+
+  private boolean[] walletState(Side venue, String coin) {
+    Map<String, boolean[]> m = walletStates.get(venue);
+    boolean[] s = m == null ? null : m.get(coin);
+    return s == null ? new boolean[] {true, true} : s;
   }
 
   public synchronized PrivateReply upbit(PrivateRequest r, long now) {
@@ -76,7 +197,7 @@ public final class SimAccounts {
   }
 
   private void settle(long now) {
-    transfers.settle(now, ledgers);
+    transfers.settle(now, ledgers, this::depositOpen);
     upbit.matchResting(now);
     binance.matchResting(now);
   }
@@ -105,8 +226,8 @@ public final class SimAccounts {
   public synchronized Map<String, BigDecimal> audit(long now) {
     settle(now);
     Map<String, BigDecimal> out = new java.util.TreeMap<>();
-    audit("UPBIT", ledgers.get(Side.UPBIT).totals(), config.upbitBalances(), upbit.flows(), out);
-    audit("BINANCE", ledgers.get(Side.BINANCE).totals(), config.binanceBalances(), binance.flows(), out);
+    audit("UPBIT", ledgers.get(Side.UPBIT).totals(), starts.get(Side.UPBIT), upbit.flows(), out);
+    audit("BINANCE", ledgers.get(Side.BINANCE).totals(), starts.get(Side.BINANCE), binance.flows(), out);
     return out;
   }
 
@@ -167,7 +288,7 @@ public final class SimAccounts {
   }
 
   Ladder binanceBook(String coin) {
-    return wallets.containsKey(coin) ? binanceBooks.book(coin) : null;
+    return wallet(coin) != null ? binanceBooks.book(coin) : null;
   }
 
   Transfers transfers() {
@@ -175,11 +296,176 @@ public final class SimAccounts {
   }
 
   BigDecimal upbitFee() {
-    return config.upbitFee();
+    return upbitFee;
   }
 
   BigDecimal binanceFee() {
-    return config.binanceFee();
+    return binanceFee;
+  }
+
+  BigDecimal upbitMinOrder() {
+    return upbitMinOrder;
+  }
+
+  BigDecimal binanceMinNotional() {
+    return binanceMinNotional;
+  }
+
+  boolean upbitRateLimited() {
+    return upbitRateLimited;
+  }
+
+  synchronized List<String[]> upbitWithdrawalAddresses() {
+    return upbitWithdrawalAddresses == null ? null : List.copyOf(upbitWithdrawalAddresses);
+  }
+
+  // ---------------------------------------------------------------- settings a test (or a scenario) changes
+
+  /** The keys the venues accept from now on. */
+  public void setKeys(SimKeys keys) {
+    this.keys = keys;
+  }
+
+  /** {@code coin}'s wallet, made on first use when {@link #walletsOnDemand} says how; null when the coin is unknown. */
+  CoinWallet wallet(String coin) {
+    CoinWallet w = wallets.get(coin);
+    if (w == null && coin != null) {
+      w = newWallet.apply(coin);
+      if (w != null) {
+        wallets.putIfAbsent(coin, w);
+      }
+    }
+    return w;
+  }
+
+  /**
+   * Venues that know every coin: a coin's wallet is made by {@code make} the first time a request names it (as the real
+   * venues list hundreds of coins), where otherwise only the configured coins exist. A venue trades a coin only where it
+   * has a book for it.
+   */
+  public void walletsOnDemand(java.util.function.Function<String, CoinWallet> make) {
+    this.newWallet = make;
+  }
+
+  /** Adds (or replaces) a coin's wallet: from then on both venues trade and transfer it. */
+  public void putWallet(CoinWallet wallet) {
+    wallets.put(wallet.coin(), wallet);
+  }
+
+  /** Upbit's trading fee from now on (charged in KRW). */
+  public void setUpbitFee(BigDecimal fee) {
+    this.upbitFee = fee;
+  }
+
+  /** Binance's trading fee from now on (charged in the asset received). */
+  public void setBinanceFee(BigDecimal fee) {
+    this.binanceFee = fee;
+  }
+
+  /** Upbit's minimum order total in KRW (5000). */
+  public void setUpbitMinOrder(BigDecimal krw) {
+    this.upbitMinOrder = krw;
+  }
+
+  /** Binance's NOTIONAL filter minimum in USDT (5). */
+  public void setBinanceMinNotional(BigDecimal usdt) {
+    this.binanceMinNotional = usdt;
+  }
+
+  /** Whether Upbit refuses requests beyond its per-second budgets (they are counted and shown either way). */
+  public void setUpbitRateLimited(boolean enforced) {
+    this.upbitRateLimited = enforced;
+  }
+
+  /** Upbit's requests refused with 429 because a per-second budget was spent. */
+  public synchronized int upbitTooManyRequests() {
+    return upbit.tooManyRequests();
+  }
+
+  /**
+   * Binance's limits: request weight per minute on {@code /api} and on {@code /sapi}, orders per 10 s and per day. The
+   * {@code /api} weight is then counted apart from the public endpoints'.
+   */
+  public synchronized void setBinanceLimits(int weightPerMinute, int sapiWeightPerMinute, int ordersPer10s,
+      int ordersPerDay) {
+    binance.limits(window(60_000, weightPerMinute), sapiWeightPerMinute, ordersPer10s, ordersPerDay);
+  }
+
+  /**
+   * Registers a withdrawal address at Upbit ({@code GET /v1/withdraws/coin_addresses} then lists the registered ones
+   * only, not Binance's deposit addresses).
+   */
+  public synchronized void registerUpbitWithdrawalAddress(String coin, String netType, String address, String tag) {
+    if (upbitWithdrawalAddresses == null) {
+      upbitWithdrawalAddresses = new java.util.ArrayList<>();
+    }
+    upbitWithdrawalAddresses.add(new String[] {coin, netType, address, tag});
+  }
+
+  /** Removes every registered Upbit withdrawal address of {@code coin} (and lists registered addresses only). */
+  public synchronized void unregisterUpbitWithdrawalAddresses(String coin) {
+    if (upbitWithdrawalAddresses == null) {
+      upbitWithdrawalAddresses = new java.util.ArrayList<>();
+    }
+    upbitWithdrawalAddresses.removeIf(a -> a[0].equals(coin));
+  }
+
+  /** Sets Upbit's free balance of {@code asset} (the audit counts the change as a deposit from outside). */
+  public synchronized void setUpbitBalance(String asset, BigDecimal amount, long now) {
+    setBalance(Side.UPBIT, asset, amount, now);
+  }
+
+  /** Sets Binance's free balance of {@code asset}. */
+  public synchronized void setBinanceBalance(String asset, BigDecimal amount, long now) {
+    setBalance(Side.BINANCE, asset, amount, now);
+  }
+
+  private void setBalance(Side side, String asset, BigDecimal amount, long now) {
+    settle(now);
+    Ledger l = ledgers.get(side);
+    BigDecimal delta = amount.subtract(l.free(asset));
+    l.credit(asset, delta);
+    starts.get(side).merge(asset, delta, BigDecimal::add);
+  }
+
+  /** Upbit's free balance of {@code asset}, transfers that arrived by {@code now} credited. */
+  public synchronized BigDecimal upbitFree(String asset, long now) {
+    settle(now);
+    return ledgers.get(Side.UPBIT).free(asset);
+  }
+
+  /** Binance's free balance of {@code asset}. */
+  public synchronized BigDecimal binanceFree(String asset, long now) {
+    settle(now);
+    return ledgers.get(Side.BINANCE).free(asset);
+  }
+
+  /** How long a transfer takes from now on (transfers already sent keep their arrival). */
+  public synchronized void setTransferDelay(java.time.Duration delay) {
+    transfers.delay(delay.toMillis());
+  }
+
+  /** While held, new transfers never arrive (a stuck deposit); released, the ones sent later arrive again. */
+  public synchronized void holdTransfers(boolean hold) {
+    transfers.hold(hold);
+  }
+
+  /** Binance's orders per client order id; withdrawals per {@code withdrawOrderId}. */
+  public synchronized Map<String, Integer> binanceOrdersByClientId() {
+    return binance.ordersByClientId();
+  }
+
+  public synchronized Map<String, Integer> binanceWithdrawalsByClientId() {
+    return binance.withdrawalsByClientId();
+  }
+
+  /** Upbit's orders per identifier, and its withdrawals' amounts (oldest first). */
+  public synchronized Map<String, Integer> upbitOrdersByIdentifier() {
+    return upbit.ordersByIdentifier();
+  }
+
+  public synchronized List<BigDecimal> upbitWithdrawalAmounts() {
+    return upbit.withdrawalAmounts();
   }
 
   long startedAt() {
@@ -187,7 +473,7 @@ public final class SimAccounts {
   }
 
   /** A fixed-window counter of {@code limit} per {@code windowMillis}, as the venues count. */
-  static RateLimit window(long windowMillis, int limit) {
+  public static RateLimit window(long windowMillis, int limit) {
     return new RateLimit() {
       private long start;
       private int used;

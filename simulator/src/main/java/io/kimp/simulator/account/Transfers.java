@@ -60,10 +60,20 @@ final class Transfers {
   private final Map<String, Side> owners = new HashMap<>();
   private final List<Transfer> transfers = new ArrayList<>();
   private final AtomicLong seq = new AtomicLong();
-  private final long delayMillis;
+  private long delayMillis;
+  private boolean held;
 
   Transfers(long delayMillis) {
     this.delayMillis = delayMillis;
+  }
+
+  void delay(long millis) {
+    this.delayMillis = millis;
+  }
+
+  /** While held, transfers sent never arrive. */
+  void hold(boolean hold) {
+    this.held = hold;
   }
 
   long delayMillis() {
@@ -94,15 +104,15 @@ final class Transfers {
   Transfer send(Side from, String coin, String network, BigDecimal amount, String address, String tag, long now) {
     long n = seq.incrementAndGet();
     Transfer t = new Transfer(n, hash("tx" + n + coin + address + now, 64), coin, network, amount, address, tag, from,
-        owners.get(address), now, now + delayMillis, java.util.UUID.nameUUIDFromBytes(("deposit" + n).getBytes()).toString());
+        owners.get(address), now, held ? Long.MAX_VALUE : now + delayMillis, java.util.UUID.nameUUIDFromBytes(("deposit" + n).getBytes()).toString());
     transfers.add(t);
     return t;
   }
 
-  /** Credits every transfer that has arrived by {@code now} to its receiving ledger. */
-  void settle(long now, Map<Side, Ledger> ledgers) {
+  /** Credits every transfer that has arrived by {@code now} to its receiving ledger, where its deposits are open. */
+  void settle(long now, Map<Side, Ledger> ledgers, java.util.function.BiPredicate<Side, String> depositOpen) {
     for (Transfer t : transfers) {
-      if (!t.credited && t.arrived(now)) {
+      if (!t.credited && t.arrived(now) && depositOpen.test(t.to, t.coin)) {
         t.credited = true;
         ledgers.get(t.to).credit(t.coin, t.amount);
       }

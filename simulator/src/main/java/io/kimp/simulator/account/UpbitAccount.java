@@ -47,7 +47,6 @@ import java.util.function.LongSupplier;
 final class UpbitAccount {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ZoneOffset KST = ZoneOffset.ofHours(9);
-  private static final BigDecimal MIN_ORDER_KRW = new BigDecimal("5000");
   private static final Map<String, Integer> BUDGETS = Map.of("order", 8, "default", 30);
 
   private final SimAccounts accounts;
@@ -58,6 +57,7 @@ final class UpbitAccount {
   private final Set<String> identifiers = new HashSet<>();
   private final List<Order> orders = new ArrayList<>();
   private final List<Withdrawal> withdrawals = new ArrayList<>();
+  private int tooManyRequests;
 
   private static final class Order {
     String uuid;
@@ -103,7 +103,15 @@ final class UpbitAccount {
     String group = r.endpoint().equals("POST /v1/orders") || r.endpoint().equals("DELETE /v1/order") ? "order"
         : "default";
     RateLimit w = groups.get(group);
-    int used = now < throttledUntil.getAsLong() ? -1 : w.add(now, 1);
+    boolean throttled = now < throttledUntil.getAsLong();
+    int used = throttled ? -1 : w.add(now, 1);
+    if (used < 0 && !throttled) {
+      if (accounts.upbitRateLimited()) {
+        tooManyRequests++;
+      } else {
+        used = w.limit(); // counted, not enforced
+      }
+    }
     Map<String, String> headers = Map.of("Remaining-Req", "group=" + group + "; min=" + (w.limit() * 60) + "; sec="
         + Math.max(0, w.limit() - (used < 0 ? w.limit() : used)));
     if (used < 0) {
@@ -178,7 +186,19 @@ final class UpbitAccount {
 
   private PrivateReply authenticate(PrivateRequest r) {
     try {
-      UpbitTokens.verify(r, accounts.keys().upbitAccessKey(), accounts.keys().upbitSecretKey(), nonces);
+      com.fasterxml.jackson.databind.JsonNode claims =
+          UpbitTokens.claims(r, accounts.keys().upbitAccessKey(), accounts.keys().upbitSecretKey());
+      String refusal = accounts.upbitKeyRefusal();
+      if (refusal != null) {
+        return error(401, refusal, switch (refusal) {
+          case "no_authorization_ip" -> "This is not a verified IP.";
+          case "expired_access_key" -> "서버의 API 키가 만료되었습니다.";
+          case "out_of_scope" -> "권한이 부족합니다.";
+          default -> "잘못된 엑세스 키입니다.";
+        });
+      }
+      UpbitTokens.checkNonce(claims, nonces);
+      UpbitTokens.checkQueryHash(claims, r);
       return null;
     } catch (UpbitTokens.Refused e) {
       return error(e.status, e.name, e.getMessage());
@@ -240,7 +260,7 @@ final class UpbitAccount {
         if (!o.bid || price == null || volume != null) {
           throw new Refused(400, "create_bid_error", "시장가 매수는 price만 입력합니다.");
         }
-        if (price.compareTo(MIN_ORDER_KRW) < 0) {
+        if (price.compareTo(accounts.upbitMinOrder()) < 0) {
           throw new Refused(400, "under_min_total_bid", "최소주문금액 이상으로 주문해주세요");
         }
         BigDecimal reserve = price.add(price.multiply(fee)).setScale(8, RoundingMode.UP);
@@ -255,7 +275,7 @@ final class UpbitAccount {
         if (o.bid || volume == null || price != null) {
           throw new Refused(400, "create_ask_error", "시장가 매도는 volume만 입력합니다.");
         }
-        if (volume.multiply(BigDecimal.valueOf(book.bestBid())).compareTo(MIN_ORDER_KRW) < 0) {
+        if (volume.multiply(BigDecimal.valueOf(book.bestBid())).compareTo(accounts.upbitMinOrder()) < 0) {
           throw new Refused(400, "under_min_total_ask", "최소주문금액 이상으로 주문해주세요");
         }
         if (!ledger.lock(coin, volume)) {
@@ -269,7 +289,7 @@ final class UpbitAccount {
         if (price == null || volume == null) {
           throw new Refused(400, "validation_error", "limit orders need price and volume");
         }
-        if (price.multiply(volume).compareTo(MIN_ORDER_KRW) < 0) {
+        if (price.multiply(volume).compareTo(accounts.upbitMinOrder()) < 0) {
           throw new Refused(400, o.bid ? "under_min_total_bid" : "under_min_total_ask", "최소주문금액 이상으로 주문해주세요");
         }
         BigDecimal tick = BigDecimal.valueOf(book.tick()).stripTrailingZeros();
@@ -326,7 +346,7 @@ final class UpbitAccount {
     }
     o.executed = o.executed.add(qty);
     o.paidFee = o.paidFee.add(fee);
-    o.trades.add(new Object[] {UUID.randomUUID().toString(), price, qty, funds, now});
+    o.trades.add(new Object[] {UUID.randomUUID().toString(), price, qty, funds, now, fee});
     if (o.ordType.equals("limit") && o.executed.compareTo(o.volume) >= 0) {
       o.state = "done";
       if (o.locked.signum() > 0) {
@@ -434,8 +454,8 @@ final class UpbitAccount {
     m.putArray("order_sides").add("ask").add("bid");
     m.putArray("bid_types").add("limit").add("price");
     m.putArray("ask_types").add("limit").add("market");
-    m.putObject("bid").put("currency", "KRW").put("min_total", "5000");
-    m.putObject("ask").put("currency", coin).put("min_total", "5000");
+    m.putObject("bid").put("currency", "KRW").put("min_total", plain(accounts.upbitMinOrder()));
+    m.putObject("ask").put("currency", coin).put("min_total", plain(accounts.upbitMinOrder()));
     m.put("max_total", "1000000000").put("state", "active");
     root.putObject("bid_account").put("currency", "KRW").put("balance", plain(ledger.free("KRW")))
         .put("locked", plain(ledger.locked("KRW"))).put("avg_buy_price", "0").put("avg_buy_price_modified", false)
@@ -463,7 +483,7 @@ final class UpbitAccount {
     if (currency == null || currency.isEmpty()) {
       throw new Refused(400, "validation_error", "currency is required");
     }
-    CoinWallet w = accounts.wallets().get(currency);
+    CoinWallet w = accounts.wallet(currency);
     if (w == null) {
       throw new Refused(404, "coin_address_not_found", "해당 화폐를 찾지 못했습니다.");
     }
@@ -501,19 +521,45 @@ final class UpbitAccount {
         .put("identity_auth_verified", true).put("bank_account_verified", true).put("two_factor_auth_verified", true)
         .put("locked", false).put("wallet_locked", false);
     ObjectNode cur = root.putObject("currency").put("code", c).put("withdraw_fee", plain(w.upbitFee()))
-        .put("is_coin", true).put("wallet_state", "working");
-    cur.putArray("wallet_support").add("deposit").add("withdraw");
+        .put("is_coin", true).put("wallet_state", walletState(c));
+    ArrayNode support = cur.putArray("wallet_support");
+    if (accounts.depositOpen(Side.UPBIT, c)) {
+      support.add("deposit");
+    }
+    if (accounts.withdrawOpen(Side.UPBIT, c)) {
+      support.add("withdraw");
+    }
     root.putObject("account").put("currency", c).put("balance", plain(ledger.free(c)))
         .put("locked", plain(ledger.locked(c))).put("avg_buy_price", "0").put("avg_buy_price_modified", false)
         .put("unit_currency", "KRW");
     root.putObject("withdraw_limit").put("currency", c).put("minimum", plain(w.minimum())).put("onetime", "1000000")
         .put("daily", "10000000").put("remaining_daily", "10000000").put("remaining_daily_krw", "1000000000")
-        .put("fixed", w.decimals()).put("can_withdraw", true);
+        .put("fixed", w.decimals()).put("can_withdraw", accounts.withdrawOpen(Side.UPBIT, c));
     return root;
+  }
+
+  /** {@code working}, {@code withdraw_only}, {@code deposit_only} or {@code paused}, as {@link SimAccounts#setUpbitWallet}. */
+  private String walletState(String coin) {
+    boolean in = accounts.depositOpen(Side.UPBIT, coin);
+    boolean out = accounts.withdrawOpen(Side.UPBIT, coin);
+    return in && out ? "working" : out ? "withdraw_only" : in ? "deposit_only" : "paused";
   }
 
   private ArrayNode withdrawAddresses() {
     ArrayNode out = JSON.createArrayNode();
+    List<String[]> registered = accounts.upbitWithdrawalAddresses();
+    if (registered != null) {
+      for (String[] a : registered) {
+        ObjectNode o = out.addObject().put("currency", a[0]).put("net_type", a[1]).put("network_name", a[1])
+            .put("withdraw_address", a[2]);
+        if (a[3] == null) {
+          o.putNull("secondary_address");
+        } else {
+          o.put("secondary_address", a[3]);
+        }
+      }
+      return out;
+    }
     for (CoinWallet w : accounts.wallets().values()) {
       String tag = accounts.transfers().tag(Side.BINANCE, w.coin());
       ObjectNode o = out.addObject().put("currency", w.coin()).put("net_type", w.network())
@@ -542,6 +588,10 @@ final class UpbitAccount {
     String registeredTag = accounts.transfers().tag(Side.BINANCE, w.coin());
     if (!address.equals(registered) || !java.util.Objects.equals(tag, registeredTag)) {
       throw new Refused(400, "withdraw_address_not_registered", "허용되지 않은 출금 주소입니다.");
+    }
+    if (!accounts.withdrawOpen(Side.UPBIT, w.coin())) {
+      // the name is the simulator's: Upbit's docs list no error for a suspended wallet
+      throw new Refused(400, "withdraw_suspended", w.coin() + " 출금이 일시 중단되었습니다.");
     }
     if (amount.stripTrailingZeros().scale() > w.decimals()) {
       throw new Refused(400, "validation_error", "amount has more than " + w.decimals() + " decimals");
@@ -658,6 +708,11 @@ final class UpbitAccount {
     return new PrivateReply(200, json.toString());
   }
 
+  /** Upbit's body of a 429. */
+  static String tooManyBody() {
+    return error(429, "too_many_requests", "Too many API requests.").body();
+  }
+
   static PrivateReply error(int status, String name, String message) {
     ObjectNode n = JSON.createObjectNode();
     n.putObject("error").put("name", name).put("message", message);
@@ -691,7 +746,7 @@ final class UpbitAccount {
       for (Object[] t : o.trades) {
         BigDecimal qty = (BigDecimal) t[2];
         BigDecimal funds = (BigDecimal) t[3];
-        BigDecimal fee = funds.multiply(accounts.upbitFee()).setScale(8, RoundingMode.UP);
+        BigDecimal fee = (BigDecimal) t[5];
         out.merge("KRW", o.bid ? funds.add(fee).negate() : funds.subtract(fee), BigDecimal::add);
         out.merge(o.coin, o.bid ? qty : qty.negate(), BigDecimal::add);
       }
@@ -709,5 +764,26 @@ final class UpbitAccount {
 
   int withdrawalCount() {
     return withdrawals.size();
+  }
+
+  /** Orders created per identifier (a refused order's identifier is burnt but no order is created). */
+  Map<String, Integer> ordersByIdentifier() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (Order o : orders) {
+      if (o.identifier != null) {
+        out.merge(o.identifier, 1, Integer::sum);
+      }
+    }
+    return out;
+  }
+
+  /** The amounts of the withdrawals made (Upbit's carry no client id), oldest first. */
+  List<BigDecimal> withdrawalAmounts() {
+    return withdrawals.stream().map(w -> w.amount).toList();
+  }
+
+  /** Requests answered 429 because a group's budget for the second was spent. */
+  int tooManyRequests() {
+    return tooManyRequests;
   }
 }

@@ -37,11 +37,18 @@ record Scenario(SimulatorConfig config, boolean tls, List<Outage> outages, Accou
     /** Answer every REST request with 429 for {@code for}. */
     RATE_LIMIT,
     /** Binance's serverShutdown notice. */
-    SERVER_SHUTDOWN
+    SERVER_SHUTDOWN,
+    /** Refuse the venue's (valid) API key for {@code for}: a key revoked or an IP taken off its allow-list. */
+    KEY_REFUSED,
+    /** Answer the next {@code count} private requests of {@code endpoint} (e.g. {@code POST /v1/orders}) with a 503. */
+    SERVER_ERROR,
+    /** Suspend deposits and withdrawals of {@code coin} at the venue for {@code for}. */
+    WALLET_SUSPENDED
   }
 
   /** One outage: {@code kind} on {@code venue} at {@code at} after start, again every {@code every} if set. */
-  record Outage(Duration at, Duration every, SimVenue venue, Kind kind, Duration length, int count) {}
+  record Outage(Duration at, Duration every, SimVenue venue, Kind kind, Duration length, int count, String endpoint,
+      String coin) {}
 
   /** The coins: a list, or a count (the 20 well-known ones, then {@code C021}, {@code C022}, … up to 500). */
   static List<String> coins(Config c) {
@@ -129,8 +136,16 @@ record Scenario(SimulatorConfig config, boolean tls, List<Outage> outages, Accou
         if (kind == Kind.SERVER_SHUTDOWN && venue != SimVenue.BINANCE) {
           throw new IllegalArgumentException("server-shutdown is Binance's notice: venue must be binance");
         }
+        if (kind == Kind.SERVER_ERROR && !o.hasPath("endpoint")) {
+          throw new IllegalArgumentException("server-error needs the endpoint, e.g. endpoint = \"POST /v1/orders\"");
+        }
+        if (kind == Kind.WALLET_SUSPENDED && !o.hasPath("coin")) {
+          throw new IllegalArgumentException("wallet-suspended needs the coin, e.g. coin = XRP");
+        }
         outages.add(new Outage(o.getDuration("at"), o.hasPath("every") ? o.getDuration("every") : null, venue, kind,
-            o.hasPath("for") ? o.getDuration("for") : Duration.ofSeconds(10), o.hasPath("count") ? o.getInt("count") : 5));
+            o.hasPath("for") ? o.getDuration("for") : Duration.ofSeconds(10), o.hasPath("count") ? o.getInt("count") : 5,
+            o.hasPath("endpoint") ? o.getString("endpoint") : null,
+            o.hasPath("coin") ? o.getString("coin").toUpperCase(Locale.ROOT) : null));
       }
       return new Scenario(s, tls, outages, accounts(c.getConfig("accounts")));
     } catch (ConfigException e) {

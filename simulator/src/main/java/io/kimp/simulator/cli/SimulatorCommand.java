@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.kimp.simulator.ExchangeSimulator;
 import io.kimp.simulator.FuturesConfig;
+import io.kimp.simulator.SimVenue;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,7 +198,7 @@ public final class SimulatorCommand implements Callable<Integer> {
     try {
       printUrls(s, sim);
       for (Scenario.Outage o : s.outages()) {
-        Runnable apply = () -> apply(sim, o);
+        Runnable apply = () -> apply(sim, o, outages);
         if (o.every() != null) {
           outages.scheduleAtFixedRate(apply, o.at().toMillis(), o.every().toMillis(), TimeUnit.MILLISECONDS);
         } else {
@@ -256,8 +257,19 @@ public final class SimulatorCommand implements Callable<Integer> {
     out.flush();
   }
 
-  private void apply(ExchangeSimulator sim, Scenario.Outage o) {
+  private void apply(ExchangeSimulator sim, Scenario.Outage o, ScheduledExecutorService later) {
+    boolean upbit = o.venue() == SimVenue.UPBIT;
     switch (o.kind()) {
+      case KEY_REFUSED -> {
+        set(sim, upbit, true);
+        later.schedule(() -> set(sim, upbit, false), o.length().toMillis(), TimeUnit.MILLISECONDS);
+      }
+      case SERVER_ERROR -> (upbit ? sim.accounts().upbitFaults() : sim.accounts().binanceFaults())
+          .inject(o.endpoint(), io.kimp.simulator.account.PrivateFault.serverError(), o.count());
+      case WALLET_SUSPENDED -> {
+        wallet(sim, upbit, o.coin(), false);
+        later.schedule(() -> wallet(sim, upbit, o.coin(), true), o.length().toMillis(), TimeUnit.MILLISECONDS);
+      }
       case DISCONNECT -> sim.dropConnections(o.venue());
       case CUT -> sim.abortConnections(o.venue());
       case STALL -> sim.stall(o.venue(), o.length());
@@ -266,5 +278,21 @@ public final class SimulatorCommand implements Callable<Integer> {
       case SERVER_SHUTDOWN -> sim.announceServerShutdown();
     }
     err.println("outage: " + o.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + o.venue().name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private static void set(ExchangeSimulator sim, boolean upbit, boolean refused) {
+    if (upbit) {
+      sim.accounts().refuseUpbitKey(refused ? "invalid_access_key" : null);
+    } else {
+      sim.accounts().refuseBinanceKey(refused);
+    }
+  }
+
+  private static void wallet(ExchangeSimulator sim, boolean upbit, String coin, boolean open) {
+    if (upbit) {
+      sim.accounts().setUpbitWallet(coin, open, open);
+    } else {
+      sim.accounts().setBinanceWallet(coin, open, open);
+    }
   }
 }

@@ -122,7 +122,9 @@ final class PrivateClient {
     HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
     Map<String, String> h = new LinkedHashMap<>();
     res.headers().map().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
-    return new Reply(res.statusCode(), res.body().isEmpty() ? null : JSON.readTree(res.body()), h);
+    String body = res.body().strip();
+    // an HTML error page (a load balancer's 5xx) is no JSON: no tree
+    return new Reply(res.statusCode(), body.startsWith("{") || body.startsWith("[") ? JSON.readTree(body) : null, h);
   }
 
   static String hmacHex(String alg, String secret, String payload) throws Exception {

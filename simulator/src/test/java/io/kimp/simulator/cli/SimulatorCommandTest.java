@@ -164,6 +164,48 @@ class SimulatorCommandTest {
     assertThat(exit.get(LIVENESS.toSeconds(), TimeUnit.SECONDS)).isZero();
   }
 
+  @Test
+  void scheduledPrivateFaultsHappen() throws Exception {
+    Path scenario = dir.resolve("private-faults.conf");
+    Files.writeString(scenario, String.join("\n", "coins = 2", "outages = [",
+        "  { at = 0s, venue = binance, kind = key-refused, for = 10m }",
+        "  { at = 0s, venue = upbit, kind = server-error, endpoint = \"GET /v1/accounts\", count = 1 }",
+        "]"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    SimulatorCommand cmd = new SimulatorCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    Path keysFile = dir.resolve("keys-faults.conf");
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(cmd).execute(
+        "--scenario", scenario.toString(), "--keys-file", keysFile.toString()));
+    try {
+      await().atMost(LIVENESS).until(() -> err.toString(StandardCharsets.UTF_8).contains("outage: key_refused binance")
+          && err.toString(StandardCharsets.UTF_8).contains("outage: server_error upbit"));
+      String printed = out.toString(StandardCharsets.UTF_8);
+      String upbitRest = url(printed, "http://127\\.0\\.0\\.1:\\d+(?=\\n  Binance)");
+      String binanceRest = url(printed, "http://127\\.0\\.0\\.1:\\d+(?=\\n  USD/KRW)");
+      String apiKey = com.typesafe.config.ConfigFactory.parseFile(keysFile.toFile())
+          .getString("kimp.exchanges.binance.api-key");
+      HttpClient http = HttpClient.newHttpClient();
+      // the right key, refused while the outage runs (before the signature is looked at)
+      HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(binanceRest
+          + "/api/v3/account?timestamp=" + System.currentTimeMillis() + "&signature=00")).header("X-MBX-APIKEY", apiKey)
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.body()).contains("-2015");
+      // Upbit's next GET /v1/accounts is a 503, the one after it is Upbit's own answer (no token: 401)
+      HttpResponse<String> failed = http.send(HttpRequest.newBuilder(URI.create(upbitRest + "/v1/accounts")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(failed.statusCode()).isEqualTo(503);
+      HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(upbitRest + "/v1/accounts")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(after.statusCode()).isEqualTo(401);
+    } finally {
+      cmd.stop();
+    }
+    assertThat(exit.get(LIVENESS.toSeconds(), TimeUnit.SECONDS)).isZero();
+  }
+
   private static String url(String printed, String regex) {
     Matcher m = Pattern.compile(regex).matcher(printed);
     assertThat(m.find()).as(regex + " in\n" + printed).isTrue();
@@ -174,9 +216,11 @@ class SimulatorCommandTest {
   void badInputIsAOneLineErrorAndExitCodeTwo() throws Exception {
     Path scenario = dir.resolve("bad.conf");
     Files.writeString(scenario, "outages = [ { at = 5s, venue = upbit, kind = server-shutdown } ]");
+    Path noEndpoint = dir.resolve("no-endpoint.conf");
+    Files.writeString(noEndpoint, "outages = [ { at = 5s, venue = upbit, kind = server-error } ]");
     for (String[] args : new String[][] {
       {"--coins", "0"}, {"--coins", "btc,eth!"}, {"--scenario", dir.resolve("missing.conf").toString()},
-      {"--scenario", scenario.toString()}, {"--premium-period", "soon"}
+      {"--scenario", scenario.toString()}, {"--premium-period", "soon"}, {"--scenario", noEndpoint.toString()}
     }) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int code = new CommandLine(new SimulatorCommand(new PrintStream(new ByteArrayOutputStream()),
