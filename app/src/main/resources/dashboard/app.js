@@ -1,6 +1,6 @@
 // The operator's console: one shell, one live event stream, a page per path. Plain ES modules, nothing fetched
 // from anywhere but this node. The admin token never reaches this code: the session is an HttpOnly cookie.
-import { t, applyLabels, switchLang, lang } from './i18n.js';
+import { t, has, code, applyLabels, switchLang, lang } from './i18n.js';
 import { krw, usdt, pct, rate, age, time, signClass, sparkline, drawLine } from './fmt.js';
 import * as hedge from './hedge.js';
 
@@ -61,13 +61,33 @@ function renderStatus(s) {
   if (s.error) return;
   $('#fx').textContent = s.usdtKrw ? rate(s.usdtKrw) : '–';
   const feeds = $('#feeds');
-  feeds.textContent = s.feeds ? s.feeds + (s.staleCoins ? ` (${s.staleCoins} stale)` : '') : `${s.coins} coins`;
+  feeds.textContent = s.feeds ? s.feeds + (s.staleCoins ? ` (${t('hdr.stale', { n: s.staleCoins })})` : '')
+    : `${s.coins} ${t('board.count')}`;
   feeds.title = s.feedsDetail || '';
   const why = $('#why');
   const idle = s.idle;
   why.className = 'why ' + (idle.idle ? (idle.market ? 'market' : 'idle') : 'trading');
   why.dataset.code = idle.code;
-  why.textContent = (idle.idle ? (lang === 'ko' ? '거래 안 함: ' : 'Not trading: ') : '') + idle.message;
+  why.textContent = (idle.idle ? t('why.notTrading') : '') + whyText(idle);
+}
+
+/** Why it is (not) trading in the language shown: the node's English message, or the same said from its figures. */
+function whyText(idle) {
+  const d = idle.detail || {};
+  if (!has('why.' + idle.code)) return idle.message;
+  const p2 = v => Number(v).toFixed(2);
+  const dlq = Number(d.heldByDeadLetters || 0);
+  switch (idle.code) {
+    case 'PAUSED': return t('why.PAUSED', { by: d.by ?? '', reason: d.reason ? ': ' + d.reason : '' });
+    case 'SLOTS_HELD': return t(dlq > 0 ? 'why.SLOTS_HELD.dlq' : 'why.SLOTS_HELD', { slots: d.slots, n: dlq });
+    case 'EXPOSURE_HELD': return t('why.EXPOSURE_HELD', { reserved: krw(d.reservedKrw), max: krw(d.maxExposureKrw),
+      dlq: dlq > 0 ? t('why.EXPOSURE_HELD.dlq', { n: dlq }) : '' });
+    case 'STALE_FEEDS': return Number(d.coins) ? t('why.STALE_FEEDS', { coins: d.coins }) : t('why.STALE_FEEDS.none');
+    case 'NO_OPPORTUNITY': return t('why.NO_OPPORTUNITY', { min: p2(d.minSpreadPercent),
+      best: d.bestCoin ? t('why.best', { coin: d.bestCoin, edge: p2(d.bestNetEdgePercent) }) : '' });
+    case 'TRADING': return t('why.TRADING', { coin: d.bestCoin, edge: p2(d.bestNetEdgePercent), min: p2(d.minSpreadPercent) });
+    default: return t('why.' + idle.code, { reason: d.reason ?? '' });
+  }
 }
 
 // ---- pages
@@ -119,9 +139,22 @@ pages.board = main => {
     }
   });
 
+  // A sparkline is the coin's history (a point every 30 s, the node's from the snapshot, then this page's) and, at its
+  // right end, the premium now: a line as soon as there is one point of history and a newer price, moving with the
+  // premium column. The live end is redrawn at most every SPARK_MS (and caught up by the 1 s ticker), not on every tick.
+  const HISTORY_MS = 30000, SPARK_MS = 2000;
   function spark(row) {
     row.sparkDirty = false;
-    drawLine(row.spark.firstChild, row.history, 120, 24);
+    row.sparkAt = performance.now();
+    const h = row.history, live = row.live;
+    const points = live && (!h.length || live[0] > h[h.length - 1][0]) ? h.concat([live]) : h;
+    drawLine(row.spark.firstChild, points, 120, 24);
+    const label = points.length < 2 ? '' : `${t('board.spark')}: ${pct(points[0][1])} → ${pct(points[points.length - 1][1])}`;
+    if (row.sparkLabel !== label) { row.sparkLabel = label; row.spark.setAttribute('aria-label', label); }
+  }
+  function sparkSoon(row, force) {
+    if (!force && performance.now() - row.sparkAt < SPARK_MS) { row.sparkDirty = true; return; }
+    if (row.visible) spark(row); else row.sparkDirty = true;
   }
 
   /** A cell's text, written only when it changed: one text node's data, nothing parsed, nothing else touched. */
@@ -145,7 +178,8 @@ pages.board = main => {
     const sparkCell = el('td', { role: 'cell' });
     tr.append(sparkCell);
     const row = { tr, cells, text: ['', '', '', '', '', '', ''], bg: '', edge: '', stale: null, title: '',
-      history: [], data: null, spark: sparkline([]), visible: false, sparkDirty: false };
+      history: [], live: null, data: null, spark: sparkline([]), visible: false, sparkDirty: false, sparkAt: -Infinity,
+      sparkLabel: '' };
     sparkCell.append(row.spark);
     rows.set(coin, row);
     byTr.set(tr, row);
@@ -171,10 +205,14 @@ pages.board = main => {
     const edge = signClass(r.edge);
     if (row.edge !== edge) { row.edge = edge; row.cells[5].className = edge; }
     const h = row.history;
-    if (r.premium !== null && (!h.length || r.sent - h[h.length - 1][0] >= 30000)) {
-      h.push([r.sent, r.premium]);
-      while (h.length > 120) h.shift();
-      if (row.visible) spark(row); else row.sparkDirty = true;
+    if (r.premium !== null && r.premium !== undefined) {
+      row.live = [r.sent, r.premium];
+      const step = !h.length || r.sent - h[h.length - 1][0] >= HISTORY_MS;
+      if (step) {
+        h.push(row.live);
+        while (h.length > 120) h.shift();
+      }
+      sparkSoon(row, step);
     }
     tick(row, now);
     return true;
@@ -305,12 +343,22 @@ pages.board = main => {
     for (const r of list) pending.push(r);
     if (!scheduled) { scheduled = true; requestAnimationFrame(frame); }
   });
-  setInterval(() => { const now = Date.now(); for (const r of rows.values()) if (r.data) tick(r, now); }, 1000);
+  setInterval(() => {
+    const now = Date.now();
+    for (const r of rows.values()) {
+      if (r.data) tick(r, now);
+      if (r.sparkDirty && r.visible) sparkSoon(r, false); // the live end catches up once the ticks stop
+    }
+  }, 1000);
 };
 
+/** A table with a head of labels; a label ending in {@code :text} heads a column of prose (left-aligned, wrapped). */
 function table(headers, id) {
   const tr = el('tr');
-  for (const h of headers) tr.append(el('th', { scope: 'col', 'data-i18n': h }));
+  for (const h of headers) {
+    const [key, kind] = h.split(':');
+    tr.append(el('th', kind ? { scope: 'col', 'data-i18n': key, class: kind } : { scope: 'col', 'data-i18n': key }));
+  }
   const body = el('tbody');
   return { table: el('table', { id }, el('thead', {}, tr), body), body };
 }
@@ -330,7 +378,7 @@ pages.cycles = main => {
         el('td', {}, el('a', { href: '/ui/cycles/' + c.cycleId, text: c.cycleId.slice(0, 8) })),
         el('td', {}, c.symbol, c.hedged ? el('span', { class: 'tag hedged', 'data-hedged': 'true',
           title: t('hedge.hedgedTitle'), text: t('hedge.hedgedTag') }) : null),
-        el('td', { text: c.status }), el('td', { text: c.leg || '' }),
+        el('td', { text: code('status', c.status) }), el('td', { text: code('leg', c.leg) || '' }),
         el('td', { text: hedge.stepName(c.step || '') }), el('td', { title: c.startedAt, text: age(Date.now() - Date.parse(c.startedAt)) }),
         el('td', { text: krw(c.investmentKrw) }),
         el('td', { class: signClass(c.netProfitKrw), text: c.netProfitKrw === null ? '–' : krw(c.netProfitKrw) })));
@@ -378,7 +426,7 @@ pages.cycle = (main, id) => {
   const head = el('div', { class: 'cards', id: 'cycle-summary' });
   const actions = el('div', { id: 'cycle-actions' });
   const timeline = el('ol', { class: 'timeline', id: 'timeline' });
-  const { table: trades, body } = table(['cycles.step', 'cycles.status', 'board.coin', 'trade.quantity', 'trade.price',
+  const { table: trades, body } = table(['cycles.step', 'cycles.status:text', 'board.coin', 'trade.quantity', 'trade.price',
     'trade.fee', 'cycles.investment', 'cycles.pnl'], 'trades');
   main.append(el('h1', {}, el('span', { 'data-i18n': 'cycle.title' }), ' ' + id), head, actions, out,
     el('h2', { 'data-i18n': 'cycle.timeline' }), timeline, el('h2', { 'data-i18n': 'cycle.trades' }), trades);
@@ -394,10 +442,11 @@ pages.cycle = (main, id) => {
       // the hedge's own result, already inside the cycle's PnL above (converted at the cycle's USDT/KRW)
       card(t('hedge.pnl'), el('span', { id: 'cycle-hedge-pnl', class: signClass(h.pnl), text: h.pnl === null ? '–' : usdt(h.pnl) })),
       card(t('hedge.fees'), el('span', { id: 'cycle-hedge-fees', text: h.fees === null ? '–' : usdt(h.fees) }))];
-    head.replaceChildren(card('Status', el('span', { id: 'cycle-status', text: c.status })), card('Coin', c.symbol),
-      card('Direction', c.direction), card(t('cycles.investment'), krw(c.initialInvestmentKrw)),
-      card(t('cycles.pnl'), c.totalNetProfitKrw === null ? '–' : krw(c.totalNetProfitKrw)), ...hedgeCards,
-      card('Started', time(c.startTime)), card(t('dlq.retries'), String(c.retryCount)));
+    head.replaceChildren(card(t('cycles.status'), el('span', { id: 'cycle-status', text: code('status', c.status) })), card(t('board.coin'), c.symbol),
+      card(t('cycle.direction'), code('dir', c.direction)), card(t('cycles.investment'), krw(c.initialInvestmentKrw)),
+      card(t('cycles.pnl'), el('span', { class: signClass(Number(c.totalNetProfitKrw)),
+        text: c.totalNetProfitKrw === null ? '–' : krw(c.totalNetProfitKrw) })), ...hedgeCards,
+      card(t('cycle.started'), time(c.startTime)), card(t('dlq.retries'), String(c.retryCount)));
     timeline.replaceChildren();
     for (const e of r.json.events) {
       const { type, timestamp, sequenceNr, persistenceId, ...rest } = e;
@@ -413,11 +462,13 @@ pages.cycle = (main, id) => {
       const fee = tr.fee === null || tr.fee === undefined ? '–'
         : tr.feeAsset === 'USDT' ? usdt(tr.fee) : tr.feeAsset === 'KRW' ? krw(tr.fee) : hedge.qty(tr.fee, tr.feeAsset);
       body.append(el('tr', { 'data-side': tr.side, 'data-status': tr.status },
-        el('td', { text: `${tr.tradeType} ${hedge.stepName(tr.side)} #${tr.attempt}` }),
+        el('td', { text: `${code('leg', tr.tradeType)} ${hedge.stepName(tr.side)} #${tr.attempt}` }),
         el('td', { class: 'text', text: tr.status + (tr.errorMessage ? ' — ' + tr.errorMessage : '') }),
         el('td', { text: `${tr.symbol} @ ${tr.exchange}${perp ? ' ' + t('hedge.futures') : ''}` }),
         el('td', { text: hedge.qty(tr.quantity, tr.symbol) }), el('td', { text: price }), el('td', { text: fee }),
-        el('td', { text: perp ? '' : krw(tr.investmentKrw ?? tr.quoteAmount) }),
+        // the KRW a trade moved; a Binance trade without it moved USDT (its quote amount), not won
+        el('td', { text: perp ? '' : tr.investmentKrw !== null && tr.investmentKrw !== undefined ? krw(tr.investmentKrw)
+          : tr.exchange === 'BINANCE' ? usdt(tr.quoteAmount) : krw(tr.quoteAmount) }),
         el('td', { text: tr.netProfitKrw === null ? '–' : krw(tr.netProfitKrw) })));
     }
     const open = (dlq.json || []).some(d => d.deadLetter.cycleId === id);
@@ -434,7 +485,7 @@ pages.cycle = (main, id) => {
 
 pages.dlq = main => {
   const out = el('p', { class: 'result', id: 'action-result', role: 'status' });
-  const { table: tbl, body } = table(['cycles.id', 'cycles.symbol', 'dlq.reason', 'dlq.retries', 'dlq.age',
+  const { table: tbl, body } = table(['cycles.id', 'cycles.symbol', 'dlq.reason:text', 'dlq.retries', 'dlq.age',
     'dlq.status', 'dlq.actions'], 'dlq');
   main.append(el('h1', { 'data-i18n': 'dlq.title' }), out, tbl);
   async function load() {
@@ -472,6 +523,8 @@ export function fieldOf(json) {
   return best;
 }
 
+const switchText = p => (p.paused ? t('money.paused', { by: p.pausedBy ?? p.by ?? '' }) : t('money.running'));
+
 pages.money = main => {
   const cards = el('div', { class: 'cards', id: 'money' });
   const chart = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -483,11 +536,11 @@ pages.money = main => {
   const reason = el('input', { id: 'pause-reason', type: 'text', maxlength: 500 });
   const pause = el('button', { type: 'button', id: 'pause', class: 'danger', 'data-i18n': 'money.pause', onclick: async () => {
     const r = await api('POST', 'trading/pause', reason.value.trim() ? { reason: reason.value.trim() } : {});
-    switchOut.textContent = r.ok ? (r.json.paused ? 'PAUSED' : 'RUNNING') : r.json?.message; loadMoney();
+    switchOut.textContent = r.ok ? switchText(r.json) : r.json?.message; loadMoney();
   } });
   const resume = el('button', { type: 'button', id: 'resume', class: 'primary', 'data-i18n': 'money.resume', onclick: async () => {
     const r = await api('POST', 'trading/resume', {});
-    switchOut.textContent = r.ok ? (r.json.paused ? 'PAUSED' : 'RUNNING') : r.json?.message; loadMoney();
+    switchOut.textContent = r.ok ? switchText(r.json) : r.json?.message; loadMoney();
   } });
   const form = el('form', { class: 'settings', id: 'settings', novalidate: '' });
   const saved = el('p', { class: 'result', id: 'settings-result', role: 'status' });
@@ -498,9 +551,10 @@ pages.money = main => {
   let current = {};
   for (const f of SETTINGS) {
     const input = f === 'sizing'
-      ? el('select', { id: 's-' + f, name: f }, ...['FIXED_AMOUNT', 'PERCENTAGE', 'FULL_CAPITAL'].map(o => el('option', { value: o, text: o })))
+      ? el('select', { id: 's-' + f, name: f }, ...['FIXED_AMOUNT', 'PERCENTAGE', 'FULL_CAPITAL'].map(o =>
+        el('option', { value: o, 'data-i18n': 'set.sizing.' + o })))
       : el('input', { id: 's-' + f, name: f, type: 'text', inputmode: 'decimal' });
-    form.append(el('label', { for: 's-' + f, text: f }), input,
+    form.append(el('label', { for: 's-' + f, 'data-i18n': 'set.' + f, title: f }), input,
       el('span', { class: 'field-error', id: 'err-' + f, 'aria-live': 'polite' }));
     input.setAttribute('aria-describedby', 'err-' + f);
   }
@@ -544,7 +598,7 @@ pages.money = main => {
       card('money.reserved', krw(p.reservedKrw), 'm-reserved'), card('money.free', krw(p.freeKrw), 'm-free'),
       card('money.today', krw(p.todayRealizedPnlKrw), 'm-today', signClass(Number(p.todayRealizedPnlKrw))),
       card('money.total', krw(p.realizedPnlKrw), 'm-total', signClass(total)),
-      card('money.switch', p.paused ? `PAUSED (${p.pausedBy})` : 'RUNNING', 'm-switch'));
+      card('money.switch', switchText(p), 'm-switch'));
     pause.disabled = p.paused; resume.disabled = !p.paused;
     const curve = await data('equity');
     drawLine(line, curve.map(c => [c.at, Number(c.pnlKrw)]), 800, 220, 8);
@@ -559,13 +613,13 @@ pages.money = main => {
 
 pages.system = main => {
   const cards = el('div', { class: 'cards', id: 'sys' });
-  const comps = table(['sys.components', 'dlq.status', 'dlq.reason'], 'components');
+  const comps = table(['sys.components', 'dlq.status', 'dlq.reason:text'], 'components');
   const feeds = table(['sys.feeds', 'dlq.status', 'sys.msgs', 'sys.lastFrame'], 'connections');
   const cluster = el('pre', { id: 'cluster' });
   const alerts = table(['sys.alerts', 'cycles.step'], 'telegram');
   const hedgeCards = el('div', { class: 'cards', id: 'hedge-cards' });
   const hedgeOut = el('p', { class: 'result', id: 'hedge-result', role: 'status' });
-  const positions = table(['board.coin', 'hedge.expected', 'hedge.seen', 'hedge.mismatch', 'hedge.action'], 'hedge-positions');
+  const positions = table(['board.coin', 'hedge.expected', 'hedge.seen', 'hedge.mismatch', 'hedge.action:text'], 'hedge-positions');
   const futures = table(['hedge.futuresFeeds', 'dlq.status', 'sys.msgs', 'sys.lastFrame'], 'hedge-feeds');
   const hedgeSection = el('section', { id: 'hedge', 'aria-labelledby': 'hedge-title' },
     el('h2', { id: 'hedge-title', 'data-i18n': 'hedge.title' }), hedgeCards, hedgeOut, positions.table, futures.table);
@@ -600,9 +654,8 @@ pages.system = main => {
     const coins = w.ok ? w.json.coins : [];
     positions.body.replaceChildren(...(coins.length ? coins.map(c => el('tr', { 'data-coin': c.coin, 'data-mismatch': String(c.mismatch) },
       el('td', { text: c.coin }), el('td', { text: hedge.qty(c.expectedShort) }), el('td', { text: hedge.qty(c.seenShort) }),
-      el('td', { class: c.mismatch ? 'neg' : 'pos', text: c.mismatch
-        ? hedge.qty(Number(c.seenShort) - Number(c.expectedShort)) : t('hedge.none') }),
-      el('td', { class: 'text', text: hedge.action(c) })))
+      el('td', { class: hedge.difference(c).cls, text: hedge.difference(c).text }),
+      el('td', { class: 'text', text: hedge.action(c, conf.closeOrphans) })))
       : [el('tr', {}, el('td', { colspan: 5, 'data-i18n': 'hedge.flatAll' }))]));
     futures.body.replaceChildren(...s.connections.filter(c => c.name.startsWith('binance-futures')).map(connRow));
   }

@@ -58,6 +58,15 @@ const T = {
     'bt.failed': 'failed', 'bt.idle': 'no backtest running',
     'bt.uploadTitle': 'Upload candle files', 'bt.upload': 'Upload', 'bt.uploading': 'Uploading and checking…',
     'bt.uploaded': 'Uploaded and checked: {files}. Chosen below.',
+    // the risk and strategy settings (the API's names are in each label's tooltip: its errors name them)
+    'set.capitalKrw': 'Capital (KRW)', 'set.sizing': 'Order sizing', 'set.fixedAmountKrw': 'Fixed amount per cycle (KRW)',
+    'set.percentage': 'Share of capital per cycle (%)', 'set.minOrderKrw': 'Smallest order (KRW)',
+    'set.maxConcurrentCycles': 'Most cycles at once', 'set.maxExposureKrw': 'Largest exposure (KRW)',
+    'set.dailyLossLimitKrw': 'Daily loss limit (KRW)', 'set.minSpreadPercent': 'Least net edge to trade (%)',
+    'set.finalizerMinProfitPercent': 'Least profit to finish a rebalance (%)',
+    'set.sizing.FIXED_AMOUNT': 'Fixed amount', 'set.sizing.PERCENTAGE': 'Share of capital', 'set.sizing.FULL_CAPITAL': 'All capital',
+    'money.running': 'RUNNING', 'money.paused': 'PAUSED ({by})',
+    'cycle.direction': 'Direction', 'cycle.started': 'Started', 'hdr.stale': '{n} stale', 'why.notTrading': 'Not trading: ',
   },
   ko: {
     'nav.board': '김프 현황', 'nav.cycles': '사이클', 'nav.dlq': '실패 대기열', 'nav.money': '자금', 'nav.system': '시스템',
@@ -117,14 +126,54 @@ const T = {
     'bt.failed': '실패', 'bt.idle': '실행 중인 백테스트 없음',
     'bt.uploadTitle': '캔들 파일 업로드', 'bt.upload': '업로드', 'bt.uploading': '업로드 및 검사 중…',
     'bt.uploaded': '업로드 및 검사 완료: {files}. 아래에서 선택되었습니다.',
+    'set.capitalKrw': '자본금 (KRW)', 'set.sizing': '주문 규모 방식', 'set.fixedAmountKrw': '사이클당 고정 금액 (KRW)',
+    'set.percentage': '사이클당 자본 비율 (%)', 'set.minOrderKrw': '최소 주문 금액 (KRW)',
+    'set.maxConcurrentCycles': '최대 동시 사이클 수', 'set.maxExposureKrw': '최대 노출 금액 (KRW)',
+    'set.dailyLossLimitKrw': '일일 손실 한도 (KRW)', 'set.minSpreadPercent': '진입 최소 순수익률 (%)',
+    'set.finalizerMinProfitPercent': '리밸런스 마무리 최소 수익률 (%)',
+    'set.sizing.FIXED_AMOUNT': '고정 금액', 'set.sizing.PERCENTAGE': '자본 비율', 'set.sizing.FULL_CAPITAL': '자본 전액',
+    'money.running': '거래 중', 'money.paused': '일시정지 ({by})',
+    'cycle.direction': '방향', 'cycle.started': '시작', 'hdr.stale': '{n}개 지연', 'why.notTrading': '거래 안 함: ',
+    // why it is not trading, from the status's code and figures (the node's own message is in English)
+    'why.DAILY_LOSS_LIMIT': '일일 손실 한도 도달: {reason} (오늘 다시 거래하려면 재개하세요)',
+    'why.KEY_REJECTED': 'API 키가 거부되었습니다: {reason}', 'why.PAUSED': '일시정지 ({by}){reason}',
+    'why.SLOTS_HELD': '사이클 슬롯 {slots}개가 모두 사용 중입니다 (진행 중인 사이클)',
+    'why.SLOTS_HELD.dlq': '사이클 슬롯 {slots}개가 모두 사용 중입니다 (실패 대기열 사이클 {n}개: 복구하거나 폐기하세요)',
+    'why.EXPOSURE_HELD': '노출 한도 도달: {max} 중 {reserved} 예약됨{dlq}', 'why.EXPOSURE_HELD.dlq': ' (실패 대기열 사이클 {n}개가 자본을 묶고 있음)',
+    'why.STALE_FX': 'USDT/KRW 환율 시세가 지연되어 김프를 신뢰할 수 없습니다',
+    'why.STALE_FEEDS': '모든 코인의 시세가 지연되었습니다 ({coins}개 코인)', 'why.STALE_FEEDS.none': '아직 시세가 없습니다',
+    'why.NO_OPPORTUNITY': '순수익률 기준 {min} %를 넘는 코인이 없습니다{best}', 'why.best': ' (최고: {coin} {edge} %)',
+    'why.TRADING': '거래 중: {coin} 순수익률 {edge} %가 기준 {min} %보다 높습니다',
+    // the codes of cycles (English shows the codes themselves)
+    'status.IDLE': '대기', 'status.STARTED': '시작됨', 'status.INITIAL_TRADE_COMPLETED': '1차 거래 완료',
+    'status.AWAITING_REBALANCE': '리밸런스 대기', 'status.REBALANCING_IN_PROGRESS': '리밸런스 진행 중',
+    'status.REBALANCE_TRADE_COMPLETED': '리밸런스 거래 완료', 'status.COMPLETED': '완료', 'status.FAILED': '실패',
+    'status.AWAITING_RETRY': '재시도 대기', 'status.DEAD_LETTER': '실패 대기열',
+    'leg.INITIAL': '1차', 'leg.REBALANCE': '리밸런스', 'step.BUY': '매수', 'step.WITHDRAW': '출금', 'step.DEPOSIT': '입금',
+    'step.SELL': '매도', 'dir.KIMCHI': '김프 (업비트 매도)', 'dir.REVERSE': '역프 (업비트 매수)',
+    'hedge.act.seenOnce': '한 번 확인됨; 조치 전에 다시 확인합니다',
+    'hedge.act.closing': '주인 없는 숏 {qty}을(를) reduce-only 매수로 청산하는 중',
+    'hedge.act.orphan': '주인 없는 숏이거나 읽기 모델에 아직 반영되지 않은 사이클의 새 숏: 다음 확인에도 남아 있으면 직접 청산하세요 (kimp.hedge.close-orphans 꺼짐)',
+    'hedge.act.less': '거래소 숏이 진행 중인 사이클의 헤지보다 적습니다: {qty} 헤지 안 됨; 해당 사이클(GET /api/v1/hedge)과 선물 계정을 확인하세요',
+    'hedge.act.more': '거래소 숏이 진행 중인 사이클의 헤지보다 많습니다: {qty} 출처 불명',
   },
 };
 
 export let lang = localStorage.getItem('kimp.lang') === 'ko' ? 'ko' : 'en';
 
+/** Whether {@code key} has a label in the language shown (not the English fallback). */
+export function has(key) {
+  return !!(T[lang] && T[lang][key]);
+}
+
+/** A code (a cycle's status, leg, step, direction) in the language shown: its label if it has one, else the code. */
+export function code(kind, value) {
+  return value && has(kind + '.' + value) ? t(kind + '.' + value) : value;
+}
+
 export function t(key, vars = {}) {
   let s = (T[lang] && T[lang][key]) || T.en[key] || key;
-  for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', v);
+  for (const [k, v] of Object.entries(vars)) s = s.split('{' + k + '}').join(v);
   return s;
 }
 

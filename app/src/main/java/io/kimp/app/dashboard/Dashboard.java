@@ -94,21 +94,34 @@ public final class Dashboard {
     return out;
   }
 
-  /** Realised PnL, cumulative over completed and written-off cycles in the order they ended. */
+  /**
+   * Realised PnL, cumulative over completed and written-off cycles in the order they ended, from zero when the first of
+   * them started (one ended cycle is already a line: from nothing to its result).
+   */
   private static List<Map<String, Object>> equityCurve(KimpNode node) {
     List<Map<String, Object>> out = new ArrayList<>();
     try (Connection c = node.readSide().getConnection();
         PreparedStatement ps = c.prepareStatement(
-            "SELECT end_time, total_net_profit_krw FROM arbitrage_cycles WHERE end_time IS NOT NULL "
+            "SELECT end_time, total_net_profit_krw, start_time FROM arbitrage_cycles WHERE end_time IS NOT NULL "
                 + "AND total_net_profit_krw IS NOT NULL ORDER BY end_time FETCH FIRST 5000 ROWS ONLY");
         ResultSet rs = ps.executeQuery()) {
       java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+      long origin = Long.MAX_VALUE;
       while (rs.next()) {
         total = total.add(rs.getBigDecimal(2));
+        long end = rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli();
+        OffsetDateTime start = rs.getObject(3, OffsetDateTime.class);
+        origin = Math.min(origin, Math.min(end, start == null ? end : start.toInstant().toEpochMilli()));
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("at", rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli());
+        p.put("at", end);
         p.put("pnlKrw", total);
         out.add(p);
+      }
+      if (!out.isEmpty()) {
+        Map<String, Object> zero = new LinkedHashMap<>();
+        zero.put("at", origin);
+        zero.put("pnlKrw", java.math.BigDecimal.ZERO);
+        out.add(0, zero);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("read tables: " + e.getMessage(), e);

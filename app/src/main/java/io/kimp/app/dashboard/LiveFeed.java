@@ -216,7 +216,9 @@ public final class LiveFeed {
         if (r == null) {
           continue;
         }
-        if (sample && Double.isFinite(r.premiumPercent())) {
+        // a coin's first point as soon as it has a premium (the first sample may come before any price), then one
+        // every HISTORY_STEP: a page opened on a young node has history to draw from
+        if ((sample || !history.containsKey(coin)) && Double.isFinite(r.premiumPercent())) {
           remember(coin, now, r.premiumPercent());
         }
         boolean flipped = s != null && (s[2] == 1) != r.stale();

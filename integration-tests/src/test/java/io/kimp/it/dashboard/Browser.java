@@ -112,8 +112,12 @@ public final class Browser implements AutoCloseable {
     driver.findElement(By.id("sign-in")).click();
   }
 
-  /** A screenshot of what is on screen, as {@code target/dashboard-screenshots/<name>.png}. */
+  /**
+   * A screenshot of what is on screen, as {@code target/dashboard-screenshots/<name>.png}; on a console page once its
+   * first status has come (the header's rate and feeds and the banner, not their placeholders).
+   */
   public Path screenshot(String name) {
+    await(d -> d.findElements(By.id("why")).isEmpty() || d.findElement(By.id("why")).getAttribute("data-code") != null);
     try {
       Files.createDirectories(SHOTS);
       Path to = SHOTS.resolve(name + ".png");

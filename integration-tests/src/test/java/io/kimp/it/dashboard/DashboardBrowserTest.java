@@ -94,9 +94,39 @@ class DashboardBrowserTest {
       b.driver().findElement(By.id("board-filter")).clear();
       b.driver().findElement(By.id("board-filter")).sendKeys(" ");
       b.await(d -> d.findElements(By.cssSelector("#board tbody tr")).size() == SimulatorConfig.DEFAULT_COINS.size());
+      // every row's "last hour" is a drawn line as soon as the coin has a point of history and a newer price
+      b.await(d -> undrawnSparklines(b).isEmpty());
+      // its right end is the premium now: with both venues held still, each line's label ends at the row's premium
+      node.simulator().stall(SimVenue.UPBIT, Duration.ofMinutes(1));
+      node.simulator().stall(SimVenue.BINANCE, Duration.ofMinutes(1));
+      try {
+        b.await(d -> ((List<?>) b.driver().executeScript(SPARKS_NOT_AT_PREMIUM)).isEmpty());
+      } finally {
+        node.simulator().resume(SimVenue.UPBIT);
+        node.simulator().resume(SimVenue.BINANCE);
+      }
+      b.await(d -> d.findElements(By.cssSelector("#board tbody tr[data-stale='false']")).size()
+          == SimulatorConfig.DEFAULT_COINS.size() && undrawnSparklines(b).isEmpty());
       b.screenshot("board");
     }
   }
+
+  /** The coins whose sparkline is not a drawn line: fewer than two points, or no width on screen. */
+  private static List<?> undrawnSparklines(Browser b) {
+    return (List<?>) b.driver().executeScript(String.join("\n",
+        "return [...document.querySelectorAll('#board tbody tr')].filter(tr => {",
+        "  const path = tr.querySelector('td svg.spark path');",
+        "  const points = path ? ((path.getAttribute('d') || '').match(/[ML]/g) || []).length : 0;",
+        "  return points < 2 || path.getBoundingClientRect().width < 10;",
+        "}).map(tr => tr.dataset.coin);"));
+  }
+
+  /** The coins whose sparkline's label does not end at the premium their row shows. */
+  private static final String SPARKS_NOT_AT_PREMIUM = String.join("\n",
+      "return [...document.querySelectorAll('#board tbody tr')].filter(tr => {",
+      "  const label = tr.querySelector('td svg.spark').getAttribute('aria-label') || '';",
+      "  return !label.endsWith('→ ' + tr.children[4].textContent);",
+      "}).map(tr => tr.dataset.coin);");
 
   @Test
   void aCyclePageShowsItsJournalAsATimeline() {
@@ -276,10 +306,23 @@ class DashboardBrowserTest {
       "}",
       "return bad;");
 
+  /** The texts of the page's labels, headings, column heads, buttons and cards that hold no Hangul. */
+  private static final String NOT_KOREAN = String.join("\n",
+      "const names = ['USDT/KRW', 'EN', 'KO'];",
+      "return [...document.querySelectorAll('label, th, button, h1, h2, #settings option, .card .label, nav a, .vitals span > span')]",
+      "  .filter(e => e.offsetParent !== null || e.tagName === 'OPTION')",
+      "  .map(e => e.textContent.trim()).filter(s => s && !/[\\uac00-\\ud7a3]/.test(s) && !names.includes(s));");
+
+  private static List<String> settingsLabels(Browser b) {
+    return b.driver().findElements(By.cssSelector("#settings label")).stream().map(WebElement::getText).toList();
+  }
+
   @Test
   void languageThemeNumbersTimesAndControlsAreAsTheOperatorExpects() {
-    await().atMost(Duration.ofSeconds(120)).until(() -> !TestNodes.query(node.node().readSide(),
-        "SELECT id FROM arbitrage_cycles").isEmpty());
+    // an ended cycle: the money page's curve has a line (zero, then that cycle's result)
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> !TestNodes.query(
+        node.node().readSide(), "SELECT id FROM arbitrage_cycles WHERE end_time IS NOT NULL "
+            + "AND total_net_profit_krw IS NOT NULL").isEmpty());
     try (Browser b = Browser.open(base)) {
       // the browser in Seoul: times are shown in its zone, UTC on hover
       b.driver().executeCdpCommand("Emulation.setTimezoneOverride", java.util.Map.of("timezoneId", "Asia/Seoul"));
@@ -321,6 +364,14 @@ class DashboardBrowserTest {
       assertThat(when.getText()).contains(seoul.format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")))
           .contains(String.valueOf(seoul.getDayOfMonth()));
 
+      // the settings form's labels in English, to compare with the Korean ones
+      b.go("/ui/money");
+      List<String> english = b.await(d -> {
+        List<String> l = settingsLabels(b);
+        return l.size() == 10 ? l : null;
+      });
+      assertThat(english).doesNotHaveDuplicates().allSatisfy(l -> assertThat(l).isNotBlank());
+
       // Korean, remembered across pages and reloads
       b.click(By.id("lang"));
       b.await(d -> "ko".equals(d.findElement(By.tagName("html")).getAttribute("lang")));
@@ -329,6 +380,26 @@ class DashboardBrowserTest {
       assertThat(b.driver().findElement(By.cssSelector("#main > h1")).getText()).isEqualTo("자금");
       b.driver().navigate().refresh();
       b.await(d -> d.findElement(By.cssSelector("nav a[data-page='money']")).getText().equals("자금"));
+      // no English label left on the settings form (its API names stay in the tooltips)
+      List<String> korean = b.await(d -> {
+        List<String> l = settingsLabels(b);
+        return l.size() == english.size() ? l : null;
+      });
+      assertThat(korean).as("the Korean settings labels").doesNotContainAnyElementsOf(english)
+          .allSatisfy(l -> assertThat(l).containsPattern("[\uac00-\ud7a3]"));
+      assertThat(new Select(b.driver().findElement(By.id("s-sizing"))).getOptions()).extracting(WebElement::getText)
+          .allSatisfy(o -> assertThat(o).containsPattern("[\uac00-\ud7a3]"));
+      // every page in Korean: no label, heading, column, button or card left in English, nor the banner's reason
+      for (String page : List.of("/ui/", "/ui/cycles", "/ui/cycles/" + cycle, "/ui/dlq", "/ui/money", "/ui/system",
+          "/ui/backtests")) {
+        b.go(page);
+        b.await(d -> d.findElement(By.cssSelector("#main > h1")).getText().matches(".*[\uac00-\ud7a3].*")
+            && d.findElement(By.id("why")).getAttribute("data-code") != null);
+        b.await(d -> ((List<?>) b.driver().executeScript(NOT_KOREAN)).isEmpty() ? true : null);
+        assertThat(b.driver().findElement(By.id("why")).getText()).as(page + ": the banner")
+            .containsPattern("[\uac00-\ud7a3]{2}.*[\uac00-\ud7a3]{2}");
+      }
+      b.go("/ui/money");
 
       // the dark theme, remembered; then light again
       String light = (String) b.driver().executeScript("return getComputedStyle(document.body).backgroundColor");
@@ -338,6 +409,10 @@ class DashboardBrowserTest {
       b.await(d -> "dark".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
       String dark = (String) b.driver().executeScript("return getComputedStyle(document.body).backgroundColor");
       assertThat(dark).isNotEqualTo(light);
+      // the screenshot once the page has everything: the header's rate and feeds, the banner, the curve drawn
+      b.await(d -> !d.findElement(By.id("fx")).getText().equals("–") && !d.findElement(By.id("feeds")).getText().equals("–")
+          && d.findElement(By.id("why")).getAttribute("data-code") != null
+          && ((d.findElement(By.cssSelector("#main svg.chart path")).getAttribute("d")).split("L").length >= 2));
       b.screenshot("money-dark-ko");
       b.click(By.id("theme"));
       b.await(d -> "light".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
@@ -442,9 +517,10 @@ class DashboardBrowserTest {
       });
       assertThat(capital).isEqualTo("₩" + String.format(java.util.Locale.US, "%,d",
           portfolio.get("capitalKrw").decimalValue().setScale(0, java.math.RoundingMode.HALF_UP).longValueExact()));
-      for (String card : List.of("m-equity", "m-reserved", "m-free", "m-today", "m-total")) {
-        assertThat(b.driver().findElement(By.id(card)).getText()).as(card).matches("-?₩[\\d,]+(\\.\\d+)?");
-      }
+      // the cards re-render as the portfolio changes: read them in one retried step
+      List<String> cards = b.await(d -> List.of("m-equity", "m-reserved", "m-free", "m-today", "m-total").stream()
+          .map(card -> d.findElement(By.id(card)).getText()).toList());
+      assertThat(cards).allSatisfy(text -> assertThat(text).matches("-?₩[\\d,]+(\\.\\d+)?"));
       // the curve: a drawn line, labelled for screen readers
       WebElement chart = b.driver().findElement(By.cssSelector("#main svg.chart"));
       assertThat(chart.getAttribute("aria-label")).isNotBlank();

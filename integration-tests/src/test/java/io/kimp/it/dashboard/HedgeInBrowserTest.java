@@ -104,22 +104,26 @@ class HedgeInBrowserTest {
           .startsWith("Hedge result");
 
       // the trades: the hedge rows named as what they did, on the futures venue, with quantity, price and fee
-      List<WebElement> rows = b.driver().findElements(By.cssSelector("#trades tbody tr[data-side^='HEDGE_']"));
+      // (the page re-renders as other cycles change the read tables: the rows are read in one retried step)
+      List<List<String>> rows = b.await(d -> d.findElements(By.cssSelector("#trades tbody tr[data-side^='HEDGE_']"))
+          .stream().map(r -> r.findElements(By.tagName("td")).stream().map(WebElement::getText).toList()).toList());
       assertThat(rows).hasSize(4);
-      List<String> first = rows.get(0).findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+      List<String> first = rows.get(0);
       assertThat(first.get(0)).isEqualTo("INITIAL short opened #1");
       assertThat(first.get(1)).startsWith("FILLED");
       assertThat(first.get(2)).endsWith("futures");
       assertThat(first.get(3)).isEqualTo(plain(hedgeTrades.get(0).get("quantity")) + " " + hedgeTrades.get(0).get("symbol"));
       assertThat(first.get(4)).endsWith("USDT");
       assertThat(first.get(5)).endsWith("USDT");
-      assertThat(rows.get(1).findElement(By.tagName("td")).getText()).isEqualTo("INITIAL short closed #1");
+      assertThat(rows.get(1).get(0)).isEqualTo("INITIAL short closed #1");
 
       // the hedge's result beside the cycle's, as the journal's CycleCompleted has it
       JsonNode completed = completedEvent(cycle);
-      assertThat(b.driver().findElement(By.id("cycle-hedge")).getText()).isEqualTo("closed (flat)");
-      assertThat(b.driver().findElement(By.id("cycle-hedge-pnl")).getText()).endsWith("USDT");
-      assertThat(number(b.driver().findElement(By.id("cycle-hedge-fees")).getText()))
+      List<String> summary = b.await(d -> List.of("cycle-hedge", "cycle-hedge-pnl", "cycle-hedge-fees").stream()
+          .map(id -> d.findElement(By.id(id)).getText()).toList());
+      assertThat(summary.get(0)).isEqualTo("closed (flat)");
+      assertThat(summary.get(1)).endsWith("USDT");
+      assertThat(number(summary.get(2)))
           .isEqualByComparingTo(completed.get("hedgeFeesUsdt").decimalValue().setScale(4, java.math.RoundingMode.HALF_UP));
       b.screenshot("hedge-cycle");
       b.driver().executeScript("document.getElementById('trades').scrollIntoView()");
@@ -200,6 +204,27 @@ class HedgeInBrowserTest {
       b.await(d -> "true".equals(d.findElement(By.id("hedge")).getAttribute("data-enabled")));
       assertThat(b.driver().findElement(By.id("hedge-title")).getText()).startsWith("헤지");
       assertThat(b.driver().findElement(By.id("hedge-state")).getText()).isEqualTo("켜짐");
+      // the watch's rows in Korean: its action said from the figures (the watch's own words are English), and a
+      // difference seen once shown (not "none") until the next check confirms it
+      @SuppressWarnings("unchecked")
+      List<Object> ko = (List<Object>) b.driver().executeAsyncScript(
+          "const done = arguments[arguments.length - 1];"
+              + "import('/ui/static/hedge.js').then(h => done(["
+              + "h.action({coin: 'BTC', expectedShort: 0, seenShort: 0.002, mismatch: true, action: 'an orphan short'}, false),"
+              + "h.action({coin: 'XRP', expectedShort: 120.5, seenShort: 100, mismatch: true, action: 'less'}, false),"
+              + "h.action({coin: 'ADA', expectedShort: 257, seenShort: 0, mismatch: false, action: 'seen once'}, false),"
+              + "h.difference({coin: 'ADA', expectedShort: 257, seenShort: 0, mismatch: false}),"
+              + "h.difference({coin: 'BTC', expectedShort: 0.3, seenShort: 0.1, mismatch: true}),"
+              + "h.difference({coin: 'TRX', expectedShort: 724, seenShort: 724, mismatch: false})]))"
+              + ".catch(e => done([String(e)]))");
+      assertThat(ko).as("the watch's words in Korean").hasSize(6);
+      assertThat((String) ko.get(0)).contains("주인 없는 숏").contains("직접 청산");
+      assertThat((String) ko.get(1)).contains("적습니다").contains("20.5 XRP");
+      assertThat((String) ko.get(2)).contains("다시 확인");
+      assertThat(ko.subList(0, 3)).allSatisfy(t -> assertThat((String) t).doesNotContainPattern("[a-z]{4,} [a-z]{4,}"));
+      assertThat(ko.get(3)).isEqualTo(java.util.Map.of("text", "-257", "cls", "warn"));
+      assertThat(ko.get(4)).isEqualTo(java.util.Map.of("text", "-0.2", "cls", "neg"));
+      assertThat(ko.get(5)).isEqualTo(java.util.Map.of("text", "없음", "cls", "pos"));
       b.screenshot("hedge-system-ko");
       b.driver().executeScript("localStorage.setItem('kimp.lang', 'en')");
     }
