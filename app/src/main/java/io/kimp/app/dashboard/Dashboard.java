@@ -94,38 +94,65 @@ public final class Dashboard {
     return out;
   }
 
+  /** At most this many points are drawn: a longer history is thinned evenly (the sum still runs over every cycle). */
+  static final int EQUITY_POINTS = 2000;
+
+  private static final String ENDED =
+      "FROM arbitrage_cycles WHERE end_time IS NOT NULL AND total_net_profit_krw IS NOT NULL";
+
   /**
    * Realised PnL, cumulative over completed and written-off cycles in the order they ended, from zero when the first of
-   * them started (one ended cycle is already a line: from nothing to its result).
+   * them started (one ended cycle is already a line: from nothing to its result). Every ended cycle counts; past
+   * {@link #EQUITY_POINTS} of them only every n-th point (and the last) is drawn.
    */
   private static List<Map<String, Object>> equityCurve(KimpNode node) {
     List<Map<String, Object>> out = new ArrayList<>();
-    try (Connection c = node.readSide().getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT end_time, total_net_profit_krw, start_time FROM arbitrage_cycles WHERE end_time IS NOT NULL "
-                + "AND total_net_profit_krw IS NOT NULL ORDER BY end_time FETCH FIRST 5000 ROWS ONLY");
-        ResultSet rs = ps.executeQuery()) {
-      java.math.BigDecimal total = java.math.BigDecimal.ZERO;
-      long origin = Long.MAX_VALUE;
-      while (rs.next()) {
-        total = total.add(rs.getBigDecimal(2));
-        long end = rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli();
-        OffsetDateTime start = rs.getObject(3, OffsetDateTime.class);
-        origin = Math.min(origin, Math.min(end, start == null ? end : start.toInstant().toEpochMilli()));
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("at", end);
-        p.put("pnlKrw", total);
-        out.add(p);
+    try (Connection c = node.readSide().getConnection()) {
+      long ended;
+      try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) " + ENDED);
+          ResultSet rs = count.executeQuery()) {
+        rs.next();
+        ended = rs.getLong(1);
       }
-      if (!out.isEmpty()) {
-        Map<String, Object> zero = new LinkedHashMap<>();
-        zero.put("at", origin);
-        zero.put("pnlKrw", java.math.BigDecimal.ZERO);
-        out.add(0, zero);
+      long stride = Math.max(1, (ended + EQUITY_POINTS - 1) / EQUITY_POINTS);
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT end_time, total_net_profit_krw, start_time " + ENDED + " ORDER BY end_time")) {
+        ps.setFetchSize(1000);
+        try (ResultSet rs = ps.executeQuery()) {
+          java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+          long origin = Long.MAX_VALUE;
+          long row = 0;
+          long lastAt = 0;
+          boolean lastDrawn = true;
+          while (rs.next()) {
+            total = total.add(rs.getBigDecimal(2));
+            long end = rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli();
+            OffsetDateTime start = rs.getObject(3, OffsetDateTime.class);
+            origin = Math.min(origin, Math.min(end, start == null ? end : start.toInstant().toEpochMilli()));
+            lastAt = end;
+            lastDrawn = ++row % stride == 0;
+            if (lastDrawn) {
+              out.add(point(end, total));
+            }
+          }
+          if (!lastDrawn) {
+            out.add(point(lastAt, total)); // the curve always ends at the realised total
+          }
+          if (!out.isEmpty()) {
+            out.add(0, point(origin, java.math.BigDecimal.ZERO));
+          }
+        }
       }
     } catch (SQLException e) {
       throw new IllegalStateException("read tables: " + e.getMessage(), e);
     }
     return out;
+  }
+
+  private static Map<String, Object> point(long at, java.math.BigDecimal pnlKrw) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("at", at);
+    p.put("pnlKrw", pnlKrw);
+    return p;
   }
 }
