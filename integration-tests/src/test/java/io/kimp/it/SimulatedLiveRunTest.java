@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.kimp.app.config.KimpConfig;
 import io.kimp.app.node.TradingNode;
 import io.kimp.app.preflight.Preflight;
 import io.kimp.core.market.Venue;
@@ -44,16 +42,7 @@ class SimulatedLiveRunTest {
   @Test
   void liveGatewaysCompleteCyclesAgainstTheSimulatorsPrivateRest() {
     Path dir = TestDatabases.tempDir("kimp-sim-live-");
-    Config overrides =
-        ConfigFactory.parseString(String.join("\n",
-            TestNodes.ownNode(dir),
-            "kimp.feeds.symbols = [XRP, TRX, DOGE, ADA]",
-            "kimp.retry.base-delay = 300ms",
-            "kimp.transfer.deposit-timeout = 20s",
-            "kimp.transfer.poll-interval = 200ms",
-            "kimp.feeds.opportunity-cooldown = 2s"));
-    Config profile = KimpConfig.profile("kimp-simulate-live.conf").withFallback(KimpConfig.profile("kimp-simulate.conf"));
-    Config config = KimpConfig.load(overrides, profile);
+    Config config = TestNodes.simulatedLive(dir);
     node = TradingNode.start(config, true);
     SimAccounts venues = node.simulator().accounts();
 
