@@ -31,13 +31,7 @@ class SimulatedLiveRunTest {
 
   @Test
   void liveGatewaysCompleteCyclesAgainstTheSimulatorsPrivateRest() {
-    node = TestNodes.startSimulated(TestDatabases.tempDir("kimp-sim-live-"),
-        TestNodes.profiles("kimp-simulate-live.conf", "kimp-simulate.conf"),
-        "kimp.feeds.symbols = [XRP, TRX, DOGE, ADA]",
-        "kimp.retry.base-delay = 300ms",
-        "kimp.transfer.deposit-timeout = 20s",
-        "kimp.transfer.poll-interval = 200ms",
-        "kimp.feeds.opportunity-cooldown = 2s");
+    node = TradingNode.start(TestNodes.simulatedLive(TestDatabases.tempDir("kimp-sim-live-")), true);
     SimAccounts venues = node.simulator().accounts();
 
     TestNodes.awaitPreflightPassed(node);

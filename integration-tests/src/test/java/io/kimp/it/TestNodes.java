@@ -136,6 +136,24 @@ public final class TestNodes {
     });
   }
 
+  /**
+   * A node as {@code kimp run --simulate --live-gateways} composes it (the profiles stacked as the command stacks them),
+   * on its own in {@code dir} ({@link #ownNode}), trading four coins with its transfer timers shortened; {@code extra}
+   * settings win.
+   */
+  public static Config simulatedLive(Path dir, String... extra) {
+    Config overrides =
+        ConfigFactory.parseString(String.join("\n",
+            ownNode(dir),
+            "kimp.feeds.symbols = [XRP, TRX, DOGE, ADA]",
+            "kimp.retry.base-delay = 300ms",
+            "kimp.transfer.deposit-timeout = 20s",
+            "kimp.transfer.poll-interval = 200ms",
+            "kimp.feeds.opportunity-cooldown = 2s",
+            String.join("\n", extra)));
+    return KimpConfig.load(overrides, profiles("kimp-simulate-live.conf", "kimp-simulate.conf"));
+  }
+
   /** Test settings: millisecond-scale timers so that retries, reconciliation and polling happen within a test. */
   public static Config config(String dbUrl, String extra) {
     Config overrides =

@@ -130,6 +130,32 @@ final class BinanceFuturesVenue {
     return Collections.unmodifiableSet(byCoin.keySet());
   }
 
+  /** The requests' weight per minute, which the private endpoints count on too. */
+  RateWindow weight() {
+    return weight;
+  }
+
+  /** The perpetual's book as the futures account fills against it (its one level a side), or null: no perpetual. */
+  io.kimp.simulator.account.Ladder ladder(String coin) {
+    Perp p = byCoin.get(coin);
+    if (p == null) {
+      return null;
+    }
+    Quote q = current(p, System.currentTimeMillis());
+    if (q == null) {
+      return new io.kimp.simulator.account.Ladder(new double[0], new double[0], new double[0], new double[0], p.tick,
+          p.step);
+    }
+    return new io.kimp.simulator.account.Ladder(new double[] {q.bid()}, new double[] {q.bidQty()},
+        new double[] {q.ask()}, new double[] {q.askQty()}, p.tick, p.step);
+  }
+
+  /** The perpetual's mark price (0 before its first quote). */
+  double mark(String coin) {
+    Quote q = quote(coin);
+    return q == null ? 0 : q.mark();
+  }
+
   Quote quote(String coin) {
     Perp p = byCoin.get(coin);
     return p == null ? null : current(p, System.currentTimeMillis());

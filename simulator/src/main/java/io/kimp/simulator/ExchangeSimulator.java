@@ -7,6 +7,7 @@ import io.kimp.simulator.SimHttpServer.Reply;
 import io.kimp.simulator.SimHttpServer.Respond;
 import io.kimp.simulator.SimHttpServer.Upgrade;
 import io.kimp.simulator.account.AccountsConfig;
+import io.kimp.simulator.account.FuturesQuotes;
 import io.kimp.simulator.account.Ladder;
 import io.kimp.simulator.account.PrivateFaults;
 import io.kimp.simulator.account.PrivateReply;
@@ -165,6 +166,18 @@ public final class ExchangeSimulator implements AutoCloseable {
               }
             }, () -> throttledUntil.getOrDefault(SimVenue.UPBIT, 0L),
             () -> throttledUntil.getOrDefault(SimVenue.BINANCE, 0L));
+    // Binance's private USDT-M futures: orders fill at the futures venue's book, weight counts on its public window
+    accounts.openFutures(new FuturesQuotes() {
+      @Override
+      public Ladder book(String coin) {
+        return futuresVenue.ladder(coin);
+      }
+
+      @Override
+      public double mark(String coin) {
+        return futuresVenue.mark(coin);
+      }
+    }, futuresVenue.weight(), () -> throttledUntil.getOrDefault(SimVenue.BINANCE, 0L));
   }
 
   /** The market's book as the accounts fill against it (null: no such market). */
@@ -527,7 +540,9 @@ public final class ExchangeSimulator implements AutoCloseable {
     QueryStringDecoder uri = SimHttpServer.uri(req);
     Reply r = futuresVenue.upgrade(uri);
     if (r == null) {
-      r = futuresVenue.rest(uri, System.currentTimeMillis());
+      r = SimAccounts.binanceFuturesPrivate(uri.path())
+          ? respond(accounts.binanceFutures(privateRequest(req, uri), System.currentTimeMillis()))
+          : futuresVenue.rest(uri, System.currentTimeMillis());
       if (r != null) {
         restRequests.computeIfAbsent("BINANCE_FUTURES " + req.uri(), k -> new LongAdder()).increment();
       }

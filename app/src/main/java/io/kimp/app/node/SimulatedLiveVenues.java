@@ -15,8 +15,10 @@ import java.util.Optional;
 /**
  * {@code kimp run --simulate --live-gateways}: the live Upbit and Binance gateways trade at the in-process simulator's
  * private REST instead of the venues. The simulator accepts the keys the node is configured with (the profile's
- * simulator-only keys) and starts its accounts with the paper balances, and the gateways' base URLs become the
- * simulator's (its ports are only known once it is bound).
+ * simulator-only keys) and starts its accounts with the paper balances (its USDT-M futures wallet with
+ * {@code kimp.paper.balances.binance-futures.USDT}), and the gateways' base URLs become the simulator's (its ports are
+ * only known once it is bound): with {@code kimp.hedge.enabled} the live futures gateway trades at the simulator's
+ * private {@code /fapi} on the same key.
  */
 public final class SimulatedLiveVenues {
   private SimulatedLiveVenues() {}
@@ -26,7 +28,8 @@ public final class SimulatedLiveVenues {
     AccountsConfig a = AccountsConfig.defaults();
     Map<Venue, Map<String, BigDecimal>> start = gateways.paper().initialBalances();
     a = a.withBalances(start.getOrDefault(Venue.UPBIT, a.upbitBalances()),
-        start.getOrDefault(Venue.BINANCE, a.binanceBalances()));
+        start.getOrDefault(Venue.BINANCE, a.binanceBalances()))
+        .withFuturesUsdt(gateways.paper().futuresMargin());
     if (gateways.live().isEmpty()) {
       return a;
     }
@@ -45,7 +48,7 @@ public final class SimulatedLiveVenues {
     BinanceSettings b = live.binance();
     BinanceSettings binance = new BinanceSettings(sim.binanceRestUrl(), b.credentials(), b.recvWindow(),
         b.connectTimeout(), b.requestTimeout(), b.defaultBackoff(), b.symbolRulesTtl());
-    // the simulator's futures venue serves market data only: a hedge in this run has no private /fapi to trade on
+    // the simulator's futures venue: its market data and its private /fapi (the hedge's orders, positions, margin)
     BinanceFuturesSettings futures =
         BinanceFuturesSettings.of(binance, sim.binanceFuturesRestUrl(), live.futures().takerFee());
     return new GatewaySettings(gateways.mode(), gateways.paper(), Optional.of(new GatewaySettings.Live(

@@ -17,9 +17,17 @@ import java.util.Map;
  * @param transferDelay from a withdrawal to its deposit being credited at the other venue
  * @param upbitFee Upbit's trading fee (0.05 %), charged in KRW on top
  * @param binanceFee Binance's trading fee (0.1 %), charged in the asset received
+ * @param futuresUsdt the USDT in Binance's USDT-M futures wallet at the start (apart from the spot balances)
  */
 public record AccountsConfig(SimKeys keys, Path keysFile, Map<String, BigDecimal> upbitBalances,
-    Map<String, BigDecimal> binanceBalances, Duration transferDelay, BigDecimal upbitFee, BigDecimal binanceFee) {
+    Map<String, BigDecimal> binanceBalances, Duration transferDelay, BigDecimal upbitFee, BigDecimal binanceFee,
+    BigDecimal futuresUsdt) {
+
+  /** With an empty futures wallet. */
+  public AccountsConfig(SimKeys keys, Path keysFile, Map<String, BigDecimal> upbitBalances,
+      Map<String, BigDecimal> binanceBalances, Duration transferDelay, BigDecimal upbitFee, BigDecimal binanceFee) {
+    this(keys, keysFile, upbitBalances, binanceBalances, transferDelay, upbitFee, binanceFee, BigDecimal.ZERO);
+  }
 
   public AccountsConfig {
     upbitBalances = Map.copyOf(upbitBalances);
@@ -30,6 +38,10 @@ public record AccountsConfig(SimKeys keys, Path keysFile, Map<String, BigDecimal
     for (BigDecimal b : binanceBalances.values()) {
       requireNotNegative(b);
     }
+    if (futuresUsdt == null) {
+      futuresUsdt = BigDecimal.ZERO;
+    }
+    requireNotNegative(futuresUsdt);
     if (transferDelay == null || transferDelay.isNegative()) {
       throw new IllegalArgumentException("the transfer delay must not be negative");
     }
@@ -45,26 +57,39 @@ public record AccountsConfig(SimKeys keys, Path keysFile, Map<String, BigDecimal
     }
   }
 
-  /** Generated keys, 10,000,000 KRW at Upbit, 10,000 USDT at Binance, transfers in 3 s, the venues' base fees. */
+  /**
+   * Generated keys, 10,000,000 KRW at Upbit, 10,000 USDT at Binance and 5,000 USDT in its futures wallet, transfers in
+   * 3 s, the venues' base fees.
+   */
   public static AccountsConfig defaults() {
     return new AccountsConfig(null, null, Map.of("KRW", new BigDecimal("10000000")),
         Map.of("USDT", new BigDecimal("10000")), Duration.ofSeconds(3), new BigDecimal("0.0005"),
-        new BigDecimal("0.001"));
+        new BigDecimal("0.001"), new BigDecimal("5000"));
   }
 
   public AccountsConfig withKeys(SimKeys k) {
-    return new AccountsConfig(k, keysFile, upbitBalances, binanceBalances, transferDelay, upbitFee, binanceFee);
+    return new AccountsConfig(k, keysFile, upbitBalances, binanceBalances, transferDelay, upbitFee, binanceFee,
+        futuresUsdt);
   }
 
   public AccountsConfig withKeysFile(Path f) {
-    return new AccountsConfig(keys, f, upbitBalances, binanceBalances, transferDelay, upbitFee, binanceFee);
+    return new AccountsConfig(keys, f, upbitBalances, binanceBalances, transferDelay, upbitFee, binanceFee,
+        futuresUsdt);
   }
 
   public AccountsConfig withBalances(Map<String, BigDecimal> upbit, Map<String, BigDecimal> binance) {
-    return new AccountsConfig(keys, keysFile, upbit, binance, transferDelay, upbitFee, binanceFee);
+    return new AccountsConfig(keys, keysFile, upbit, binance, transferDelay, upbitFee, binanceFee,
+        futuresUsdt);
   }
 
   public AccountsConfig withTransferDelay(Duration d) {
-    return new AccountsConfig(keys, keysFile, upbitBalances, binanceBalances, d, upbitFee, binanceFee);
+    return new AccountsConfig(keys, keysFile, upbitBalances, binanceBalances, d, upbitFee, binanceFee,
+        futuresUsdt);
+  }
+
+  /** Binance's USDT-M futures wallet at the start. */
+  public AccountsConfig withFuturesUsdt(BigDecimal usdt) {
+    return new AccountsConfig(keys, keysFile, upbitBalances, binanceBalances, transferDelay, upbitFee, binanceFee,
+        usdt);
   }
 }

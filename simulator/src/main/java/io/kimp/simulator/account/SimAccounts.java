@@ -38,6 +38,7 @@ public final class SimAccounts {
   private final Transfers transfers;
   private final UpbitAccount upbit;
   private final BinanceAccount binance;
+  private BinanceFuturesAccount futures; // null until the futures venue is opened (openFutures)
   private final long startedAt = System.currentTimeMillis();
   private final PrivateFaults upbitFaults = new PrivateFaults(status -> UpbitAccount.tooManyBody());
   private final PrivateFaults binanceFaults = new PrivateFaults(BinanceAccount::rateLimitBody);
@@ -193,7 +194,48 @@ public final class SimAccounts {
 
   public synchronized PrivateReply binance(PrivateRequest r, long now) {
     settle(now);
+    if (futures != null && r.path().equals(BinanceFuturesAccount.TRANSFER)) {
+      return futures.transfer(r, now); // the universal transfer between the spot and the USDT-M futures wallets
+    }
     return binance.handle(r, now);
+  }
+
+  /**
+   * Opens Binance's USDT-M futures account ({@link BinanceFuturesAccount}): its orders fill against {@code quotes}, its
+   * weight counts on {@code weight} (the futures venue's public one), its wallet starts with the configured USDT.
+   */
+  public synchronized void openFutures(FuturesQuotes quotes, RateLimit weight,
+      LongSupplier throttledUntil) {
+    futures = new BinanceFuturesAccount(ledgers.get(Side.BINANCE), quotes, keys, weight, throttledUntil,
+        config.futuresUsdt());
+  }
+
+  /** Whether {@code path} is one of Binance futures' private endpoints (answered by {@link #binanceFutures}). */
+  public static boolean binanceFuturesPrivate(String path) {
+    return BinanceFuturesAccount.isPrivate(path);
+  }
+
+  public synchronized PrivateReply binanceFutures(PrivateRequest r, long now) {
+    settle(now);
+    if (futures == null) {
+      return BinanceAccount.error(404, -1000, "The simulator's futures account is not open.");
+    }
+    return futures.handle(r, now);
+  }
+
+  /** Binance's USDT-M futures positions that are not flat, per coin (+ long, − short). */
+  public synchronized Map<String, BigDecimal> futuresPositions() {
+    return futures == null ? Map.of() : futures.openPositions();
+  }
+
+  /** Binance's USDT-M futures wallet balance (transfers, realised PnL, commissions; no unrealised PnL). */
+  public synchronized BigDecimal futuresWallet() {
+    return futures == null ? BigDecimal.ZERO : futures.wallet();
+  }
+
+  /** Futures orders created (refused ones are not). */
+  public synchronized int futuresOrders() {
+    return futures == null ? 0 : futures.orderCount();
   }
 
   private void settle(long now) {
@@ -227,7 +269,12 @@ public final class SimAccounts {
     settle(now);
     Map<String, BigDecimal> out = new java.util.TreeMap<>();
     audit("UPBIT", ledgers.get(Side.UPBIT).totals(), starts.get(Side.UPBIT), upbit.flows(), out);
-    audit("BINANCE", ledgers.get(Side.BINANCE).totals(), starts.get(Side.BINANCE), binance.flows(), out);
+    Map<String, BigDecimal> binanceFlows = new java.util.TreeMap<>(binance.flows());
+    if (futures != null) {
+      binanceFlows.merge("USDT", futures.spotFlow(), BigDecimal::add); // spot USDT moved to or from futures
+      out.put("BINANCE_FUTURES:USDT", futures.audit());
+    }
+    audit("BINANCE", ledgers.get(Side.BINANCE).totals(), starts.get(Side.BINANCE), binanceFlows, out);
     return out;
   }
 
