@@ -52,7 +52,7 @@ public final class Dashboard {
       m.put("telegram", meters(node, "kimp.telegram."));
       return m;
     };
-    Supplier<Object> equity = () -> equityCurve(node);
+    Supplier<Object> equity = () -> equityCurve(node.readSide());
     IdleWatch.initSingleton(node.system(), node.operator()::whyIdle, node.alerts(), settings.idleCheckInterval());
     return new DashboardRoutes(token, sessions, feed, api, system, equity, jdbc, backtests.runs(),
         backtests.uploads());
@@ -105,9 +105,9 @@ public final class Dashboard {
    * them started (one ended cycle is already a line: from nothing to its result). Every ended cycle counts; past
    * {@link #EQUITY_POINTS} of them only every n-th point (and the last) is drawn.
    */
-  private static List<Map<String, Object>> equityCurve(KimpNode node) {
+  static List<Map<String, Object>> equityCurve(javax.sql.DataSource readSide) {
     List<Map<String, Object>> out = new ArrayList<>();
-    try (Connection c = node.readSide().getConnection()) {
+    try (Connection c = readSide.getConnection()) {
       long ended;
       try (PreparedStatement count = c.prepareStatement("SELECT COUNT(*) " + ENDED);
           ResultSet rs = count.executeQuery()) {
