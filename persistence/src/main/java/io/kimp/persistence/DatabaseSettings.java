@@ -17,7 +17,7 @@ import java.util.Map;
 public record DatabaseSettings(Vendor vendor, String url, String user, String password, int poolSize) {
 
   public enum Vendor {
-    H2("slick.jdbc.H2Profile$", "org.h2.Driver", "h2-dialect", "h2"),
+    H2("slick.jdbc.H2Profile$", "io.kimp.persistence.H2SerialWriteDriver", "h2-dialect", "h2"),
     POSTGRESQL("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "postgres-dialect", "postgresql");
 
     final String slickProfile;

@@ -1,21 +1,29 @@
 package io.kimp.persistence;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 
 /**
  * A child process for {@link H2DurabilityTest}: commits rows into an H2 file database with the URL it is given, on
  * several connections at once, and prints {@code ack <writer> <n>} after each commit returned, until it is killed.
+ * Arguments: URL, number of writers, the JDBC driver class (kimp's, from {@link DatabaseSettings}).
  */
 public final class H2AckWriter {
   private H2AckWriter() {}
 
+  private static Connection open(Driver driver, String url) throws SQLException {
+    return driver.connect(url, new Properties());
+  }
+
   public static void main(String[] args) throws Exception {
     String url = args[0];
     int writers = Integer.parseInt(args[1]);
-    try (Connection c = DriverManager.getConnection(url);
+    Driver driver = (Driver) Class.forName(args[2]).getDeclaredConstructor().newInstance();
+    try (Connection c = open(driver, url);
         Statement s = c.createStatement()) {
       s.execute(
           "CREATE TABLE IF NOT EXISTS acked(writer INT NOT NULL, n BIGINT NOT NULL, payload VARBINARY NOT NULL,"
@@ -27,7 +35,7 @@ public final class H2AckWriter {
       threads[w] =
           new Thread(
               () -> {
-                try (Connection c = DriverManager.getConnection(url);
+                try (Connection c = open(driver, url);
                     PreparedStatement p =
                         c.prepareStatement(
                             "INSERT INTO acked(writer, n, payload) VALUES (?, "
