@@ -96,7 +96,7 @@ public final class H2SerialWriteDriver implements Driver {
 
   /**
    * Whether a statement may change the database: anything but a plain query ({@code SELECT ... FOR UPDATE} locks rows
-   * by writing them). Unknown statements count as writes.
+   * by writing them, {@code NEXT VALUE FOR} advances a sequence). Unknown statements count as writes.
    */
   static boolean writes(String sql) {
     String s = stripLeading(sql).toUpperCase(Locale.ROOT);
@@ -106,7 +106,7 @@ public final class H2SerialWriteDriver implements Driver {
             || s.startsWith("SHOW")
             || s.startsWith("VALUES")
             || s.startsWith("TABLE");
-    return !query || s.contains("FOR UPDATE");
+    return !query || s.contains("FOR UPDATE") || s.contains("NEXT VALUE FOR");
   }
 
   /** Whether a statement ends the transaction itself (SQL {@code COMMIT} or {@code ROLLBACK}, not to a savepoint). */

@@ -103,6 +103,7 @@ class H2SerialWriteDriverTest {
     assertThat(H2SerialWriteDriver.writes("select * from t where id = 1 for update")).isTrue();
     // BACKUP stores a chunk first (it must not be taken while another connection commits)
     assertThat(H2SerialWriteDriver.writes("BACKUP TO 'x.zip'")).isTrue();
+    assertThat(H2SerialWriteDriver.writes("SELECT NEXT VALUE FOR s")).isTrue();
     assertThat(H2SerialWriteDriver.writes("INSERT INTO t VALUES (1)")).isTrue();
     assertThat(H2SerialWriteDriver.writes("merge into t key(id) values (1)")).isTrue();
     assertThat(H2SerialWriteDriver.writes("WITH x AS (SELECT 1) SELECT * FROM x")).isTrue();
