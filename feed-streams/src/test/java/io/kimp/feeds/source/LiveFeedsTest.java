@@ -195,13 +195,15 @@ class LiveFeedsTest {
 
     // Upbit stops sending news but keeps answering every (re)subscription with its books and tickers (SNAPSHOT)
     venues.sim().stall(SimVenue.UPBIT, Duration.ofHours(1));
-    long stalledAt = System.currentTimeMillis();
     long reconnects = upbit.reconnects();
+    // once the stalled connection has been replaced, nothing sent before the stall can still be on its way
+    await().atMost(LIVENESS).until(() -> upbit.reconnects() >= reconnects + 1 && upbit.connected());
+    long replacedAt = System.currentTimeMillis();
     long frames = upbit.frames();
     await().atMost(LIVENESS).until(() -> upbit.reconnects() >= reconnects + 3 && upbit.frames() > frames);
-    // the replayed snapshots were received and counted, yet the newest news is from before the stall
-    Duration age = upbit.lastMessageAge(System.currentTimeMillis());
-    assertThat(age).isGreaterThanOrEqualTo(Duration.ofMillis(System.currentTimeMillis() - stalledAt));
+    // the replayed snapshots were received and counted, yet the newest news is older than the replacements
+    long now = System.currentTimeMillis();
+    assertThat(upbit.lastMessageAge(now)).isGreaterThanOrEqualTo(Duration.ofMillis(now - replacedAt));
 
     venues.sim().resume(SimVenue.UPBIT);
     await().atMost(LIVENESS).until(() -> upbit.lastMessageAge(System.currentTimeMillis()).toMillis() < 1000);
