@@ -37,7 +37,8 @@ import java.util.function.LongSupplier;
  * simulated futures book (the futures venue's quotes), what the book cannot fill expires ({@code EXPIRED}); the taker
  * commission (0.05 %) is charged in USDT on the wallet. A position keeps its average entry price; reducing it realises
  * (fill − entry) × quantity on the wallet. The quantity must be a multiple of the contract's step ({@code -1111}) and
- * positive ({@code -4003}); an order that does not only reduce must be worth at least the contract's minimum notional (5
+ * positive ({@code -4003}) and at least the minimum quantity when one is set ({@link SimAccounts#setFuturesMinQty},
+ * {@code -4004}); an order that does not only reduce must be worth at least the contract's minimum notional (5
  * USDT) at the mark price ({@code -4164}); a reduce-only order with no position to reduce, on the position's side or
  * larger than the position is refused ({@code -2022}); an order whose new exposure needs more initial margin (notional
  * / leverage) plus commission than the available balance is refused ({@code -2019}). {@code newClientOrderId} is taken
@@ -70,6 +71,7 @@ final class BinanceFuturesAccount {
   private volatile RateLimit orders1m = SimAccounts.window(60_000, 1200);
   private volatile BigDecimal taker = TAKER;
   private volatile BigDecimal minNotional = MIN_NOTIONAL;
+  private volatile BigDecimal minQty = BigDecimal.ZERO; // LOT_SIZE minQty beyond the step (none until set)
   private volatile boolean hedgeMode;
   private volatile boolean futuresDisabled;
   private final RateLimit transferWeight = SimAccounts.window(60_000, 180_000);
@@ -303,6 +305,9 @@ final class BinanceFuturesAccount {
     }
     if (qty.remainder(step).signum() != 0) {
       throw new Refused(400, -1111, "Precision is over the maximum defined for this asset.");
+    }
+    if (qty.compareTo(minQty) < 0) {
+      throw new Refused(400, -4004, "Quantity less than min quantity.");
     }
     boolean buy = side.equals("BUY");
     boolean reduceOnly = "true".equalsIgnoreCase(p.get("reduceOnly"));
@@ -645,6 +650,10 @@ final class BinanceFuturesAccount {
 
   void setTaker(BigDecimal fee) {
     this.taker = fee;
+  }
+
+  void setMinQty(BigDecimal qty) {
+    this.minQty = qty;
   }
 
   void setMinNotional(BigDecimal usdt) {

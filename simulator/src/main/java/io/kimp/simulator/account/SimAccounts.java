@@ -222,6 +222,11 @@ public final class SimAccounts {
     futures().setTaker(fee);
   }
 
+  /** The perpetuals' LOT_SIZE minimum quantity ({@code -4004} below it; by default one step). */
+  public synchronized void setFuturesMinQty(BigDecimal qty) {
+    futures().setMinQty(qty);
+  }
+
   /** The perpetuals' minimum notional in USDT ({@code -4164} below it unless reduce-only; 5). */
   public synchronized void setFuturesMinNotional(BigDecimal usdt) {
     futures().setMinNotional(usdt);

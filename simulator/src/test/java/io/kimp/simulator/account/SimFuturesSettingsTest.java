@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The futures account's settings and what a test reads of it, on a manual clock: the key refused or without the futures
  * permission ({@code -2015}), Binance's clock offset in the timestamp check, Hedge Mode ({@code -1106}, {@code -4061},
- * LONG/SHORT rows), the taker fee and minimum notional, lowered order limits ({@code -1015}), the wallet set, keys
+ * LONG/SHORT rows), the taker fee, minimum quantity ({@code -4004}) and minimum notional, lowered order limits ({@code -1015}), the wallet set, keys
  * changed after the account opened, and the fills, transfers, leverage and per-client-id counters. Requests are signed
  * here, from the docs.
  */
@@ -130,10 +130,14 @@ class SimFuturesSettingsTest {
   }
 
   @Test
-  void theTakerFeeAndTheMinimumNotionalAreSettings() throws Exception {
+  void theTakerFeeMinimumQuantityAndMinimumNotionalAreSettings() throws Exception {
     accounts.setFuturesTakerFee(new BigDecimal("0.0004"));
     assertThat(json(call("GET", "/fapi/v1/commissionRate", Map.of("symbol", "XRPUSDT")))
         .get("takerCommissionRate").asText()).isEqualTo("0.0004");
+    accounts.setFuturesMinQty(new BigDecimal("5"));
+    PrivateReply small = call("POST", "/fapi/v1/order", order("SELL", "4.9", "q1"));
+    assertThat(code(small)).isEqualTo(-4004);
+    assertThat(json(small).get("msg").asText()).isEqualTo("Quantity less than min quantity.");
     accounts.setFuturesMinNotional(new BigDecimal("100"));
     assertThat(code(call("POST", "/fapi/v1/order", order("SELL", "10", "m1")))).isEqualTo(-4164);
     assertThat(call("POST", "/fapi/v1/order", order("SELL", "60", "m2")).status()).isEqualTo(200);
