@@ -42,6 +42,7 @@ public final class SimAccounts {
   private final long startedAt = System.currentTimeMillis();
   private final PrivateFaults upbitFaults = new PrivateFaults(status -> UpbitAccount.tooManyBody());
   private final PrivateFaults binanceFaults = new PrivateFaults(BinanceAccount::rateLimitBody);
+  private final PrivateFaults futuresFaults = new PrivateFaults(BinanceAccount::rateLimitBody);
   private volatile String upbitKeyRefusal;
   private volatile boolean binanceKeyRefused;
   private volatile long binanceClockOffset;
@@ -110,6 +111,16 @@ public final class SimAccounts {
   /** The same for Binance ({@link #binanceFaults}, then {@link #binance}). */
   public PrivateFaults.Outcome serveBinance(PrivateRequest r, long now) {
     return binanceFaults.serve(r, now, req -> binance(req, now));
+  }
+
+  /** The same for Binance's USDT-M futures ({@link #binanceFuturesFaults}, then {@link #binanceFutures}). */
+  public PrivateFaults.Outcome serveBinanceFutures(PrivateRequest r, long now) {
+    return futuresFaults.serve(r, now, req -> binanceFutures(req, now));
+  }
+
+  /** Binance futures' private-REST fault injection and request counters. */
+  public PrivateFaults binanceFuturesFaults() {
+    return futuresFaults;
   }
 
   /** Upbit's private-REST fault injection and request counters. */
