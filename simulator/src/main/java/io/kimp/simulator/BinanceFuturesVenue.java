@@ -489,67 +489,16 @@ final class BinanceFuturesVenue {
   }
 
   private String exchangeInfo(long now) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("timezone", "UTC").put("serverTime", now).put("futuresType", "U_MARGINED");
-    ArrayNode limits = root.putArray("rateLimits");
-    limits.addObject().put("rateLimitType", "REQUEST_WEIGHT").put("interval", "MINUTE").put("intervalNum", 1)
-        .put("limit", weight.limit());
-    limits.addObject().put("rateLimitType", "ORDERS").put("interval", "MINUTE").put("intervalNum", 1)
-        .put("limit", 1200);
-    limits.addObject().put("rateLimitType", "ORDERS").put("interval", "SECOND").put("intervalNum", 10)
-        .put("limit", 300);
-    root.putArray("exchangeFilters");
-    root.putArray("assets").addObject().put("asset", "USDT").put("marginAvailable", true)
-        .put("autoAssetExchange", "-10000");
-    ArrayNode symbols = root.putArray("symbols");
+    List<FuturesExchangeInfo.Contract> contracts = new ArrayList<>();
     for (Perp p : byCoin.values()) {
-      contract(symbols.addObject(), p.symbol, p.coin, "PERPETUAL", 4133404800000L, p.tick, p.step);
+      contracts.add(FuturesExchangeInfo.Contract.perpetual(p.coin, p.tick, p.step));
     }
     if (byCoin.containsKey("BTC")) {
       Perp btc = byCoin.get("BTC");
-      contract(symbols.addObject(), QUARTERLY, "BTC", "CURRENT_QUARTER", 1798185600000L, btc.tick, btc.step);
+      contracts.add(new FuturesExchangeInfo.Contract(QUARTERLY, "BTC", "CURRENT_QUARTER", 1798185600000L, btc.tick,
+          btc.step, btc.step, 5));
     }
-    return root.toString();
-  }
-
-  private static void contract(ObjectNode s, String symbol, String base, String type, long delivery, double tick,
-      double step) {
-    s.put("symbol", symbol).put("pair", base + "USDT").put("contractType", type).put("deliveryDate", delivery)
-        .put("onboardDate", 1569398400000L).put("status", "TRADING").put("maintMarginPercent", "2.5000")
-        .put("requiredMarginPercent", "5.0000").put("baseAsset", base).put("quoteAsset", "USDT")
-        .put("marginAsset", "USDT").put("pricePrecision", decimals(tick)).put("quantityPrecision", decimals(step))
-        .put("baseAssetPrecision", 8).put("quotePrecision", 8).put("underlyingType", "COIN")
-        .put("settlePlan", 0).put("triggerProtect", "0.0500").put("liquidationFee", "0.012500")
-        .put("marketTakeBound", "0.05");
-    s.putArray("underlyingSubType");
-    ArrayNode f = s.putArray("filters");
-    f.addObject().put("filterType", "PRICE_FILTER").put("minPrice", dec(tick)).put("maxPrice", "4529764")
-        .put("tickSize", dec(tick));
-    f.addObject().put("filterType", "LOT_SIZE").put("minQty", dec(step)).put("maxQty", "1000").put("stepSize", dec(step));
-    f.addObject().put("filterType", "MARKET_LOT_SIZE").put("minQty", dec(step)).put("maxQty", "120")
-        .put("stepSize", dec(step));
-    f.addObject().put("filterType", "MAX_NUM_ORDERS").put("limit", 200);
-    f.addObject().put("filterType", "MAX_NUM_ALGO_ORDERS").put("limit", 10);
-    f.addObject().put("filterType", "MIN_NOTIONAL").put("notional", "5");
-    f.addObject().put("filterType", "PERCENT_PRICE").put("multiplierUp", "1.0500").put("multiplierDown", "0.9500")
-        .put("multiplierDecimal", "4");
-    ArrayNode types = s.putArray("orderTypes");
-    for (String t : new String[] {"LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET",
-        "TRAILING_STOP_MARKET"}) {
-      types.add(t);
-    }
-    ArrayNode tif = s.putArray("timeInForce");
-    for (String t : new String[] {"GTC", "IOC", "FOK", "GTX", "GTD"}) {
-      tif.add(t);
-    }
-  }
-
-  private static int decimals(double unit) {
-    int d = 0;
-    while (d < 8 && Math.abs(unit * Math.pow(10, d) - Math.rint(unit * Math.pow(10, d))) > 1e-9) {
-      d++;
-    }
-    return d;
+    return FuturesExchangeInfo.json(now, weight.limit(), 1200, 300, contracts).toString();
   }
 
   /** A plain decimal string, at most eight places, no exponent. */

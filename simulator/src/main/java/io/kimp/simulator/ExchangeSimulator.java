@@ -541,8 +541,8 @@ public final class ExchangeSimulator implements AutoCloseable {
     Reply r = futuresVenue.upgrade(uri);
     if (r == null) {
       r = SimAccounts.binanceFuturesPrivate(uri.path())
-          ? respond(accounts.binanceFutures(privateRequest(req, uri), System.currentTimeMillis()))
-          : futuresVenue.rest(uri, System.currentTimeMillis());
+          ? respond(accounts.serveBinanceFutures(privateRequest(req, uri), System.currentTimeMillis()))
+          : futuresVenue.rest(uri, System.currentTimeMillis() + accounts.binanceClockOffset());
       if (r != null) {
         restRequests.computeIfAbsent("BINANCE_FUTURES " + req.uri(), k -> new LongAdder()).increment();
       }

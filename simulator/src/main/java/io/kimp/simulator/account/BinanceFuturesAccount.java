@@ -27,11 +27,18 @@ import java.util.function.LongSupplier;
  * per 10 s and 1200 per minute ({@code -1015}).
  *
  * <p>The account is in One-way Mode (positionSide {@code BOTH}; {@code LONG}/{@code SHORT} are refused with
- * {@code -4061}) with cross margin. Orders are MARKET only ({@code -1116} for other types): they fill at once against the
+ * {@code -4061}) with cross margin, unless switched to Hedge Mode ({@link SimAccounts#setFuturesHedgeMode}, shown by
+ * {@code GET /fapi/v1/positionSide/dual}): then positionRisk lists a {@code LONG} and a {@code SHORT} row per symbol,
+ * an order with {@code reduceOnly} is refused {@code -1106} and one without {@code positionSide} (or {@code BOTH})
+ * {@code -4061}; the simulator keeps no hedge positions, so {@code LONG}/{@code SHORT} orders are refused
+ * {@code -4061} too. A key refused ({@link SimAccounts#refuseBinanceKey}) or without the futures permission
+ * ({@link SimAccounts#disableFutures}, on {@code /fapi} only) is answered {@code -2015}; the signature's timestamp is
+ * checked against Binance's clock ({@link SimAccounts#setBinanceClockOffset}). Orders are MARKET only ({@code -1116} for other types): they fill at once against the
  * simulated futures book (the futures venue's quotes), what the book cannot fill expires ({@code EXPIRED}); the taker
  * commission (0.05 %) is charged in USDT on the wallet. A position keeps its average entry price; reducing it realises
  * (fill − entry) × quantity on the wallet. The quantity must be a multiple of the contract's step ({@code -1111}) and
- * positive ({@code -4003}); an order that does not only reduce must be worth at least the contract's minimum notional (5
+ * positive ({@code -4003}) and at least the minimum quantity when one is set ({@link SimAccounts#setFuturesMinQty},
+ * {@code -4004}); an order that does not only reduce must be worth at least the contract's minimum notional (5
  * USDT) at the mark price ({@code -4164}); a reduce-only order with no position to reduce, on the position's side or
  * larger than the position is refused ({@code -2022}); an order whose new exposure needs more initial margin (notional
  * / leverage) plus commission than the available balance is refused ({@code -2019}). {@code newClientOrderId} is taken
@@ -54,17 +61,22 @@ final class BinanceFuturesAccount {
   private static final Map<String, Integer> WEIGHTS = Map.of(
       "POST /fapi/v1/order", 0, "GET /fapi/v1/order", 1, "GET /fapi/v1/userTrades", 5,
       "GET /fapi/v1/commissionRate", 20, "POST /fapi/v1/leverage", 1, "GET /fapi/v2/positionRisk", 5,
-      "GET /fapi/v2/account", 5, "GET /fapi/v2/balance", 5);
+      "GET /fapi/v2/account", 5, "GET /fapi/v2/balance", 5, "GET /fapi/v1/positionSide/dual", 30);
 
   private final Ledger spot;
   private final FuturesQuotes quotes;
-  private final SimKeys keys;
-  private final RateLimit weight;
-  private final RateLimit orders10s = SimAccounts.window(10_000, 300);
-  private final RateLimit orders1m = SimAccounts.window(60_000, 1200);
+  private final SimAccounts accounts;
+  private volatile RateLimit weight;
+  private volatile RateLimit orders10s = SimAccounts.window(10_000, 300);
+  private volatile RateLimit orders1m = SimAccounts.window(60_000, 1200);
+  private volatile BigDecimal taker = TAKER;
+  private volatile BigDecimal minNotional = MIN_NOTIONAL;
+  private volatile BigDecimal minQty = BigDecimal.ZERO; // LOT_SIZE minQty beyond the step (none until set)
+  private volatile boolean hedgeMode;
+  private volatile boolean futuresDisabled;
   private final RateLimit transferWeight = SimAccounts.window(60_000, 180_000);
   private final LongSupplier throttledUntil;
-  private final BigDecimal startWallet;
+  private BigDecimal startWallet;
   private BigDecimal wallet;
   private final Map<String, Position> positions = new TreeMap<>();
   private final List<Order> orders = new ArrayList<>();
@@ -99,11 +111,11 @@ final class BinanceFuturesAccount {
   private record Trade(long id, BigDecimal price, BigDecimal qty, BigDecimal commission, BigDecimal realizedPnl,
       long time) {}
 
-  BinanceFuturesAccount(Ledger spot, FuturesQuotes quotes, SimKeys keys, RateLimit weight, LongSupplier throttledUntil,
-      BigDecimal startWallet) {
+  BinanceFuturesAccount(Ledger spot, FuturesQuotes quotes, SimAccounts accounts, RateLimit weight,
+      LongSupplier throttledUntil, BigDecimal startWallet) {
     this.spot = spot;
     this.quotes = quotes;
-    this.keys = keys;
+    this.accounts = accounts;
     this.weight = weight;
     this.throttledUntil = throttledUntil;
     this.startWallet = startWallet;
@@ -113,7 +125,8 @@ final class BinanceFuturesAccount {
   static boolean isPrivate(String path) {
     return path.equals("/fapi/v1/order") || path.equals("/fapi/v1/userTrades")
         || path.equals("/fapi/v1/commissionRate") || path.equals("/fapi/v1/leverage")
-        || path.equals("/fapi/v2/positionRisk") || path.equals("/fapi/v2/account") || path.equals("/fapi/v2/balance");
+        || path.equals("/fapi/v2/positionRisk") || path.equals("/fapi/v2/account") || path.equals("/fapi/v2/balance")
+        || path.equals("/fapi/v1/positionSide/dual");
   }
 
   // ---------------------------------------------------------------- dispatch
@@ -130,6 +143,10 @@ final class BinanceFuturesAccount {
     headers.put("X-MBX-USED-WEIGHT-1M", Integer.toString(used));
     Map<String, String> p = params(r);
     PrivateReply refused = authenticate(r, p, now);
+    if (refused == null && futuresDisabled) {
+      refused = BinanceAccount.error(401, -2015, "Invalid API-key, IP, or permissions for action, request ip: "
+          + "127.0.0.1");
+    }
     if (refused != null) {
       return refused.withHeaders(headers);
     }
@@ -140,7 +157,8 @@ final class BinanceFuturesAccount {
       headers.put("X-MBX-ORDER-COUNT-1M", Integer.toString(Math.max(n1m, orders1m.used(now))));
       if (n10 < 0 || n1m < 0) {
         return BinanceAccount.error(429, -1015, "Too many new orders; current limit is "
-            + (n10 < 0 ? "300 orders per TEN_SECONDS." : "1200 orders per MINUTE.")).withHeaders(headers);
+            + (n10 < 0 ? orders10s.limit() + " orders per TEN_SECONDS." : orders1m.limit() + " orders per MINUTE."))
+            .withHeaders(headers);
       }
     }
     try {
@@ -187,7 +205,8 @@ final class BinanceFuturesAccount {
       case "GET /fapi/v1/order" -> orderJson(find(p));
       case "GET /fapi/v1/userTrades" -> userTrades(p);
       case "GET /fapi/v1/commissionRate" -> JSON.createObjectNode().put("symbol", symbolOf(coinOf(p)))
-          .put("makerCommissionRate", plain(MAKER)).put("takerCommissionRate", plain(TAKER));
+          .put("makerCommissionRate", plain(MAKER)).put("takerCommissionRate", plain(taker));
+      case "GET /fapi/v1/positionSide/dual" -> JSON.createObjectNode().put("dualSidePosition", hedgeMode);
       case "POST /fapi/v1/leverage" -> leverage(p);
       case "GET /fapi/v2/positionRisk" -> positionRisk(p);
       case "GET /fapi/v2/account" -> account(now);
@@ -198,7 +217,11 @@ final class BinanceFuturesAccount {
 
   private PrivateReply authenticate(PrivateRequest r, Map<String, String> p, long now) {
     try {
-      BinanceSignatures.verify(r, p, keys.binanceApiKey(), keys.binanceSecretKey(), now);
+      BinanceSignatures.checkApiKey(r, accounts.keys().binanceApiKey());
+      if (accounts.binanceKeyRefused()) {
+        return BinanceAccount.error(401, -2015, "Invalid API-key, IP, or permissions for action.");
+      }
+      BinanceSignatures.checkSigned(r, p, accounts.keys().binanceSecretKey(), now + accounts.binanceClockOffset());
       return null;
     } catch (BinanceSignatures.Refused e) {
       return BinanceAccount.error(e.status, e.code, e.getMessage());
@@ -243,8 +266,11 @@ final class BinanceFuturesAccount {
     if (!type.equals("MARKET")) {
       throw new Refused(400, -1116, "Invalid orderType.");
     }
+    if (hedgeMode && p.containsKey("reduceOnly")) {
+      throw new Refused(400, -1106, "Parameter 'reduceOnly' sent when not required.");
+    }
     String positionSide = p.getOrDefault("positionSide", "BOTH");
-    if (!positionSide.equals("BOTH")) {
+    if (hedgeMode || !positionSide.equals("BOTH")) {
       throw new Refused(400, -4061, "Order's position side does not match user's setting.");
     }
     String respType = p.getOrDefault("newOrderRespType", "ACK");
@@ -280,6 +306,9 @@ final class BinanceFuturesAccount {
     if (qty.remainder(step).signum() != 0) {
       throw new Refused(400, -1111, "Precision is over the maximum defined for this asset.");
     }
+    if (qty.compareTo(minQty) < 0) {
+      throw new Refused(400, -4004, "Quantity less than min quantity.");
+    }
     boolean buy = side.equals("BUY");
     boolean reduceOnly = "true".equalsIgnoreCase(p.get("reduceOnly"));
     Position pos = position(coin);
@@ -290,8 +319,8 @@ final class BinanceFuturesAccount {
         throw new Refused(400, -2022, "ReduceOnly Order is rejected.");
       }
     } else {
-      if (qty.multiply(mark).compareTo(MIN_NOTIONAL) < 0) {
-        throw new Refused(400, -4164, "Order's notional must be no smaller than " + plain(MIN_NOTIONAL)
+      if (qty.multiply(mark).compareTo(minNotional) < 0) {
+        throw new Refused(400, -4164, "Order's notional must be no smaller than " + plain(minNotional)
             + " (unless you choose reduce only).");
       }
       // the part that opens or adds to a position needs its initial margin, and the order its commission
@@ -303,7 +332,7 @@ final class BinanceFuturesAccount {
       }
       BigDecimal price = BigDecimal.valueOf(buy ? book.bestAsk() : book.bestBid());
       BigDecimal need = opening.multiply(price).divide(BigDecimal.valueOf(pos.leverage), 8, RoundingMode.UP)
-          .add(qty.multiply(price).multiply(TAKER));
+          .add(qty.multiply(price).multiply(taker));
       if (opening.signum() > 0 && need.compareTo(available()) > 0) {
         throw new Refused(400, -2019, "Margin is insufficient.");
       }
@@ -354,7 +383,7 @@ final class BinanceFuturesAccount {
     }
     pos.amount = after.stripTrailingZeros();
     pos.updateTime = now;
-    BigDecimal commission = f.quote().multiply(TAKER).setScale(8, RoundingMode.UP);
+    BigDecimal commission = f.quote().multiply(taker).setScale(8, RoundingMode.UP);
     wallet = wallet.add(realized).subtract(commission);
     o.executedQty = o.executedQty.add(f.qty());
     o.quote = o.quote.add(f.quote());
@@ -503,6 +532,18 @@ final class BinanceFuturesAccount {
           .put("unRealizedProfit", plain(unrealized(coin, pos).setScale(8, RoundingMode.HALF_EVEN)))
           .put("positionSide", "BOTH").put("updateTime", pos.updateTime);
     }
+    if (hedgeMode) { // a LONG and a SHORT row per symbol, both flat (no hedge positions are kept)
+      ArrayNode dual = JSON.createArrayNode();
+      out.forEach(row -> {
+        for (String side : new String[] {"LONG", "SHORT"}) {
+          ObjectNode n = ((ObjectNode) row).deepCopy();
+          n.put("positionSide", side).put("positionAmt", "0").put("notional", "0").put("unRealizedProfit", "0")
+              .put("liquidationPrice", "0");
+          dual.add(n);
+        }
+      });
+      return dual;
+    }
     return out;
   }
 
@@ -605,7 +646,82 @@ final class BinanceFuturesAccount {
     return BinanceAccount.plain(d);
   }
 
+  // ---------------------------------------------------------------- settings
+
+  void setTaker(BigDecimal fee) {
+    this.taker = fee;
+  }
+
+  void setMinQty(BigDecimal qty) {
+    this.minQty = qty;
+  }
+
+  void setMinNotional(BigDecimal usdt) {
+    this.minNotional = usdt;
+  }
+
+  void disable(boolean disabled) {
+    this.futuresDisabled = disabled;
+  }
+
+  /** Switches Hedge Mode; like Binance ({@code -4068}), not while a position is open. */
+  void setHedgeMode(boolean on) {
+    if (on != hedgeMode && !openPositions().isEmpty()) {
+      throw new IllegalStateException("-4068: the position side cannot be changed while a position is open");
+    }
+    this.hedgeMode = on;
+  }
+
+  void limits(int weightPerMinute, int ordersPerMinute, int ordersPer10s) {
+    this.weight = SimAccounts.window(60_000, weightPerMinute);
+    this.orders1m = SimAccounts.window(60_000, ordersPerMinute);
+    this.orders10s = SimAccounts.window(10_000, ordersPer10s);
+  }
+
+  /** Sets the wallet's USDT (the audit counts the change as a deposit from outside). */
+  void setWallet(BigDecimal usdt) {
+    BigDecimal delta = usdt.subtract(wallet);
+    wallet = usdt;
+    startWallet = startWallet.add(delta);
+  }
+
   // ---------------------------------------------------------------- for tests and the audit
+
+  int leverage(String coin) {
+    Position pos = positions.get(coin);
+    return pos == null ? DEFAULT_LEVERAGE : pos.leverage;
+  }
+
+  /** Orders created per client order id. */
+  Map<String, Integer> ordersByClientId() {
+    Map<String, Integer> out = new TreeMap<>();
+    orders.forEach(o -> out.merge(o.clientOrderId, 1, Integer::sum));
+    return out;
+  }
+
+  /** Every order that executed, oldest first, as the venue booked it. */
+  List<FuturesFill> fills() {
+    List<FuturesFill> out = new ArrayList<>();
+    for (Order o : orders) {
+      if (o.executedQty.signum() == 0) {
+        continue;
+      }
+      BigDecimal commission = BigDecimal.ZERO;
+      BigDecimal pnl = BigDecimal.ZERO;
+      for (Trade t : o.trades) {
+        commission = commission.add(t.commission());
+        pnl = pnl.add(t.realizedPnl());
+      }
+      out.add(new FuturesFill(o.clientOrderId, o.symbol, o.buy ? "BUY" : "SELL", o.reduceOnly, o.executedQty,
+          o.quote.divide(o.executedQty, 8, RoundingMode.HALF_EVEN), commission, pnl));
+    }
+    return out;
+  }
+
+  /** Executed wallet transfers, signed: + into the futures wallet, − out of it. */
+  List<BigDecimal> transfers() {
+    return List.copyOf(transfers);
+  }
 
   /** The coin's position: + long, − short, 0 flat. */
   BigDecimal positionAmount(String coin) {

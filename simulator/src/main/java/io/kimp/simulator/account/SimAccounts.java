@@ -42,6 +42,7 @@ public final class SimAccounts {
   private final long startedAt = System.currentTimeMillis();
   private final PrivateFaults upbitFaults = new PrivateFaults(status -> UpbitAccount.tooManyBody());
   private final PrivateFaults binanceFaults = new PrivateFaults(BinanceAccount::rateLimitBody);
+  private final PrivateFaults futuresFaults = new PrivateFaults(BinanceAccount::rateLimitBody);
   private volatile String upbitKeyRefusal;
   private volatile boolean binanceKeyRefused;
   private volatile long binanceClockOffset;
@@ -110,6 +111,16 @@ public final class SimAccounts {
   /** The same for Binance ({@link #binanceFaults}, then {@link #binance}). */
   public PrivateFaults.Outcome serveBinance(PrivateRequest r, long now) {
     return binanceFaults.serve(r, now, req -> binance(req, now));
+  }
+
+  /** The same for Binance's USDT-M futures ({@link #binanceFuturesFaults}, then {@link #binanceFutures}). */
+  public PrivateFaults.Outcome serveBinanceFutures(PrivateRequest r, long now) {
+    return futuresFaults.serve(r, now, req -> binanceFutures(req, now));
+  }
+
+  /** Binance futures' private-REST fault injection and request counters. */
+  public PrivateFaults binanceFuturesFaults() {
+    return futuresFaults;
   }
 
   /** Upbit's private-REST fault injection and request counters. */
@@ -206,8 +217,78 @@ public final class SimAccounts {
    */
   public synchronized void openFutures(FuturesQuotes quotes, RateLimit weight,
       LongSupplier throttledUntil) {
-    futures = new BinanceFuturesAccount(ledgers.get(Side.BINANCE), quotes, keys, weight, throttledUntil,
+    futures = new BinanceFuturesAccount(ledgers.get(Side.BINANCE), quotes, this, weight, throttledUntil,
         config.futuresUsdt());
+  }
+
+  private BinanceFuturesAccount futures() {
+    if (futures == null) {
+      throw new IllegalStateException("the futures account is not open (openFutures)");
+    }
+    return futures;
+  }
+
+  /** The futures taker commission rate from now on (0.0005; {@code /fapi/v1/commissionRate} shows it). */
+  public synchronized void setFuturesTakerFee(BigDecimal fee) {
+    futures().setTaker(fee);
+  }
+
+  /** The perpetuals' LOT_SIZE minimum quantity ({@code -4004} below it; by default one step). */
+  public synchronized void setFuturesMinQty(BigDecimal qty) {
+    futures().setMinQty(qty);
+  }
+
+  /** The perpetuals' minimum notional in USDT ({@code -4164} below it unless reduce-only; 5). */
+  public synchronized void setFuturesMinNotional(BigDecimal usdt) {
+    futures().setMinNotional(usdt);
+  }
+
+  /**
+   * A key without the futures permission (false gives it back): every signed {@code /fapi} request is answered
+   * {@code -2015}; the spot API and the wallet transfer still accept the key.
+   */
+  public synchronized void disableFutures(boolean disabled) {
+    futures().disable(disabled);
+  }
+
+  /** Hedge Mode on or off (One-way by default); refused while a position is open, as at Binance. */
+  public synchronized void setFuturesHedgeMode(boolean on) {
+    futures().setHedgeMode(on);
+  }
+
+  /** Futures limits: request weight per minute, orders per minute and per 10 s (2400, 1200, 300). */
+  public synchronized void setFuturesLimits(int weightPerMinute, int ordersPerMinute, int ordersPer10s) {
+    futures().limits(weightPerMinute, ordersPerMinute, ordersPer10s);
+  }
+
+  /** Sets the futures wallet's USDT (the audit counts the change as a deposit from outside). */
+  public synchronized void setFuturesWallet(BigDecimal usdt) {
+    futures().setWallet(usdt);
+  }
+
+  /** {@code coin}'s futures position: + long, − short, 0 flat. */
+  public synchronized BigDecimal futuresPosition(String coin) {
+    return futures == null ? BigDecimal.ZERO : futures.positionAmount(coin);
+  }
+
+  /** {@code coin}'s futures leverage (20 until set). */
+  public synchronized int futuresLeverage(String coin) {
+    return futures().leverage(coin);
+  }
+
+  /** Futures orders created per client order id. */
+  public synchronized Map<String, Integer> futuresOrdersByClientId() {
+    return futures == null ? Map.of() : futures.ordersByClientId();
+  }
+
+  /** Every futures order that executed, oldest first. */
+  public synchronized List<FuturesFill> futuresFills() {
+    return futures == null ? List.of() : futures.fills();
+  }
+
+  /** Executed transfers between the spot and the futures wallet: + into futures, − out. */
+  public synchronized List<BigDecimal> futuresTransfers() {
+    return futures == null ? List.of() : futures.transfers();
   }
 
   /** Whether {@code path} is one of Binance futures' private endpoints (answered by {@link #binanceFutures}). */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
  * realised PnL on the wallet, the documented refusals (reduce-only that would open {@code -2022}, duplicate client id
  * {@code -4116}, unknown order {@code -2013}, margin insufficient {@code -2019}, notional below the minimum
  * {@code -4164}, bad precision {@code -1111}, bad signature {@code -1022}, unknown symbol {@code -1121}), and the
- * universal transfer between the spot and futures wallets. Real HTTP on loopback.
+ * universal transfer between the spot and futures wallets, faults injected per endpoint, {@code /fapi/v1/time} on
+ * Binance's clock. Real HTTP on loopback.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BinanceFuturesPrivateRestTest {
@@ -83,6 +84,37 @@ class BinanceFuturesPrivateRestTest {
   private BigDecimal walletBalance() throws Exception {
     JsonNode account = ok(fapi("GET", "/fapi/v2/account", params()));
     return dec(account, "totalWalletBalance");
+  }
+
+  @Test
+  void faultsAreInjectedPerFuturesEndpointAndTheTimeIsBinancesClock() throws Exception {
+    PrivateFaults f = sim.accounts().binanceFuturesFaults();
+    int orders = sim.accounts().futuresOrders();
+    int before = f.requests("POST /fapi/v1/order");
+    f.inject("POST /fapi/v1/order", PrivateFault.executeThenStatus(503), 1);
+    Reply lost = fapi("POST", "/fapi/v1/order", params("symbol", "XRPUSDT", "side", "SELL", "type", "MARKET",
+        "quantity", "10", "newClientOrderId", "fault-lost-1"));
+    assertThat(lost.status()).isEqualTo(503);
+    assertThat(sim.accounts().futuresOrders()).isEqualTo(orders + 1); // executed, the reply lost
+    assertThat(ok(fapi("GET", "/fapi/v1/order", params("symbol", "XRPUSDT", "origClientOrderId", "fault-lost-1")))
+        .get("status").asText()).isEqualTo("FILLED");
+    ok(fapi("POST", "/fapi/v1/order", params("symbol", "XRPUSDT", "side", "BUY", "type", "MARKET", "quantity", "10",
+        "reduceOnly", "true", "newClientOrderId", "fault-close-1")));
+    assertThat(f.requests("POST /fapi/v1/order")).isEqualTo(before + 2);
+    f.inject("GET /fapi/v2/account", PrivateFault.serverError(), 1);
+    assertThat(fapi("GET", "/fapi/v2/account", params()).status()).isEqualTo(503);
+    ok(fapi("GET", "/fapi/v2/account", params())); // the fault is used up
+
+    long local = System.currentTimeMillis();
+    sim.accounts().setBinanceClockOffset(java.time.Duration.ofHours(1));
+    try {
+      String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(fapi + "/fapi/v1/time")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      JsonNode time = PrivateClient.JSON.readTree(body);
+      assertThat(time.get("serverTime").asLong()).isGreaterThanOrEqualTo(local + 3_600_000L);
+    } finally {
+      sim.accounts().setBinanceClockOffset(java.time.Duration.ZERO);
+    }
   }
 
   @Test
