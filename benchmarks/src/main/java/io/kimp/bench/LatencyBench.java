@@ -317,7 +317,8 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
         return; // what the entity itself calls idle: a new start is accepted
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(symbol + "'s cycle stayed " + st.status() + " for 2 minutes");
+        throw new IllegalStateException(symbol + "'s cycle stayed " + st.status() + " for 2 minutes"
+            + (st.cycle() != null && st.cycle().failureReason() != null ? ": " + st.cycle().failureReason() : ""));
       }
       Thread.sleep(20); // the benchmark's own thread polling the entity
     }

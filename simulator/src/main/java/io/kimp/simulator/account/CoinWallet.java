@@ -17,11 +17,7 @@ public record CoinWallet(String coin, String network, boolean tagRequired, int d
 
   /** The defaults for {@code coin} at {@code usdtPrice} (networks as kimp's transfer rules name them). */
   static CoinWallet defaults(String coin, double usdtPrice) {
-    String network = switch (coin) {
-      case "LINK", "SAND", "AAVE" -> "ETH";
-      case "AVAX" -> "AVAXC";
-      default -> coin;
-    };
+    String network = network(coin);
     int decimals = switch (coin) {
       case "XRP", "ADA", "TRX", "ATOM" -> 6;
       case "XLM" -> 7;
@@ -35,9 +31,19 @@ public record CoinWallet(String coin, String network, boolean tagRequired, int d
     return new CoinWallet(coin, network, TAG_COINS.contains(coin), decimals, fee, fee, fee.multiply(BigDecimal.valueOf(2)));
   }
 
-  /** {@code coin} on a network named as the coin, 8 decimals, no fees and no minimum (a test sets what it needs). */
+  /** {@code coin} on its usual network ({@link #network}), 8 decimals, no fees and no minimum (a test sets what it needs). */
   public static CoinWallet plain(String coin) {
-    return new CoinWallet(coin, coin, TAG_COINS.contains(coin), 8, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+    return new CoinWallet(
+        coin, network(coin), TAG_COINS.contains(coin), 8, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+  }
+
+  /** The network {@code coin} travels on between the venues, as the venues and kimp's transfer rules name it. */
+  static String network(String coin) {
+    return switch (coin) {
+      case "LINK", "SAND", "AAVE" -> "ETH"; // ERC-20 tokens
+      case "AVAX" -> "AVAXC";
+      default -> coin;
+    };
   }
 
   public CoinWallet withNetwork(String n) {
