@@ -88,7 +88,8 @@ public final class LiveSettings {
         positiveInt(c, p + "binance.orders-per-day"),
         positiveInt(c, p + "binance-futures.request-weight-per-minute"),
         positiveInt(c, p + "binance-futures.orders-per-minute"),
-        positiveInt(c, p + "binance-futures.orders-per-10s"));
+        positiveInt(c, p + "binance-futures.orders-per-10s"),
+        positiveInt(c, p + "binance.sapi-uid-weight-per-minute"));
   }
 
   /** The live pre-flight's settings ({@code kimp.exchanges.preflight.*}). */

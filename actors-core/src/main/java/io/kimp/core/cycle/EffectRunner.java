@@ -205,7 +205,7 @@ public final class EffectRunner {
   private CompletionStage<CycleInput> pollTransfer(CycleState state, PollTransfer p) {
     String withdrawalId = acceptedWithdrawalId(state, p.withdrawal().clientId());
     CompletableFuture<WithdrawalResult> sent =
-        safe(() -> gateway(p.from()).queryWithdrawal(p.withdrawal(), withdrawalId, null))
+        safe(() -> gateway(p.from()).peekWithdrawal(p.withdrawal(), withdrawalId))
             .thenApply(o -> o.orElse(null))
             .exceptionally(t -> null) // the sending side's status is a bonus; the deposit is the truth
             .toCompletableFuture();

@@ -47,6 +47,17 @@ public interface ExchangeGateway {
     return queryWithdrawal(request);
   }
 
+  /**
+   * A look at a withdrawal's status that may come back empty without asking the venue: while a transfer travels, the
+   * deposit at the other venue is the truth and the sender's record only adds detail (the real fee, a refusal seen
+   * early). A venue whose look counts against a rate limit (Binance's withdrawal history) answers empty rather than
+   * wait for it. {@code withdrawalId}, the venue's id when known, may be null.
+   * Defaults to {@link #queryWithdrawal(WithdrawalRequest, String, Instant)}.
+   */
+  default CompletionStage<Optional<WithdrawalResult>> peekWithdrawal(WithdrawalRequest request, String withdrawalId) {
+    return queryWithdrawal(request, withdrawalId, null);
+  }
+
   /** Deposits of {@code coin} created at or after {@code since}. */
   CompletionStage<List<Deposit>> deposits(String coin, Instant since);
 }

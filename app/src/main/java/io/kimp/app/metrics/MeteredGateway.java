@@ -97,6 +97,17 @@ public final class MeteredGateway implements ExchangeGateway {
   }
 
   @Override
+  public CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(
+      WithdrawalRequest request, String withdrawalId, Instant requestedAt) {
+    return metered("query_withdrawal", () -> gateway.queryWithdrawal(request, withdrawalId, requestedAt));
+  }
+
+  @Override
+  public CompletionStage<Optional<WithdrawalResult>> peekWithdrawal(WithdrawalRequest request, String withdrawalId) {
+    return metered("peek_withdrawal", () -> gateway.peekWithdrawal(request, withdrawalId));
+  }
+
+  @Override
   public CompletionStage<List<Deposit>> deposits(String coin, Instant since) {
     return metered("deposits", () -> gateway.deposits(coin, since));
   }

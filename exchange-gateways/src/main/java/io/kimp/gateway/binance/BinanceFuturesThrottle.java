@@ -13,8 +13,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Keeps this node within its share of the key's documented Binance USDT-M futures limits, which Binance counts apart
  * from spot's: the request weight per minute on {@code /fapi} (per IP, 2400), and the orders per minute (1200) and per
- * 10 seconds (300, per account). The wallet transfer ({@code /sapi/v1/asset/transfer}) counts in the key's {@code /sapi}
- * window, the one the spot gateway draws on. Every window is the node's one limiter of its (key, API family), taken
+ * 10 seconds (300, per account). The wallet transfer ({@code /sapi/v1/asset/transfer}, UID weight 900) counts in its
+ * own {@code /sapi} window ({@link BinanceSapi}). Every window is the node's one limiter of its (key, API family), taken
  * from {@link KeyLimits#window}; the venue's {@code X-MBX-USED-WEIGHT-1M} and {@code X-MBX-ORDER-COUNT-1M}/{@code -10S}
  * headers (all nodes' usage) beyond the cluster's budget hold a window until the venue's next interval, as for spot.
  */
@@ -30,8 +30,7 @@ final class BinanceFuturesThrottle implements BinanceLink.Throttle {
           Map.entry("GET /fapi/v2/account", 5),
           Map.entry("GET /fapi/v1/exchangeInfo", 1),
           Map.entry("GET /fapi/v1/commissionRate", 20),
-          Map.entry("GET /fapi/v1/time", 1),
-          Map.entry("POST /sapi/v1/asset/transfer", 900));
+          Map.entry("GET /fapi/v1/time", 1));
 
   private final Clock clock;
   private final ClusterShare share;
@@ -39,7 +38,7 @@ final class BinanceFuturesThrottle implements BinanceLink.Throttle {
   private final SlidingWindow weight;
   private final SlidingWindow orders1m;
   private final SlidingWindow orders10s;
-  private final SlidingWindow sapiWeight;
+  private final KeyLimits keyLimits;
 
   BinanceFuturesThrottle(Clock clock, KeyLimits keyLimits) {
     this.clock = clock;
@@ -49,12 +48,11 @@ final class BinanceFuturesThrottle implements BinanceLink.Throttle {
     this.weight = keyLimits.window("binance-futures:weight-1m", 60_000 + m, limits::futuresWeightPerMinute, clock);
     this.orders1m = keyLimits.window("binance-futures:orders-1m", 60_000 + m, limits::futuresOrdersPerMinute, clock);
     this.orders10s = keyLimits.window("binance-futures:orders-10s", 10_000 + m, limits::futuresOrdersPer10s, clock);
-    this.sapiWeight =
-        keyLimits.window(BinanceThrottle.SAPI_WINDOW, 60_000 + m, limits::binanceSapiWeightPerMinute, clock);
+    this.keyLimits = keyLimits;
   }
 
   static int weight(String endpoint) {
-    return WEIGHTS.getOrDefault(endpoint, 20);
+    return BinanceSapi.counts(endpoint) ? BinanceSapi.cost(endpoint).weight() : WEIGHTS.getOrDefault(endpoint, 20);
   }
 
   /** Completes when {@code endpoint} may be called (its weight and order counts are counted then). */
@@ -68,8 +66,8 @@ final class BinanceFuturesThrottle implements BinanceLink.Throttle {
     List<SlidingWindow> windows = new ArrayList<>(3);
     List<Integer> weights = new ArrayList<>(3);
     int w = weight(endpoint);
-    if (endpoint.contains(" /sapi/")) {
-      windows.add(sapiWeight);
+    if (BinanceSapi.counts(endpoint)) {
+      windows.add(BinanceSapi.window(keyLimits, endpoint, clock));
       weights.add(w);
     } else if (w > 0) {
       windows.add(weight);
@@ -84,9 +82,14 @@ final class BinanceFuturesThrottle implements BinanceLink.Throttle {
     return BinanceWindows.tryAcquireAll(windows, weights);
   }
 
+  @Override
+  public boolean tryNow(String endpoint) {
+    return tryAcquire(endpoint) == 0;
+  }
+
   /** Reads the venue's usage headers (lower-case names); slows down when the key's usage is beyond the cluster budget. */
   @Override
-  public void update(Map<String, String> headers) {
+  public void update(String endpoint, Map<String, String> headers) {
     long now = clock.millis();
     BinanceWindows.pauseAtBudget(
         headers, "x-mbx-used-weight-1m", share.clusterBudget(limits.futuresWeightPerMinute()), weight, now, 60_000);
@@ -94,5 +97,8 @@ final class BinanceFuturesThrottle implements BinanceLink.Throttle {
         headers, "x-mbx-order-count-1m", share.clusterBudget(limits.futuresOrdersPerMinute()), orders1m, now, 60_000);
     BinanceWindows.pauseAtBudget(
         headers, "x-mbx-order-count-10s", share.clusterBudget(limits.futuresOrdersPer10s()), orders10s, now, 10_000);
+    if (BinanceSapi.counts(endpoint)) {
+      BinanceSapi.update(keyLimits, endpoint, headers, clock);
+    }
   }
 }

@@ -300,25 +300,52 @@ public final class BinanceGateway implements ExchangeGateway {
                   new WithdrawalResult(
                       request.clientId(), id, WithdrawalStatus.PENDING, request.coin(),
                       request.amount().subtract(fee), fee, null, clock.instant());
-              // the history has Binance's real fee; if it is not there yet the configured fee stands in
-              return queryWithdrawal(request)
+              // the history has Binance's real fee; if it is not there yet (or the key's budget has no room for the
+              // look now) the configured fee stands in
+              return peekWithdrawal(request, id)
                   .handle((found, t) -> found != null && found.isPresent() ? found.get() : accepted);
             });
   }
 
   @Override
   public CompletionStage<Optional<WithdrawalResult>> queryWithdrawal(WithdrawalRequest request) {
-    QueryString q = new QueryString().add("coin", request.coin()).add("withdrawOrderId", request.clientId());
-    return signed(HttpMethods.GET, "/sapi/v1/capital/withdraw/history", q, false)
-        .thenApply(
-            json -> {
-              for (JsonNode w : json) {
-                if (request.clientId().equals(Json.text(w, "withdrawOrderId"))) {
-                  return Optional.of(toWithdrawal(w, request.clientId()));
-                }
-              }
-              return Optional.empty();
-            });
+    return signed(HttpMethods.GET, WITHDRAW_HISTORY, historyQuery(request), false)
+        .thenApply(json -> findWithdrawal(json, request));
+  }
+
+  /**
+   * A look at the withdrawal history that may be skipped is made only when the endpoint's window (18,000 a look, ten
+   * looks a second for the whole cluster) has room now, else it is empty: a transfer's polls never queue behind the
+   * budget that a reconciliation ({@link #queryWithdrawal}) waits for.
+   */
+  @Override
+  public CompletionStage<Optional<WithdrawalResult>> peekWithdrawal(WithdrawalRequest request, String withdrawalId) {
+    String what = "GET " + WITHDRAW_HISTORY;
+    Supplier<HttpRequest> sign = link.signed(HttpMethods.GET, settings.baseUrl() + WITHDRAW_HISTORY,
+        historyQuery(request), settings.credentials(), settings.recvWindow());
+    return link.sendIfRoom(sign, what)
+        .thenApply(reply -> findWithdrawal(interpret(reply, what, false), request))
+        .exceptionally(t -> {
+          if (VenueException.classify(Venue.BINANCE, t).code().equals(BinanceLink.NO_ROOM)) {
+            return Optional.empty();
+          }
+          throw t instanceof CompletionException ce ? ce : new CompletionException(t);
+        });
+  }
+
+  private static final String WITHDRAW_HISTORY = "/sapi/v1/capital/withdraw/history";
+
+  private static QueryString historyQuery(WithdrawalRequest request) {
+    return new QueryString().add("coin", request.coin()).add("withdrawOrderId", request.clientId());
+  }
+
+  private Optional<WithdrawalResult> findWithdrawal(JsonNode json, WithdrawalRequest request) {
+    for (JsonNode w : json) {
+      if (request.clientId().equals(Json.text(w, "withdrawOrderId"))) {
+        return Optional.of(toWithdrawal(w, request.clientId()));
+      }
+    }
+    return Optional.empty();
   }
 
   private WithdrawalResult toWithdrawal(JsonNode w, String clientId) {

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,8 +38,11 @@ final class BinanceLink {
     /** Completes when {@code endpoint} may be called. */
     CompletionStage<Void> acquire(String endpoint);
 
-    /** Reads the venue's usage headers (lower-case names). */
-    void update(Map<String, String> headers);
+    /** Counts {@code endpoint} and says true when it may be called now, else counts nothing and says false. */
+    boolean tryNow(String endpoint);
+
+    /** Reads the venue's usage headers (lower-case names) of its reply to {@code endpoint}. */
+    void update(String endpoint, Map<String, String> headers);
   }
 
   /** Binance's error payload {@code {"code":-2010,"msg":"…"}}; code 0 when the body is not one. */
@@ -120,14 +124,33 @@ final class BinanceLink {
    * the throttle.
    */
   CompletionStage<HttpReply> send(Supplier<HttpRequest> request, String what, boolean mutating) {
-    return BinanceCalls.send(backoff, throttle::acquire, http, request, what, mutating)
+    return send(request, what, mutating, throttle::acquire);
+  }
+
+  /**
+   * As {@link #send}, but only if the throttle has room for {@code what} now: else it fails at once, not sent, with
+   * {@link #NO_ROOM} as its code (for a look that is worth less than the wait).
+   */
+  CompletionStage<HttpReply> sendIfRoom(Supplier<HttpRequest> request, String what) {
+    return send(request, what, false, endpoint -> throttle.tryNow(endpoint)
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.failedFuture(new VenueException(Venue.BINANCE, FailureClass.TRANSIENT, NO_ROOM,
+            endpoint + " not sent: the key's rate-limit budget has no room for it now")));
+  }
+
+  /** The code of a request {@link #sendIfRoom} did not send. */
+  static final String NO_ROOM = "no-room";
+
+  private CompletionStage<HttpReply> send(Supplier<HttpRequest> request, String what, boolean mutating,
+      java.util.function.Function<String, CompletionStage<Void>> turn) {
+    return BinanceCalls.send(backoff, turn, http, request, what, mutating)
         .thenApply(reply -> {
           reply.headers().forEach((k, v) -> {
-            if (k.startsWith("x-mbx-used-weight") || k.startsWith("x-mbx-order-count")) {
+            if (k.startsWith("x-mbx-used-weight") || k.startsWith("x-mbx-order-count") || k.startsWith("x-sapi-used")) {
               usedWeight.put(k, v);
             }
           });
-          throttle.update(reply.headers());
+          throttle.update(what, reply.headers());
           return reply;
         });
   }

@@ -1,6 +1,7 @@
 package io.kimp.gateway.binance;
 
 import io.kimp.gateway.limit.ClusterShare;
+import io.kimp.gateway.limit.KeyLimits;
 import io.kimp.gateway.limit.RateLimitSettings;
 import io.kimp.gateway.limit.SlidingWindow;
 import java.time.Clock;
@@ -11,22 +12,20 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Keeps this node within its share ({@link ClusterShare}) of the key's documented Binance limits: the request weight per
- * minute on {@code /api} (per IP), the weight per minute on {@code /sapi} (wallet endpoints, counted apart), and the
- * orders per 10 seconds and per day (per account). Each request waits until every window it counts in has room.
+ * minute on {@code /api} (per IP), each {@code /sapi} (wallet) endpoint's own weight window ({@link BinanceSapi}), and
+ * the orders per 10 seconds and per day (per account). Each request waits until every window it counts in has room.
  *
  * <p>Binance counts per calendar interval; sliding windows one interval plus {@link #MARGIN_MS} long are stricter than
  * that, whatever the clocks. The venue's own count is the feedback: {@code X-MBX-USED-WEIGHT-1M} and
- * {@code X-MBX-ORDER-COUNT-10S} are the key's (all nodes') usage in the current interval; when either reaches the whole
+ * {@code X-MBX-ORDER-COUNT-10S} (and {@code X-SAPI-USED-IP-WEIGHT-1M} / {@code X-SAPI-USED-UID-WEIGHT-1M}) are the
+ * key's (all nodes') usage in the current interval; when one reaches the whole
  * cluster's budget (the limit less the margin), more than this node's share explains, the window waits for the venue's
  * next interval.
  */
 final class BinanceThrottle implements BinanceLink.Throttle {
   /** Travel time and its jitter between our clock and the venue's intervals (as {@code UpbitThrottle.MARGIN_MS}). */
   static final long MARGIN_MS = 250;
-  /** The key's {@code /sapi} weight window, shared with the futures gateway's wallet transfers. */
-  static final String SAPI_WINDOW = "binance:sapi-weight-1m";
-
-  /** The documented weight of each endpoint kimp calls ({@code GET /api/v3/account} 20, an order 1, …); unknown: 20. */
+  /** The documented weight of each {@code /api} endpoint kimp calls ({@code GET /api/v3/account} 20, …); unknown: 20. */
   private static final Map<String, Integer> WEIGHTS =
       Map.ofEntries(
           Map.entry("POST /api/v3/order", 1),
@@ -35,40 +34,24 @@ final class BinanceThrottle implements BinanceLink.Throttle {
           Map.entry("GET /api/v3/myTrades", 20),
           Map.entry("GET /api/v3/account", 20),
           Map.entry("GET /api/v3/exchangeInfo", 20),
-          Map.entry("GET /api/v3/time", 1),
-          Map.entry("GET /sapi/v1/capital/deposit/address", 10),
-          Map.entry("POST /sapi/v1/capital/withdraw/apply", 1),
-          Map.entry("GET /sapi/v1/capital/withdraw/history", 10),
-          Map.entry("GET /sapi/v1/capital/deposit/hisrec", 1),
-          Map.entry("GET /sapi/v1/capital/config/getall", 10));
+          Map.entry("GET /api/v3/time", 1));
 
   private final Clock clock;
   private final ClusterShare share;
   private final RateLimitSettings limits;
   private final SlidingWindow apiWeight;
-  private final SlidingWindow sapiWeight;
+  private final KeyLimits keyLimits;
   private final SlidingWindow orders10s;
   private final SlidingWindow ordersDay;
 
-  BinanceThrottle(Clock clock, ClusterShare share, RateLimitSettings limits) {
-    this(clock, share, limits,
-        new SlidingWindow("sapi-weight-1m", 60_000 + MARGIN_MS, () -> share.of(limits.binanceSapiWeightPerMinute()),
-            clock));
-  }
-
-  /** As {@link #BinanceThrottle(Clock, ClusterShare, RateLimitSettings)}, the {@code /sapi} window shared on the key. */
-  BinanceThrottle(Clock clock, io.kimp.gateway.limit.KeyLimits keyLimits) {
-    this(clock, keyLimits.share(), keyLimits.settings(),
-        keyLimits.window(SAPI_WINDOW, 60_000 + MARGIN_MS, () -> keyLimits.settings().binanceSapiWeightPerMinute(), clock));
-  }
-
-  private BinanceThrottle(Clock clock, ClusterShare share, RateLimitSettings limits, SlidingWindow sapi) {
+  /** The node's throttle of the key: the {@code /sapi} windows are the node's of the key ({@link BinanceSapi}). */
+  BinanceThrottle(Clock clock, KeyLimits keyLimits) {
     this.clock = clock;
-    this.share = share;
-    this.limits = limits;
+    this.share = keyLimits.share();
+    this.limits = keyLimits.settings();
     this.apiWeight =
         new SlidingWindow("api-weight-1m", 60_000 + MARGIN_MS, () -> share.of(limits.binanceWeightPerMinute()), clock);
-    this.sapiWeight = sapi;
+    this.keyLimits = keyLimits;
     this.orders10s =
         new SlidingWindow("orders-10s", 10_000 + MARGIN_MS, () -> share.of(limits.binanceOrdersPer10s()), clock);
     this.ordersDay =
@@ -76,17 +59,7 @@ final class BinanceThrottle implements BinanceLink.Throttle {
   }
 
   static int weight(String endpoint) {
-    return WEIGHTS.getOrDefault(endpoint, 20);
-  }
-
-  private List<SlidingWindow> windowsOf(String endpoint) {
-    List<SlidingWindow> out = new ArrayList<>(3);
-    out.add(endpoint.contains(" /sapi/") ? sapiWeight : apiWeight);
-    if (endpoint.equals("POST /api/v3/order")) {
-      out.add(orders10s);
-      out.add(ordersDay);
-    }
-    return out;
+    return BinanceSapi.counts(endpoint) ? BinanceSapi.cost(endpoint).weight() : WEIGHTS.getOrDefault(endpoint, 20);
   }
 
   /** Completes when {@code endpoint} may be called (its weight and order count are counted then). */
@@ -100,22 +73,34 @@ final class BinanceThrottle implements BinanceLink.Throttle {
    * checked before any is counted, under one lock, so a request refused by one window is counted in none.
    */
   synchronized long tryAcquire(String endpoint) {
-    List<SlidingWindow> windows = windowsOf(endpoint);
-    int w = weight(endpoint);
-    List<Integer> weights = new ArrayList<>(windows.size());
-    for (SlidingWindow window : windows) {
-      weights.add(window == apiWeight || window == sapiWeight ? w : 1);
+    List<SlidingWindow> windows = new ArrayList<>(3);
+    List<Integer> weights = new ArrayList<>(3);
+    windows.add(BinanceSapi.counts(endpoint) ? BinanceSapi.window(keyLimits, endpoint, clock) : apiWeight);
+    weights.add(weight(endpoint));
+    if (endpoint.equals("POST /api/v3/order")) {
+      windows.add(orders10s);
+      weights.add(1);
+      windows.add(ordersDay);
+      weights.add(1);
     }
     return BinanceWindows.tryAcquireAll(windows, weights);
   }
 
+  @Override
+  public boolean tryNow(String endpoint) {
+    return tryAcquire(endpoint) == 0;
+  }
+
   /** Reads the venue's usage headers (lower-case names); slows down when the key's usage is beyond the cluster budget. */
   @Override
-  public void update(Map<String, String> headers) {
+  public void update(String endpoint, Map<String, String> headers) {
     long now = clock.millis();
     BinanceWindows.pauseAtBudget(
         headers, "x-mbx-used-weight-1m", share.clusterBudget(limits.binanceWeightPerMinute()), apiWeight, now, 60_000);
     BinanceWindows.pauseAtBudget(
         headers, "x-mbx-order-count-10s", share.clusterBudget(limits.binanceOrdersPer10s()), orders10s, now, 10_000);
+    if (BinanceSapi.counts(endpoint)) {
+      BinanceSapi.update(keyLimits, endpoint, headers, clock);
+    }
   }
 }

@@ -7,13 +7,16 @@ package io.kimp.gateway.limit;
  * @param upbitOrderPerSecond Upbit's {@code order} group (order creation)
  * @param upbitDefaultPerSecond Upbit's other exchange API groups
  * @param binanceWeightPerMinute Binance's {@code REQUEST_WEIGHT} on {@code /api} (per IP)
- * @param binanceSapiWeightPerMinute Binance's weight on {@code /sapi} (wallet) endpoints, counted apart
+ * @param binanceSapiWeightPerMinute Binance's weight per minute of each IP-limited {@code /sapi} (wallet) endpoint, per
+ *     IP, each endpoint counted on its own and apart from {@code /api} ({@code X-SAPI-USED-IP-WEIGHT-1M})
  * @param binanceOrdersPer10s Binance's {@code ORDERS} per 10 seconds (per account)
  * @param binanceOrdersPerDay Binance's {@code ORDERS} per day (per account)
  * @param futuresWeightPerMinute Binance USDT-M futures' {@code REQUEST_WEIGHT} on {@code /fapi} (per IP, counted apart
  *     from {@code /api})
  * @param futuresOrdersPerMinute Binance USDT-M futures' {@code ORDERS} per minute (per account)
  * @param futuresOrdersPer10s Binance USDT-M futures' {@code ORDERS} per 10 seconds (per account)
+ * @param binanceSapiUidWeightPerMinute Binance's weight per minute of each UID-limited {@code /sapi} endpoint (withdraw,
+ *     wallet transfer), per account ({@code X-SAPI-USED-UID-WEIGHT-1M}); the withdrawal history has it per second
  */
 public record RateLimitSettings(
     double safetyMargin,
@@ -25,7 +28,11 @@ public record RateLimitSettings(
     int binanceOrdersPerDay,
     int futuresWeightPerMinute,
     int futuresOrdersPerMinute,
-    int futuresOrdersPer10s) {
+    int futuresOrdersPer10s,
+    int binanceSapiUidWeightPerMinute) {
+
+  /** Binance's documented weight per minute of each UID-limited {@code /sapi} endpoint (per account, 2026). */
+  public static final int SAPI_UID_WEIGHT_PER_MINUTE = 180_000;
 
   /** Binance USDT-M futures' documented limits ({@code /fapi/v1/exchangeInfo} {@code rateLimits}, 2026). */
   public static final int FUTURES_WEIGHT_PER_MINUTE = 2400;
@@ -38,7 +45,7 @@ public record RateLimitSettings(
       int binanceSapiWeightPerMinute, int binanceOrdersPer10s, int binanceOrdersPerDay) {
     this(safetyMargin, upbitOrderPerSecond, upbitDefaultPerSecond, binanceWeightPerMinute, binanceSapiWeightPerMinute,
         binanceOrdersPer10s, binanceOrdersPerDay, FUTURES_WEIGHT_PER_MINUTE, FUTURES_ORDERS_PER_MINUTE,
-        FUTURES_ORDERS_PER_10S);
+        FUTURES_ORDERS_PER_10S, SAPI_UID_WEIGHT_PER_MINUTE);
   }
 
   /** The limits documented by the venues (2026), with a 20 % margin. */
@@ -50,6 +57,13 @@ public record RateLimitSettings(
   public RateLimitSettings withFutures(int weightPerMinute, int ordersPerMinute, int ordersPer10s) {
     return new RateLimitSettings(safetyMargin, upbitOrderPerSecond, upbitDefaultPerSecond, binanceWeightPerMinute,
         binanceSapiWeightPerMinute, binanceOrdersPer10s, binanceOrdersPerDay, weightPerMinute, ordersPerMinute,
-        ordersPer10s);
+        ordersPer10s, binanceSapiUidWeightPerMinute);
+  }
+
+  /** These limits with the UID-limited {@code /sapi} weight per minute replaced. */
+  public RateLimitSettings withSapiUid(int weightPerMinute) {
+    return new RateLimitSettings(safetyMargin, upbitOrderPerSecond, upbitDefaultPerSecond, binanceWeightPerMinute,
+        binanceSapiWeightPerMinute, binanceOrdersPer10s, binanceOrdersPerDay, futuresWeightPerMinute,
+        futuresOrdersPerMinute, futuresOrdersPer10s, weightPerMinute);
   }
 }

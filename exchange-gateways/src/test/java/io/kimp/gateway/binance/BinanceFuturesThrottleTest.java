@@ -65,32 +65,32 @@ class BinanceFuturesThrottleTest {
   }
 
   @Test
-  void theWalletTransferCountsInTheSpotSapiWindow() {
-    KeyLimits node = new KeyLimits(new RateLimitSettings(0.2, 8, 30, 6000, 1200, 100, 200_000));
-    BinanceFuturesThrottle futures = new BinanceFuturesThrottle(clock, node);
+  void theWalletTransferHasItsOwnUidWindowSharedByTheNodesGatewaysOnTheKey() {
+    KeyLimits node = new KeyLimits(new RateLimitSettings(0.2, 8, 30, 6000, 1200, 100, 200_000).withSapiUid(2000));
+    BinanceFuturesThrottle a = new BinanceFuturesThrottle(clock, node);
+    BinanceFuturesThrottle b = new BinanceFuturesThrottle(clock, node);
     BinanceThrottle spot = new BinanceThrottle(clock, node);
-    // /sapi budget 960 (1200 x 0.8): after one transfer (900) the spot gateway has 60 left, six reads of 10
-    assertThat(futures.tryAcquire("POST /sapi/v1/asset/transfer")).isZero();
-    for (int i = 0; i < 6; i++) {
-      assertThat(spot.tryAcquire("GET /sapi/v1/capital/withdraw/history")).isZero();
-    }
-    assertThat(spot.tryAcquire("GET /sapi/v1/capital/withdraw/history")).as("960 - 900 - 60 < 10").isPositive();
+    // the endpoint's UID budget 1600 (2000 x 0.8): one transfer (900) a minute, whichever gateway sends it
+    assertThat(a.tryAcquire("POST /sapi/v1/asset/transfer")).isZero();
+    assertThat(b.tryAcquire("POST /sapi/v1/asset/transfer")).as("900 + 900 > 1600").isPositive();
+    // a withdrawal is another endpoint, with its own budget
+    assertThat(spot.tryAcquire("POST /sapi/v1/capital/withdraw/apply")).isZero();
   }
 
   @Test
   void theVenuesUsageBeyondTheClusterBudgetHoldsTheWindowUntilItsNextInterval() {
     BinanceFuturesThrottle t = new BinanceFuturesThrottle(clock, limits(2400, 300, 1));
     // another client of the key used 1920 (2400 x 0.8) of this minute: wait for the next one
-    t.update(Map.of("x-mbx-used-weight-1m", "1920"));
+    t.update("GET /fapi/v2/account", Map.of("x-mbx-used-weight-1m", "1920"));
     long wait = t.tryAcquire("GET /fapi/v2/account");
     assertThat(wait).isEqualTo(55_000 + BinanceThrottle.MARGIN_MS);
     clock.advance(Duration.ofMillis(wait));
     assertThat(t.tryAcquire("GET /fapi/v2/account")).isZero();
 
-    t.update(Map.of("x-mbx-order-count-10s", "240"));
+    t.update("POST /fapi/v1/order", Map.of("x-mbx-order-count-10s", "240"));
     assertThat(t.tryAcquire("POST /fapi/v1/order")).isPositive();
     assertThat(t.tryAcquire("GET /fapi/v2/account")).as("reads are not held by the order count").isZero();
-    t.update(Map.of("x-mbx-order-count-1m", "960"));
+    t.update("POST /fapi/v1/order", Map.of("x-mbx-order-count-1m", "960"));
     clock.advance(Duration.ofSeconds(10));
     assertThat(t.tryAcquire("POST /fapi/v1/order")).as("held by the minute's order count").isPositive();
   }

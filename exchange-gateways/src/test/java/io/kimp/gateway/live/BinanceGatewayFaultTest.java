@@ -12,6 +12,10 @@ import io.kimp.core.venue.OrderSide;
 import io.kimp.core.venue.OrderStatus;
 import io.kimp.core.venue.OrderType;
 import io.kimp.core.venue.VenueException;
+import io.kimp.core.venue.WithdrawalRequest;
+import io.kimp.core.venue.WithdrawalResult;
+import io.kimp.gateway.limit.KeyLimits;
+import io.kimp.gateway.limit.RateLimitSettings;
 import io.kimp.fixtures.venue.Fault;
 import io.kimp.gateway.binance.BinanceGateway;
 import java.math.BigDecimal;
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BinanceGatewayFaultTest {
   private static final String ORDER = "POST /api/v3/order";
+  private static final String HISTORY = "GET /sapi/v1/capital/withdraw/history";
   private final ActorTestKit kit = ActorTestKit.create();
   private final AtomicInteger ids = new AtomicInteger();
   private LiveVenues venues;
@@ -54,6 +59,35 @@ class BinanceGatewayFaultTest {
 
   private String id() {
     return "bfault" + ids.incrementAndGet();
+  }
+
+  /**
+   * A look at the withdrawal history that may be skipped (a transfer's poll, the fee after a withdrawal) is made only
+   * when the endpoint's window has room now; a reconciliation's look waits its turn. Here another node's usage (the
+   * venue's header) holds the window for the rest of the interval.
+   */
+  @Test
+  void aSkippableLookAtTheWithdrawalHistoryIsNotSentWithoutRoom() {
+    KeyLimits limits = new KeyLimits(RateLimitSettings.documented());
+    BinanceGateway g = venues.binanceGateway(kit, limits);
+    // the node's window of the endpoint (BinanceSapi names it so), held as a usage header at the budget would hold it
+    limits.window("binance:sapi:" + HISTORY, 1_250, () -> 180_000, java.time.Clock.systemUTC())
+        .pauseUntil(System.currentTimeMillis() + 60_000);
+    String id = id();
+    WithdrawalRequest w = new WithdrawalRequest(id, "XRP", "XRP", new BigDecimal("20"),
+        venues.upbit.depositAddress("XRP"), venues.upbit.depositTag("XRP"));
+    int before = venues.binance.requests(HISTORY);
+    // the withdrawal goes (its own window); its look for the real fee is skipped: the configured fee stands in
+    WithdrawalResult sent = await(g.withdraw(w));
+    assertThat(sent.clientId()).isEqualTo(id);
+    assertThat(venues.binance.withdrawalsByClientId().get(id)).isEqualTo(1);
+    // a poll's look: empty at once, nothing sent
+    assertThat(await(g.peekWithdrawal(w, sent.withdrawalId()))).isEmpty();
+    assertThat(venues.binance.requests(HISTORY)).isEqualTo(before);
+    // a reconciliation's look is not skipped: it waits for the window
+    var reconcile = g.queryWithdrawal(w).toCompletableFuture();
+    assertThat(reconcile.completeOnTimeout(null, 1, java.util.concurrent.TimeUnit.SECONDS).join()).isNull();
+    assertThat(venues.binance.requests(HISTORY)).isEqualTo(before);
   }
 
   @Test
