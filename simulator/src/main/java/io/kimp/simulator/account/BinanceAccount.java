@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,8 +27,33 @@ import java.util.function.LongSupplier;
  * when malformed, {@code -2015} when unknown); {@code signature} = HMAC-SHA256 hex, keyed with the secret, of the query
  * string followed by the body, exactly as sent less the {@code signature} pair ({@code -1022}); {@code timestamp} at most
  * 1 s ahead of the server and no older than {@code recvWindow} (default 5000 ms, at most 60000: {@code -1131}) or
- * {@code -1021}. Weights count against the venue's request weight per minute (the one the public endpoints count on;
- * {@code /sapi} on its own 12000), orders against 100 per 10 s ({@code -1015}).
+ * {@code -1021}.
+ *
+ * <p>Limits, as the docs' "/api/* and /sapi/* Limit Introduction" (General Info) and each endpoint's page give them;
+ * the two families are counted apart:
+ * <ul>
+ *   <li>{@code /api/*}: every endpoint's weight counts against the one request weight per minute per IP ("all
+ *       endpoints share 6,000 per minute per IP"; the window the public endpoints count on too unless
+ *       {@link #limits} sets one; header {@code X-MBX-USED-WEIGHT-1M}), orders against 100 per 10 s and 200000 per day ({@code X-MBX-ORDER-COUNT-10S}/{@code -1D}, {@code -1015}). Past the weight: 429
+ *       {@code -1003} with {@code Retry-After} to the end of the minute, and a request before that runs out is
+ *       answered 418, the IP banned for 2 minutes ("failing to back off after receiving 429s will result in an
+ *       automated IP ban").
+ *   <li>{@code /sapi/*}: "endpoints are marked according to IP or UID limit and their corresponding weight value";
+ *       "each endpoint with IP limits has an independent 12000 per minute limit", "each endpoint with UID limits has an
+ *       independent 180000 per minute limit" (the UID is the account), so each endpoint here has its own window.
+ *       Replies carry {@code X-SAPI-USED-IP-WEIGHT-1M} (IP-limited) or {@code X-SAPI-USED-UID-WEIGHT-1M} (UID-limited):
+ *       that endpoint's weight used in the window. Weights: {@code capital/config/getall} IP 10,
+ *       {@code capital/deposit/address} IP 10, {@code capital/deposit/hisrec} IP 1, {@code account/apiRestrictions}
+ *       IP 1, {@code capital/withdraw/apply} UID 900 (200 a minute), {@code asset/transfer} UID 900 (answered by
+ *       {@link BinanceFuturesAccount}); {@code capital/withdraw/history} UID 18000 on a per-second UID limit of 180000
+ *       ("Request Limit: 10 requests per second"; header {@code X-SAPI-USED-UID-WEIGHT-1S}); any other {@code /sapi}
+ *       path (which the simulator answers 404) IP 1, a choice of the simulator's. Past a window: 429 {@code -1003}
+ *       with {@code Retry-After} to the end of the window and the endpoint's header, always: the 418 escalation is the
+ *       {@code /api} one only ("IP bans (/api/* only)"), a {@code /sapi} 429 does not lead to it and an {@code /api}
+ *       ban does not refuse {@code /sapi} (the docs say nothing of that).
+ * </ul>
+ * A request counts when it arrives, before its signature is checked; one refused 429 counts too. A throttle fault
+ * ({@code throttledUntil}) answers 429 to both families.
  *
  * <p>Orders: MARKET (by {@code quantity}, or a buy by {@code quoteOrderQty}) fill at once against the book's levels, what
  * the book cannot fill expires ({@code EXPIRED}); LIMIT fills what crosses at once and rests the remainder (status
@@ -41,21 +67,51 @@ final class BinanceAccount {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter APPLY_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+  /** {@code /api} weights, counted on the one request weight per minute per IP that every {@code /api} endpoint shares. */
   private static final Map<String, Integer> WEIGHTS = Map.ofEntries(
       Map.entry("GET /api/v3/account", 20), Map.entry("POST /api/v3/order", 1), Map.entry("GET /api/v3/order", 4),
       Map.entry("DELETE /api/v3/order", 1), Map.entry("GET /api/v3/openOrders", 6),
-      Map.entry("GET /api/v3/myTrades", 20), Map.entry("GET /sapi/v1/capital/config/getall", 10),
-      Map.entry("GET /sapi/v1/capital/deposit/address", 10), Map.entry("POST /sapi/v1/capital/withdraw/apply", 600),
-      Map.entry("GET /sapi/v1/capital/withdraw/history", 10), Map.entry("GET /sapi/v1/capital/deposit/hisrec", 1),
-      Map.entry("GET /sapi/v1/account/apiRestrictions", 1));
+      Map.entry("GET /api/v3/myTrades", 20));
+
+  /**
+   * How a {@code /sapi} endpoint is limited, as its doc page marks it: its weight, counted per IP ({@code Weight(IP)}) or
+   * per UID, the account ({@code Weight(UID)}), on its own window of a minute or (where the page says so) a second.
+   */
+  private record Sapi(boolean uid, int weight, boolean perSecond) {
+    String header() {
+      return "X-SAPI-USED-" + (uid ? "UID" : "IP") + "-WEIGHT-" + (perSecond ? "1S" : "1M");
+    }
+  }
+
+  private static final Map<String, Sapi> SAPI = Map.of(
+      "GET /sapi/v1/capital/config/getall", new Sapi(false, 10, false),
+      "GET /sapi/v1/capital/deposit/address", new Sapi(false, 10, false),
+      "GET /sapi/v1/capital/deposit/hisrec", new Sapi(false, 1, false),
+      "GET /sapi/v1/account/apiRestrictions", new Sapi(false, 1, false),
+      "POST /sapi/v1/capital/withdraw/apply", new Sapi(true, 900, false),
+      // "This endpoint specifically uses per second UID rate limit, user's total second level UID rate limit is
+      // 180000/second" (header X-SAPI-USED-UID-WEIGHT-1S); Weight(UID) 18000: "Request Limit: 10 requests per second"
+      "GET /sapi/v1/capital/withdraw/history", new Sapi(true, 18_000, true),
+      // the universal transfer (spot <-> USDT-M futures wallet), answered by the futures account when it is open
+      "POST /sapi/v1/asset/transfer", new Sapi(true, 900, false));
+  /** A {@code /sapi} endpoint the simulator does not serve (answered 404): not from the docs, IP weight 1. */
+  private static final Sapi OTHER_SAPI = new Sapi(false, 1, false);
+  /** Binance's per-second UID limit of the endpoints that count per second (withdraw history): 180000 per second. */
+  private static final int SAPI_UID_PER_SECOND = 180_000;
 
   private final SimAccounts accounts;
   private final Ledger ledger;
   private RateLimit apiWeight;
-  private RateLimit sapiWeight;
+  /** Each {@code /sapi} endpoint's own window (by endpoint), made on first use with the limits below. */
+  private final Map<String, RateLimit> sapiWindows = new java.util.HashMap<>();
+  private int sapiIpPerMinute = 12_000;
+  private int sapiUidPerMinute = 180_000;
   private RateLimit orders10s;
   private RateLimit ordersDay;
-  /** Until when a 429's Retry-After runs (a request before then is banned), and until when the IP is banned (418). */
+  /**
+   * Until when an {@code /api} 429's Retry-After runs (an {@code /api} request before then is banned), and until when
+   * the IP is banned (418) from {@code /api}.
+   */
   private long retryAfterUntil;
   private long bannedUntil;
   private final LongSupplier throttledUntil;
@@ -104,16 +160,28 @@ final class BinanceAccount {
     this.accounts = accounts;
     this.ledger = ledger;
     this.apiWeight = apiWeight;
-    this.sapiWeight = SimAccounts.window(60_000, 12_000);
     this.orders10s = SimAccounts.window(10_000, 100);
     this.ordersDay = SimAccounts.window(86_400_000, 200_000);
     this.throttledUntil = throttledUntil;
   }
 
-  /** Sets the request weight per minute ({@code /api}, {@code /sapi}) and the order limits per 10 s and per day. */
-  void limits(RateLimit api, int sapiPerMinute, int ordersPer10s, int ordersPerDay) {
+  /**
+   * Sets the request weight per minute of {@code /api}, each IP-limited {@code /sapi} endpoint's weight per minute (the
+   * UID-limited ones keep 180000), and the order limits per 10 s and per day.
+   */
+  void limits(RateLimit api, int sapiIpPerMinute, int ordersPer10s, int ordersPerDay) {
+    limits(api, sapiIpPerMinute, 180_000, ordersPer10s, ordersPerDay);
+  }
+
+  /**
+   * Sets the request weight per minute of {@code /api}, each IP-limited and each UID-limited {@code /sapi} endpoint's
+   * weight per minute, and the order limits per 10 s and per day. The {@code /sapi} windows start again empty.
+   */
+  void limits(RateLimit api, int sapiIpPerMinute, int sapiUidPerMinute, int ordersPer10s, int ordersPerDay) {
     this.apiWeight = api;
-    this.sapiWeight = SimAccounts.window(60_000, sapiPerMinute);
+    this.sapiIpPerMinute = sapiIpPerMinute;
+    this.sapiUidPerMinute = sapiUidPerMinute;
+    this.sapiWindows.clear();
     this.orders10s = SimAccounts.window(10_000, ordersPer10s);
     this.ordersDay = SimAccounts.window(86_400_000, ordersPerDay);
   }
@@ -126,28 +194,45 @@ final class BinanceAccount {
   // ---------------------------------------------------------------- dispatch
 
   PrivateReply handle(PrivateRequest r, long now) {
-    boolean sapi = r.path().startsWith("/sapi/");
-    RateLimit w = sapi ? sapiWeight : apiWeight;
-    if (now < throttledUntil.getAsLong()) {
-      return tooMany(w, now, (throttledUntil.getAsLong() - now + 999) / 1000);
-    }
-    if (now < bannedUntil || now < retryAfterUntil) {
-      // still inside a 429's Retry-After (or a ban): the IP is banned, 2 minutes (Binance: "failing to back off after
-      // receiving 429s will result in an automated IP ban (HTTP status 418)")
-      if (now >= bannedUntil) {
-        bannedUntil = now + 120_000;
-      }
-      return new PrivateReply(418, error(418, -1003, "Way too much request weight used; IP banned until " + bannedUntil
-          + ". Please use WebSocket Streams for live updates to avoid bans.").body(),
-          Map.of("Retry-After", Long.toString(Math.max(1, (bannedUntil - now + 999) / 1000))));
-    }
-    int used = w.add(now, WEIGHTS.getOrDefault(r.endpoint(), 1));
-    if (used < 0) {
-      retryAfterUntil = now + w.secondsLeft(now) * 1000;
-      return tooMany(w, now, w.secondsLeft(now));
-    }
+    return handle(r, now, null);
+  }
+
+  /**
+   * Answers {@code r} at {@code now}; {@code transfer}, when not null, answers {@code /sapi/v1/asset/transfer} (the
+   * futures account's wallet transfer) once its {@code /sapi} limit let it through.
+   */
+  PrivateReply handle(PrivateRequest r, long now, BiFunction<PrivateRequest, Long, PrivateReply> transfer) {
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put(sapi ? "X-SAPI-USED-IP-WEIGHT-1M" : "X-MBX-USED-WEIGHT-1M", Integer.toString(used));
+    if (r.path().startsWith("/sapi/")) {
+      PrivateReply limited = sapiLimit(r.endpoint(), now, headers);
+      if (limited != null) {
+        return limited;
+      }
+      if (transfer != null && r.path().equals(BinanceFuturesAccount.TRANSFER)) {
+        return transfer.apply(r, now).withHeaders(headers);
+      }
+    } else {
+      RateLimit w = apiWeight;
+      if (now < throttledUntil.getAsLong()) {
+        return tooMany(w, now, (throttledUntil.getAsLong() - now + 999) / 1000);
+      }
+      if (now < bannedUntil || now < retryAfterUntil) {
+        // still inside a 429's Retry-After (or a ban): the IP is banned, 2 minutes (Binance: "failing to back off after
+        // receiving 429s will result in an automated IP ban (HTTP status 418)")
+        if (now >= bannedUntil) {
+          bannedUntil = now + 120_000;
+        }
+        return new PrivateReply(418, error(418, -1003, "Way too much request weight used; IP banned until "
+            + bannedUntil + ". Please use WebSocket Streams for live updates to avoid bans.").body(),
+            Map.of("Retry-After", Long.toString(Math.max(1, (bannedUntil - now + 999) / 1000))));
+      }
+      int used = w.add(now, WEIGHTS.getOrDefault(r.endpoint(), 1));
+      if (used < 0) {
+        retryAfterUntil = now + w.secondsLeft(now) * 1000;
+        return tooMany(w, now, w.secondsLeft(now));
+      }
+      headers.put("X-MBX-USED-WEIGHT-1M", Integer.toString(used));
+    }
     Map<String, String> p = new LinkedHashMap<>(r.query());
     PrivateRequest.form(r.body()).forEach(p::putIfAbsent);
     PrivateReply refused = authenticate(r, p, now);
@@ -205,6 +290,27 @@ final class BinanceAccount {
       default:
         return error(404, -1000, "Unknown endpoint " + endpoint + ".");
     }
+  }
+
+  /**
+   * Counts a {@code /sapi} request on its endpoint's own window: puts the weight header into {@code headers} and returns
+   * null, or returns the 429 when the window is spent (or the venue is throttled). Never a 418, and never the
+   * {@code /api} Retry-After that leads to one.
+   */
+  private PrivateReply sapiLimit(String endpoint, long now, Map<String, String> headers) {
+    Sapi s = SAPI.getOrDefault(endpoint, OTHER_SAPI);
+    RateLimit w = sapiWindows.computeIfAbsent(endpoint, e -> s.perSecond()
+        ? SimAccounts.window(1_000, SAPI_UID_PER_SECOND)
+        : SimAccounts.window(60_000, s.uid() ? sapiUidPerMinute : sapiIpPerMinute));
+    if (now < throttledUntil.getAsLong()) {
+      return sapiTooMany(s, w, now, (throttledUntil.getAsLong() - now + 999) / 1000);
+    }
+    int used = w.add(now, s.weight());
+    if (used < 0) {
+      return sapiTooMany(s, w, now, w.secondsLeft(now));
+    }
+    headers.put(s.header(), Integer.toString(used));
+    return null;
   }
 
   // ---------------------------------------------------------------- authentication
@@ -695,6 +801,14 @@ final class BinanceAccount {
         + "weight is " + w.limit() + " per minute. Please use WebSocket Streams for live updates to avoid polling the "
         + "API.\"}", Map.of("X-MBX-USED-WEIGHT-1M", Integer.toString(w.used(now)), "Retry-After",
             Long.toString(retryAfter)));
+  }
+
+  private static PrivateReply sapiTooMany(Sapi s, RateLimit w, long now, long retryAfter) {
+    return new PrivateReply(429, error(429, -1003, "Too much request weight used; current limit of "
+        + (s.uid() ? "UID" : "IP(127.0.0.1)") + " request weight is " + w.limit() + " per "
+        + (s.perSecond() ? "SECOND" : "MINUTE") + " on this endpoint. Please use WebSocket Streams for live updates to "
+        + "avoid polling the API.").body(), Map.of(s.header(), Integer.toString(w.used(now)), "Retry-After",
+            Long.toString(Math.max(1, retryAfter))));
   }
 
   private static PrivateReply ok(Object json) {

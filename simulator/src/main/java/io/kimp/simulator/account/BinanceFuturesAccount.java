@@ -74,7 +74,6 @@ final class BinanceFuturesAccount {
   private volatile BigDecimal minQty = BigDecimal.ZERO; // LOT_SIZE minQty beyond the step (none until set)
   private volatile boolean hedgeMode;
   private volatile boolean futuresDisabled;
-  private final RateLimit transferWeight = SimAccounts.window(60_000, 180_000);
   private final LongSupplier throttledUntil;
   private BigDecimal startWallet;
   private BigDecimal wallet;
@@ -168,28 +167,23 @@ final class BinanceFuturesAccount {
     }
   }
 
-  /** {@code POST /sapi/v1/asset/transfer} (on the spot API, its UID weight 900 of 180000 per minute). */
+  /**
+   * {@code POST /sapi/v1/asset/transfer}, on the spot API: {@link BinanceAccount} counts it on its {@code /sapi} limit
+   * (Weight(UID) 900) and adds the weight header, then calls this.
+   */
   PrivateReply transfer(PrivateRequest r, long now) {
-    if (now < throttledUntil.getAsLong()) {
-      return tooMany(transferWeight, now, (throttledUntil.getAsLong() - now + 999) / 1000);
-    }
-    int used = transferWeight.add(now, 900);
-    if (used < 0) {
-      return tooMany(transferWeight, now, transferWeight.secondsLeft(now));
-    }
-    Map<String, String> headers = Map.of("X-SAPI-USED-UID-WEIGHT-1M", Integer.toString(used));
     Map<String, String> p = params(r);
     PrivateReply refused = authenticate(r, p, now);
     if (refused != null) {
-      return refused.withHeaders(headers);
+      return refused;
     }
     if (!r.method().equals("POST")) {
-      return BinanceAccount.error(404, -1000, "Unknown endpoint " + r.endpoint() + ".").withHeaders(headers);
+      return BinanceAccount.error(404, -1000, "Unknown endpoint " + r.endpoint() + ".");
     }
     try {
-      return ok(transfer(p)).withHeaders(headers);
+      return ok(transfer(p));
     } catch (Refused e) {
-      return BinanceAccount.error(e.status, e.code, e.getMessage()).withHeaders(headers);
+      return BinanceAccount.error(e.status, e.code, e.getMessage());
     }
   }
 

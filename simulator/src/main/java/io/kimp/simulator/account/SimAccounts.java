@@ -205,10 +205,9 @@ public final class SimAccounts {
 
   public synchronized PrivateReply binance(PrivateRequest r, long now) {
     settle(now);
-    if (futures != null && r.path().equals(BinanceFuturesAccount.TRANSFER)) {
-      return futures.transfer(r, now); // the universal transfer between the spot and the USDT-M futures wallets
-    }
-    return binance.handle(r, now);
+    // the universal transfer between the spot and the USDT-M futures wallets: on the spot API's /sapi limits, answered
+    // by the futures account
+    return binance.handle(r, now, futures == null ? null : futures::transfer);
   }
 
   /**
@@ -511,12 +510,24 @@ public final class SimAccounts {
   }
 
   /**
-   * Binance's limits: request weight per minute on {@code /api} and on {@code /sapi}, orders per 10 s and per day. The
-   * {@code /api} weight is then counted apart from the public endpoints'.
+   * Binance's limits: request weight per minute on {@code /api}, each IP-limited {@code /sapi} endpoint's weight per
+   * minute (12000; the UID-limited ones keep 180000), orders per 10 s and per day. The {@code /api} weight is then
+   * counted apart from the public endpoints'.
    */
   public synchronized void setBinanceLimits(int weightPerMinute, int sapiWeightPerMinute, int ordersPer10s,
       int ordersPerDay) {
     binance.limits(window(60_000, weightPerMinute), sapiWeightPerMinute, ordersPer10s, ordersPerDay);
+  }
+
+  /**
+   * Binance's limits: request weight per minute on {@code /api}; each {@code /sapi} endpoint's own weight per minute,
+   * 12000 per IP for the IP-limited ones and 180000 per UID for the UID-limited ones (withdraw history keeps its
+   * documented 180000 per second); orders per 10 s and per day.
+   */
+  public synchronized void setBinanceLimits(int weightPerMinute, int sapiIpWeightPerMinute, int sapiUidWeightPerMinute,
+      int ordersPer10s, int ordersPerDay) {
+    binance.limits(window(60_000, weightPerMinute), sapiIpWeightPerMinute, sapiUidWeightPerMinute, ordersPer10s,
+        ordersPerDay);
   }
 
   /**

@@ -93,6 +93,27 @@ class SimFuturesSettingsTest {
   }
 
   @Test
+  void theWalletTransferCountsOnItsOwnUidWeightOnTheSpotApi() throws Exception {
+    accounts.setBinanceLimits(6000, 12_000, 1_800, 100, 200_000); // two transfers' Weight(UID) 900 a minute
+    Map<String, String> in = Map.of("type", "MAIN_UMFUTURE", "asset", "USDT", "amount", "10");
+    PrivateReply first = call("POST", "/sapi/v1/asset/transfer", in);
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.headers()).containsEntry("X-SAPI-USED-UID-WEIGHT-1M", "900")
+        .doesNotContainKeys("X-SAPI-USED-IP-WEIGHT-1M", "X-MBX-USED-WEIGHT-1M");
+    assertThat(call("POST", "/sapi/v1/asset/transfer", in).headers()).containsEntry("X-SAPI-USED-UID-WEIGHT-1M",
+        "1800");
+    PrivateReply third = call("POST", "/sapi/v1/asset/transfer", in);
+    assertThat(third.status()).isEqualTo(429);
+    assertThat(code(third)).isEqualTo(-1003);
+    assertThat(third.headers()).containsKey("Retry-After").containsKey("X-SAPI-USED-UID-WEIGHT-1M");
+    assertThat(accounts.futuresTransfers()).hasSize(2);
+    // the other /sapi endpoints have windows of their own
+    PrivateReply restrictions = call("GET", "/sapi/v1/account/apiRestrictions", Map.of());
+    assertThat(restrictions.status()).isEqualTo(200);
+    assertThat(restrictions.headers()).containsEntry("X-SAPI-USED-IP-WEIGHT-1M", "1");
+  }
+
+  @Test
   void keysChangedAfterTheAccountOpenedAreTheOnesAccepted() throws Exception {
     keys = SimKeys.generate();
     assertThat(code(call("GET", "/fapi/v2/account", Map.of()))).isEqualTo(-2015); // an unknown API key
