@@ -70,7 +70,7 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
   /** The stage columns, in path order; each is the time from the previous mark. */
   static final String[] STAGES = {
     "detector offer → CapitalRequested persisted",
-    "→ capital granted (portfolio ask)",
+    "→ capital granted (portfolio asked meanwhile)",
     "→ StepRequested intent persisted",
     "→ order signed (effect runner, gateway)",
     "→ first byte at the venue (HTTP client)",

@@ -49,6 +49,7 @@ class ArbitrageCycleEntityTest {
                       + "kimp.execution.reconcile-interval = 100ms\n"
                       + "kimp.execution.unknown-outcome-grace = 300ms\n"
                       + "kimp.transfer.poll-interval = 100ms\n"
+                      + "kimp.reservation-audit { interval = 100ms, after = 0s }\n"
                       + "kimp.strategy.rebalance-check-interval = 200ms\n")
               .withFallback(EventSourcedBehaviorTestKit.config())
               .withFallback(ConfigFactory.load()));
@@ -173,6 +174,39 @@ class ArbitrageCycleEntityTest {
     assertThat(s.reservedKrw()).isEqualByComparingTo(reserved);
     assertThat(s.reservations()).containsOnlyKeys("XRP");
     assertThat(s.reservations().get("XRP").cycleId()).isEqualTo(first.cycleId());
+  }
+
+  /**
+   * The portfolio is asked for the capital while the capital request is being written, not after it: when that write
+   * fails, the entity restarts with no record of the request while the portfolio holds a reservation for it. The
+   * portfolio's audit asks the entity, which has no such request, and the reservation is released; the symbol trades
+   * again.
+   */
+  @Test
+  void aReservationWhoseRequestWasNeverWrittenIsReleasedByThePortfoliosAudit() {
+    var ledger = kit.spawn(Portfolio.create(io.kimp.core.portfolio.PortfolioSettings.defaults(), alerts,
+        Clock.systemUTC(), (symbol, input) -> java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> new CycleReply(true, null, "state", entity.getState()))));
+    TestProbe<Portfolio.Snapshot> snapshots = kit.createTestProbe();
+    entity.persistenceTestKit().failNextPersisted();
+    entity.runCommand(startCommand());
+    // asked although the request was never written
+    Portfolio.Reserve reserve = portfolio.expectMessageClass(Portfolio.Reserve.class);
+    ledger.tell(reserve);
+    portfolio.awaitAssert(Duration.ofSeconds(15), () -> {
+      assertThat(entity.getState().capitalRequest()).isNull();
+      assertThat(entity.getState().cycle()).isNull();
+      ledger.tell(new Portfolio.GetSnapshot(snapshots.ref()));
+      assertThat(snapshots.receiveMessage().reservations()).isEmpty();
+      return null;
+    });
+    ledger.tell(new Portfolio.GetSnapshot(snapshots.ref()));
+    Portfolio.Snapshot s = snapshots.receiveMessage();
+    assertThat(s.reservedKrw()).isZero();
+    assertThat(s.realizedPnlKrw()).isZero();
+    // and the symbol starts again
+    start();
+    assertThat(status()).isEqualTo(CycleStatus.STARTED);
   }
 
   @Test

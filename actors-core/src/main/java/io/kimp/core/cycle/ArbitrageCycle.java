@@ -17,7 +17,9 @@ import io.kimp.core.venue.Venues;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -297,19 +299,48 @@ public final class ArbitrageCycle
         ? d.reply()
         : CycleReply.refused(null, input.getClass().getSimpleName() + " has no effect in " + state.status());
     ActorRef<StatusReply<CycleReply>> to = answerTo;
+    List<CycleEffect> afterPersist = reserveEagerly(state, d);
     var effect = d.events().isEmpty() ? Effect().none() : Effect().persist(d.events());
-    effect = effect.thenRun(s -> afterDecision(s, d));
+    effect = effect.thenRun(s -> afterDecision(s, d.events(), afterPersist));
     return to == null || reply == null
         ? effect.thenNoReply()
         : effect.thenReply(to, s -> reply.accepted() ? StatusReply.success(reply) : StatusReply.error(reply.message()));
   }
 
+  /**
+   * Asks the portfolio for a new cycle's capital while its {@code CapitalRequested} is being written, rather than after:
+   * one durable write fewer on the way from an opportunity to its first order. The grant waits in the entity's stash
+   * until the request is durable, and is decided on then as before. A crash in between leaves a reservation whose
+   * request never became durable: the next start of the symbol replaces it, and the portfolio's audit
+   * ({@link Portfolio}) asks this entity about every reservation it has held for a while and releases one the entity
+   * has no record of. Returns the decision's other effects, to be run once its events are persisted.
+   */
+  private List<CycleEffect> reserveEagerly(CycleState state, Decision d) {
+    List<CycleEffect> eager = new ArrayList<>();
+    for (CycleEvent e : d.events()) {
+      if (e instanceof CapitalRequested r) {
+        for (CycleEffect x : d.effects()) {
+          if (x instanceof CycleEffect.ReserveCapital rc && rc.cycleId().equals(r.cycleId())) {
+            eager.add(x);
+          }
+        }
+      }
+    }
+    if (eager.isEmpty()) {
+      return d.effects();
+    }
+    runner.run(state, eager, loop);
+    List<CycleEffect> rest = new ArrayList<>(d.effects());
+    rest.removeAll(eager);
+    return rest;
+  }
+
   /** The decision's events are persisted: log them, run its effects, and passivate only when nothing is open. */
-  private void afterDecision(CycleState s, Decision d) {
+  private void afterDecision(CycleState s, List<CycleEvent> events, List<CycleEffect> effects) {
     setMdc(s);
     try {
       LatencyProbe probe = LatencyProbe.current();
-      for (CycleEvent e : d.events()) {
+      for (CycleEvent e : events) {
         if (e instanceof CapitalRequested) {
           probe.reached(LatencyProbe.Stage.CAPITAL_REQUESTED_PERSISTED, symbol);
         } else if (e instanceof CycleEvent.StepRequested) {
@@ -317,7 +348,7 @@ public final class ArbitrageCycle
         }
         ctx.getLog().info("{} {}", e.getClass().getSimpleName(), CycleEventSummary.of(e));
       }
-      runner.run(s, d.effects(), loop);
+      runner.run(s, effects, loop);
     } finally {
       clearMdc();
     }

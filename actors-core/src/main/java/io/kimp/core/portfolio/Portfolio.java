@@ -6,21 +6,28 @@ import io.kimp.core.CborSerializable;
 import io.kimp.core.alert.Alert;
 import io.kimp.core.alert.AlertKind;
 import io.kimp.core.alert.AlertSink;
+import io.kimp.core.cycle.CycleDirectory;
+import io.kimp.core.cycle.CycleInput;
+import io.kimp.core.cycle.CycleState;
 import io.kimp.core.settings.RuntimeSettings;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import com.typesafe.config.Config;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -42,6 +49,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *
  * <p>Reservations are keyed by symbol: each symbol's cycle entity is the only writer for its symbol and asks for a new
  * reservation only when it has no open cycle, so a reservation it replaces is one whose cycle never started.
+ *
+ * <p>An entity asks for a cycle's capital while it writes the cycle's first event ({@code CapitalRequested}), not after,
+ * so a crash in between can leave a reservation the entity has no record of. The audit finds it: every
+ * {@code kimp.reservation-audit.interval} each reservation held longer than {@code kimp.reservation-audit.after} that
+ * this incarnation has not yet seen confirmed is checked with its symbol's entity (which answers only after any write in
+ * flight); one the entity neither requests nor holds is released with no result, and said so in the log.
  */
 public final class Portfolio
     extends EventSourcedBehavior<Portfolio.Command, Portfolio.Event, Portfolio.State> {
@@ -89,6 +102,12 @@ public final class Portfolio
 
   /** Timer: publish the strategy thresholds and the capacity again, for nodes that joined since or missed one. */
   public record RepublishThresholds() implements Command {}
+
+  /** Timer: check the reservations held for a while with their cycle entities. */
+  public record AuditReservations() implements Command {}
+
+  /** A cycle entity's answer to the audit: whether it requests or holds {@code cycleId}'s capital (null: no answer). */
+  record AuditAnswer(String symbol, UUID cycleId, Boolean held) implements Command {}
 
   /**
    * Replace the sizing and risk limits and the strategy thresholds (validated by the caller); persisted, and the
@@ -181,26 +200,50 @@ public final class Portfolio
   /** The capacity last published (republished on change, and on every timer tick). */
   private PortfolioCapacity.Capacity published;
 
+  /** The ledger without the reservation audit (no cycle entities to ask). */
   public static Behavior<Command> create(PortfolioSettings settings, AlertSink alerts, Clock clock) {
+    return create(settings, alerts, clock, null);
+  }
+
+  /** The ledger, auditing its reservations with the cycle entities reached through {@code cycles}. */
+  public static Behavior<Command> create(
+      PortfolioSettings settings, AlertSink alerts, Clock clock, CycleDirectory cycles) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  Duration every = ctx.getSystem().settings().config().getDuration("kimp.settings.republish-interval");
-                  timers.startTimerWithFixedDelay(new RepublishThresholds(), every);
+                  Config config = ctx.getSystem().settings().config();
+                  timers.startTimerWithFixedDelay(
+                      new RepublishThresholds(), config.getDuration("kimp.settings.republish-interval"));
+                  Duration auditAfter = config.getDuration("kimp.reservation-audit.after");
+                  if (cycles != null) {
+                    timers.startTimerWithFixedDelay(
+                        new AuditReservations(), config.getDuration("kimp.reservation-audit.interval"));
+                  }
                   return new Portfolio(settings, alerts, clock, RuntimeSettings.get(ctx.getSystem()),
-                      PortfolioCapacity.get(ctx.getSystem()));
+                      PortfolioCapacity.get(ctx.getSystem()), ctx, cycles, auditAfter);
                 }));
   }
 
+  private final ActorContext<Command> ctx;
+  private final CycleDirectory cycles;
+  private final Duration auditAfter;
+  /** Reservations this incarnation's audit saw held by their entity, or is asking about now. */
+  private final Set<UUID> confirmed = new HashSet<>();
+  private final Set<UUID> asking = new HashSet<>();
+
   private Portfolio(
-      PortfolioSettings settings, AlertSink alerts, Clock clock, RuntimeSettings runtime, PortfolioCapacity capacity) {
+      PortfolioSettings settings, AlertSink alerts, Clock clock, RuntimeSettings runtime, PortfolioCapacity capacity,
+      ActorContext<Command> ctx, CycleDirectory cycles, Duration auditAfter) {
     super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.configured = settings;
     this.alerts = alerts;
     this.clock = clock;
     this.runtime = runtime;
     this.capacity = capacity;
+    this.ctx = ctx;
+    this.cycles = cycles;
+    this.auditAfter = auditAfter;
   }
 
   @Override
@@ -269,7 +312,53 @@ public final class Portfolio
         .onCommand(UpdateSettings.class, this::onUpdateSettings)
         .onCommand(GetSnapshot.class, (s, c) -> Effect().reply(c.replyTo(), snapshot(s)))
         .onCommand(RepublishThresholds.class, (s, c) -> Effect().none().thenRun(this::publishAll))
+        .onCommand(AuditReservations.class, this::onAudit)
+        .onCommand(AuditAnswer.class, this::onAuditAnswer)
         .build();
+  }
+
+  private Effect<Event, State> onAudit(State s, AuditReservations c) {
+    Instant before = clock.instant().minus(auditAfter);
+    s.reservations().forEach((symbol, r) -> {
+      UUID id = r.cycleId();
+      if (r.at().isBefore(before) && !confirmed.contains(id) && asking.add(id)) {
+        ctx.pipeToSelf(cycles.ask(symbol, new CycleInput.Get()),
+            (reply, t) -> new AuditAnswer(symbol, id, t != null || reply.state() == null ? null : holds(reply.state(), id)));
+      }
+    });
+    confirmed.retainAll(s.reservations().values().stream().map(Reservation::cycleId).toList());
+    return Effect().none();
+  }
+
+  /** Whether the entity's state requests or holds {@code cycleId}'s capital. */
+  static boolean holds(CycleState state, UUID cycleId) {
+    CycleState.CapitalRequest requested = state.capitalRequest();
+    if (requested != null && requested.cycleId().equals(cycleId)) {
+      return true;
+    }
+    return state.cycle() != null && state.cycle().cycleId().equals(cycleId) && !state.cycle().capitalReleased();
+  }
+
+  private Effect<Event, State> onAuditAnswer(State s, AuditAnswer a) {
+    asking.remove(a.cycleId());
+    if (a.held() == null) {
+      return Effect().none(); // asked again at the next audit
+    }
+    if (a.held()) {
+      confirmed.add(a.cycleId());
+      return Effect().none();
+    }
+    Reservation r = s.reservations().get(a.symbol());
+    if (r == null || !r.cycleId().equals(a.cycleId())) {
+      return Effect().none();
+    }
+    Instant now = clock.instant();
+    LocalDate day = LocalDate.ofInstant(now, settings(s).tradingDayZone());
+    ctx.getLog().warn("released {} KRW reserved at {} for {} cycle {}: the cycle entity has no record of it (its start "
+        + "was never written)", r.amountKrw().toPlainString(), r.at(), a.symbol(), a.cycleId());
+    return Effect()
+        .persist(new ReleasedEvent(a.symbol(), a.cycleId(), BigDecimal.ZERO, day, now))
+        .thenRun(this::publishCapacityIfChanged);
   }
 
   @Override

@@ -199,12 +199,12 @@ public final class KimpNode implements AutoCloseable {
                     new TelegramMetrics(metrics.registry()), components.clock()));
         alerts = TelegramNotifier.alertSink(notifier);
       }
+      CycleDirectory cycles = ArbitrageCycle.directory(system, askTimeout);
       ActorRef<Portfolio.Command> portfolio =
           singletons.init(
               SingletonActor.of(
-                  Portfolio.create(settings.portfolio(), alerts, components.clock()), "portfolio"));
+                  Portfolio.create(settings.portfolio(), alerts, components.clock(), cycles), "portfolio"));
       portfolioRef.set(portfolio);
-      CycleDirectory cycles = ArbitrageCycle.directory(system, askTimeout);
       ActorRef<DeadLetterQueue.Command> deadLetters =
           singletons.init(
               SingletonActor.of(DeadLetterQueue.create(cycles, alerts, components.clock()), "dead-letters"));
