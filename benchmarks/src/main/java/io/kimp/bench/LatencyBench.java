@@ -98,6 +98,12 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
           + "(default: wait until the previous cycle completed, so each opportunity meets an otherwise idle node).")
   boolean overlap;
 
+  @Option(names = "--settle", defaultValue = "0",
+      description = "Milliseconds to wait after the previous cycle completed before each opportunity, so that what its "
+          + "completion set off (the read side's projections, the capital's release) is over and the path is measured "
+          + "alone (default: ${DEFAULT-VALUE}: the next opportunity at once, as when the market offers one).")
+  long settleMs;
+
   @Spec CommandSpec spec;
 
   /** The marks of the opportunity in flight (one at a time). */
@@ -131,7 +137,8 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
         .setLevel(ch.qos.logback.classic.Level.WARN);
     out.printf(Locale.ROOT, "kimp bench latency: %d timed opportunities per database after %d warm-up, one at a time "
         + "(%s), %d symbols rotating; java %s, %d cores; load average at start: %s%n", cycles, warmup,
-        overlap ? "earlier cycles still running in the background" : "each after the previous cycle completed",
+        overlap ? "earlier cycles still running in the background"
+            : "each after the previous cycle completed" + (settleMs > 0 ? " and " + settleMs + " ms more" : ""),
         symbols.size(),
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), loadAverage());
     out.flush();
@@ -215,6 +222,9 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
             awaitIdle(node, symbols.get((i - 1) % symbols.size())); // the previous cycle completed: nothing else runs
           }
           awaitIdle(node, s);
+          if (settleMs > 0) {
+            Thread.sleep(settleMs); // the benchmark's own pacing, not a wait for an actor
+          }
           Marks m = new Marks(s);
           current = m;
           emit(market, detector, s);
