@@ -78,13 +78,25 @@ public sealed interface CycleInput extends CborSerializable {
    * The answer to a placed order (spot or perpetual) or requested withdrawal: a result, or a failure with its class and
    * the venue's code ({@code VenueException.code()}, e.g. {@code perp-not-listed}; null when unknown).
    */
+  /**
+   * A venue's answer to an order or a withdrawal; on a failure, {@code retryAfter} is how long the venue asked to be
+   * left alone (its 429/418 {@code Retry-After}, or what is left of such a pause when the request was not sent), else
+   * null.
+   */
   record VenueReplied(
-      String clientId, OrderResult order, WithdrawalResult withdrawal, FailureClass failure, String error, String code)
+      String clientId, OrderResult order, WithdrawalResult withdrawal, FailureClass failure, String error, String code,
+      java.time.Duration retryAfter)
       implements CycleInput {
 
     public VenueReplied(
         String clientId, OrderResult order, WithdrawalResult withdrawal, FailureClass failure, String error) {
-      this(clientId, order, withdrawal, failure, error, null);
+      this(clientId, order, withdrawal, failure, error, null, null);
+    }
+
+    public VenueReplied(
+        String clientId, OrderResult order, WithdrawalResult withdrawal, FailureClass failure, String error,
+        String code) {
+      this(clientId, order, withdrawal, failure, error, code, null);
     }
 
     public static VenueReplied order(String clientId, OrderResult r) {
@@ -101,6 +113,11 @@ public sealed interface CycleInput extends CborSerializable {
 
     public static VenueReplied failed(String clientId, FailureClass failure, String error, String code) {
       return new VenueReplied(clientId, null, null, failure, error, code);
+    }
+
+    public static VenueReplied failed(
+        String clientId, FailureClass failure, String error, String code, java.time.Duration retryAfter) {
+      return new VenueReplied(clientId, null, null, failure, error, code, retryAfter);
     }
   }
 

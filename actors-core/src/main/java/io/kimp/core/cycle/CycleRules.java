@@ -271,7 +271,7 @@ public final class CycleRules {
             && (PERP_NOT_LISTED.equals(r.code()) || BELOW_MINIMUM.equals(r.code()))) {
           return skipHedge(state, cur.leg(), r.code() + ": " + r.error(), now, d);
         }
-        return fail(c, cur.leg(), cur.step(), cur.clientId(), r.failure(), r.error(), true, now, d);
+        return fail(c, cur.leg(), cur.step(), cur.clientId(), r.failure(), r.error(), true, r.retryAfter(), now, d);
       }
       return cur.step() == Step.WITHDRAW
           ? onWithdrawal(state, cur, r.withdrawal(), now, d)
@@ -854,6 +854,24 @@ public final class CycleRules {
       boolean attemptResolved,
       Instant now,
       Decision.Builder d) {
+    return fail(c, leg, step, clientId, cls, reason, attemptResolved, null, now, d);
+  }
+
+  /**
+   * A failed step: dead-lettered when permanent or out of attempts, else retried after the backoff, and never before the
+   * venue's {@code retryAfter} (a retry inside a venue's pause is refused unsent, and would spend an attempt).
+   */
+  private Decision fail(
+      Cycle c,
+      Leg leg,
+      Step step,
+      String clientId,
+      FailureClass cls,
+      String reason,
+      boolean attemptResolved,
+      Duration retryAfter,
+      Instant now,
+      Decision.Builder d) {
     d.event(new StepFailed(c.cycleId(), leg, step, clientId, cls, reason, attemptResolved, now))
         .effect(new CancelTimer(STEP_DEADLINE))
         .effect(new CancelTimer(RECONCILE_DUE))
@@ -875,6 +893,9 @@ public final class CycleRules {
       return d.build();
     }
     Duration delay = settings.retry().delay(failures);
+    if (retryAfter != null && retryAfter.compareTo(delay) > 0) {
+      delay = retryAfter;
+    }
     d.event(new RetryScheduled(c.cycleId(), failures, now.plus(delay), now))
         .effect(new ScheduleTimer(RETRY_DUE, c.cycleId().toString(), delay));
     if (failures == settings.retry().alertThreshold()) {

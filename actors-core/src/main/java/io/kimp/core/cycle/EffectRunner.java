@@ -257,6 +257,6 @@ public final class EffectRunner {
 
   private static CycleInput venueFailure(Venue venue, String clientId, Throwable t) {
     VenueException ve = VenueException.classify(venue, t);
-    return VenueReplied.failed(clientId, ve.failureClass(), ve.getMessage(), ve.code());
+    return VenueReplied.failed(clientId, ve.failureClass(), ve.getMessage(), ve.code(), ve.retryAfter().orElse(null));
   }
 }

@@ -378,6 +378,27 @@ class CycleRulesTest extends CycleRulesFixture {
       assertThat(events(last, RetryScheduled.class)).isEmpty();
     }
 
+    /**
+     * A venue that asked to be left alone longer than the backoff (a 418 ban's Retry-After, or the rest of a 429 pause a
+     * request was refused unsent in) is retried when that ends, not before: a retry inside the pause would be refused
+     * unsent again and spend an attempt. A shorter pause changes nothing.
+     */
+    @Test
+    void aRetryWaitsForTheVenuesRetryAfterWhenItIsLongerThanTheBackoff() {
+      start();
+      Decision banned = feed(VenueReplied.failed(current().clientId(), FailureClass.TRANSIENT, "418 banned", "-1003",
+          Duration.ofHours(2)));
+      RetryScheduled r = events(banned, RetryScheduled.class).get(0);
+      assertThat(r.nextRetryAt()).isEqualTo(now.plus(Duration.ofHours(2)));
+      assertThat(effects(banned, ScheduleTimer.class))
+          .anySatisfy(t -> assertThat(t.delay()).isEqualTo(Duration.ofHours(2)));
+      now = r.nextRetryAt();
+      feed(new TimerFired(TimerKind.RETRY_DUE, ID.toString()));
+      Decision paused = feed(VenueReplied.failed(current().clientId(), FailureClass.TRANSIENT, "backoff", "backoff",
+          Duration.ofSeconds(37)));
+      assertThat(events(paused, RetryScheduled.class).get(0).nextRetryAt()).isEqualTo(now.plus(Duration.ofMinutes(20)));
+    }
+
     @Test
     void aPermanentFailureDeadLettersAtOnce() {
       start();
