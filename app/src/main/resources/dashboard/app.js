@@ -531,7 +531,14 @@ pages.money = main => {
   chart.setAttribute('class', 'chart'); chart.setAttribute('viewBox', '0 0 800 220'); chart.setAttribute('preserveAspectRatio', 'none');
   chart.setAttribute('role', 'img'); chart.setAttribute('aria-label', t('money.curve'));
   const line = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-  chart.append(line);
+  const zero = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  zero.setAttribute('class', 'zero');
+  chart.append(zero, line);
+  // the axes: the curve's highest and lowest value (KRW) beside it, its first and last time under it
+  const axis = id => el('span', { id });
+  const yAxis = el('div', { class: 'y-axis', 'aria-hidden': 'true' }, axis('equity-ymax'), axis('equity-ymin'));
+  const xAxis = el('div', { class: 'x-axis' }, axis('equity-x0'), axis('equity-x1'));
+  const curveBox = el('figure', { class: 'chart-box', id: 'equity' }, yAxis, chart, xAxis);
   const switchOut = el('p', { class: 'result', id: 'switch-result', role: 'status' });
   const reason = el('input', { id: 'pause-reason', type: 'text', maxlength: 500 });
   const pause = el('button', { type: 'button', id: 'pause', class: 'danger', 'data-i18n': 'money.pause', onclick: async () => {
@@ -544,7 +551,7 @@ pages.money = main => {
   } });
   const form = el('form', { class: 'settings', id: 'settings', novalidate: '' });
   const saved = el('p', { class: 'result', id: 'settings-result', role: 'status' });
-  main.append(el('h1', { 'data-i18n': 'money.title' }), cards, el('h2', { 'data-i18n': 'money.curve' }), chart,
+  main.append(el('h1', { 'data-i18n': 'money.title' }), cards, el('h2', { 'data-i18n': 'money.curve' }), curveBox,
     el('h2', { 'data-i18n': 'money.switch' }),
     el('div', { class: 'toolbar' }, el('label', { for: 'pause-reason', 'data-i18n': 'money.pauseReason' }), reason, pause, resume),
     switchOut, el('h2', { 'data-i18n': 'money.settings' }), form, saved);
@@ -601,7 +608,13 @@ pages.money = main => {
       card('money.switch', switchText(p), 'm-switch'));
     pause.disabled = p.paused; resume.disabled = !p.paused;
     const curve = await data('equity');
-    drawLine(line, curve.map(c => [c.at, Number(c.pnlKrw)]), 800, 220, 8);
+    const scale = drawLine(line, curve.map(c => [c.at, Number(c.pnlKrw)]), 800, 220, 8);
+    const set = (id, node) => $('#' + id).replaceChildren(...(node ? [node] : []));
+    set('equity-ymax', scale && document.createTextNode(krw(scale.max)));
+    set('equity-ymin', scale && document.createTextNode(krw(scale.min)));
+    set('equity-x0', scale && time(new Date(scale.t0).toISOString()));
+    set('equity-x1', scale && time(new Date(scale.t1).toISOString()));
+    zero.setAttribute('d', scale && scale.min < 0 && scale.max > 0 ? `M0 ${scale.y(0).toFixed(1)} H800` : '');
     applyLabels(main);
   }
   api('GET', 'settings').then(r => fill(r.json.settings));

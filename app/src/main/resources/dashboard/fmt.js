@@ -76,13 +76,19 @@ export function sparkline(points, cls = 'spark', w = 120, h = 24) {
   return svg;
 }
 
+/**
+ * Draws [t, value] points into an SVG path of a w × h box; returns the scale it used ({ t0, t1, min, max, y }: the
+ * points' time span and value range, and the value → y mapping), or null when there is no line to draw.
+ */
 export function drawLine(path, points, w, h, pad = 2) {
-  if (!points || points.length < 2) { path.setAttribute('d', ''); return; }
+  if (!points || points.length < 2) { path.setAttribute('d', ''); return null; }
   const t0 = points[0][0], t1 = points[points.length - 1][0];
   let lo = Infinity, hi = -Infinity;
   for (const p of points) { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); }
+  const min = lo, max = hi;
   if (hi === lo) { hi += 1; lo -= 1; }
   const x = t => pad + ((t - t0) / Math.max(1, t1 - t0)) * (w - 2 * pad);
   const y = v => h - pad - ((v - lo) / (hi - lo)) * (h - 2 * pad);
   path.setAttribute('d', points.map((p, i) => (i ? 'L' : 'M') + x(p[0]).toFixed(1) + ' ' + y(p[1]).toFixed(1)).join(' '));
+  return { t0, t1, min, max, y };
 }

@@ -412,7 +412,7 @@ class DashboardBrowserTest {
       // the screenshot once the page has everything: the header's rate and feeds, the banner, the curve drawn
       b.await(d -> !d.findElement(By.id("fx")).getText().equals("–") && !d.findElement(By.id("feeds")).getText().equals("–")
           && d.findElement(By.id("why")).getAttribute("data-code") != null
-          && ((d.findElement(By.cssSelector("#main svg.chart path")).getAttribute("d")).split("L").length >= 2));
+          && ((d.findElement(By.cssSelector("#main svg.chart path:not(.zero)")).getAttribute("d")).split("L").length >= 2));
       b.screenshot("money-dark-ko");
       b.click(By.id("theme"));
       b.await(d -> "light".equals(d.findElement(By.tagName("html")).getAttribute("data-theme")));
@@ -524,7 +524,24 @@ class DashboardBrowserTest {
       // the curve: a drawn line, labelled for screen readers
       WebElement chart = b.driver().findElement(By.cssSelector("#main svg.chart"));
       assertThat(chart.getAttribute("aria-label")).isNotBlank();
-      b.await(d -> d.findElement(By.cssSelector("#main svg.chart path")).getAttribute("d").startsWith("M"));
+      b.await(d -> d.findElement(By.cssSelector("#main svg.chart path:not(.zero)")).getAttribute("d").startsWith("M"));
+      // its axes: the highest and lowest cumulative PnL beside it (the curve starts at zero, so they bracket it),
+      // the first and last time under it, in the browser's zone with UTC on hover
+      List<String> y = b.await(d -> {
+        String max = d.findElement(By.id("equity-ymax")).getText();
+        String min = d.findElement(By.id("equity-ymin")).getText();
+        return max.isEmpty() || min.isEmpty() ? null : List.of(max, min);
+      });
+      assertThat(y).allSatisfy(text -> assertThat(text).matches("-?₩[\\d,]+(\\.\\d+)?"));
+      java.util.function.Function<String, java.math.BigDecimal> won =
+          text -> new java.math.BigDecimal(text.replace("₩", "").replace(",", ""));
+      assertThat(won.apply(y.get(1))).isLessThanOrEqualTo(java.math.BigDecimal.ZERO);
+      assertThat(won.apply(y.get(0))).isGreaterThanOrEqualTo(java.math.BigDecimal.ZERO);
+      for (String id : List.of("equity-x0", "equity-x1")) {
+        WebElement when = b.driver().findElement(By.cssSelector("#" + id + " time"));
+        assertThat(when.getText()).isNotBlank();
+        assertThat(when.getAttribute("title")).endsWith(" UTC");
+      }
       b.screenshot("money");
     }
   }
