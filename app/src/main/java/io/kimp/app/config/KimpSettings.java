@@ -132,6 +132,10 @@ public record KimpSettings(
     // read by persistence from the actor system's configuration
     CoreSettings.positive(c, "kimp.projection.restart-backoff.min");
     CoreSettings.positive(c, "kimp.projection.restart-backoff.max");
+    // read by the portfolio singleton from the actor system's configuration
+    CoreSettings.positive(c, "kimp.settings.republish-interval");
+    CoreSettings.positive(c, "kimp.reservation-audit.interval");
+    CoreSettings.positive(c, "kimp.reservation-audit.after");
 
     Node node = new Node(
         c.getString("kimp.node.system-name"),

@@ -113,6 +113,13 @@ class KimpConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("kimp.admin.session-ttl");
     assertThatThrownBy(() -> load("kimp.db.high-water-mark-interval = 0s", Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("kimp.db.high-water-mark-interval");
+    // the portfolio's timers: a zero interval would fail only when the singleton starts, over and over
+    assertThatThrownBy(() -> load("kimp.reservation-audit.interval = 0s", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kimp.reservation-audit.interval");
+    assertThatThrownBy(() -> load("kimp.reservation-audit.after = -1s", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kimp.reservation-audit.after");
+    assertThatThrownBy(() -> load("kimp.settings.republish-interval = 0s", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kimp.settings.republish-interval");
   }
 
   @Test
