@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Keeps this node within its share of the key's documented Binance USDT-M futures limits, which Binance counts apart
@@ -55,14 +54,9 @@ final class BinanceFuturesThrottle implements BinanceLink.Throttle {
     return BinanceSapi.counts(endpoint) ? BinanceSapi.cost(endpoint).weight() : WEIGHTS.getOrDefault(endpoint, 20);
   }
 
-  /** Completes when {@code endpoint} may be called (its weight and order counts are counted then). */
-  @Override
-  public CompletionStage<Void> acquire(String endpoint) {
-    return BinanceWindows.acquire(() -> tryAcquire(endpoint));
-  }
-
   /** 0 when {@code endpoint} may go now (counted in every window it counts in), else how many ms to wait. */
-  synchronized long tryAcquire(String endpoint) {
+  @Override
+  public synchronized long tryAcquire(String endpoint) {
     List<SlidingWindow> windows = new ArrayList<>(3);
     List<Integer> weights = new ArrayList<>(3);
     int w = weight(endpoint);
@@ -80,11 +74,6 @@ final class BinanceFuturesThrottle implements BinanceLink.Throttle {
       weights.add(1);
     }
     return BinanceWindows.tryAcquireAll(windows, weights);
-  }
-
-  @Override
-  public boolean tryNow(String endpoint) {
-    return tryAcquire(endpoint) == 0;
   }
 
   /** Reads the venue's usage headers (lower-case names); slows down when the key's usage is beyond the cluster budget. */

@@ -326,7 +326,7 @@ public final class BinanceGateway implements ExchangeGateway {
     return link.sendIfRoom(sign, what)
         .thenApply(reply -> findWithdrawal(interpret(reply, what, false), request))
         .exceptionally(t -> {
-          if (VenueException.classify(Venue.BINANCE, t).code().equals(BinanceLink.NO_ROOM)) {
+          if (BinanceLink.NO_ROOM.equals(VenueException.classify(Venue.BINANCE, t).code())) {
             return Optional.empty();
           }
           throw t instanceof CompletionException ce ? ce : new CompletionException(t);

@@ -35,11 +35,21 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 final class BinanceLink {
   /** A gateway's rate-limit windows: a turn per endpoint, slowed by the usage headers Binance reports. */
   interface Throttle {
-    /** Completes when {@code endpoint} may be called. */
-    CompletionStage<Void> acquire(String endpoint);
+    /**
+     * 0 when {@code endpoint} may be called now (and counts it in every window it counts in), else how many ms to wait,
+     * counted in none.
+     */
+    long tryAcquire(String endpoint);
+
+    /** Completes when {@code endpoint} may be called (counted then), after any waits. */
+    default CompletionStage<Void> acquire(String endpoint) {
+      return BinanceWindows.acquire(() -> tryAcquire(endpoint));
+    }
 
     /** Counts {@code endpoint} and says true when it may be called now, else counts nothing and says false. */
-    boolean tryNow(String endpoint);
+    default boolean tryNow(String endpoint) {
+      return tryAcquire(endpoint) == 0;
+    }
 
     /** Reads the venue's usage headers (lower-case names) of its reply to {@code endpoint}. */
     void update(String endpoint, Map<String, String> headers);

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Keeps this node within its share ({@link ClusterShare}) of the key's documented Binance limits: the request weight per
@@ -62,17 +61,12 @@ final class BinanceThrottle implements BinanceLink.Throttle {
     return BinanceSapi.counts(endpoint) ? BinanceSapi.cost(endpoint).weight() : WEIGHTS.getOrDefault(endpoint, 20);
   }
 
-  /** Completes when {@code endpoint} may be called (its weight and order count are counted then). */
-  @Override
-  public CompletionStage<Void> acquire(String endpoint) {
-    return BinanceWindows.acquire(() -> tryAcquire(endpoint));
-  }
-
   /**
    * 0 when {@code endpoint} may be called now (and counts it in every window), else how many ms to wait. All windows are
    * checked before any is counted, under one lock, so a request refused by one window is counted in none.
    */
-  synchronized long tryAcquire(String endpoint) {
+  @Override
+  public synchronized long tryAcquire(String endpoint) {
     List<SlidingWindow> windows = new ArrayList<>(3);
     List<Integer> weights = new ArrayList<>(3);
     windows.add(BinanceSapi.counts(endpoint) ? BinanceSapi.window(keyLimits, endpoint, clock) : apiWeight);
@@ -84,11 +78,6 @@ final class BinanceThrottle implements BinanceLink.Throttle {
       weights.add(1);
     }
     return BinanceWindows.tryAcquireAll(windows, weights);
-  }
-
-  @Override
-  public boolean tryNow(String endpoint) {
-    return tryAcquire(endpoint) == 0;
   }
 
   /** Reads the venue's usage headers (lower-case names); slows down when the key's usage is beyond the cluster budget. */
