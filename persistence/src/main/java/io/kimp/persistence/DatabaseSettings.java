@@ -17,19 +17,28 @@ import java.util.Map;
 public record DatabaseSettings(Vendor vendor, String url, String user, String password, int poolSize) {
 
   public enum Vendor {
-    H2("slick.jdbc.H2Profile$", "io.kimp.persistence.H2SerialWriteDriver", "h2-dialect", "h2"),
-    POSTGRESQL("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "postgres-dialect", "postgresql");
+    /**
+     * One journal batch in flight at a time: H2 takes one write transaction at a time anyway
+     * ({@link H2SerialWriteDriver}), so more would only wait on its gate (a thread parked and woken per write) instead of
+     * joining the next batch, one transaction and one commit for every write that came meanwhile.
+     */
+    H2("slick.jdbc.H2Profile$", "io.kimp.persistence.H2SerialWriteDriver", "h2-dialect", "h2", 1),
+    /** The plugin's default: PostgreSQL commits concurrent transactions in parallel. */
+    POSTGRESQL("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "postgres-dialect", "postgresql", 8);
 
     final String slickProfile;
     final String driver;
     final String projectionDialect;
     final String flywayVendor;
+    /** {@code jdbc-journal.parallelism}: the journal's batch writes in flight at once. */
+    final int journalWriters;
 
-    Vendor(String slickProfile, String driver, String projectionDialect, String flywayVendor) {
+    Vendor(String slickProfile, String driver, String projectionDialect, String flywayVendor, int journalWriters) {
       this.slickProfile = slickProfile;
       this.driver = driver;
       this.projectionDialect = projectionDialect;
       this.flywayVendor = flywayVendor;
+      this.journalWriters = journalWriters;
     }
 
     public String driver() {
@@ -147,6 +156,7 @@ public record DatabaseSettings(Vendor vendor, String url, String user, String pa
     m.put(slick + "db.password", password);
     m.put(slick + "db.numThreads", poolSize);
     m.put(slick + "db.maxConnections", poolSize);
+    m.put("jdbc-journal.parallelism", vendor.journalWriters);
     m.put("pekko.projection.jdbc.dialect", vendor.projectionDialect);
     m.put("pekko.projection.jdbc.blocking-jdbc-dispatcher.thread-pool-executor.fixed-pool-size", poolSize);
     return ConfigFactory.parseMap(m, "kimp.db (derived)");

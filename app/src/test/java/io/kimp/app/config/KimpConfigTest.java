@@ -31,6 +31,8 @@ class KimpConfigTest {
     assertThat(c.getString("kimp.db.url")).startsWith("jdbc:h2:file:");
     assertThat(c.getString("pekko-persistence-jdbc.shared-databases.slick.profile")).isEqualTo("slick.jdbc.H2Profile$");
     assertThat(c.getString("pekko.projection.jdbc.dialect")).isEqualTo("h2-dialect");
+    // H2 takes one write transaction at a time: one journal batch in flight, the next one gathering what comes meanwhile
+    assertThat(c.getInt("jdbc-journal.parallelism")).isEqualTo(1);
     assertThat(c.getString("pekko.actor.provider")).isEqualTo("cluster");
     assertThat(c.getString("kimp.trading.mode")).isEqualTo("paper");
     assertThat(c.getDuration("kimp.retry.base-delay")).hasMinutes(10);
@@ -51,6 +53,7 @@ class KimpConfigTest {
     assertThat(c.getString("kimp.db.user")).isEqualTo("kimp");
     assertThat(c.getString("pekko-persistence-jdbc.shared-databases.slick.db.driver")).isEqualTo("org.postgresql.Driver");
     assertThat(c.getString("pekko.projection.jdbc.dialect")).isEqualTo("postgres-dialect");
+    assertThat(c.getInt("jdbc-journal.parallelism")).isEqualTo(8);
   }
 
   @Test
