@@ -14,6 +14,7 @@ import io.kimp.core.cycle.CycleStatus;
 import io.kimp.core.dlq.DeadLetterQueue;
 import io.kimp.core.market.Venue;
 import io.kimp.core.portfolio.Portfolio;
+import io.kimp.core.portfolio.PortfolioCapacity;
 import io.kimp.fixtures.scripted.FixedMarketView;
 import io.kimp.fixtures.scripted.RecordingAlertSink;
 import io.kimp.fixtures.scripted.ScriptedExchange;
@@ -207,6 +208,68 @@ class ArbitrageCycleEntityTest {
     // and the symbol starts again
     start();
     assertThat(status()).isEqualTo(CycleStatus.STARTED);
+  }
+
+  /**
+   * One durable write between an opportunity and its first order: told what the portfolio would grant next, the entity
+   * asks for exactly that and writes the first order's intent with the capital request; the grant sends the order at
+   * once, while the cycle's {@code CycleStarted} and {@code StepRequested} are written. When that write fails after the
+   * order went out, the restarted entity asks for the capital again and reconciles the order with the venue instead of
+   * sending it again: one BUY at the venue, and the cycle goes on with its fill.
+   */
+  @Test
+  void aPreparedFirstOrderSentWhileItsIntentWasWrittenIsReconciledNotResentWhenThatWriteFails() {
+    PortfolioCapacity capacity = PortfolioCapacity.get(kit.system());
+    capacity.publish(new PortfolioCapacity.Capacity(1, null, 0, 5, new BigDecimal("280000")));
+    portfolio.awaitAssert(Duration.ofSeconds(15), () -> {
+      assertThat(capacity.nextGrantKrw()).isEqualByComparingTo("280000");
+      return null;
+    });
+    var result = entity.runCommand(startCommand());
+    CycleEvent.CapitalRequested requested = (CycleEvent.CapitalRequested) result.events().get(0);
+    assertThat(requested.preparedKrw()).isEqualByComparingTo("280000");
+    Portfolio.Reserve reserve = portfolio.expectMessageClass(Portfolio.Reserve.class);
+    assertThat(reserve.capKrw()).isEqualByComparingTo("280000");
+
+    entity.persistenceTestKit().failNextPersisted(); // the CycleStarted + StepRequested write
+    reserve.replyTo().tell(new Portfolio.ReserveReply(reserve.cycleId(), true, new BigDecimal("280000"), null));
+    String buy = io.kimp.core.cycle.ClientIds.of(reserve.cycleId(), io.kimp.core.cycle.Leg.INITIAL,
+        io.kimp.core.cycle.Step.BUY, 1);
+    // the restart asks again; the portfolio answers as the first time
+    Portfolio.Reserve again = portfolio.expectMessageClass(Portfolio.Reserve.class, Duration.ofSeconds(15));
+    assertThat(again.cycleId()).isEqualTo(reserve.cycleId());
+    assertThat(exchange.orders()).as("the order went out before the failed write").containsKey(buy);
+    assertThat(entity.getState().cycle()).as("the write failed").isNull();
+    again.replyTo().tell(new Portfolio.ReserveReply(again.cycleId(), true, new BigDecimal("280000"), null));
+
+    awaitStatus(CycleStatus.AWAITING_REBALANCE);
+    assertThat(exchange.calls(Venue.BINANCE, Op.PLACE_ORDER)).as("reconciled, never sent again").isEqualTo(1);
+    assertThat(exchange.executedPerIntent().values()).containsOnly(1L);
+    var first = entity.getState().cycle().steps().get(0);
+    assertThat(first.clientId()).isEqualTo(buy);
+    assertThat(entity.getState().cycle().investmentKrw()).isEqualByComparingTo("280000");
+  }
+
+  /**
+   * A start that reaches the entity while it replays its journal waits for the recovery decision: the capital it
+   * requests is this incarnation's, not one to ask for again as if found after a restart (asked again, the grant
+   * would be taken as resumed and the prepared first order reconciled instead of sent).
+   */
+  @Test
+  void aStartDuringTheReplayIsDecidedAfterTheRecoveryAndAsksForItsCapitalOnce() {
+    TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
+    ArbitrageCycle.Dependencies deps =
+        new ArbitrageCycle.Dependencies(
+            new CycleRules(CoreSettings.cycle(kit.system().settings().config())), exchange.venues(), market,
+            portfolio.ref(), deadLetters.ref(), alerts, Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMinutes(5),
+            4);
+    // a second entity on the same journal: its replay is under way when the start arrives
+    var replaying = kit.spawn(ArbitrageCycle.create("XRP", shard.ref(), deps));
+    replaying.tell(startCommand());
+    Portfolio.Reserve reserve = portfolio.expectMessageClass(Portfolio.Reserve.class);
+    portfolio.expectNoMessage(Duration.ofMillis(500));
+    reserve.replyTo().tell(new Portfolio.ReserveReply(reserve.cycleId(), true, new BigDecimal("280000"), null));
+    assertThat(replies.receiveMessage().isSuccess()).isTrue();
   }
 
   @Test

@@ -11,13 +11,13 @@ import io.kimp.core.cycle.CycleInput.TimerKind;
 import io.kimp.core.dlq.DeadLetterQueue;
 import io.kimp.core.market.MarketView;
 import io.kimp.core.portfolio.Portfolio;
+import io.kimp.core.portfolio.PortfolioCapacity;
 import io.kimp.core.settings.RuntimeSettings;
 import io.kimp.core.strategy.Opportunity;
 import io.kimp.core.venue.Venues;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -187,6 +187,14 @@ public final class ArbitrageCycle
   private final String tag;
   private final EffectRunner runner;
   private final EffectRunner.Loop loop;
+  /** This node's copy of the portfolio's capacity: what it would grant the next cycle. */
+  private final PortfolioCapacity capacity;
+  /**
+   * Between the journal's replay and the recovery decision ({@code Wake}, sent to itself when the replay completed):
+   * every other message waits in the stash meanwhile, so that the recovery decision is made on the state as recovered
+   * (a start that came during the replay must not be taken for a request of the incarnation before).
+   */
+  private boolean awaitingWake;
   /** Who awaits the answer to a Start whose capital is requested (lost with a restart: the asker times out). */
   private final Map<UUID, ActorRef<StatusReply<CycleReply>>> awaitingCapital = new HashMap<>();
 
@@ -206,6 +214,7 @@ public final class ArbitrageCycle
     this.deps = deps;
     this.tag = tagFor(symbol, deps.tags());
     this.runner = new EffectRunner(ports(ctx.getSystem(), deps));
+    this.capacity = PortfolioCapacity.get(ctx.getSystem());
     this.loop = new EffectRunner.Loop() {
       @Override
       public void deliver(CompletionStage<CycleInput> answer) {
@@ -269,18 +278,38 @@ public final class ArbitrageCycle
   public CommandHandlerWithReply<Command, CycleEvent, CycleState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(Request.class, (s, r) -> decide(s, r.input(), r.replyTo()))
-        .onCommand(Answer.class, (s, a) -> decide(s, a.input(), null))
+        .onCommand(Request.class, (s, r) -> awaitingWake ? Effect().stash() : decide(s, r.input(), r.replyTo()))
+        .onCommand(Answer.class, this::onAnswer)
         .onCommand(Ignore.class, (s, c) -> Effect().noReply())
         .onCommand(IdleTimeout.class, this::onIdleTimeout)
         .onCommand(Stop.class, (s, c) -> Effect().stop().thenNoReply())
         .build();
   }
 
+  private ReplyEffect<CycleEvent, CycleState> onAnswer(CycleState state, Answer a) {
+    if (a.input() instanceof CycleInput.Wake) {
+      if (!awaitingWake) {
+        return Effect().noReply(); // recovery was decided on already
+      }
+      awaitingWake = false;
+      Decision d = deps.rules().decide(state, a.input(), deps.clock().instant());
+      var effect = d.events().isEmpty() ? Effect().none() : Effect().persist(d.events());
+      return effect.thenRun(s -> afterDecision(s, d.events(), d.allEffects())).thenNoReply().thenUnstashAll();
+    }
+    return awaitingWake ? Effect().stash() : decide(state, a.input(), null);
+  }
+
   private ReplyEffect<CycleEvent, CycleState> decide(
       CycleState state, CycleInput input, ActorRef<StatusReply<CycleReply>> replyTo) {
     if (input instanceof CapitalGranted) {
       LatencyProbe.current().reached(LatencyProbe.Stage.CAPITAL_GRANTED, symbol);
+    }
+    if (input instanceof CycleInput.Start) {
+      LatencyProbe.current().reached(LatencyProbe.Stage.START_TAKEN, symbol);
+    }
+    if (input instanceof CycleInput.Start start && start.sizeKrw() == null) {
+      // what the portfolio said it would grant next: asked for exactly, the first order is prepared with the request
+      input = new CycleInput.Start(start.opportunity(), capacity.nextGrantKrw());
     }
     Decision d = deps.rules().decide(state, input, deps.clock().instant());
     ActorRef<StatusReply<CycleReply>> answerTo = replyTo;
@@ -299,40 +328,31 @@ public final class ArbitrageCycle
         ? d.reply()
         : CycleReply.refused(null, input.getClass().getSimpleName() + " has no effect in " + state.status());
     ActorRef<StatusReply<CycleReply>> to = answerTo;
-    List<CycleEffect> afterPersist = reserveEagerly(state, d);
+    if (!d.eager().isEmpty()) {
+      runEagerly(state, d);
+    }
     var effect = d.events().isEmpty() ? Effect().none() : Effect().persist(d.events());
-    effect = effect.thenRun(s -> afterDecision(s, d.events(), afterPersist));
+    effect = effect.thenRun(s -> afterDecision(s, d.events(), d.effects()));
     return to == null || reply == null
         ? effect.thenNoReply()
         : effect.thenReply(to, s -> reply.accepted() ? StatusReply.success(reply) : StatusReply.error(reply.message()));
   }
 
   /**
-   * Asks the portfolio for a new cycle's capital while its {@code CapitalRequested} is being written, rather than after:
-   * one durable write fewer on the way from an opportunity to its first order. The grant waits in the entity's stash
-   * until the request is durable, and is decided on then as before. A crash in between leaves a reservation whose
-   * request never became durable: the next start of the symbol replaces it, and the portfolio's audit
-   * ({@link Portfolio}) asks this entity about every reservation it has held for a while and releases one the entity
-   * has no record of. Returns the decision's other effects, to be run once its events are persisted.
+   * Runs a decision's eager effects now, while its events are being written rather than after: one durable write fewer
+   * on the way from an opportunity to its first order. They are the capital request's ask (the grant waits in the
+   * entity's stash until the request is durable; a reservation whose request never became durable is released by the
+   * portfolio's audit, {@link Portfolio}) and the first order prepared by a durable {@code CapitalRequested} (its
+   * answer waits in the stash until the step's {@code StepRequested} is written; after a crash in between, the restart
+   * asks for the capital again and reconciles that order with the venue before anything else is sent).
    */
-  private List<CycleEffect> reserveEagerly(CycleState state, Decision d) {
-    List<CycleEffect> eager = new ArrayList<>();
-    for (CycleEvent e : d.events()) {
-      if (e instanceof CapitalRequested r) {
-        for (CycleEffect x : d.effects()) {
-          if (x instanceof CycleEffect.ReserveCapital rc && rc.cycleId().equals(r.cycleId())) {
-            eager.add(x);
-          }
-        }
-      }
+  private void runEagerly(CycleState state, Decision d) {
+    setMdc(state);
+    try {
+      runner.run(state, d.eager(), loop);
+    } finally {
+      clearMdc();
     }
-    if (eager.isEmpty()) {
-      return d.effects();
-    }
-    runner.run(state, eager, loop);
-    List<CycleEffect> rest = new ArrayList<>(d.effects());
-    rest.removeAll(eager);
-    return rest;
   }
 
   /** The decision's events are persisted: log them, run its effects, and passivate only when nothing is open. */
@@ -341,8 +361,11 @@ public final class ArbitrageCycle
     try {
       LatencyProbe probe = LatencyProbe.current();
       for (CycleEvent e : events) {
-        if (e instanceof CapitalRequested) {
+        if (e instanceof CapitalRequested r) {
           probe.reached(LatencyProbe.Stage.CAPITAL_REQUESTED_PERSISTED, symbol);
+          if (r.preparedKrw() != null) {
+            probe.reached(LatencyProbe.Stage.INTENT_PERSISTED, symbol); // the first order's intent, with it
+          }
         } else if (e instanceof CycleEvent.StepRequested) {
           probe.reached(LatencyProbe.Stage.INTENT_PERSISTED, symbol);
         }
@@ -384,6 +407,7 @@ public final class ArbitrageCycle
           } finally {
             clearMdc();
           }
+          awaitingWake = true;
           ctx.getSelf().tell(new Answer(new CycleInput.Wake()));
         })
         .build();

@@ -17,7 +17,16 @@ import java.util.UUID;
  */
 public sealed interface CycleEffect {
 
-  record ReserveCapital(UUID cycleId, Opportunity opportunity) implements CycleEffect {}
+  /**
+   * Ask the portfolio for the cycle's capital, at most {@code capKrw} (the prepared size, else the opportunity's own
+   * limit; null: none). {@code resumed}: asked again after a restart.
+   */
+  record ReserveCapital(UUID cycleId, Opportunity opportunity, BigDecimal capKrw, boolean resumed)
+      implements CycleEffect {
+    public ReserveCapital(UUID cycleId, Opportunity opportunity) {
+      this(cycleId, opportunity, opportunity.maxSizeKrw(), false);
+    }
+  }
 
   record ReleaseCapital(UUID cycleId, BigDecimal realizedPnlKrw) implements CycleEffect {}
 

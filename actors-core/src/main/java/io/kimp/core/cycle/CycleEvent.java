@@ -295,8 +295,21 @@ public sealed interface CycleEvent extends CborSerializable {
   /**
    * The portfolio was asked to fund cycle {@code cycleId} for this opportunity. Until it answers (the cycle starts, or
    * {@link CapitalRefused}), further starts are refused, and a restart asks again (the reservation is idempotent).
+   *
+   * <p>{@code preparedKrw} (null in journals written before it, and when the entity had no size to ask for) is the
+   * amount asked for, and with it this event is also the intent of the cycle's first order: a grant of exactly that
+   * amount makes the initial leg's attempt-1 BUY (its client id, venue and budget follow from this event alone), and
+   * that order is sent as soon as the grant arrives, while its {@code CycleStarted} and {@code StepRequested} are
+   * written. So a grant found again after a restart ({@code CapitalGranted.resumed}) reconciles that order with the venue
+   * before anything is sent; any other grant places the BUY only after its intent is written, as every other step.
    */
-  record CapitalRequested(UUID cycleId, String symbol, OpportunityAtStart opportunity, Instant at) implements CycleEvent {}
+  record CapitalRequested(
+      UUID cycleId, String symbol, OpportunityAtStart opportunity, Instant at, BigDecimal preparedKrw)
+      implements CycleEvent {
+    public CapitalRequested(UUID cycleId, String symbol, OpportunityAtStart opportunity, Instant at) {
+      this(cycleId, symbol, opportunity, at, null);
+    }
+  }
 
   /** The portfolio refused (or did not answer) the capital request: no cycle. */
   record CapitalRefused(UUID cycleId, String reason, Instant at) implements CycleEvent {}

@@ -48,8 +48,17 @@ public sealed interface CycleInput extends CborSerializable {
    */
   sealed interface Operator extends CycleInput permits Start, Get, Recover, Discard {}
 
-  /** Start a cycle on this opportunity (refused while one is open). */
-  record Start(Opportunity opportunity) implements Operator {}
+  /**
+   * Start a cycle on this opportunity (refused while one is open). {@code sizeKrw} (nullable) is what the portfolio
+   * said it would grant the next cycle ({@code PortfolioCapacity}); with it the cycle asks for exactly
+   * min(sizeKrw, the opportunity's own limit) and its first order is prepared with the request (see
+   * {@code CycleEvent.CapitalRequested}).
+   */
+  record Start(Opportunity opportunity, BigDecimal sizeKrw) implements Operator {
+    public Start(Opportunity opportunity) {
+      this(opportunity, null);
+    }
+  }
 
   record Get() implements Operator {}
 
@@ -62,7 +71,16 @@ public sealed interface CycleInput extends CborSerializable {
   /** Operator: close a dead-lettered cycle; its capital is released and nothing more is attempted. */
   record Discard(UUID cycleId, String reason) implements Operator {}
 
-  record CapitalGranted(UUID cycleId, Opportunity opportunity, BigDecimal amountKrw) implements CycleInput {}
+  /**
+   * The portfolio's grant. {@code resumed}: the answer to a request asked again after the entity restarted, when the
+   * prepared first order may already have been sent by the incarnation before.
+   */
+  record CapitalGranted(UUID cycleId, Opportunity opportunity, BigDecimal amountKrw, boolean resumed)
+      implements CycleInput {
+    public CapitalGranted(UUID cycleId, Opportunity opportunity, BigDecimal amountKrw) {
+      this(cycleId, opportunity, amountKrw, false);
+    }
+  }
 
   record CapitalDenied(UUID cycleId, String reason) implements CycleInput {}
 

@@ -178,6 +178,47 @@ public final class CycleRules {
     }
   }
 
+  /**
+   * The amount a new cycle asks for when the portfolio has said what it would grant ({@code sizeKrw}): that, no more
+   * than the opportunity's own limit, in whole KRW, as the portfolio's sizing rounds. Null (nothing prepared) without it.
+   */
+  static BigDecimal preparedSize(BigDecimal sizeKrw, BigDecimal opportunityLimitKrw) {
+    if (sizeKrw == null) {
+      return null;
+    }
+    BigDecimal size = opportunityLimitKrw == null ? sizeKrw : sizeKrw.min(opportunityLimitKrw);
+    size = size.setScale(0, java.math.RoundingMode.DOWN);
+    return size.signum() > 0 ? size : null;
+  }
+
+  /**
+   * The cycle was granted exactly what its {@code CapitalRequested} prepared, so that event is already the durable
+   * intent of its first order (attempt 1 of the initial leg's first step: the same client id, venue and budget that
+   * {@link #advance} makes now). A fresh grant sends it at once, while the step's {@code StepRequested} is written (an
+   * eager effect). A grant found again after a restart cannot know whether the incarnation before sent it: the order is
+   * reconciled with the venue first, as any intent found unresolved after a restart.
+   */
+  private void firstOrderPrepared(Cycle started, boolean resumed, Instant now, Decision.Builder d) {
+    Decision.Builder first = new Decision.Builder();
+    advance(started, now, first);
+    Cycle c = started;
+    for (CycleEvent e : first.events) {
+      d.event(e);
+      c = applyTo(c, e);
+    }
+    if (resumed) {
+      resume(c, now, d); // as onRecovery does with an unresolved intent
+      return;
+    }
+    for (CycleEffect x : first.effects) {
+      if (x instanceof PlaceOrder) {
+        d.eager(x);
+      } else {
+        d.effect(x);
+      }
+    }
+  }
+
   /** IDLE, COMPLETED and FAILED: no open cycle. Starts cycles; finishes handing the last one's capital back. */
   private Decision idle(CycleState state, CycleInput input, Instant now) {
     Cycle last = state.cycle();
@@ -201,9 +242,12 @@ public final class CycleRules {
         return Decision.reply(CycleReply.refused(null, "opportunity has no USDT/KRW rate"));
       }
       UUID cycleId = ids.get();
+      BigDecimal prepared = preparedSize(start.sizeKrw(), opp.maxSizeKrw());
+      // asked while the request is written (an eager effect): a request that never becomes durable leaves a
+      // reservation the portfolio's audit releases
       return new Decision.Builder()
-          .event(new CapitalRequested(cycleId, state.symbol(), OpportunityAtStart.of(opp), now))
-          .effect(new ReserveCapital(cycleId, opp))
+          .event(new CapitalRequested(cycleId, state.symbol(), OpportunityAtStart.of(opp), now, prepared))
+          .eager(new ReserveCapital(cycleId, opp, prepared != null ? prepared : opp.maxSizeKrw(), false))
           .build();
     }
     if (input instanceof CapitalGranted granted) {
@@ -225,7 +269,11 @@ public final class CycleRules {
               opp.usdtKrw(), now, hedgedFlag());
       Decision.Builder d = new Decision.Builder().event(started);
       CycleState next = apply(state, started);
-      advance(next.cycle(), now, d);
+      if (pending.preparedKrw() == null || pending.preparedKrw().compareTo(granted.amountKrw()) != 0) {
+        advance(next.cycle(), now, d); // the first order is sent once its intent is written, as every other
+      } else {
+        firstOrderPrepared(next.cycle(), granted.resumed(), now, d);
+      }
       return d.reply(CycleReply.accepted(granted.cycleId(), "cycle started")).build();
     }
     if (input instanceof CapitalDenied denied) {
@@ -487,7 +535,9 @@ public final class CycleRules {
     CycleState.CapitalRequest pending = state.capitalRequest();
     if (pending != null) {
       // asked before the restart, answer lost: ask again (the portfolio answers a repeated request as the first)
-      d.effect(new ReserveCapital(pending.cycleId(), pending.opportunity().toOpportunity()));
+      Opportunity opp = pending.opportunity().toOpportunity();
+      d.effect(new ReserveCapital(pending.cycleId(), opp,
+          pending.preparedKrw() != null ? pending.preparedKrw() : opp.maxSizeKrw(), true));
     }
     if (c == null) {
       return d.build();
@@ -1202,7 +1252,8 @@ public final class CycleRules {
       return new CycleState(state.symbol(), b.build(), state.cyclesStarted() + 1, null);
     }
     if (event instanceof CapitalRequested e) {
-      return state.withCapitalRequest(new CycleState.CapitalRequest(e.cycleId(), e.opportunity(), e.at()));
+      return state.withCapitalRequest(
+          new CycleState.CapitalRequest(e.cycleId(), e.opportunity(), e.at(), e.preparedKrw()));
     }
     if (event instanceof CapitalRefused e) {
       CycleState.CapitalRequest r = state.capitalRequest();

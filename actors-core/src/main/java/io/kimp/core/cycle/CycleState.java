@@ -16,7 +16,9 @@ public record CycleState(String symbol, Cycle cycle, long cyclesStarted, Capital
     implements CborSerializable {
 
   /** A reservation asked of the portfolio and not answered yet. */
-  public record CapitalRequest(UUID cycleId, io.kimp.core.cycle.journal.OpportunityAtStart opportunity, Instant at) implements CborSerializable {}
+  public record CapitalRequest(
+      UUID cycleId, io.kimp.core.cycle.journal.OpportunityAtStart opportunity, Instant at,
+      java.math.BigDecimal preparedKrw) implements CborSerializable {}
 
   public static CycleState empty(String symbol) {
     return new CycleState(symbol, null, 0, null);

@@ -174,9 +174,9 @@ public final class EffectRunner {
             return new AddressFailed(a.cycleId(), a.leg(), ve.failureClass(), ve.getMessage());
           }));
     } else if (e instanceof ReserveCapital r) {
-      loop.deliver(call(() -> ports.capital().reserve(symbol, r.cycleId(), r.opportunity().maxSizeKrw()),
+      loop.deliver(call(() -> ports.capital().reserve(symbol, r.cycleId(), r.capKrw()),
           g -> g.granted()
-              ? new CapitalGranted(r.cycleId(), r.opportunity(), g.amountKrw())
+              ? new CapitalGranted(r.cycleId(), r.opportunity(), g.amountKrw(), r.resumed())
               : new CapitalDenied(r.cycleId(), g.refusal()),
           t -> new CapitalDenied(r.cycleId(), "portfolio did not answer: " + t.getMessage())));
     } else if (e instanceof ReleaseCapital r) {

@@ -12,11 +12,16 @@ public interface LatencyProbe {
 
   /** The stages between the detector's offer and the order on the wire, in order. */
   enum Stage {
+    /** The start reached the symbol's entity (through sharding) and is being decided on. */
+    START_TAKEN,
     /** The entity persisted {@code CapitalRequested} (the journal confirmed it). */
     CAPITAL_REQUESTED_PERSISTED,
     /** The portfolio's grant reached the entity. */
     CAPITAL_GRANTED,
-    /** The entity persisted the step's intent ({@code StepRequested}), before the order is sent. */
+    /**
+     * The first order's intent is durable: its {@code StepRequested} persisted, or (prepared) the {@code
+     * CapitalRequested} that carries it, before the grant.
+     */
     INTENT_PERSISTED,
     /** A gateway signed an order request and hands it to its HTTP client. */
     REQUEST_SIGNED

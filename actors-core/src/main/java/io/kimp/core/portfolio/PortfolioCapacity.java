@@ -3,6 +3,7 @@ package io.kimp.core.portfolio;
 import io.kimp.core.CborSerializable;
 import io.kimp.core.market.StartGate;
 import io.kimp.core.settings.ClusterTopics;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -34,12 +35,21 @@ public final class PortfolioCapacity implements Extension, StartGate {
   /**
    * How many new reservations could be granted now, one after the other (before the opportunities' own size limits).
    *
-   * @param startsLeft new cycles the portfolio would grant now; 0 while paused, every slot is held or no capital is free
+   * @param startsLeft new cycles the portfolio would grant now, counted up to 64; 0 while paused, every slot is held or no
+   *     capital is free
    * @param reason why not one more, when none is left (the portfolio's refusal: paused, slots held, exposure held)
    * @param heldSlots reservations held now
    * @param slots the most cycles that may be open at once
+   * @param nextGrantKrw what the next reservation would be granted before an opportunity's own limit (null when none
+   *     would be): a cycle asks for exactly this (or its opportunity's limit when lower), so that it can prepare its
+   *     first order with the request ({@code CycleEvent.CapitalRequested})
    */
-  public record Capacity(int startsLeft, String reason, int heldSlots, int slots) implements CborSerializable {
+  public record Capacity(int startsLeft, String reason, int heldSlots, int slots, BigDecimal nextGrantKrw)
+      implements CborSerializable {
+    public Capacity(int startsLeft, String reason, int heldSlots, int slots) {
+      this(startsLeft, reason, heldSlots, slots, null);
+    }
+
     /** True while at least one new cycle would be granted. */
     public boolean open() {
       return startsLeft > 0;
@@ -114,6 +124,12 @@ public final class PortfolioCapacity implements Extension, StartGate {
   /** The portfolio's capacity as last heard on this node; empty until it is heard. */
   public Optional<Capacity> current() {
     return Optional.ofNullable(admission.capacity());
+  }
+
+  /** What the portfolio last said it would grant the next cycle; null until heard, or while it would grant none. */
+  public BigDecimal nextGrantKrw() {
+    Capacity c = admission.capacity();
+    return c == null ? null : c.nextGrantKrw();
   }
 
   /** Sends {@code capacity} to every node's holder (this one included). Called by the portfolio singleton. */

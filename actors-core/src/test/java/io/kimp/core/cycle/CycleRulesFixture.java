@@ -86,8 +86,14 @@ abstract class CycleRulesFixture {
         feeAsset, T0);
   }
 
+  /** The decision's effects of {@code type}, eager or not. */
   static <T> List<T> effects(Decision d, Class<T> type) {
-    return d.effects().stream().filter(type::isInstance).map(type::cast).toList();
+    return d.allEffects().stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /** The decision's eager effects of {@code type}: those run before its events are durable. */
+  static <T> List<T> eager(Decision d, Class<T> type) {
+    return d.eager().stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   static <T> List<T> events(Decision d, Class<T> type) {

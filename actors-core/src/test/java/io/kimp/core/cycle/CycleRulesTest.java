@@ -119,7 +119,7 @@ class CycleRulesTest extends CycleRulesFixture {
       ids.add(UUID.randomUUID());
       Decision d = feed(new Start(opportunity()));
       assertThat(d.events()).isEmpty();
-      assertThat(d.effects()).isEmpty();
+      assertThat(d.allEffects()).isEmpty();
       assertThat(d.reply().accepted()).isFalse();
       assertThat(d.reply().message()).startsWith("duplicate").contains(ID.toString());
     }
@@ -129,7 +129,10 @@ class CycleRulesTest extends CycleRulesFixture {
       Decision asked = feed(new Start(opportunity()));
       Decision again = rules.onRecovery(state, now);
       assertThat(again.events()).isEmpty();
-      assertThat(effects(again, ReserveCapital.class)).containsExactlyElementsOf(effects(asked, ReserveCapital.class));
+      ReserveCapital first = eager(asked, ReserveCapital.class).get(0);
+      assertThat(effects(again, ReserveCapital.class)).containsExactly(
+          new ReserveCapital(first.cycleId(), first.opportunity(), first.capKrw(), true));
+      assertThat(first.resumed()).isFalse();
       assertThat(feed(new CapitalGranted(UUID.randomUUID(), opportunity(), new BigDecimal("1"))).isEmpty()).isTrue();
       start2();
       assertThat(state.capitalRequest()).isNull();
@@ -338,6 +341,127 @@ class CycleRulesTest extends CycleRulesFixture {
   }
 
   // ---- failures, retries, the dead-letter queue
+
+
+  // ---- the first order prepared with the capital request: one durable write on the way to it
+
+  @Nested
+  class PreparedFirstOrder {
+    private final BigDecimal nextGrant = new BigDecimal("280000");
+
+    private Decision ask() {
+      return feed(new Start(opportunity(), nextGrant));
+    }
+
+    @Test
+    void aStartAsksForWhatThePortfolioSaidItWouldGrantAndPreparesTheFirstOrderWithTheRequest() {
+      Decision d = ask();
+      CycleEvent.CapitalRequested r = events(d, CycleEvent.CapitalRequested.class).get(0);
+      assertThat(r.preparedKrw()).isEqualByComparingTo("280000");
+      assertThat(state.capitalRequest().preparedKrw()).isEqualByComparingTo("280000");
+      // asked while the request is written, for exactly the prepared amount
+      assertThat(eager(d, ReserveCapital.class)).singleElement().satisfies(x -> {
+        assertThat(x.capKrw()).isEqualByComparingTo("280000");
+        assertThat(x.resumed()).isFalse();
+      });
+      assertThat(d.effects()).isEmpty();
+    }
+
+    @Test
+    void thePreparedAmountIsNoMoreThanTheOpportunitysOwnLimitInWholeKrw() {
+      assertThat(CycleRules.preparedSize(new BigDecimal("2500000"), new BigDecimal("1000000.9")))
+          .isEqualByComparingTo("1000000");
+      assertThat(CycleRules.preparedSize(new BigDecimal("250000.5"), null)).isEqualByComparingTo("250000");
+      assertThat(CycleRules.preparedSize(null, new BigDecimal("1000000"))).as("no word from the portfolio").isNull();
+      assertThat(CycleRules.preparedSize(new BigDecimal("0.4"), null)).isNull();
+      Decision d = feed(new Start(opportunity())); // without the portfolio's word: nothing prepared
+      assertThat(events(d, CycleEvent.CapitalRequested.class).get(0).preparedKrw()).isNull();
+      assertThat(eager(d, ReserveCapital.class).get(0).capKrw()).isEqualByComparingTo("1000000");
+    }
+
+    @Test
+    void aGrantOfThePreparedAmountSendsTheFirstOrderWhileItsIntentIsWritten() {
+      ask();
+      Decision d = feed(new CapitalGranted(ID, opportunity(), new BigDecimal("280000"), false));
+      assertThat(d.events()).hasSize(2);
+      assertThat(d.events().get(0)).isInstanceOf(CycleEvent.CycleStarted.class);
+      StepRequested intent = (StepRequested) d.events().get(1);
+      assertThat(intent.attempt().clientId()).isEqualTo(ClientIds.of(ID, Leg.INITIAL, Step.BUY, 1));
+      PlaceOrder order = eager(d, PlaceOrder.class).get(0);
+      assertThat(order.request().clientId()).isEqualTo(intent.attempt().clientId());
+      assertThat(order.request().quoteAmount()).isEqualByComparingTo("200"); // 280,000 KRW / 1,400
+      assertThat(order.venue()).isEqualTo(Venue.BINANCE);
+      // the rest waits for the write: the step's deadline, and no second order
+      assertThat(d.effects()).noneMatch(PlaceOrder.class::isInstance);
+      assertThat(effects(d, ScheduleTimer.class)).anyMatch(t -> t.kind() == TimerKind.STEP_DEADLINE);
+      assertThat(d.reply().accepted()).isTrue();
+    }
+
+    @Test
+    void thePreparedOrderIsTheOneTheUnpreparedPathWouldSend() {
+      ask();
+      Decision prepared = feed(new CapitalGranted(ID, opportunity(), new BigDecimal("280000"), false));
+      CycleState preparedState = state;
+      reset();
+      Decision plain = start(); // Start without a size, the same grant
+      assertThat(prepared.events()).isEqualTo(plain.events());
+      assertThat(prepared.allEffects()).containsExactlyInAnyOrderElementsOf(plain.allEffects());
+      assertThat(preparedState.cycle()).isEqualTo(state.cycle());
+    }
+
+    @Test
+    void aGrantOfAnotherAmountPlacesTheBuyOnlyOnceItsIntentIsWritten() {
+      ask();
+      Decision d = feed(new CapitalGranted(ID, opportunity(), new BigDecimal("250000"), false));
+      assertThat(d.eager()).isEmpty();
+      PlaceOrder order = effects(d, PlaceOrder.class).get(0);
+      assertThat(order.request().quoteAmount()).isEqualByComparingTo(
+          new BigDecimal("250000").divide(RATE, MC));
+    }
+
+    @Test
+    void aGrantFoundAgainAfterARestartReconcilesThePreparedOrderBeforeAnythingIsSent() {
+      ask();
+      ReserveCapital again = effects(rules.onRecovery(state, now), ReserveCapital.class).get(0);
+      assertThat(again.resumed()).isTrue();
+      assertThat(again.capKrw()).isEqualByComparingTo("280000");
+
+      Decision d = feed(new CapitalGranted(ID, opportunity(), new BigDecimal("280000"), true));
+      assertThat(events(d, StepRequested.class)).singleElement()
+          .satisfies(r -> assertThat(r.attempt().clientId()).isEqualTo(ClientIds.of(ID, Leg.INITIAL, Step.BUY, 1)));
+      assertThat(d.allEffects()).noneMatch(PlaceOrder.class::isInstance);
+      String buy = current().clientId();
+      assertThat(effects(d, ReconcileOrder.class)).singleElement()
+          .satisfies(r -> assertThat(r.clientId()).isEqualTo(buy));
+      // the incarnation before had sent it: the fill is taken, nothing is sent again
+      Decision found = feed(new Reconciled(buy, true, filled(buy, "140", "2", "0.14", "XRP"), null, null));
+      assertThat(events(found, StepCompleted.class)).hasSize(1);
+      assertThat(effects(found, PlaceOrder.class)).isEmpty();
+    }
+
+    @Test
+    void aPreparedOrderTheVenueNeverSawIsSentAfterARestartOnlyOnceTheGracePassed() {
+      ask();
+      feed(new CapitalGranted(ID, opportunity(), new BigDecimal("280000"), true));
+      String buy = current().clientId();
+      assertThat(effects(feed(new Reconciled(buy, false, null, null, null)), PlaceOrder.class)).isEmpty();
+      now = now.plus(settings.execution().unknownOutcomeGrace()).plusSeconds(1);
+      Decision d = feed(new Reconciled(buy, false, null, null, null));
+      assertThat(events(d, StepNotPlaced.class)).hasSize(1);
+      PlaceOrder retry = effects(d, PlaceOrder.class).get(0);
+      assertThat(retry.request().clientId()).isEqualTo(ClientIds.of(ID, Leg.INITIAL, Step.BUY, 2));
+      assertThat(d.eager()).isEmpty();
+    }
+
+    @Test
+    void aResumedGrantOfAnotherAmountWasNeverPreparedAndPlacesTheBuyAfterItsIntent() {
+      ask();
+      Decision d = feed(new CapitalGranted(ID, opportunity(), new BigDecimal("250000"), true));
+      assertThat(d.eager()).isEmpty();
+      assertThat(effects(d, PlaceOrder.class)).hasSize(1);
+      assertThat(effects(d, ReconcileOrder.class)).isEmpty();
+    }
+  }
 
   @Nested
   class Failures {
@@ -590,7 +714,7 @@ class CycleRulesTest extends CycleRulesFixture {
       start();
       Decision d = feed(new Start(opportunity()));
       assertThat(d.events()).isEmpty();
-      assertThat(d.effects()).isEmpty();
+      assertThat(d.allEffects()).isEmpty();
       assertThat(d.reply().accepted()).isFalse();
       assertThat(d.reply().message()).startsWith("duplicate").contains(ID.toString());
     }

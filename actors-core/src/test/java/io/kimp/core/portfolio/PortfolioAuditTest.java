@@ -100,7 +100,7 @@ class PortfolioAuditTest {
   }
 
   private static CycleState requesting(String symbol, UUID cycleId) {
-    return new CycleState(symbol, null, 0, new CycleState.CapitalRequest(cycleId, null, Instant.EPOCH));
+    return new CycleState(symbol, null, 0, new CycleState.CapitalRequest(cycleId, null, Instant.EPOCH, null));
   }
 
   @Test

@@ -71,7 +71,7 @@ class PortfolioCapacityTest {
   @Test
   void closedWhileEverySlotIsHeldAndOpenAgainWhenOneIsReleased() {
     start(2);
-    awaitCapacity(c -> assertThat(c).isEqualTo(new PortfolioCapacity.Capacity(2, null, 0, 2)));
+    awaitCapacity(c -> assertThat(c).isEqualTo(new PortfolioCapacity.Capacity(2, null, 0, 2, new BigDecimal("250000"))));
     UUID xrp = UUID.randomUUID();
     assertThat(reserve("XRP", xrp).granted()).isTrue();
     assertThat(reserve("BTC", UUID.randomUUID()).granted()).isTrue();
@@ -86,9 +86,25 @@ class PortfolioCapacityTest {
     assertThat(reserve("ETH", UUID.randomUUID()).granted()).isFalse();
 
     release("XRP", xrp);
-    awaitCapacity(c -> assertThat(c).isEqualTo(new PortfolioCapacity.Capacity(1, null, 1, 2)));
+    awaitCapacity(c -> assertThat(c).isEqualTo(new PortfolioCapacity.Capacity(1, null, 1, 2, new BigDecimal("250000"))));
     assertThat(holder.admit(2_000)).isTrue();
     assertThat(holder.admit(2_001)).as("one slot free: one start, not a rush").isFalse();
+  }
+
+  @Test
+  void startsLeftAreCountedUpToSixtyFourAndTheNextGrantIsTheFirstOfThem() {
+    PortfolioSettings many = new PortfolioSettings(new BigDecimal("1000000000000"), SizingRule.FIXED_AMOUNT,
+        new BigDecimal("250000"), new BigDecimal("10"), new BigDecimal("10000"), 1000,
+        new BigDecimal("1000000000000"), BigDecimal.ZERO, java.time.ZoneId.of("Asia/Seoul"));
+    PortfolioCapacity.Capacity c = Portfolio.capacity(many, Portfolio.State.empty());
+    assertThat(c.startsLeft()).isEqualTo(Portfolio.MAX_STARTS_COUNTED).isEqualTo(64);
+    assertThat(c.nextGrantKrw()).isEqualByComparingTo("250000");
+    assertThat(c.open()).isTrue();
+    // below the cap it is the exact count: 100,000 of exposure room left after two fixed grants still makes a third
+    PortfolioSettings few = new PortfolioSettings(new BigDecimal("10000000"), SizingRule.FIXED_AMOUNT,
+        new BigDecimal("250000"), new BigDecimal("10"), new BigDecimal("10000"), 1000, new BigDecimal("600000"),
+        BigDecimal.ZERO, java.time.ZoneId.of("Asia/Seoul"));
+    assertThat(Portfolio.capacity(few, Portfolio.State.empty()).startsLeft()).isEqualTo(3);
   }
 
   @Test
@@ -112,9 +128,12 @@ class PortfolioCapacityTest {
   void closedWhileTheExposureIsHeldOrTradingIsPaused() {
     start(5);
     // 250,000 + 250,000 + the last 100,000 of the 600,000 exposure limit
-    awaitCapacity(c -> assertThat(c).isEqualTo(new PortfolioCapacity.Capacity(3, null, 0, 5)));
+    awaitCapacity(c -> assertThat(c).isEqualTo(new PortfolioCapacity.Capacity(3, null, 0, 5, new BigDecimal("250000"))));
     reserve("XRP", UUID.randomUUID());
     reserve("BTC", UUID.randomUUID());
+    // what the next cycle would get, for it to ask exactly that and prepare its first order with the request
+    awaitCapacity(c -> assertThat(c.nextGrantKrw()).isEqualByComparingTo("100000"));
+    assertThat(holder.nextGrantKrw()).isEqualByComparingTo("100000");
     assertThat(reserve("SOL", UUID.randomUUID()).amountKrw()).isEqualByComparingTo("100000");
     awaitCapacity(c -> {
       assertThat(c.open()).isFalse();
@@ -131,6 +150,7 @@ class PortfolioCapacityTest {
     awaitCapacity(c -> {
       assertThat(c.open()).isFalse();
       assertThat(c.reason()).isEqualTo("trading paused: maintenance");
+      assertThat(c.nextGrantKrw()).as("nothing is granted while paused").isNull();
     });
     portfolio.tell(new Portfolio.Resume("ops", probe.ref()));
     probe.receiveMessage(Duration.ofSeconds(10));

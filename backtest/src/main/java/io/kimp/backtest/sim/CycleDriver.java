@@ -112,7 +112,7 @@ public final class CycleDriver implements EffectRunner.Loop {
         pendingStart = r.cycleId();
       }
     }
-    runner.run(state, d.effects(), this);
+    runner.run(state, d.allEffects(), this); // the replay has no journal to wait for: eager effects run first
     UUID answered = input instanceof CapitalGranted g ? g.cycleId()
         : input instanceof CapitalDenied x ? x.cycleId() : null;
     if (answered != null && answered.equals(pendingStart)) {
