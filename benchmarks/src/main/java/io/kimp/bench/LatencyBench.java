@@ -69,9 +69,10 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
 
   /** The stage columns, in path order; each is the time from the previous mark. */
   static final String[] STAGES = {
-    "detector offer → CapitalRequested persisted",
+    "detector offer → the entity takes the start",
+    "→ CapitalRequested persisted",
     "→ capital granted (portfolio asked meanwhile)",
-    "→ StepRequested intent persisted",
+    "→ StepRequested intent persisted (0: prepared)",
     "→ order signed (effect runner, gateway)",
     "→ first byte at the venue (HTTP client)",
     "end to end: offer → first byte"
@@ -109,7 +110,7 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
   /** The marks of the opportunity in flight (one at a time). */
   private static final class Marks {
     final String symbol;
-    final long[] at = new long[6]; // offer, capital requested, granted, intent, signed, first byte
+    final long[] at = new long[7]; // offer, start taken, capital requested, granted, intent, signed, first byte
     final CompletableFuture<Void> ordered = new CompletableFuture<>();
     /** Why the entity refused the start (or the ask failed), when it did. */
     volatile String refused;
@@ -126,8 +127,8 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
   }
 
   private volatile Marks current;
-  /** Per database: the mean round trip of one persist (a writer's events one after another), in ms. */
-  private final Map<String, Double> persistMeans = new LinkedHashMap<>();
+  /** Per database: the sorted times (ns) of single journal writes, each alone. */
+  private final Map<String, long[]> writesAlone = new LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
@@ -175,17 +176,18 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
     }
     long now = System.nanoTime();
     switch (stage) {
-      case CAPITAL_REQUESTED_PERSISTED -> m.mark(1, now);
-      case CAPITAL_GRANTED -> m.mark(2, now);
-      case INTENT_PERSISTED -> m.mark(3, now);
-      case REQUEST_SIGNED -> m.mark(4, now);
+      case START_TAKEN -> m.mark(1, now);
+      case CAPITAL_REQUESTED_PERSISTED -> m.mark(2, now);
+      case CAPITAL_GRANTED -> m.mark(3, now);
+      case INTENT_PERSISTED -> m.mark(4, now);
+      case REQUEST_SIGNED -> m.mark(5, now);
     }
   }
 
   private void ordered(String venueSymbol, String side, long firstByte) {
     Marks m = current;
-    if (m != null && side.equals("BUY") && venueSymbol.equals(m.symbol + "USDT") && m.at[5] == 0) {
-      m.at[5] = firstByte;
+    if (m != null && side.equals("BUY") && venueSymbol.equals(m.symbol + "USDT") && m.at[6] == 0) {
+      m.at[6] = firstByte;
       m.ordered.complete(null);
     }
   }
@@ -215,6 +217,7 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
                 new OpportunityRule.Settings(0.5, 1_000_000, 0.01, CoreSettings.costs(config))),
             o -> offer(node, o));
         List<long[]> timed = new ArrayList<>();
+        int[] prepared = new int[1];
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
         for (int i = 0; i < warmup + cycles && System.nanoTime() < deadline; i++) {
           String s = symbols.get(i % symbols.size());
@@ -235,13 +238,15 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
                   m.at[0] == 0 ? "the detector offered nothing" : "start refused: " + m.refused);
             }
             if (i >= warmup) {
-              long[] stages = new long[6];
-              for (int k = 1; k <= 5; k++) {
-                stages[k - 1] = m.at[k] - m.at[k - 1];
-              }
-              stages[5] = m.at[5] - m.at[0];
+              // prepared: the first order's intent was written with CapitalRequested (before the grant), and the
+              // order sent on the grant, with no write of its own between them
+              boolean wasPrepared = m.at[4] != 0 && m.at[4] <= m.at[3];
+              long intent = Math.max(m.at[3], m.at[4]);
+              long[] stages = {m.at[1] - m.at[0], m.at[2] - m.at[1], m.at[3] - m.at[2], intent - m.at[3],
+                  m.at[5] - intent, m.at[6] - m.at[5], m.at[6] - m.at[0]};
               if (Arrays.stream(m.at).allMatch(t -> t != 0)) {
                 timed.add(stages);
+                prepared[0] += wasPrepared ? 1 : 0;
               } else {
                 lost[0]++;
               }
@@ -253,8 +258,9 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
             current = null;
           }
         }
-        out.printf(Locale.ROOT, "  %s: %d timed, %d discarded%n", db.label, timed.size(), lost[0]);
-        persistMeans.put(db.label, persistRoundTripMs(node));
+        out.printf(Locale.ROOT, "  %s: %d timed (%d with the first order prepared with the capital request), "
+            + "%d discarded%n", db.label, timed.size(), prepared[0], lost[0]);
+        writesAlone.put(db.label, writesAlone(node));
         out.flush();
         return timed.toArray(long[][]::new);
       }
@@ -262,19 +268,23 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
   }
 
   /**
-   * The mean time of one journal write as an entity sees it (persist → callback), from one writer persisting events one
-   * after another on the same node: the unit cost of the three writes on the path (CapitalRequested, the portfolio's
-   * reservation, the step's intent).
+   * One journal write as an entity sees it (persist → callback), 300 times, each alone on the otherwise idle node (one
+   * writer, an ask per write): the unit cost of a write on the path, its spread with it. Returns the sorted times (ns).
    */
-  private static double persistRoundTripMs(KimpNode node) throws Exception {
-    int events = 100;
+  private static long[] writesAlone(KimpNode node) throws Exception {
+    int writes = 300;
     var writer = node.system().systemActorOf(JournalBenchmark.create("latency-" + System.nanoTime()),
         "latency-persist-" + System.nanoTime(), org.apache.pekko.actor.typed.Props.empty());
-    long t0 = System.nanoTime();
-    org.apache.pekko.actor.typed.javadsl.AskPattern.<JournalBenchmark.Command, JournalBenchmark.Done>ask(
-            writer, r -> new JournalBenchmark.Write(events, r), Duration.ofMinutes(2), node.system().scheduler())
-        .toCompletableFuture().get(2, TimeUnit.MINUTES);
-    return (System.nanoTime() - t0) / 1e6 / events;
+    long[] t = new long[writes];
+    for (int i = 0; i < writes; i++) {
+      long t0 = System.nanoTime();
+      org.apache.pekko.actor.typed.javadsl.AskPattern.<JournalBenchmark.Command, JournalBenchmark.Done>ask(
+              writer, r -> new JournalBenchmark.Write(1, r), Duration.ofMinutes(1), node.system().scheduler())
+          .toCompletableFuture().get(1, TimeUnit.MINUTES);
+      t[i] = System.nanoTime() - t0;
+    }
+    Arrays.sort(t);
+    return t;
   }
 
   /** What the node does with an offer ({@code TradingNode}'s sink): ask the symbol's entity to start. */
@@ -379,10 +389,10 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
       }
       out.println();
     }
-    out.printf(Locale.ROOT, "%-46s", "one journal write alone (persist → callback)");
+    out.printf(Locale.ROOT, "%-46s", "one journal write alone (ask → persisted)");
     for (String db : results.keySet()) {
-      Double mean = persistMeans.get(db);
-      out.printf(Locale.ROOT, " | %-36s", mean == null ? "-" : String.format(Locale.ROOT, "mean %.2f ms", mean));
+      long[] v = writesAlone.getOrDefault(db, new long[0]);
+      out.printf(Locale.ROOT, " | %8s %8s %8s %8s", ms(v, 0.50), ms(v, 0.90), ms(v, 0.99), ms(v, 1.0));
     }
     out.println();
     discarded.forEach((db, n) -> {
