@@ -144,6 +144,9 @@ public record DatabaseSettings(Vendor vendor, String url, String user, String pa
    * {@code DatabaseSettings.fromConfig(c).overlay().withFallback(c)}.
    */
   public Config overlay() {
+    if (vendor == Vendor.H2) {
+      H2SerialWriteDriver.register(); // the pool finds it by its class name among the registered drivers
+    }
     Map<String, Object> m = new HashMap<>();
     m.put("kimp.db.url", url);
     m.put("kimp.db.user", user);

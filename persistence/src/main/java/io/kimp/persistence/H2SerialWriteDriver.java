@@ -43,6 +43,24 @@ public final class H2SerialWriteDriver implements Driver {
 
   private final Driver h2 = new org.h2.Driver();
 
+  private static final java.util.concurrent.atomic.AtomicBoolean REGISTERED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Registers this driver with {@link java.sql.DriverManager} once, after H2's own (which the JDK loads first): the
+   * connection pool looks its driver class up among the registered drivers (and warns when it has to make one itself),
+   * while {@code DriverManager.getConnection} on an H2 URL still reaches H2's driver first, as before.
+   */
+  public static void register() {
+    if (REGISTERED.compareAndSet(false, true)) {
+      try {
+        java.sql.DriverManager.registerDriver(new H2SerialWriteDriver());
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot register " + H2SerialWriteDriver.class.getName(), e);
+      }
+    }
+  }
+
   @Override
   public Connection connect(String url, Properties info) throws SQLException {
     if (!acceptsURL(url)) {

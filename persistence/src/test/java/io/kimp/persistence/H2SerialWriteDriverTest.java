@@ -19,6 +19,23 @@ class H2SerialWriteDriverTest {
 
   @TempDir Path dir;
 
+  /**
+   * Registered for the connection pool, which looks its driver class up among DriverManager's drivers (it warned at
+   * every start when it had to make one itself), without taking H2 URLs from H2's own driver for anyone else.
+   */
+  @Test
+  void registeredOnceAfterH2sOwnDriverSoThatPlainConnectionsStayH2s() throws Exception {
+    H2SerialWriteDriver.register();
+    H2SerialWriteDriver.register();
+    var names = java.util.Collections.list(java.sql.DriverManager.getDrivers()).stream()
+        .map(d -> d.getClass().getName()).toList();
+    assertThat(names).containsOnlyOnce(H2SerialWriteDriver.class.getName());
+    assertThat(names.indexOf("org.h2.Driver")).isLessThan(names.indexOf(H2SerialWriteDriver.class.getName()));
+    try (Connection c = java.sql.DriverManager.getConnection("jdbc:h2:mem:registered", "", "")) {
+      assertThat(c).isInstanceOf(org.h2.jdbc.JdbcConnection.class);
+    }
+  }
+
   @Test
   void aSecondWriterWaitsUntilTheOpenWriteTransactionCommits() throws Exception {
     String url = "jdbc:h2:file:" + dir.resolve("gate") + ";WRITE_DELAY=0";
