@@ -72,12 +72,14 @@ class ArbitrageCycleEntityTest {
     deadLetters = kit.createTestProbe();
     replies = kit.createTestProbe();
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
-    ArbitrageCycle.Dependencies deps =
-        new ArbitrageCycle.Dependencies(
-            new CycleRules(CoreSettings.cycle(kit.system().settings().config())), exchange.venues(), market,
-            portfolio.ref(), deadLetters.ref(), alerts, Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMinutes(5),
-            4);
-    entity = EventSourcedBehaviorTestKit.create(kit.system(), ArbitrageCycle.create("XRP", shard.ref(), deps));
+    entity = EventSourcedBehaviorTestKit.create(kit.system(), ArbitrageCycle.create("XRP", shard.ref(), deps()));
+  }
+
+  /** The entity's dependencies on this test's venues, market, probes and the configured rules. */
+  private ArbitrageCycle.Dependencies deps() {
+    return new ArbitrageCycle.Dependencies(
+        new CycleRules(CoreSettings.cycle(kit.system().settings().config())), exchange.venues(), market,
+        portfolio.ref(), deadLetters.ref(), alerts, Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMinutes(5), 4);
   }
 
   @AfterEach
@@ -258,13 +260,8 @@ class ArbitrageCycleEntityTest {
   @Test
   void aStartDuringTheReplayIsDecidedAfterTheRecoveryAndAsksForItsCapitalOnce() {
     TestProbe<ClusterSharding.ShardCommand> shard = kit.createTestProbe();
-    ArbitrageCycle.Dependencies deps =
-        new ArbitrageCycle.Dependencies(
-            new CycleRules(CoreSettings.cycle(kit.system().settings().config())), exchange.venues(), market,
-            portfolio.ref(), deadLetters.ref(), alerts, Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMinutes(5),
-            4);
     // a second entity on the same journal: its replay is under way when the start arrives
-    var replaying = kit.spawn(ArbitrageCycle.create("XRP", shard.ref(), deps));
+    var replaying = kit.spawn(ArbitrageCycle.create("XRP", shard.ref(), deps()));
     replaying.tell(startCommand());
     Portfolio.Reserve reserve = portfolio.expectMessageClass(Portfolio.Reserve.class);
     portfolio.expectNoMessage(Duration.ofMillis(500));
