@@ -31,7 +31,9 @@ final class CycleEventSummary {
           + String.format("%.3f", s.opportunity().premiumPercent()) + " %" + (s.hedgedLeg() ? ", hedged" : "");
     }
     if (e instanceof CycleEvent.CapitalRequested r) {
-      return "cycle " + r.cycleId() + " asks for up to " + r.opportunity().maxSizeKrw() + " KRW";
+      return r.preparedKrw() != null
+          ? "cycle " + r.cycleId() + " asks for " + r.preparedKrw().toPlainString() + " KRW, its first order prepared"
+          : "cycle " + r.cycleId() + " asks for up to " + r.opportunity().maxSizeKrw() + " KRW";
     }
     if (e instanceof CycleEvent.CapitalRefused r) {
       return r.reason();

@@ -359,6 +359,7 @@ class CycleRulesTest extends CycleRulesFixture {
       CycleEvent.CapitalRequested r = events(d, CycleEvent.CapitalRequested.class).get(0);
       assertThat(r.preparedKrw()).isEqualByComparingTo("280000");
       assertThat(state.capitalRequest().preparedKrw()).isEqualByComparingTo("280000");
+      assertThat(CycleEventSummary.of(r)).endsWith("asks for 280000 KRW, its first order prepared");
       // asked while the request is written, for exactly the prepared amount
       assertThat(eager(d, ReserveCapital.class)).singleElement().satisfies(x -> {
         assertThat(x.capKrw()).isEqualByComparingTo("280000");
