@@ -261,7 +261,7 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
         }
         out.printf(Locale.ROOT, "  %s: %d timed (%d with the first order prepared with the capital request), "
             + "%d discarded%n", db.label, timed.size(), prepared[0], lost[0]);
-        writesAlone.put(db.label, writesAlone(node));
+        writesAlone.put(db.label, timeWritesAlone(node));
         out.flush();
         return timed.toArray(long[][]::new);
       }
@@ -272,7 +272,7 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
    * One journal write as an entity sees it (persist → callback), 300 times, each alone on the otherwise idle node (one
    * writer, an ask per write): the unit cost of a write on the path, its spread with it. Returns the sorted times (ns).
    */
-  private static long[] writesAlone(KimpNode node) throws Exception {
+  private static long[] timeWritesAlone(KimpNode node) throws Exception {
     int writes = 300;
     var writer = node.system().systemActorOf(JournalBenchmark.create("latency-" + System.nanoTime()),
         "latency-persist-" + System.nanoTime(), org.apache.pekko.actor.typed.Props.empty());

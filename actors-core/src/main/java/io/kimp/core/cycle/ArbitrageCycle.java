@@ -292,9 +292,7 @@ public final class ArbitrageCycle
         return Effect().noReply(); // recovery was decided on already
       }
       awaitingWake = false;
-      Decision d = deps.rules().decide(state, a.input(), deps.clock().instant());
-      var effect = d.events().isEmpty() ? Effect().none() : Effect().persist(d.events());
-      return effect.thenRun(s -> afterDecision(s, d.events(), d.allEffects())).thenNoReply().thenUnstashAll();
+      return decide(state, a.input(), null).thenUnstashAll();
     }
     return awaitingWake ? Effect().stash() : decide(state, a.input(), null);
   }
@@ -304,12 +302,12 @@ public final class ArbitrageCycle
     if (input instanceof CapitalGranted) {
       LatencyProbe.current().reached(LatencyProbe.Stage.CAPITAL_GRANTED, symbol);
     }
-    if (input instanceof CycleInput.Start) {
+    if (input instanceof CycleInput.Start start) {
       LatencyProbe.current().reached(LatencyProbe.Stage.START_TAKEN, symbol);
-    }
-    if (input instanceof CycleInput.Start start && start.sizeKrw() == null) {
-      // what the portfolio said it would grant next: asked for exactly, the first order is prepared with the request
-      input = new CycleInput.Start(start.opportunity(), capacity.nextGrantKrw());
+      if (start.sizeKrw() == null) {
+        // what the portfolio said it would grant next: asked for exactly, the first order prepared with the request
+        input = new CycleInput.Start(start.opportunity(), capacity.nextGrantKrw());
+      }
     }
     Decision d = deps.rules().decide(state, input, deps.clock().instant());
     ActorRef<StatusReply<CycleReply>> answerTo = replyTo;

@@ -22,11 +22,7 @@ public sealed interface CycleEffect {
    * limit; null: none). {@code resumed}: asked again after a restart.
    */
   record ReserveCapital(UUID cycleId, Opportunity opportunity, BigDecimal capKrw, boolean resumed)
-      implements CycleEffect {
-    public ReserveCapital(UUID cycleId, Opportunity opportunity) {
-      this(cycleId, opportunity, opportunity.maxSizeKrw(), false);
-    }
-  }
+      implements CycleEffect {}
 
   record ReleaseCapital(UUID cycleId, BigDecimal realizedPnlKrw) implements CycleEffect {}
 
