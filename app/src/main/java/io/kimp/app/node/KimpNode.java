@@ -156,6 +156,7 @@ public final class KimpNode implements AutoCloseable {
       }
       throw e;
     }
+    HttpPools.shutDownBeforeTermination(system);
     HikariDataSource readSide = ReadSideDataSource.create(db, "kimp-read-side");
     guard.keepHighWaterMark(system, readSide, settings.storage().highWaterMarkInterval());
     CoordinatedShutdown.get(system)
