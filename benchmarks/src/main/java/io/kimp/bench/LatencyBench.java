@@ -87,9 +87,19 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
   @Option(names = "--cycles", defaultValue = "300", description = "Timed opportunities per database (default: ${DEFAULT-VALUE}).")
   int cycles;
 
-  @Option(names = "--warmup", defaultValue = "200", description = "Untimed opportunities first (default: "
-      + "${DEFAULT-VALUE}: the JIT still compiled some 45 methods a second after 60 of them, about 15 after 200).")
+  @Option(names = "--warmup", defaultValue = "200", description = "Untimed opportunities first, at least "
+      + "(default: ${DEFAULT-VALUE}); then more until the JIT has settled (--jit-settled).")
   int warmup;
+
+  @Option(names = "--jit-settled", defaultValue = "2",
+      description = "After --warmup, keep warming up until the JIT compiled at most this percent of one core over the "
+          + "last " + SETTLE_WINDOW + " opportunities (default: ${DEFAULT-VALUE}; 0: exactly --warmup). A compiler "
+          + "thread takes one of the two cores while it runs: a young JVM's compilations land on the measured path.")
+  double jitSettledPercent;
+
+  @Option(names = "--warmup-max", defaultValue = "1200",
+      description = "Time from here even if the JIT has not settled (default: ${DEFAULT-VALUE}).")
+  int warmupMax;
 
   @Option(names = "--symbols", defaultValue = "SOL,ADA,DOGE,TRX,LINK,DOT,AVAX,ETH,NEAR,SUI,APT,AAVE", split = ",",
       description = "Coins that rotate (default: ${DEFAULT-VALUE}); each needs kimp.transfer.coins settings.")
@@ -107,6 +117,46 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
   long settleMs;
 
   @Spec CommandSpec spec;
+
+  /**
+   * The JIT's share of one core over the last {@code window} opportunities: the compile time the JVM reports (summed
+   * over its compiler threads) against the wall time.
+   */
+  static final class JitWarmth {
+    private final int window;
+    private final java.util.ArrayDeque<long[]> marks = new java.util.ArrayDeque<>();
+    private final java.lang.management.CompilationMXBean jit =
+        java.lang.management.ManagementFactory.getCompilationMXBean();
+
+    JitWarmth(int window) {
+      this.window = window;
+    }
+
+    /** An opportunity begins. */
+    void mark() {
+      marks.addLast(new long[] {System.nanoTime(), jit.getTotalCompilationTime()});
+      if (marks.size() > window + 1) {
+        marks.removeFirst();
+      }
+    }
+
+    /** Percent of one core over the last {@code window} opportunities; infinite until there were that many. */
+    double busyPercent() {
+      if (marks.size() < window + 1) {
+        return Double.POSITIVE_INFINITY;
+      }
+      long[] first = marks.getFirst();
+      long[] last = marks.getLast();
+      return 100.0 * TimeUnit.MILLISECONDS.toNanos(last[1] - first[1]) / (last[0] - first[0]);
+    }
+
+    String describe() {
+      return Double.isInfinite(busyPercent())
+          ? "not judged yet (fewer than " + window + " opportunities)"
+          : String.format(Locale.ROOT, "compiled %.2f %% of one core over the last %d opportunities", busyPercent(),
+              window);
+    }
+  }
 
   /** The marks of the opportunity in flight (one at a time). */
   private static final class Marks {
@@ -130,6 +180,14 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
   private volatile Marks current;
   /** Per database: the sorted times (ns) of single journal writes, each alone. */
   private final Map<String, long[]> writesAlone = new LinkedHashMap<>();
+  /** Per database: how the warm-up ended. */
+  private final Map<String, String> warmedUp = new LinkedHashMap<>();
+  /** Opportunities over which the JIT's share of a core is judged. */
+  static final int SETTLE_WINDOW = 25;
+  /** Per database: each timed opportunity's window on {@link System#nanoTime}, {offer, first byte}, in timed order. */
+  private final Map<String, long[][]> windows = new LinkedHashMap<>();
+  /** The collector's pauses and the JIT's compilations while the benchmark runs. */
+  private JvmActivity jvm;
 
   @Override
   public Integer call() throws Exception {
@@ -137,8 +195,11 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
     // one INFO line per persisted cycle event would measure the console, not the path
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.kimp"))
         .setLevel(ch.qos.logback.classic.Level.WARN);
-    out.printf(Locale.ROOT, "kimp bench latency: %d timed opportunities per database after %d warm-up, one at a time "
-        + "(%s), %d symbols rotating; java %s, %d cores; load average at start: %s%n", cycles, warmup,
+    out.printf(Locale.ROOT, "kimp bench latency: %d timed opportunities per database after %s, one at a time "
+        + "(%s), %d symbols rotating; java %s, %d cores; load average at start: %s%n", cycles,
+        jitSettledPercent <= 0 ? warmup + " warm-up"
+            : String.format(Locale.ROOT, "at least %d warm-up, more until the JIT compiles at most %s %% of one core "
+                + "(at most %d)", warmup, jitSettledPercent, Math.max(warmup, warmupMax)),
         overlap ? "earlier cycles still running in the background"
             : "each after the previous cycle completed" + (settleMs > 0 ? " and " + settleMs + " ms more" : ""),
         symbols.size(),
@@ -147,7 +208,8 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
     Map<String, long[][]> results = new LinkedHashMap<>();
     Map<String, Integer> discarded = new LinkedHashMap<>();
     LatencyProbe.install(this::probe);
-    try {
+    try (JvmActivity activity = JvmActivity.record()) {
+      jvm = activity;
       for (String db : databases) {
         String kind = db.trim().toLowerCase(Locale.ROOT);
         Path dataDir = Files.createTempDirectory("kimp-bench-latency-");
@@ -161,10 +223,12 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
           }
         }
       }
+      activity.catchUp(); // the recorder delivers what happened up to the end
     } finally {
       LatencyProbe.install(null);
     }
     print(out, results, discarded);
+    results.keySet().forEach(db -> printJvmActivity(out, db, results.get(db), windows.get(db)));
     out.printf(Locale.ROOT, "load average at end: %s%n", loadAverage());
     out.flush();
     return 0;
@@ -218,9 +282,35 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
                 new OpportunityRule.Settings(0.5, 1_000_000, 0.01, CoreSettings.costs(config))),
             o -> offer(node, o));
         List<long[]> timed = new ArrayList<>();
+        List<long[]> timedWindows = new ArrayList<>();
         int[] prepared = new int[1];
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
-        for (int i = 0; i < warmup + cycles && System.nanoTime() < deadline; i++) {
+        JitWarmth warmth = new JitWarmth(SETTLE_WINDOW);
+        int warmed = 0;
+        int attempted = 0;
+        boolean timing = false;
+        for (int i = 0; attempted < cycles && System.nanoTime() < deadline; i++) {
+          if (!timing) {
+            warmth.mark();
+            if (warmed >= warmup && (jitSettledPercent <= 0 || warmth.busyPercent() <= jitSettledPercent
+                || warmed >= warmupMax)) {
+              timing = true;
+              warmedUp.put(db.label, String.format(Locale.ROOT, "%d warm-up opportunities (%s)", warmed,
+                  jitSettledPercent <= 0 ? "a fixed number"
+                      : warmth.busyPercent() <= jitSettledPercent ? "the JIT " + warmth.describe() + ": settled"
+                      : "--warmup-max reached; the JIT " + warmth.describe()));
+            } else {
+              warmed++;
+              if (warmed % 100 == 0) {
+                out.printf(Locale.ROOT, "  %s: %d warm-up opportunities; the JIT %s%n", db.label, warmed,
+                    warmth.describe());
+                out.flush();
+              }
+            }
+          }
+          if (timing) {
+            attempted++;
+          }
           String s = symbols.get(i % symbols.size());
           if (!overlap && i > 0) {
             awaitIdle(node, symbols.get((i - 1) % symbols.size())); // the previous cycle completed: nothing else runs
@@ -238,7 +328,7 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
               out.printf(Locale.ROOT, "  %s: %s: %s%n", db.label, s,
                   m.at[0] == 0 ? "the detector offered nothing" : "start refused: " + m.refused);
             }
-            if (i >= warmup) {
+            if (timing) {
               // prepared: the first order's intent was written with CapitalRequested (before the grant), and the
               // order sent on the grant, with no write of its own between them
               boolean wasPrepared = m.at[4] != 0 && m.at[4] <= m.at[3];
@@ -247,13 +337,14 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
                   m.at[5] - intent, m.at[6] - m.at[5], m.at[6] - m.at[0]};
               if (Arrays.stream(m.at).allMatch(t -> t != 0)) {
                 timed.add(stages);
+                timedWindows.add(new long[] {m.at[0], m.at[6]});
                 prepared[0] += wasPrepared ? 1 : 0;
               } else {
                 lost[0]++;
               }
             }
           } catch (java.util.concurrent.TimeoutException e) {
-            lost[0]++;
+            lost[0] += timing ? 1 : 0;
             out.printf(Locale.ROOT, "  %s: no order for %s within 60 s: discarded%n", db.label, s);
           } finally {
             current = null;
@@ -261,6 +352,7 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
         }
         out.printf(Locale.ROOT, "  %s: %d timed (%d with the first order prepared with the capital request), "
             + "%d discarded%n", db.label, timed.size(), prepared[0], lost[0]);
+        windows.put(db.label, timedWindows.toArray(long[][]::new));
         writesAlone.put(db.label, timeWritesAlone(node));
         out.flush();
         return timed.toArray(long[][]::new);
@@ -401,6 +493,54 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
         out.printf(Locale.ROOT, "%s: %d opportunities discarded (no order, or a stage not seen)%n", db, n);
       }
     });
+  }
+
+  /**
+   * What the JVM did on the timed paths: the collector's pauses and the JIT's compilations while the timed opportunities
+   * ran, the opportunities one fell in (offer to first byte), how many of the slowest 1 % those are, and the end to end
+   * of the others.
+   */
+  private void printJvmActivity(PrintWriter out, String db, long[][] stages, long[][] win) {
+    if (win == null || win.length == 0) {
+      return;
+    }
+    out.printf(Locale.ROOT, "%s: %s%n", db, warmedUp.getOrDefault(db, "no warm-up"));
+    long from = Arrays.stream(win).mapToLong(w -> w[0]).min().getAsLong();
+    long to = Arrays.stream(win).mapToLong(w -> w[1]).max().getAsLong();
+    int e2e = STAGES.length - 1;
+    Integer[] bySlowness = new Integer[win.length];
+    Arrays.setAll(bySlowness, i -> i);
+    Arrays.sort(bySlowness, (a, b) -> Long.compare(stages[b][e2e], stages[a][e2e]));
+    int slowest = Math.max(1, (int) Math.round(win.length * 0.01));
+    List<Long> neither = new ArrayList<>();
+    for (JvmActivity.Kind kind : JvmActivity.Kind.values()) {
+      List<JvmActivity.Span> during = jvm.within(kind, from, to);
+      long[] ns = during.stream().mapToLong(JvmActivity.Span::durationNanos).sorted().toArray();
+      long busy = Arrays.stream(ns).sum();
+      int hit = 0;
+      int slowHit = 0;
+      for (int rank = 0; rank < bySlowness.length; rank++) {
+        int i = bySlowness[rank];
+        if (!jvm.within(kind, win[i][0], win[i][1]).isEmpty()) {
+          hit++;
+          slowHit += rank < slowest ? 1 : 0;
+        }
+      }
+      boolean pauses = kind == JvmActivity.Kind.GC_PAUSE;
+      out.printf(Locale.ROOT, "  %s while timed: %d (p50 %s ms, max %s ms; %.2f %% of %s); one fell in %d of the "
+          + "%d timed opportunities, %d of the %d slowest (1 %%)%n", pauses ? "collector pauses" : "JIT compilations",
+          ns.length, ms(ns, 0.5), ms(ns, 1.0), 100.0 * busy / (to - from), pauses ? "the time" : "one core", hit,
+          win.length, slowHit, slowest);
+    }
+    for (int i = 0; i < win.length; i++) {
+      if (jvm.within(JvmActivity.Kind.GC_PAUSE, win[i][0], win[i][1]).isEmpty()
+          && jvm.within(JvmActivity.Kind.COMPILATION, win[i][0], win[i][1]).isEmpty()) {
+        neither.add(stages[i][e2e]);
+      }
+    }
+    long[] rest = neither.stream().mapToLong(Long::longValue).sorted().toArray();
+    out.printf(Locale.ROOT, "  end to end of the %d with neither: p50 %s, p90 %s, p99 %s, max %s ms%n", rest.length,
+        ms(rest, 0.5), ms(rest, 0.9), ms(rest, 0.99), ms(rest, 1.0));
   }
 
   /** The {@code q} quantile (nearest rank) in ms, "-" when there are none. */
