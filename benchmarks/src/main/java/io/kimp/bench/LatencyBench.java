@@ -516,7 +516,7 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
     for (JvmActivity.Kind kind : JvmActivity.Kind.values()) {
       List<JvmActivity.Span> during = jvm.within(kind, from, to);
       long[] ns = during.stream().mapToLong(JvmActivity.Span::durationNanos).sorted().toArray();
-      long busy = Arrays.stream(ns).sum();
+      long busy = jvm.busyNanos(kind, from, to);
       int hit = 0;
       int slowHit = 0;
       for (int rank = 0; rank < bySlowness.length; rank++) {
