@@ -596,6 +596,7 @@ pages.money = main => {
   let loads = 0;
   async function loadMoney() {
     const mine = ++loads;
+    main.setAttribute('aria-busy', 'true'); // the figures and the curve change the page's layout until it is done
     const p = (await api('GET', 'portfolio')).json;
     if (mine !== loads) return; // a later load (e.g. after a pause) answers for the page, not this older one
     const card = (k, v, id, cls = '') => el('div', { class: 'card' }, el('div', { class: 'label', 'data-i18n': k }),
@@ -616,6 +617,7 @@ pages.money = main => {
     set('equity-x1', scale && time(new Date(scale.t1).toISOString()));
     zero.setAttribute('d', scale && scale.min < 0 && scale.max > 0 ? `M0 ${scale.y(0).toFixed(1)} H800` : '');
     applyLabels(main);
+    if (mine === loads) main.setAttribute('aria-busy', 'false');
   }
   api('GET', 'settings').then(r => fill(r.json.settings));
   let version = null;

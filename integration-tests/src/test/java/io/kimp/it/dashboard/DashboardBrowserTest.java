@@ -154,18 +154,31 @@ class DashboardBrowserTest {
     }
   }
 
+  /**
+   * Waits until the money page has its figures and curve: they arrive after the page and move the buttons below them,
+   * so a click before that can land beside its button.
+   */
+  private static void awaitMoneyLoaded(Browser b) {
+    b.await(d -> "false".equals(d.findElement(By.id("main")).getAttribute("aria-busy")));
+  }
+
   @Test
   void pausingAndResumingFromTheMoneyPageIsSeenThroughTheApi() throws Exception {
     try (Browser b = Browser.open(base)) {
       b.signIn(token);
       b.await(d -> d.findElement(By.id("why")));
       b.go("/ui/money");
+      awaitMoneyLoaded(b);
       b.await(d -> d.findElement(By.id("pause")).isEnabled());
       b.driver().findElement(By.id("pause-reason")).sendKeys("checking the console");
-      b.driver().findElement(By.id("pause")).click();
+      b.click(By.id("pause"));
+      String said = b.await(d -> {
+        String text = d.findElement(By.id("switch-result")).getText();
+        return text.isBlank() ? null : text;
+      });
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         JsonNode t = api("GET", "/api/v1/trading", null);
-        assertThat(t.get("paused").asBoolean()).isTrue();
+        assertThat(t.get("paused").asBoolean()).as("paused (the page said: %s)", said).isTrue();
         assertThat(t.get("by").asText()).isEqualTo("dashboard");
         assertThat(t.get("reason").asText()).isEqualTo("checking the console");
         assertThat(t.at("/idle/code").asText()).isEqualTo("PAUSED");
@@ -174,8 +187,9 @@ class DashboardBrowserTest {
       b.await(d -> "PAUSED".equals(d.findElement(By.id("why")).getAttribute("data-code")));
       assertThat(b.driver().findElement(By.id("why")).getText()).contains("checking the console");
       b.screenshot("money-paused");
+      awaitMoneyLoaded(b);
       b.await(d -> d.findElement(By.id("resume")).isEnabled());
-      b.driver().findElement(By.id("resume")).click();
+      b.click(By.id("resume"));
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
           assertThat(api("GET", "/api/v1/trading", null).get("paused").asBoolean()).isFalse());
       b.await(d -> !"PAUSED".equals(d.findElement(By.id("why")).getAttribute("data-code")));
@@ -191,6 +205,7 @@ class DashboardBrowserTest {
       b.signIn(token);
       b.await(d -> d.findElement(By.id("why")));
       b.go("/ui/money");
+      awaitMoneyLoaded(b);
       WebElement field = b.await(d -> {
         WebElement f = d.findElement(By.id("s-maxConcurrentCycles"));
         return f.getAttribute("value").isEmpty() ? null : f;
@@ -198,7 +213,7 @@ class DashboardBrowserTest {
       assertThat(new Select(b.driver().findElement(By.id("s-sizing"))).getFirstSelectedOption().getText()).isNotBlank();
       field.clear();
       field.sendKeys("0");
-      b.driver().findElement(By.id("save")).click();
+      b.click(By.id("save"));
       String error = b.await(d -> {
         String e = d.findElement(By.id("err-maxConcurrentCycles")).getText();
         return e.isEmpty() ? null : e;
