@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.jfr.consumer.RecordedEvent;
@@ -27,7 +28,8 @@ final class JvmActivity implements AutoCloseable {
     }
   }
 
-  private final List<Span> spans = new CopyOnWriteArrayList<>();
+  /** Thousands over a run: a queue, not a copy-on-write list, so recording them makes no garbage of its own. */
+  private final Queue<Span> spans = new ConcurrentLinkedQueue<>();
   private final RecordingStream stream = new RecordingStream();
   private final AtomicLong flushes = new AtomicLong();
   /** Wall clock and {@link System#nanoTime} read together, to place the recorder's instants. */

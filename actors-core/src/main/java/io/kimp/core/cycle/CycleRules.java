@@ -198,6 +198,15 @@ public final class CycleRules {
    * eager effect). A grant found again after a restart cannot know whether the incarnation before sent it: the order is
    * reconciled with the venue first, as any intent found unresolved after a restart.
    */
+  /**
+   * The client id of the order a {@code CapitalRequested} with a prepared amount is the intent of: attempt 1 of the
+   * initial leg's BUY, the first step of every cycle. Until that step's own {@code StepRequested} is durable, the
+   * request is the only record of it in the journal (the start-up check of the paper ledger counts it as its intent).
+   */
+  public static String preparedFirstOrderClientId(UUID cycleId) {
+    return ClientIds.of(cycleId, Leg.INITIAL, Step.BUY, 1);
+  }
+
   private void firstOrderPrepared(Cycle started, boolean resumed, Instant now, Decision.Builder d) {
     Decision.Builder first = new Decision.Builder();
     advance(started, now, first);

@@ -149,7 +149,8 @@ class CycleRulesTest extends CycleRulesFixture {
       StepRequested intent = (StepRequested) d.events().get(1);
       assertThat(intent.attempt().step()).isEqualTo(Step.BUY);
       assertThat(intent.attempt().venue()).isEqualTo(Venue.BINANCE);
-      assertThat(intent.attempt().clientId()).isEqualTo(ClientIds.of(ID, Leg.INITIAL, Step.BUY, 1));
+      assertThat(intent.attempt().clientId()).isEqualTo(ClientIds.of(ID, Leg.INITIAL, Step.BUY, 1))
+          .isEqualTo(CycleRules.preparedFirstOrderClientId(ID)); // what the start-up check takes the request to cover
       PlaceOrder order = effects(d, PlaceOrder.class).get(0);
       assertThat(order.request().clientId()).isEqualTo(intent.attempt().clientId());
       assertThat(order.request().quoteAmount()).isEqualByComparingTo("200"); // 280,000 KRW / 1,400
@@ -387,7 +388,8 @@ class CycleRulesTest extends CycleRulesFixture {
       assertThat(d.events()).hasSize(2);
       assertThat(d.events().get(0)).isInstanceOf(CycleEvent.CycleStarted.class);
       StepRequested intent = (StepRequested) d.events().get(1);
-      assertThat(intent.attempt().clientId()).isEqualTo(ClientIds.of(ID, Leg.INITIAL, Step.BUY, 1));
+      assertThat(intent.attempt().clientId()).isEqualTo(ClientIds.of(ID, Leg.INITIAL, Step.BUY, 1))
+          .isEqualTo(CycleRules.preparedFirstOrderClientId(ID)); // what the start-up check takes the request to cover
       PlaceOrder order = eager(d, PlaceOrder.class).get(0);
       assertThat(order.request().clientId()).isEqualTo(intent.attempt().clientId());
       assertThat(order.request().quoteAmount()).isEqualByComparingTo("200"); // 280,000 KRW / 1,400

@@ -1,8 +1,12 @@
 package io.kimp.app.state;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.kimp.app.config.KimpSettings;
 import io.kimp.app.hedge.HedgeWatch;
 import io.kimp.core.cycle.ArbitrageCycle;
+import io.kimp.core.cycle.CycleRules;
 import io.kimp.gateway.paper.LegacyLedgerFile;
 import io.kimp.gateway.paper.PaperLedger;
 import io.kimp.persistence.DatabaseSettings;
@@ -38,6 +42,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -312,6 +317,7 @@ public final class StateGuard {
       return;
     }
     Set<String> intents = journalClientIds(c);
+    intents.addAll(preparedFirstOrders(c));
     // the hedge watch's own reduce-only closes of orphan shorts belong to no cycle: no intent to look for
     List<String> missing = ledgerIds.stream()
         .filter(id -> !id.startsWith(HedgeWatch.ORPHAN_CLOSE_PREFIX) && !intents.contains(id)).toList();
@@ -319,6 +325,62 @@ public final class StateGuard {
       throw refuse("the journal is behind the paper ledger: " + missing.size() + " of the ledger's " + ledgerIds.size()
           + " orders and withdrawals (" + (legacy != null ? ledgerFile + " and " : "") + "the database's) have no "
           + "StepRequested intent in the journal, e.g. client id " + missing.get(0));
+    }
+  }
+
+  /**
+   * The client ids of the first orders prepared with their cycles' capital requests: a {@code CapitalRequested} with a
+   * prepared amount is the intent of its cycle's first order, which a grant of that amount sends while the order's own
+   * {@code StepRequested} is being written ({@link CycleRules#preparedFirstOrderClientId}); a process killed in between
+   * leaves the order in the ledger and only the request in the journal. A request without a prepared amount covers no
+   * order. The payloads are read as CBOR trees (kimp's events are serialized with Jackson CBOR); one that does not read
+   * is damaged state.
+   */
+  private Set<String> preparedFirstOrders(Connection c) throws SQLException {
+    Set<String> ids = new HashSet<>();
+    ObjectMapper cbor = new ObjectMapper(new CBORFactory());
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT persistence_id, sequence_number, event_payload FROM event_journal WHERE persistence_id LIKE ? "
+                + "AND (event_ser_manifest LIKE ? OR event_ser_manifest LIKE ?)")) {
+      ps.setString(1, CYCLE_IDS);
+      ps.setString(2, "%$CapitalRequested");
+      ps.setString(3, "%$CapitalRequested#%");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          JsonNode event;
+          try {
+            event = cbor.readTree(rs.getBytes(3));
+          } catch (IOException e) {
+            throw refuse("the journal's CapitalRequested event " + rs.getString(1) + " #" + rs.getLong(2)
+                + " cannot be read: " + firstLine(e.getMessage()));
+          }
+          JsonNode prepared = event == null ? null : event.get("preparedKrw");
+          JsonNode cycleId = event == null ? null : event.get("cycleId");
+          if (prepared != null && !prepared.isNull()) {
+            UUID id = uuid(cycleId);
+            if (id == null) {
+              throw refuse("the journal's CapitalRequested event " + rs.getString(1) + " #" + rs.getLong(2)
+                  + " has no valid cycle id");
+            }
+            ids.add(CycleRules.preparedFirstOrderClientId(id));
+          }
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** A UUID as Jackson writes it: 16 bytes in CBOR, text in JSON; null when it is neither. */
+  private static UUID uuid(JsonNode n) {
+    try {
+      if (n != null && n.isBinary() && n.binaryValue().length == 16) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(n.binaryValue());
+        return new UUID(b.getLong(), b.getLong());
+      }
+      return n != null && n.isTextual() ? UUID.fromString(n.asText()) : null;
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
     }
   }
 
