@@ -512,7 +512,7 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
     Arrays.setAll(bySlowness, i -> i);
     Arrays.sort(bySlowness, (a, b) -> Long.compare(stages[b][e2e], stages[a][e2e]));
     int slowest = Math.max(1, (int) Math.round(win.length * 0.01));
-    List<Long> neither = new ArrayList<>();
+    boolean[] touched = new boolean[win.length]; // a pause or a compilation ran during it
     for (JvmActivity.Kind kind : JvmActivity.Kind.values()) {
       List<JvmActivity.Span> during = jvm.within(kind, from, to);
       long[] ns = during.stream().mapToLong(JvmActivity.Span::durationNanos).sorted().toArray();
@@ -522,6 +522,7 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
       for (int rank = 0; rank < bySlowness.length; rank++) {
         int i = bySlowness[rank];
         if (!jvm.within(kind, win[i][0], win[i][1]).isEmpty()) {
+          touched[i] = true;
           hit++;
           slowHit += rank < slowest ? 1 : 0;
         }
@@ -532,13 +533,8 @@ public final class LatencyBench implements java.util.concurrent.Callable<Integer
           ns.length, ms(ns, 0.5), ms(ns, 1.0), 100.0 * busy / (to - from), pauses ? "the time" : "one core", hit,
           win.length, slowHit, slowest);
     }
-    for (int i = 0; i < win.length; i++) {
-      if (jvm.within(JvmActivity.Kind.GC_PAUSE, win[i][0], win[i][1]).isEmpty()
-          && jvm.within(JvmActivity.Kind.COMPILATION, win[i][0], win[i][1]).isEmpty()) {
-        neither.add(stages[i][e2e]);
-      }
-    }
-    long[] rest = neither.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] rest = java.util.stream.IntStream.range(0, win.length).filter(i -> !touched[i])
+        .mapToLong(i -> stages[i][e2e]).sorted().toArray();
     out.printf(Locale.ROOT, "  end to end of the %d with neither: p50 %s, p90 %s, p99 %s, max %s ms%n", rest.length,
         ms(rest, 0.5), ms(rest, 0.9), ms(rest, 0.99), ms(rest, 1.0));
   }

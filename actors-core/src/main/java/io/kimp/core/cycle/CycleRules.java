@@ -192,13 +192,6 @@ public final class CycleRules {
   }
 
   /**
-   * The cycle was granted exactly what its {@code CapitalRequested} prepared, so that event is already the durable
-   * intent of its first order (attempt 1 of the initial leg's first step: the same client id, venue and budget that
-   * {@link #advance} makes now). A fresh grant sends it at once, while the step's {@code StepRequested} is written (an
-   * eager effect). A grant found again after a restart cannot know whether the incarnation before sent it: the order is
-   * reconciled with the venue first, as any intent found unresolved after a restart.
-   */
-  /**
    * The client id of the order a {@code CapitalRequested} with a prepared amount is the intent of: attempt 1 of the
    * initial leg's BUY, the first step of every cycle. Until that step's own {@code StepRequested} is durable, the
    * request is the only record of it in the journal (the start-up check of the paper ledger counts it as its intent).
@@ -207,6 +200,13 @@ public final class CycleRules {
     return ClientIds.of(cycleId, Leg.INITIAL, Step.BUY, 1);
   }
 
+  /**
+   * The cycle was granted exactly what its {@code CapitalRequested} prepared, so that event is already the durable
+   * intent of its first order (attempt 1 of the initial leg's first step: the same client id, venue and budget that
+   * {@link #advance} makes now). A fresh grant sends it at once, while the step's {@code StepRequested} is written (an
+   * eager effect). A grant found again after a restart cannot know whether the incarnation before sent it: the order is
+   * reconciled with the venue first, as any intent found unresolved after a restart.
+   */
   private void firstOrderPrepared(Cycle started, boolean resumed, Instant now, Decision.Builder d) {
     Decision.Builder first = new Decision.Builder();
     advance(started, now, first);

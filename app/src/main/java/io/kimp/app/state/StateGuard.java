@@ -339,35 +339,23 @@ public final class StateGuard {
   private Set<String> preparedFirstOrders(Connection c) throws SQLException {
     Set<String> ids = new HashSet<>();
     ObjectMapper cbor = new ObjectMapper(new CBORFactory());
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT persistence_id, sequence_number, event_payload FROM event_journal WHERE persistence_id LIKE ? "
-                + "AND (event_ser_manifest LIKE ? OR event_ser_manifest LIKE ?)")) {
-      ps.setString(1, CYCLE_IDS);
-      ps.setString(2, "%$CapitalRequested");
-      ps.setString(3, "%$CapitalRequested#%");
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          JsonNode event;
-          try {
-            event = cbor.readTree(rs.getBytes(3));
-          } catch (IOException e) {
-            throw refuse("the journal's CapitalRequested event " + rs.getString(1) + " #" + rs.getLong(2)
-                + " cannot be read: " + firstLine(e.getMessage()));
-          }
-          JsonNode prepared = event == null ? null : event.get("preparedKrw");
-          JsonNode cycleId = event == null ? null : event.get("cycleId");
-          if (prepared != null && !prepared.isNull()) {
-            UUID id = uuid(cycleId);
-            if (id == null) {
-              throw refuse("the journal's CapitalRequested event " + rs.getString(1) + " #" + rs.getLong(2)
-                  + " has no valid cycle id");
-            }
-            ids.add(CycleRules.preparedFirstOrderClientId(id));
-          }
-        }
+    forEachCycleEvent(c, "CapitalRequested", (persistenceId, sequenceNr, payload) -> {
+      JsonNode event;
+      try {
+        event = cbor.readTree(payload);
+      } catch (IOException e) {
+        throw refuse("the journal's CapitalRequested event " + persistenceId + " #" + sequenceNr + " cannot be read: "
+            + firstLine(e.getMessage()));
       }
-    }
+      if (event != null && event.hasNonNull("preparedKrw")) {
+        UUID id = uuid(event.get("cycleId"));
+        if (id == null) {
+          throw refuse("the journal's CapitalRequested event " + persistenceId + " #" + sequenceNr
+              + " has no valid cycle id");
+        }
+        ids.add(CycleRules.preparedFirstOrderClientId(id));
+      }
+    });
     return ids;
   }
 
@@ -387,24 +375,36 @@ public final class StateGuard {
   /** The client ids of every StepRequested intent in the journal (kimp client ids, read from the payloads' text). */
   private static Set<String> journalClientIds(Connection c) throws SQLException {
     Set<String> ids = new HashSet<>();
+    forEachCycleEvent(c, "StepRequested", (persistenceId, sequenceNr, payload) -> {
+      Matcher m = CLIENT_ID.matcher(new String(payload, StandardCharsets.ISO_8859_1));
+      while (m.find()) {
+        ids.add(m.group());
+      }
+    });
+    return ids;
+  }
+
+  /** One journal row of a cycle event. */
+  private interface EventRow {
+    void accept(String persistenceId, long sequenceNr, byte[] payload);
+  }
+
+  /** Every journal row of the cycle event {@code CycleEvent.<name>}, in no particular order. */
+  private static void forEachCycleEvent(Connection c, String name, EventRow row) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT event_payload FROM event_journal WHERE persistence_id LIKE ? "
+            "SELECT persistence_id, sequence_number, event_payload FROM event_journal WHERE persistence_id LIKE ? "
                 + "AND (event_ser_manifest LIKE ? OR event_ser_manifest LIKE ?)")) {
       ps.setString(1, CYCLE_IDS);
-      // the class name, with "#<version>" since the event has a Jackson migration (docs/journal-compatibility.md)
-      ps.setString(2, "%StepRequested");
-      ps.setString(3, "%StepRequested#%");
+      // the class name, with "#<version>" once the event has a Jackson migration (docs/journal-compatibility.md)
+      ps.setString(2, "%$" + name);
+      ps.setString(3, "%$" + name + "#%");
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          Matcher m = CLIENT_ID.matcher(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1));
-          while (m.find()) {
-            ids.add(m.group());
-          }
+          row.accept(rs.getString(1), rs.getLong(2), rs.getBytes(3));
         }
       }
     }
-    return ids;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
